@@ -1,0 +1,121 @@
+# shopswitch: one Makefile (GNU make), no generated build system.
+
+VERSION	= 0.1.0
+PREFIX	?= /usr/local
+MANPREFIX ?= $(PREFIX)/share/man
+
+CC	?= cc
+CFLAGS	?= -std=c11 -O2 -g -Wall -Wextra
+CPPFLAGS += -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DVERSION=\"$(VERSION)\"
+PKGS	= jansson libutf8proc
+# Backquotes, not $(shell): `make check` installs the packages first.
+PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
+LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)`
+
+BIN = \
+	tools/order-dedupe \
+	tools/sku-diff
+
+LIBOBJ = \
+	lib/htab.o \
+	lib/jscan.o \
+	lib/key.o \
+	lib/msg.o \
+	lib/opts.o \
+	lib/rd.o \
+	lib/utf8.o \
+	lib/util.o \
+	lib/wr.o
+
+HDR = \
+	lib/htab.h \
+	lib/jscan.h \
+	lib/key.h \
+	lib/msg.h \
+	lib/opts.h \
+	lib/rd.h \
+	lib/record.h \
+	lib/utf8.h \
+	lib/util.h \
+	lib/wr.h
+
+UNIT = \
+	tests/unit/htab \
+	tests/unit/jscan \
+	tests/unit/key \
+	tests/unit/rdwr
+
+MAN1 = \
+	man/order-dedupe.1 \
+	man/sku-diff.1
+MAN7 = \
+	man/shopswitch.7
+
+LIB = lib/libshopswitch.a
+
+.SUFFIXES:
+
+all: $(BIN)
+
+units: $(UNIT)
+
+%.o: %.c $(HDR)
+	$(CC) $(CPPFLAGS) -Ilib $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BIN) $(UNIT): %: %.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Install the Debian packages the build and the tests need, when root.
+deps:
+	@sh tests/deps build
+
+check: deps
+	@$(MAKE) -s all units
+	@sh tests/run
+
+# The whole suite again under AddressSanitizer and UBSan, built in a copy.
+check-sanitize: deps
+	@sh tests/sanitize
+
+demo: deps
+	@$(MAKE) -s all
+	@sh examples/demo
+
+bench: deps
+	@sh tests/deps bench
+	@$(MAKE) -s all
+	@sh bench/run
+
+# House style: tabs, no trailing blanks, no // comments, 80 columns.
+style:
+	@sh tests/style lib/*.[ch] tools/*.c tests/unit/*.[ch] bench/*.c
+
+lint: style
+	mandoc -Tlint -W warning $(MAN1) $(MAN7)
+	shellcheck -S warning tests/run tests/deps tests/sanitize tests/style \
+	    examples/demo bench/run
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man7
+	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+
+uninstall:
+	for b in $(BIN:tools/%=%); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
+	for m in $(MAN1:man/%=%); do \
+	    rm -f $(DESTDIR)$(MANPREFIX)/man1/$$m; done
+	for m in $(MAN7:man/%=%); do \
+	    rm -f $(DESTDIR)$(MANPREFIX)/man7/$$m; done
+
+clean:
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o)
+	rm -rf .sanitize
+
+.PHONY: all bench check check-sanitize clean demo deps install lint style \
+	uninstall units

@@ -1,0 +1,115 @@
+/* opts: the options every tool shares. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "opts.h"
+
+void
+opts_init(struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	rd_opts_init(&o->ro);
+	o->ro.note = msg_note;
+}
+
+static int
+format(const char *arg, enum rec_format *fmt)
+{
+	if (strcmp(arg, "csv") == 0)
+		*fmt = FMT_CSV;
+	else if (strcmp(arg, "jsonl") == 0 || strcmp(arg, "json") == 0)
+		*fmt = FMT_JSONL;
+	else
+		return -1;
+	return 0;
+}
+
+int
+opts_common(struct opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'd':
+		if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+			arg = "\t";
+		if (strlen(arg) != 1 || strchr(",;\t|", arg[0]) == NULL) {
+			snprintf(o->err, sizeof(o->err), "-d takes one of , ; "
+			    "tab |, not '%s'", arg);
+			return -1;
+		}
+		o->ro.delim = arg[0];
+		return 0;
+	case 'i':
+		if (format(arg, &o->ro.ifmt) == -1) {
+			snprintf(o->err, sizeof(o->err), "-i takes csv or "
+			    "jsonl, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case 'o':
+		if (format(arg, &o->ofmt) == -1) {
+			snprintf(o->err, sizeof(o->err), "-o takes csv or "
+			    "jsonl, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case 'q':
+		msg_level(-1);
+		return 0;
+	case 'v':
+		msg_level(1);
+		return 0;
+	case OPT_ENCODING:
+		o->ro.encoding = arg;
+		return 0;
+	case OPT_EXCEL:
+		o->excel = 1;
+		return 0;
+	case OPT_REJECTS:
+		o->rejects = arg;
+		return 0;
+	case OPT_VERSION:
+		o->version = 1;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int
+opts_done(struct opts *o)
+{
+	if (o->excel && o->ofmt == FMT_JSONL) {
+		snprintf(o->err, sizeof(o->err), "--excel writes CSV; it "
+		    "does not go with -o jsonl");
+		return -1;
+	}
+	if (o->excel && o->ofmt == FMT_NONE)
+		o->ofmt = FMT_CSV;
+	if (o->rejects != NULL) {
+		if ((o->ro.rejects = fopen(o->rejects, "w")) == NULL) {
+			snprintf(o->err, sizeof(o->err), "%s: %s", o->rejects,
+			    strerror(errno));
+			return -1;
+		}
+		o->ro.rejects_name = o->rejects;
+	}
+	return 0;
+}
+
+int
+opts_close(struct opts *o)
+{
+	FILE	*fp = o->ro.rejects;
+
+	if (fp == NULL)
+		return 0;
+	o->ro.rejects = NULL;
+	if ((fflush(fp) == EOF || ferror(fp)) + (fclose(fp) == EOF) > 0) {
+		snprintf(o->err, sizeof(o->err), "%s: %s", o->rejects,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}

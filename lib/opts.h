@@ -1,0 +1,75 @@
+/*
+ * opts: the options every tool shares (-d -i -o -q -v --encoding --excel
+ * --rejects --help --version) and the files they name.
+ *
+ * A tool puts OPTS_LONG at the end of its longopts table and OPTS_SHORT in
+ * its getopt string, hands every option it does not know to opts_common,
+ * and calls opts_done once options are parsed.  opts_* functions borrow
+ * their arguments; struct opts owns the rejects stream until opts_close.
+ */
+#ifndef OPTS_H
+#define OPTS_H
+
+#include <getopt.h>
+
+#include "rd.h"
+
+enum {
+	OPT_ENCODING = 256,		/* --encoding CHARSET */
+	OPT_EXCEL,			/* --excel */
+	OPT_REJECTS,			/* --rejects FILE */
+	OPT_VERSION,			/* --version */
+	OPT_TOOL			/* a tool numbers its own from here */
+};
+
+#define OPTS_SHORT	"d:hi:o:qv"
+
+#define OPTS_LONG \
+	{ "delimiter",		required_argument,	NULL,	'd' }, \
+	{ "encoding",		required_argument,	NULL,	OPT_ENCODING }, \
+	{ "excel",		no_argument,		NULL,	OPT_EXCEL }, \
+	{ "help",		no_argument,		NULL,	'h' }, \
+	{ "input-format",	required_argument,	NULL,	'i' }, \
+	{ "output-format",	required_argument,	NULL,	'o' }, \
+	{ "quiet",		no_argument,		NULL,	'q' }, \
+	{ "rejects",		required_argument,	NULL,	OPT_REJECTS }, \
+	{ "verbose",		no_argument,		NULL,	'v' }, \
+	{ "version",		no_argument,		NULL,	OPT_VERSION }
+
+/* The lines of --help that describe the shared options. */
+#define OPTS_HELP \
+"  -d, --delimiter C      CSV input delimiter: , ; tab | (default: sniffed)\n" \
+"      --encoding CHARSET transcode input from CHARSET (iconv -l)\n" \
+"      --excel            CSV for spreadsheets: BOM, CRLF, quoted, no formulas\n" \
+"  -i, --input-format F   csv or jsonl (default: from the first byte)\n" \
+"  -o, --output-format F  csv or jsonl (default: as the input)\n" \
+"  -q, --quiet            no warnings\n" \
+"      --rejects FILE     set malformed records aside in FILE and go on\n" \
+"  -v, --verbose          say what is going on\n" \
+"  -h, --help             this help\n" \
+"      --version          the version\n"
+
+struct opts {
+	struct rd_opts	 ro;		/* reader options: -i -d --encoding */
+	enum rec_format	 ofmt;		/* -o; FMT_NONE follows the input */
+	int		 excel;		/* --excel */
+	const char	*rejects;	/* --rejects FILE */
+	int		 version;	/* --version was given */
+	char		 err[256];	/* why an option was refused */
+};
+
+void	 opts_init(struct opts *);
+
+/*
+ * Take one shared option.  Returns 0 when taken, 1 when ch is not a shared
+ * option, -1 when its argument is bad (opts->err says why).
+ */
+int	 opts_common(struct opts *, int ch, const char *arg);
+
+/* Check the options together and open the rejects file.  0 or -1. */
+int	 opts_done(struct opts *);
+
+/* Close the rejects file.  0, or -1 on a write error (opts->err). */
+int	 opts_close(struct opts *);
+
+#endif /* OPTS_H */

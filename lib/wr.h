@@ -1,0 +1,47 @@
+/*
+ * wr: write records as CSV or JSON Lines.
+ *
+ * A writer either writes rows of a fixed header (wr_header, then wr_row;
+ * the form of a tool's own findings) or passes records through as they
+ * were read (wr_record; JSON Lines to JSON Lines is byte for byte).  Write
+ * errors are remembered and reported by wr_close, as fshut does.
+ *
+ * wr_* functions borrow their arguments.  wr_close frees the writer and
+ * closes its stream.
+ */
+#ifndef WR_H
+#define WR_H
+
+#include <stdio.h>
+
+#include "record.h"
+
+struct writer;
+
+/*
+ * Write to fp (named name in messages) in fmt.  excel asks for what a
+ * spreadsheet opens correctly: byte-order mark, CRLF, every field quoted,
+ * formula-like cells made inert.
+ */
+struct writer	*wr_open(FILE *fp, const char *name, enum rec_format fmt,
+		    int excel);
+
+/* Set the columns of the rows to come; CSV writes the header line. */
+void		 wr_header(struct writer *, const char *const *names, size_t n);
+
+/* Write one row of n fields, in the order of wr_header's names. */
+int		 wr_row(struct writer *, const struct field *vals, size_t n);
+
+/*
+ * Pass record r through, adding the field xname = xval when xname is not
+ * NULL.  Returns -1 when r cannot be written in the output format (a CSV
+ * header that differs from the first, a member not in the header taken
+ * from the first JSON object); wr_error says why.
+ */
+int		 wr_record(struct writer *, const struct record *r,
+		    const char *xname, const struct field *xval);
+
+const char	*wr_error(const struct writer *);
+int		 wr_close(struct writer *);	/* 0, or -1 and errno */
+
+#endif /* WR_H */
