@@ -53,6 +53,8 @@ struct reader {
 	int		 npaths;	/* how many */
 	int		 next;		/* next path to open */
 	int		 isopen;	/* in holds an open file */
+	const char	*name;		/* name of the current or last file */
+	int		 hdronly;	/* next_csv stops after the header */
 	struct input	 in;		/* the current file */
 	enum rec_format	 fmt;		/* of the current file */
 	enum rec_format	 first;		/* of the first file */
@@ -444,16 +446,13 @@ open_next(struct reader *rd)
 
 	memset(in, 0, sizeof(*in));
 	in->cd = (iconv_t)-1;
-	if (strcmp(path, "-") == 0) {
+	in->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	rd->name = in->name;
+	if (strcmp(path, "-") == 0)
 		in->fd = STDIN_FILENO;
-		in->name = "<stdin>";
-	} else {
-		in->name = path;
-		if ((in->fd = open(path, O_RDONLY)) == -1) {
-			fail(rd, "%s: %s", path, strerror(errno));
-			in->fd = -1;
-			return -1;
-		}
+	else if ((in->fd = open(path, O_RDONLY)) == -1) {
+		fail(rd, "%s: %s", path, strerror(errno));
+		return -1;
 	}
 	rd->isopen = 1;
 	in->cap = RD_BUFSIZE;
@@ -737,6 +736,8 @@ again:
 		if (take_header(rd) == -1)
 			return -1;
 		rd->gothdr = 1;
+		if (rd->hdronly)
+			return 1;
 		goto again;
 	}
 	if (rd->ncell != rd->hdr.n) {
@@ -975,7 +976,22 @@ rd_empty(const struct reader *rd)
 const char *
 rd_name(const struct reader *rd)
 {
-	return rd->in.name != NULL ? rd->in.name : "<stdin>";
+	return rd->name != NULL ? rd->name : "<stdin>";
+}
+
+int
+rd_ready(struct reader *rd)
+{
+	int	 k;
+
+	if (rd->failed)
+		return -1;
+	if (!rd->isopen || rd->fmt != FMT_CSV || rd->gothdr)
+		return 0;
+	rd->hdronly = 1;
+	k = next_csv(rd);
+	rd->hdronly = 0;
+	return k == -1 || rd->failed ? -1 : 0;
 }
 
 void

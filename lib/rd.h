@@ -46,6 +46,12 @@ struct reader	*rd_open(const struct rd_opts *, int npaths,
  */
 int		 rd_want(struct reader *, const char *name, int required);
 
+/*
+ * Read a CSV header now, so that a missing column is reported before any
+ * output; call it after the rd_want calls.  0, or -1 (see rd_error).
+ */
+int		 rd_ready(struct reader *);
+
 /* The next record, or NULL at the end or on failure (see rd_error). */
 struct record	*rd_next(struct reader *);
 

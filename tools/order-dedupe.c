@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -889,14 +890,27 @@ print_summary(unsigned long rejected)
 	    cnt.dups, cnt.known, cnt.seen, rejected);
 }
 
-/* Open --dups through a temporary name, renamed when all went well. */
+/*
+ * Open --dups.  A regular file (or a new one) is written under a temporary
+ * name and renamed when all went well, so a failed run leaves none half
+ * written; a device or a pipe (/dev/stdout) is written as it is.
+ */
 static struct writer *
 open_dups(enum rec_format fmt, char **tmp)
 {
+	struct stat st;
 	struct buf p;
 	int	 fd;
 	FILE	*fp;
 
+	*tmp = NULL;
+	if (stat(dupspath, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fp = fopen(dupspath, "w")) == NULL) {
+			msg_err("%s: %s", dupspath, strerror(errno));
+			exit(EXIT_TROUBLE);
+		}
+		return wr_open(fp, dupspath, fmt, o.excel);
+	}
 	memset(&p, 0, sizeof(p));
 	buf_adds(&p, dupspath);
 	buf_adds(&p, ".XXXXXX");
@@ -1022,6 +1036,8 @@ main(int argc, char *argv[])
 	want_key(ru.rd, &ks);
 	if (keep == KEEP_ADVANCED)
 		ks.statusid = rd_want(ru.rd, "status", 0);
+	if (rd_ready(ru.rd) == -1)
+		die_rd(ru.rd);
 
 	if (againstpath != NULL) {
 		ru.agspec = ks;
@@ -1085,11 +1101,11 @@ main(int argc, char *argv[])
 	}
 	if (ru.dups != NULL) {
 		if (wr_close(ru.dups) == -1 || (status != EXIT_TROUBLE &&
-		    rename(dupstmp, dupspath) == -1)) {
+		    dupstmp != NULL && rename(dupstmp, dupspath) == -1)) {
 			msg_err("%s: %s", dupspath, strerror(errno));
 			status = EXIT_TROUBLE;
 		}
-		if (status == EXIT_TROUBLE)
+		if (status == EXIT_TROUBLE && dupstmp != NULL)
 			(void)unlink(dupstmp);
 	}
 	if (opts_close(&o) == -1) {

@@ -261,11 +261,13 @@ emit(enum change ch, const struct item *a, const struct item *b, int side,
 		SET(2, b->key, b->klen);
 	if (side >= 0)
 		SET(3, sidename[side], 3);
+	/* In JSON Lines a count is a number, or null when there is none. */
 	if (ch == CH_DUPLICATE || ch == CH_EMPTY ||
 	    (ch == CH_MANGLED && n > 1)) {
 		SET(4, num, strlen(num));
 		f[4].kind = o.ofmt == FMT_JSONL ? FLD_JSON : FLD_TEXT;
-	}
+	} else if (o.ofmt == FMT_JSONL)
+		f[4].kind = FLD_NULL;
 	if (a != NULL && b != NULL && a->v != NULL && b->v != NULL) {
 		for (i = 0; i < ncmp; i++) {
 			if (!differs(a->v, b->v, i))
@@ -970,6 +972,10 @@ main(int argc, char *argv[])
 		for (i = 0; i < ncmp; i++)
 			sd[s].cmpid[i] = rd_want(sd[s].rd, s == OLD ?
 			    cmpold[i] : cmpnew[i], 1);
+		if (rd_ready(sd[s].rd) == -1) {
+			msg_err("%s", rd_error(sd[s].rd));
+			return EXIT_TROUBLE;
+		}
 	}
 
 	if (o.ofmt == FMT_NONE)
