@@ -42,8 +42,7 @@ HDR = \
 UNIT = \
 	tests/unit/htab \
 	tests/unit/jscan \
-	tests/unit/key \
-	tests/unit/rdwr
+	tests/unit/key
 
 MAN1 = \
 	man/order-dedupe.1 \

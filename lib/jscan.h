@@ -29,7 +29,7 @@ enum js_type {
 struct js_member {
 	const char	*key;		/* key bytes inside the quotes, raw */
 	size_t		 keylen;	/* length of key */
-	const char	*val;		/* string: inside the quotes; else whole */
+	const char	*val;		/* string: inside quotes; else all */
 	size_t		 vallen;	/* length of val */
 	unsigned char	 type;		/* enum js_type */
 	unsigned char	 kesc;		/* key holds a backslash escape */

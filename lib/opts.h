@@ -26,7 +26,7 @@ enum {
 
 #define OPTS_LONG \
 	{ "delimiter",		required_argument,	NULL,	'd' }, \
-	{ "encoding",		required_argument,	NULL,	OPT_ENCODING }, \
+	{ "encoding",	required_argument,	NULL,	OPT_ENCODING }, \
 	{ "excel",		no_argument,		NULL,	OPT_EXCEL }, \
 	{ "help",		no_argument,		NULL,	'h' }, \
 	{ "input-format",	required_argument,	NULL,	'i' }, \
@@ -40,7 +40,7 @@ enum {
 #define OPTS_HELP \
 "  -d, --delimiter C      CSV input delimiter: , ; tab | (default: sniffed)\n" \
 "      --encoding CHARSET transcode input from CHARSET (iconv -l)\n" \
-"      --excel            CSV for spreadsheets: BOM, CRLF, quoted, no formulas\n" \
+"      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
 "  -i, --input-format F   csv or jsonl (default: from the first byte)\n" \
 "  -o, --output-format F  csv or jsonl (default: as the input)\n" \
 "  -q, --quiet            no warnings\n" \

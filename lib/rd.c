@@ -374,7 +374,8 @@ cell_cb(void *s, size_t len, void *arg)
 
 	if (rd->ncell == rd->celcap) {
 		rd->celcap = rd->celcap ? rd->celcap * 2 : 16;
-		rd->off = xreallocarray(rd->off, rd->celcap, 2 * sizeof(size_t));
+		rd->off = xreallocarray(rd->off, rd->celcap,
+		    2 * sizeof(size_t));
 	}
 	rd->off[2 * rd->ncell] = rd->cells.len;
 	rd->off[2 * rd->ncell + 1] = len;
@@ -707,9 +708,9 @@ again:
 			buf_add(&rd->rawbuf, line, n);
 			rd->csvdirty = 1;
 			if (!rd->gothdr) {
-				fail(rd, "%s:%lu: malformed header: a quote in "
-				    "an unquoted field, or text after a closing "
-				    "quote", in->name, start);
+				fail(rd, "%s:%lu: malformed header: a quote "
+				    "in an unquoted field, or text after a "
+				    "closing quote", in->name, start);
 				return -1;
 			}
 			if (malformed(rd, start, rd->rawbuf.s, rd->rawbuf.len,

@@ -21,7 +21,7 @@ enum rec_format {
 
 enum fld_kind {
 	FLD_TEXT,			/* text: a CSV cell or a JSON string */
-	FLD_JSON,			/* JSON text: number, true/false, [..], {..} */
+	FLD_JSON,			/* JSON: number, true, false, [], {} */
 	FLD_NULL			/* JSON null */
 };
 

@@ -43,7 +43,7 @@ char	*arena_strndup(struct arena *, const char *, size_t);
 void	 arena_free(struct arena *);
 
 struct buf {
-	char		*s;		/* bytes, NUL-terminated when len < cap */
+	char		*s;		/* bytes, NUL-terminated */
 	size_t		 len;		/* bytes in use */
 	size_t		 cap;		/* bytes allocated */
 };

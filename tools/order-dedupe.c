@@ -40,7 +40,7 @@ enum {
 
 static const struct option longopts[] = {	/* sorted by long name */
 	{ "against",		required_argument,	NULL,	OPT_AGAINST },
-	{ "against-key",	required_argument,	NULL,	OPT_AGAINSTKEY },
+	{ "against-key", required_argument,	NULL,	OPT_AGAINSTKEY },
 	{ "dups",		required_argument,	NULL,	OPT_DUPS },
 	{ "fingerprint",	no_argument,		NULL,	'f' },
 	{ "keep",		required_argument,	NULL,	OPT_KEEP },

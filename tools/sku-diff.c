@@ -526,7 +526,8 @@ pair_mangled(struct findings *fs)
 				add_finding(fs, CH_MANGLED, s == OLD ? it : c,
 				    s == OLD ? c : it, s, 1);
 			} else
-				add_finding(fs, CH_MANGLED, s == OLD ? it : NULL,
+				add_finding(fs, CH_MANGLED,
+				    s == OLD ? it : NULL,
 				    s == OLD ? NULL : it, s, ncand);
 		}
 	}
