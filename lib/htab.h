@@ -1,12 +1,13 @@
 /*
  * htab: a hash table from byte-string keys to 64-bit values, built to hold
- * millions of keys: keys are copied into an arena (no malloc per key), the
- * entries sit in one array in insertion order, and the open-addressed index
- * holds 32-bit entry numbers.
+ * millions of keys: each entry and its key bytes sit together in an arena
+ * (one cache line for a short key, no malloc per key), and the open-
+ * addressed index holds the hash beside the entry pointer, so a lookup
+ * touches one slot and, on a hash match, one entry.
  *
- * ht_* functions borrow their arguments; the table owns the key copies.
- * Pointers to entries are valid until the next insertion; entry numbers
- * (ht_index) stay valid for the table's life.
+ * ht_* functions borrow their arguments; the table owns the entries and
+ * key copies.  Entry pointers and numbers (ht_index) stay valid for the
+ * table's life; ent lists the entries in insertion order.
  */
 #ifndef HTAB_H
 #define HTAB_H
@@ -18,22 +19,34 @@
 
 struct ht_entry {
 	const char	*key;		/* copy of the key, NUL-terminated */
-	uint32_t	 len;		/* length of key */
-	uint32_t	 hash;		/* low bits of its hash */
 	uint64_t	 val;		/* the caller's value */
+	uint32_t	 len;		/* length of key */
+	uint32_t	 idx;		/* entry number, in insertion order */
+};
+
+struct ht_slot {
+	struct ht_entry	*e;		/* the entry, or NULL when empty */
+	uint64_t	 hash;		/* its full hash */
 };
 
 struct htab {
-	struct ht_entry	*ent;		/* entries in insertion order */
+	struct ht_entry	**ent;		/* entries in insertion order */
 	size_t		 n;		/* entries in use */
-	size_t		 cap;		/* entries allocated */
-	uint32_t	*slot;		/* 0 empty, else entry number + 1 */
+	size_t		 cap;		/* room in ent */
+	struct ht_slot	*slot;		/* the open-addressed index */
 	size_t		 mask;		/* slots - 1, a power of two less one */
-	struct arena	 keys;		/* key bytes */
+	struct arena	 mem;		/* entries and key bytes */
 	uint64_t	 seed;		/* hash seed */
+	size_t		 dsize;		/* bytes of caller data per entry */
 };
 
-void		 ht_init(struct htab *);
+/*
+ * An empty table.  dsize bytes of zeroed data go with each entry, between
+ * it and its key (ht_data), so that what a caller keeps per key shares
+ * the entry's cache line instead of costing one more miss elsewhere.
+ */
+void		 ht_init(struct htab *, size_t dsize);
+void		*ht_data(const struct ht_entry *);
 
 /*
  * Find key; when absent and insert is set, add it with val 0.  Returns the

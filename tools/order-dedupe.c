@@ -422,7 +422,7 @@ load_state(void)
 	int	 isnew;
 	struct rd_opts ro;
 
-	ht_init(&state);
+	ht_init(&state, 0);
 	statespec = ks;
 	if (access(statepath, F_OK) == -1 && errno == ENOENT)
 		return;			/* the first run */
@@ -478,8 +478,8 @@ save_state(void)
 	wr_header(w, (const char *const *)ks.names, ks.n);
 	f = xcalloc(ks.n, sizeof(*f));
 	for (i = 0; i < state.n; i++) {
-		p = state.ent[i].key;
-		n = state.ent[i].len;
+		p = state.ent[i]->key;
+		n = state.ent[i]->len;
 		for (j = 0; j < ks.n && key_next(&p, &n, &s, &len) == 0; j++) {
 			f[j].s = s;
 			f[j].len = len;
@@ -667,7 +667,7 @@ hash_first(struct run *ru)
 	int	 isnew, rank;
 
 	memset(&key, 0, sizeof(key));
-	ht_init(&seen);
+	ht_init(&seen, 0);
 	while ((r = next_order(ru->rd, &key, &rank)) != NULL) {
 		cnt.read++;
 		e = ht_lookup(&seen, key.s, key.len, 1, &isnew);
@@ -697,7 +697,7 @@ hash_two_pass(struct run *ru, int npaths, char *const *paths)
 	int	 isnew, rank;
 
 	memset(&key, 0, sizeof(key));
-	ht_init(&seen);
+	ht_init(&seen, 0);
 	w = NULL;
 	nw = capw = 0;
 	for (ord = 0; (r = next_order(ru->rd, &key, &rank)) != NULL; ord++) {
@@ -1060,7 +1060,7 @@ main(int argc, char *argv[])
 				die_rd(ru.ag);
 			want_key(ru.ag, &ru.agspec);
 		} else {
-			ht_init(&against);
+			ht_init(&against, 0);
 			load_keys(againstpath, &ru.agspec, &against);
 		}
 	}

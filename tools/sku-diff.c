@@ -376,7 +376,7 @@ pair_near(struct findings *fs)
 	int	 isnew;
 
 	memset(&nb, 0, sizeof(nb));
-	ht_init(&ht);
+	ht_init(&ht, 0);
 	/* Chain the NEW items of each normalised key, in SKU order. */
 	next = xreallocarray(NULL, sd[NEW].nun + 1, sizeof(*next));
 	for (i = sd[NEW].nun; i-- > 0;) {
@@ -533,7 +533,7 @@ pair_mangled(struct findings *fs)
 	}
 
 	/* Lost leading zeros: digit SKUs equal once the zeros are gone. */
-	ht_init(&ht);
+	ht_init(&ht, 0);
 	for (i = 0; i < sd[NEW].nun; i++) {
 		it = &sd[NEW].un[i];
 		if (it->used || !all_digits(it->key, it->klen))
@@ -615,52 +615,35 @@ hash_mode(int h)
 	struct ht_entry *e;
 	struct record *r;
 	const struct field *k;
-	struct row *rows, *rw, **keyed;
-	size_t	 nrows, caprows, nkeyed, i;
+	struct row *rw, **keyed;
+	size_t	 nkeyed, i;
 	int	 s, pass, isnew;
 
-	ht_init(&ht);
-	rows = NULL;
-	nrows = caprows = 0;
+	/* Each SKU's row travels with its hash entry: one miss, not two. */
+	ht_init(&ht, sizeof(struct row));
 	for (pass = 0; pass < 2; pass++) {
 		s = pass == 0 ? h : !h;
 		while ((r = next_keyed(&sd[s], &k)) != NULL) {
 			e = ht_lookup(&ht, k->s, k->len, 1, &isnew);
-			if (isnew) {
-				if (nrows == caprows) {
-					caprows = caprows ? caprows * 2 : 4096;
-					rows = xreallocarray(rows, caprows,
-					    sizeof(*rows));
-				}
-				e->val = nrows;
-				rw = &rows[nrows++];
-				memset(rw, 0, sizeof(*rw));
-				rw->it[s].key = e->key;
-				rw->it[s].klen = e->len;
-				rw->it[s].v = keep_values(&sd[s], r);
-				rw->it[s].n = 1;
-				continue;
-			}
-			rw = &rows[e->val];
+			rw = ht_data(e);
 			if (rw->it[s].n++ > 0)
 				continue;	/* a duplicate */
-			/* First of this SKU on the streamed side. */
 			rw->it[s].key = e->key;
 			rw->it[s].klen = e->len;
 			rw->it[s].v = keep_values(&sd[s], r);
-			if (ncmp > 0) {
-				for (i = 0; i < ncmp; i++)
-					if (differs(rw->it[OLD].v,
-					    rw->it[NEW].v, i))
-						rw->changed = 1;
-			}
+			if (isnew || ncmp == 0)
+				continue;
+			/* First of this SKU on the streamed side. */
+			for (i = 0; i < ncmp; i++)
+				if (differs(rw->it[OLD].v, rw->it[NEW].v, i))
+					rw->changed = 1;
 		}
 	}
 
-	keyed = xreallocarray(NULL, nrows + 1, sizeof(*keyed));
+	keyed = xreallocarray(NULL, ht.n + 1, sizeof(*keyed));
 	nkeyed = 0;
-	for (i = 0; i < nrows; i++) {
-		rw = &rows[i];
+	for (i = 0; i < ht.n; i++) {
+		rw = ht_data(ht.ent[i]);
 		if (rw->it[OLD].n > 1 || rw->it[NEW].n > 1 || rw->changed)
 			keyed[nkeyed++] = rw;
 		if (rw->it[OLD].n == 0)
@@ -678,7 +661,6 @@ hash_mode(int h)
 	for (s = OLD; s <= NEW; s++)
 		qsort(sd[s].un, sd[s].nun, sizeof(*sd[s].un), item_cmp);
 	finish();
-	free(rows);
 	ht_free(&ht);
 }
 
