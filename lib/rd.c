@@ -551,6 +551,10 @@ put_reject(struct reader *rd, const char *file, unsigned long line,
 {
 	FILE	*fp = rd->o.rejects;
 
+	if (rd->o.reread) {
+		rd->rejected++;
+		return 0;
+	}
 	fprintf(fp, "# %s:%lu: %s\n", file, line, reason);
 	fwrite(raw, 1, rawlen, fp);
 	if (rawlen == 0 || raw[rawlen - 1] != '\n')

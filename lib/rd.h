@@ -25,6 +25,8 @@ struct rd_opts {
 	const char	*encoding;	/* --encoding; NULL means UTF-8 */
 	FILE		*rejects;	/* --rejects, or NULL to stop */
 	const char	*rejects_name;	/* its name, for messages */
+	int		 reread;	/* rejects were written by an earlier
+					   reading: count them, skip them */
 	void		(*note)(const char *, ...);	/* -v messages */
 };
 

@@ -82,11 +82,20 @@ void *
 arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_chunk *c;
-	size_t	 al, sz;
+	size_t	 al, sz, skip;
 	void	*p;
 
+	/* arena_strndup packs strings: realign before handing out. */
 	al = sizeof(max_align_t);
 	n = (n + al - 1) / al * al;
+	if (a->p != NULL) {
+		skip = (al - (uintptr_t)a->p % al) % al;
+		if (skip <= a->left) {
+			a->p += skip;
+			a->left -= skip;
+		} else
+			a->left = 0;
+	}
 	if (n > a->left) {
 		sz = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
 		c = xmalloc(sizeof(*c) + sz);

@@ -204,9 +204,15 @@ end_line(struct writer *w)
 static int
 flush_line(struct writer *w)
 {
-	if (fwrite(w->line.s, 1, w->line.len, w->fp) != w->line.len)
-		return -1;
+	size_t	 n;
+
+	n = w->line.len;
 	w->line.len = 0;
+	if (n > 0 && fwrite(w->line.s, 1, n, w->fp) != n) {
+		snprintf(w->err, sizeof(w->err), "write error: %s",
+		    strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -307,8 +313,11 @@ pass_jsonl(struct writer *w, const struct record *r, const char *xname,
 
 	n = r->rawlen;
 	if (xname == NULL) {
-		if (fwrite(r->raw, 1, n, w->fp) != n)
+		if (fwrite(r->raw, 1, n, w->fp) != n) {
+			snprintf(w->err, sizeof(w->err), "write error: %s",
+			    strerror(errno));
 			return -1;
+		}
 		if (n == 0 || r->raw[n - 1] != '\n')
 			putc('\n', w->fp);
 		return 0;

@@ -94,12 +94,28 @@ static struct counts	 cnt;		/* what happened */
 static struct htab	 against;	/* keys of --against (hash mode) */
 static struct htab	 state;		/* keys of --state, and new ones */
 static size_t		 nstate0;	/* keys the state file held */
-static const char	*spooled;	/* standard input copied here */
+static char		*spooled;	/* standard input copied here */
+static char		*dupstmp;	/* --dups, until renamed */
 static const char	**files;	/* input names, for provenance */
 static size_t		 nfiles;	/* how many */
 
+static struct rd_opts	 ro2;		/* a second reading of the input */
+
 static void	 help(void) __attribute__((noreturn));
 static void	 usage(void) __attribute__((noreturn));
+
+/*
+ * Whatever way the run ends, no temporary file stays behind: a --dups file
+ * not renamed into place is half written.
+ */
+static void
+cleanup(void)
+{
+	if (dupstmp != NULL)
+		(void)unlink(dupstmp);
+	if (spooled != NULL)
+		(void)unlink(spooled);
+}
 
 static void
 die_rd(struct reader *rd)
@@ -114,7 +130,8 @@ parse_fields(const char *spec, struct keyspec *k)
 {
 	char	*dup, *tok, *save;
 
-	k->n = 0;
+	while (k->n > 0)
+		free(k->names[--k->n]);
 	dup = xstrdup(spec);
 	for (tok = strtok_r(dup, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
@@ -129,13 +146,29 @@ parse_fields(const char *spec, struct keyspec *k)
 	}
 }
 
+/* The number of fields parse_fields finds in spec. */
+static int
+count_fields(const char *spec)
+{
+	int	 n;
+
+	for (n = 0; *spec != '\0'; ) {
+		spec += strspn(spec, ",");
+		if (*spec == '\0')
+			break;
+		n++;
+		spec += strcspn(spec, ",");
+	}
+	return n;
+}
+
 /* Ask rd for the fields key k is made of. */
 static void
 want_key(struct reader *rd, struct keyspec *k)
 {
 	size_t	 i;
 
-	k->id = xreallocarray(NULL, k->n, sizeof(*k->id));
+	k->id = xreallocarray(k->id, k->n, sizeof(*k->id));
 	k->linesid = -1;
 	k->statusid = -1;
 	if (k->fp) {
@@ -533,7 +566,7 @@ against_sorted(struct run *ru, const char *key, size_t len)
 
 	memset(&b, 0, sizeof(b));
 	while (!ru->agdone) {
-		if (ru->agkey.len > 0 || ru->agkey.s != NULL) {
+		if (ru->agkey.s != NULL) {
 			c = key_cmpkeys(ru->agkey.s, ru->agkey.len, key, len);
 			if (c >= 0) {
 				buf_free(&b);
@@ -555,7 +588,8 @@ against_sorted(struct run *ru, const char *key, size_t len)
 		    key_cmpkeys(b.s, b.len, ru->agkey.s, ru->agkey.len) < 0) {
 			msg_err("%s:%lu: not sorted by %s: this key sorts "
 			    "before the one on an earlier line", r->file,
-			    r->line, againstkey);
+			    r->line, againstkey != NULL ? againstkey :
+			    "the key");
 			exit(EXIT_TROUBLE);
 		}
 		ru->agkey.len = 0;
@@ -717,7 +751,7 @@ hash_two_pass(struct run *ru, int npaths, char *const *paths)
 	rd_close(ru->rd);
 
 	/* Second pass: the same records in the same order. */
-	ru->rd = rd_open(&o.ro, npaths, paths);
+	ru->rd = rd_open(&ro2, npaths, paths);
 	want_key(ru->rd, &ks);
 	if (keep == KEEP_ADVANCED)
 		ks.statusid = rd_want(ru->rd, "status", 0);
@@ -758,7 +792,7 @@ sorted_run(struct run *ru, int npaths, char *const *paths)
 	for (; pass < 2; pass++) {
 		if (pass == 1 && keep != KEEP_FIRST) {
 			rd_close(ru->rd);
-			ru->rd = rd_open(&o.ro, npaths, paths);
+			ru->rd = rd_open(&ro2, npaths, paths);
 			want_key(ru->rd, &ks);
 			if (keep == KEEP_ADVANCED)
 				ks.statusid = rd_want(ru->rd, "status", 0);
@@ -892,32 +926,45 @@ print_summary(unsigned long rejected)
 
 /*
  * Open --dups.  A regular file (or a new one) is written under a temporary
- * name and renamed when all went well, so a failed run leaves none half
- * written; a device or a pipe (/dev/stdout) is written as it is.
+ * name beside it and renamed when all went well, so a failed run leaves
+ * nothing half written; through a symbolic link, the file it names is
+ * replaced, not the link.  A terminal or a pipe is written as it is.
+ * Standard output itself is refused: two streams cannot share it.
  */
 static struct writer *
-open_dups(enum rec_format fmt, char **tmp)
+open_dups(enum rec_format fmt)
 {
-	struct stat st;
+	struct stat st, out;
 	struct buf p;
+	char	*real;
 	int	 fd;
 	FILE	*fp;
 
-	*tmp = NULL;
+	if (stat(dupspath, &st) == 0 && fstat(STDOUT_FILENO, &out) == 0 &&
+	    st.st_dev == out.st_dev && st.st_ino == out.st_ino) {
+		msg_err("--dups %s: that is standard output; the duplicates "
+		    "would be mixed into the orders", dupspath);
+		exit(EXIT_TROUBLE);
+	}
 	if (stat(dupspath, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if ((fp = fopen(dupspath, "w")) == NULL) {
+		if ((fp = fopen(dupspath, "a")) == NULL) {
 			msg_err("%s: %s", dupspath, strerror(errno));
 			exit(EXIT_TROUBLE);
 		}
 		return wr_open(fp, dupspath, fmt, o.excel);
 	}
+	real = realpath(dupspath, NULL);
 	memset(&p, 0, sizeof(p));
-	buf_adds(&p, dupspath);
+	buf_adds(&p, real != NULL ? real : dupspath);
+	free(real);
+	dupspath = xstrdup(p.s);
 	buf_adds(&p, ".XXXXXX");
-	*tmp = xstrdup(p.s);
+	dupstmp = xstrdup(p.s);
 	buf_free(&p);
-	if ((fd = mkstemp(*tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+	if ((fd = mkstemp(dupstmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
 		msg_err("%s: %s", dupspath, strerror(errno));
+		free(dupstmp);
+		dupstmp = NULL;
 		exit(EXIT_TROUBLE);
 	}
 	return wr_open(fp, dupspath, fmt, o.excel);
@@ -927,9 +974,9 @@ int
 main(int argc, char *argv[])
 {
 	struct run ru;
-	char	*dupstmp, *stdinpath[1];
+	char	*stdinpath[1];
 	char *const *paths;
-	int	 ch, c, npaths, status;
+	int	 ch, c, i, npaths, status;
 	unsigned long rejected;
 
 	msg_init("order-dedupe");
@@ -1002,6 +1049,9 @@ main(int argc, char *argv[])
 		return EXIT_OK;
 	}
 	if (ks.fp) {
+		while (ks.n > 0)
+			free(ks.names[--ks.n]);
+		free(ks.names);
 		ks.names = (char **)fpnames;
 		ks.n = NELEM(fpnames);
 	}
@@ -1014,22 +1064,47 @@ main(int argc, char *argv[])
 		msg_err("--against-key goes with --against");
 		usage();
 	}
+	if (againstkey != NULL && !ks.fp &&
+	    (c = count_fields(againstkey)) != (int)ks.n) {
+		msg_err("--against-key names %d field%s, the key %zu", c,
+		    c == 1 ? "" : "s", ks.n);
+		return EXIT_TROUBLE;
+	}
 	if (opts_done(&o) == -1) {
 		msg_err("%s", o.err);
 		return EXIT_TROUBLE;
 	}
+	ro2 = o.ro;
+	ro2.reread = 1;
 
+	/* Two passes read standard input twice: keep a copy of it. */
+	atexit(cleanup);
 	npaths = argc;
 	paths = argv;
-	if (keep != KEEP_FIRST && (argc == 0 || (argc == 1 &&
-	    strcmp(argv[0], "-") == 0))) {
+	if (keep != KEEP_FIRST && argc == 0) {
 		spooled = spool_stdin();
-		stdinpath[0] = (char *)spooled;
+		stdinpath[0] = spooled;
 		paths = stdinpath;
 		npaths = 1;
+	} else if (keep != KEEP_FIRST) {
+		for (i = 0; i < argc; i++)
+			if (strcmp(argv[i], "-") == 0) {
+				if (spooled == NULL)
+					spooled = spool_stdin();
+				argv[i] = spooled;
+			}
 	}
 
 	memset(&ru, 0, sizeof(ru));
+	if (againstpath != NULL) {
+		/* The key of --against: its own fields, or the input's. */
+		ru.agspec = ks;
+		ru.agspec.names = NULL;
+		ru.agspec.n = 0;
+		ru.agspec.id = NULL;
+		if (againstkey != NULL)
+			parse_fields(againstkey, &ru.agspec);
+	}
 	ru.rd = rd_open(&o.ro, npaths, paths);
 	if (rd_failed(ru.rd))
 		die_rd(ru.rd);
@@ -1040,20 +1115,10 @@ main(int argc, char *argv[])
 		die_rd(ru.rd);
 
 	if (againstpath != NULL) {
-		ru.agspec = ks;
-		ru.agspec.names = NULL;
-		if (againstkey != NULL)
-			parse_fields(againstkey, &ru.agspec);
-		else {
-			ru.agspec.names = ks.names;
+		if (againstkey == NULL) {
+			ru.agspec.names = ks.names;	/* shared, not freed */
 			ru.agspec.n = ks.n;
 		}
-		if (!ks.fp && ru.agspec.n != ks.n) {
-			msg_err("--against-key names %zu fields, the key %zu",
-			    ru.agspec.n, ks.n);
-			return EXIT_TROUBLE;
-		}
-		againstkey = againstkey != NULL ? againstkey : "the key";
 		if (sortflag) {
 			ru.ag = rd_open(&o.ro, 1, (char *const *)&againstpath);
 			if (rd_failed(ru.ag))
@@ -1070,9 +1135,8 @@ main(int argc, char *argv[])
 	if (o.ofmt == FMT_NONE)
 		o.ofmt = rd_format(ru.rd);
 	ru.out = wr_open(stdout, "<stdout>", o.ofmt, o.excel);
-	dupstmp = NULL;
 	if (dupspath != NULL)
-		ru.dups = open_dups(o.ofmt, &dupstmp);
+		ru.dups = open_dups(o.ofmt);
 	if (sortflag && keep != KEEP_FIRST && (ru.winners = tmpfile()) ==
 	    NULL) {
 		msg_err("temporary file: %s", strerror(errno));
@@ -1105,8 +1169,10 @@ main(int argc, char *argv[])
 			msg_err("%s: %s", dupspath, strerror(errno));
 			status = EXIT_TROUBLE;
 		}
-		if (status == EXIT_TROUBLE && dupstmp != NULL)
-			(void)unlink(dupstmp);
+		if (status != EXIT_TROUBLE) {
+			free(dupstmp);
+			dupstmp = NULL;	/* in place: cleanup leaves it */
+		}
 	}
 	if (opts_close(&o) == -1) {
 		msg_err("%s", o.err);
@@ -1115,9 +1181,18 @@ main(int argc, char *argv[])
 	/* Only once the output is complete does the state move on. */
 	if (statepath != NULL && status != EXIT_TROUBLE && save_state() == -1)
 		status = EXIT_TROUBLE;
-	if (spooled != NULL)
-		(void)unlink(spooled);
 	rd_close(ru.rd);
+	if (ru.ag != NULL)
+		rd_close(ru.ag);
+	if (ru.winners != NULL)
+		fclose(ru.winners);
+	buf_free(&ru.agkey);
+	free(ru.agspec.id);
+	if (againstkey != NULL) {
+		while (ru.agspec.n > 0)
+			free(ru.agspec.names[--ru.agspec.n]);
+		free(ru.agspec.names);
+	}
 	return status;
 }
 

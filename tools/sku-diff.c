@@ -580,7 +580,8 @@ finish(void)
 				add_finding(&fs, s == OLD ? CH_REMOVED :
 				    CH_ADDED, s == OLD ? &sd[s].un[i] : NULL,
 				    s == OLD ? NULL : &sd[s].un[i], -1, 0);
-	qsort(fs.f, fs.n, sizeof(*fs.f), finding_cmp);
+	if (fs.n > 1)
+		qsort(fs.f, fs.n, sizeof(*fs.f), finding_cmp);
 	for (i = 0; i < fs.n; i++) {
 		f = &fs.f[i];
 		emit(f->ch, f->a, f->b, f->side, f->n);
@@ -659,7 +660,9 @@ hash_mode(int h)
 	}
 	free(keyed);
 	for (s = OLD; s <= NEW; s++)
-		qsort(sd[s].un, sd[s].nun, sizeof(*sd[s].un), item_cmp);
+		if (sd[s].nun > 1)
+			qsort(sd[s].un, sd[s].nun, sizeof(*sd[s].un),
+			    item_cmp);
 	finish();
 	ht_free(&ht);
 }
