@@ -15,4 +15,12 @@ void	 msg_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 msg_note(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Progress: "prog: file: N records" rewritten in place on standard error
+ * when it is a terminal (and not -q); cheap enough to call per record.
+ * msg_progress_end erases the line.
+ */
+void	 msg_progress(const char *what, unsigned long n);
+void	 msg_progress_end(void);
+
 #endif /* MSG_H */

@@ -663,6 +663,7 @@ next_order(struct reader *rd, struct buf *key, int *rank)
 	const char *why;
 
 	while ((r = rd_next(rd)) != NULL) {
+		msg_progress(rd_name(rd), rd_count(rd));
 		if (make_key(r, &ks, key, &why) == -1) {
 			if (rd_reject(rd, r, why) == -1)
 				die_rd(rd);
@@ -1150,6 +1151,7 @@ main(int argc, char *argv[])
 	else
 		hash_two_pass(&ru, npaths, paths);
 
+	msg_progress_end();
 	status = EXIT_OK;
 	rejected = rd_rejected(ru.rd);
 	if (rejected > 0) {

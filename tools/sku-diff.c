@@ -172,7 +172,7 @@ next_keyed(struct side *s, const struct field **key)
 	struct record *r;
 
 	while ((r = rd_next(s->rd)) != NULL) {
-		s->rows++;
+		msg_progress(rd_name(s->rd), ++s->rows);
 		*key = rec_get(r, s->keyid);
 		if (*key != NULL && (*key)->len > 0)
 			return r;
@@ -1009,6 +1009,7 @@ main(int argc, char *argv[])
 		total += rd_rejected(sd[s].rd);
 	if (total > 0)
 		status = EXIT_DIFFER;
+	msg_progress_end();
 	if (summary)
 		print_summary();
 	for (s = OLD; s <= NEW; s++)
