@@ -86,8 +86,11 @@ demo: deps
 
 bench: deps
 	@sh tests/deps bench
-	@$(MAKE) -s all
-	@sh bench/run
+	@$(MAKE) -s all bench/gen
+	@bash bench/run
+
+bench/gen: bench/gen.c
+	$(CC) -O2 -std=c11 -Wall -Wextra -o $@ bench/gen.c
 
 # House style: tabs, no trailing blanks, no // comments, 80 columns.
 style:
@@ -113,7 +116,7 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANPREFIX)/man7/$$m; done
 
 clean:
-	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o)
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o) bench/gen
 	rm -rf .sanitize
 
 .PHONY: all bench check check-sanitize clean demo deps install lint style \

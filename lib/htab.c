@@ -118,14 +118,36 @@ struct ht_entry *
 ht_lookup(struct htab *h, const char *key, size_t len, int insert,
     int *isnew)
 {
+	return ht_lookup_hashed(h, key, len, ht_hash(key, len, h->seed),
+	    insert, isnew);
+}
+
+void
+ht_prefetch_slot(const struct htab *h, uint64_t hv)
+{
+	__builtin_prefetch(&h->slot[hv & h->mask]);
+}
+
+void
+ht_prefetch_entry(const struct htab *h, uint64_t hv)
+{
+	const struct ht_slot *sl;
+
+	sl = &h->slot[hv & h->mask];
+	if (sl->e != NULL && sl->hash == hv)
+		__builtin_prefetch(sl->e);
+}
+
+struct ht_entry *
+ht_lookup_hashed(struct htab *h, const char *key, size_t len, uint64_t hv,
+    int insert, int *isnew)
+{
 	struct ht_entry *e;
 	struct ht_slot *sl;
-	uint64_t hv;
 	size_t	 j;
 	char	*k;
 
 	*isnew = 0;
-	hv = ht_hash(key, len, h->seed);
 	for (j = hv & h->mask; (sl = &h->slot[j])->e != NULL;
 	    j = (j + 1) & h->mask) {
 		e = sl->e;

@@ -55,6 +55,17 @@ void		*ht_data(const struct ht_entry *);
 struct ht_entry	*ht_lookup(struct htab *, const char *key, size_t len,
 		    int insert, int *isnew);
 
+/*
+ * The same with the key's hash already computed (ht_hash with h->seed),
+ * for callers that batch lookups: they hash a batch of keys, prefetch the
+ * slots, then the entries, then look up, so that the cache misses of a
+ * batch overlap instead of following one another.
+ */
+struct ht_entry	*ht_lookup_hashed(struct htab *, const char *key, size_t len,
+		    uint64_t hash, int insert, int *isnew);
+void		 ht_prefetch_slot(const struct htab *, uint64_t hash);
+void		 ht_prefetch_entry(const struct htab *, uint64_t hash);
+
 size_t		 ht_index(const struct htab *, const struct ht_entry *);
 uint64_t	 ht_hash(const void *, size_t, uint64_t seed);
 void		 ht_free(struct htab *);

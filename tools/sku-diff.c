@@ -60,6 +60,8 @@ static const char *const chname[CH_MAX] = {
 
 enum { OLD, NEW };
 
+#define BATCH	32		/* hash mode: records looked up together */
+
 static const char *const sidename[2] = { "old", "new" };
 
 struct val {
@@ -135,11 +137,10 @@ parse_compare(const char *spec)
 	free(dup);
 }
 
-/* Copy the compared values of r into the arena. */
+/* Copy ncmp compared values into the arena. */
 static struct val *
-keep_values(struct side *s, struct record *r)
+copy_values(const struct val *src)
 {
-	const struct field *f;
 	struct val *v;
 	size_t	 i;
 
@@ -147,13 +148,8 @@ keep_values(struct side *s, struct record *r)
 		return NULL;
 	v = arena_alloc(&arena, ncmp * sizeof(*v));
 	for (i = 0; i < ncmp; i++) {
-		if ((f = rec_get(r, s->cmpid[i])) == NULL) {
-			v[i].s = "";
-			v[i].len = 0;
-			continue;
-		}
-		v[i].s = arena_strndup(&arena, f->s, f->len);
-		v[i].len = f->len;
+		v[i].s = arena_strndup(&arena, src[i].s, src[i].len);
+		v[i].len = src[i].len;
 	}
 	return v;
 }
@@ -592,83 +588,6 @@ finish(void)
 			emit(CH_EMPTY, NULL, NULL, s, sd[s].empty);
 }
 
-/* --- hash mode ------------------------------------------------------------ */
-
-static int
-row_cmp(const void *x, const void *y)
-{
-	const struct row *const *a = x, *const *b = y;
-	const struct item *ia, *ib;
-
-	ia = (*a)->it[OLD].n ? &(*a)->it[OLD] : &(*a)->it[NEW];
-	ib = (*b)->it[OLD].n ? &(*b)->it[OLD] : &(*b)->it[NEW];
-	return key_cmp(ia->key, ia->klen, ib->key, ib->klen);
-}
-
-/*
- * Hold side h in a hash table, stream the other side through it, then
- * report keyed findings in SKU order and hand the unpaired to finish().
- */
-static void
-hash_mode(int h)
-{
-	struct htab ht;
-	struct ht_entry *e;
-	struct record *r;
-	const struct field *k;
-	struct row *rw, **keyed;
-	size_t	 nkeyed, i;
-	int	 s, pass, isnew;
-
-	/* Each SKU's row travels with its hash entry: one miss, not two. */
-	ht_init(&ht, sizeof(struct row));
-	for (pass = 0; pass < 2; pass++) {
-		s = pass == 0 ? h : !h;
-		while ((r = next_keyed(&sd[s], &k)) != NULL) {
-			e = ht_lookup(&ht, k->s, k->len, 1, &isnew);
-			rw = ht_data(e);
-			if (rw->it[s].n++ > 0)
-				continue;	/* a duplicate */
-			rw->it[s].key = e->key;
-			rw->it[s].klen = e->len;
-			rw->it[s].v = keep_values(&sd[s], r);
-			if (isnew || ncmp == 0)
-				continue;
-			/* First of this SKU on the streamed side. */
-			for (i = 0; i < ncmp; i++)
-				if (differs(rw->it[OLD].v, rw->it[NEW].v, i))
-					rw->changed = 1;
-		}
-	}
-
-	keyed = xreallocarray(NULL, ht.n + 1, sizeof(*keyed));
-	nkeyed = 0;
-	for (i = 0; i < ht.n; i++) {
-		rw = ht_data(ht.ent[i]);
-		if (rw->it[OLD].n > 1 || rw->it[NEW].n > 1 || rw->changed)
-			keyed[nkeyed++] = rw;
-		if (rw->it[OLD].n == 0)
-			add_unpaired(&sd[NEW], &rw->it[NEW]);
-		else if (rw->it[NEW].n == 0)
-			add_unpaired(&sd[OLD], &rw->it[OLD]);
-	}
-	qsort(keyed, nkeyed, sizeof(*keyed), row_cmp);
-	for (i = 0; i < nkeyed; i++) {
-		rw = keyed[i];
-		emit_keyed(rw->it[OLD].n ? &rw->it[OLD] : NULL,
-		    rw->it[NEW].n ? &rw->it[NEW] : NULL, rw->changed);
-	}
-	free(keyed);
-	for (s = OLD; s <= NEW; s++)
-		if (sd[s].nun > 1)
-			qsort(sd[s].un, sd[s].nun, sizeof(*sd[s].un),
-			    item_cmp);
-	finish();
-	ht_free(&ht);
-}
-
-/* --- sorted mode ---------------------------------------------------------- */
-
 /* A SKU and its compared values in reusable buffers. */
 struct slot {
 	struct buf	 key;		/* the SKU */
@@ -701,6 +620,111 @@ fill_slot(struct side *s, struct slot *sl, struct record *r,
 	}
 	sl->line = r->line;
 }
+
+/* --- hash mode ------------------------------------------------------------ */
+
+static int
+row_cmp(const void *x, const void *y)
+{
+	const struct row *const *a = x, *const *b = y;
+	const struct item *ia, *ib;
+
+	ia = (*a)->it[OLD].n ? &(*a)->it[OLD] : &(*a)->it[NEW];
+	ib = (*b)->it[OLD].n ? &(*b)->it[OLD] : &(*b)->it[NEW];
+	return key_cmp(ia->key, ia->klen, ib->key, ib->klen);
+}
+
+/*
+ * Hold side h in a hash table, stream the other side through it, then
+ * report keyed findings in SKU order and hand the unpaired to finish().
+ */
+static void
+hash_mode(int h)
+{
+	struct htab ht;
+	struct ht_entry *e;
+	struct record *r;
+	const struct field *k;
+	struct slot b[BATCH];
+	uint64_t hv[BATCH];
+	struct row *rw, **keyed;
+	size_t	 nkeyed, i, j, n;
+	int	 s, pass, isnew;
+
+	memset(b, 0, sizeof(b));
+	for (j = 0; j < BATCH; j++)
+		b[j].v = xreallocarray(NULL, ncmp + 1, sizeof(*b[j].v));
+	/* Each SKU's row travels with its hash entry: one miss, not two. */
+	ht_init(&ht, sizeof(struct row));
+	for (pass = 0; pass < 2; pass++) {
+		s = pass == 0 ? h : !h;
+		do {
+			/*
+			 * A batch: read it, hash it, prefetch its slots, then
+			 * its entries, so that the misses overlap.
+			 */
+			for (n = 0; n < BATCH &&
+			    (r = next_keyed(&sd[s], &k)) != NULL; n++)
+				fill_slot(&sd[s], &b[n], r, k);
+			for (j = 0; j < n; j++) {
+				hv[j] = ht_hash(b[j].key.s, b[j].key.len,
+				    ht.seed);
+				ht_prefetch_slot(&ht, hv[j]);
+			}
+			for (j = 0; j < n; j++)
+				ht_prefetch_entry(&ht, hv[j]);
+			for (j = 0; j < n; j++) {
+				e = ht_lookup_hashed(&ht, b[j].key.s,
+				    b[j].key.len, hv[j], 1, &isnew);
+				rw = ht_data(e);
+				if (rw->it[s].n++ > 0)
+					continue;	/* a duplicate */
+				rw->it[s].key = e->key;
+				rw->it[s].klen = e->len;
+				rw->it[s].v = copy_values(b[j].v);
+				if (isnew)
+					continue;
+				/* First of this SKU on the streamed side. */
+				for (i = 0; i < ncmp; i++)
+					if (differs(rw->it[OLD].v,
+					    rw->it[NEW].v, i))
+						rw->changed = 1;
+			}
+		} while (n == BATCH);
+	}
+	for (j = 0; j < BATCH; j++) {
+		buf_free(&b[j].key);
+		buf_free(&b[j].bytes);
+		free(b[j].v);
+	}
+
+	keyed = xreallocarray(NULL, ht.n + 1, sizeof(*keyed));
+	nkeyed = 0;
+	for (i = 0; i < ht.n; i++) {
+		rw = ht_data(ht.ent[i]);
+		if (rw->it[OLD].n > 1 || rw->it[NEW].n > 1 || rw->changed)
+			keyed[nkeyed++] = rw;
+		if (rw->it[OLD].n == 0)
+			add_unpaired(&sd[NEW], &rw->it[NEW]);
+		else if (rw->it[NEW].n == 0)
+			add_unpaired(&sd[OLD], &rw->it[OLD]);
+	}
+	qsort(keyed, nkeyed, sizeof(*keyed), row_cmp);
+	for (i = 0; i < nkeyed; i++) {
+		rw = keyed[i];
+		emit_keyed(rw->it[OLD].n ? &rw->it[OLD] : NULL,
+		    rw->it[NEW].n ? &rw->it[NEW] : NULL, rw->changed);
+	}
+	free(keyed);
+	for (s = OLD; s <= NEW; s++)
+		if (sd[s].nun > 1)
+			qsort(sd[s].un, sd[s].nun, sizeof(*sd[s].un),
+			    item_cmp);
+	finish();
+	ht_free(&ht);
+}
+
+/* --- sorted mode ---------------------------------------------------------- */
 
 /*
  * Read the next group of equal SKUs of side s into *g, whose strings stay
@@ -751,18 +775,10 @@ static void
 keep_unpaired(struct side *s, const struct item *g)
 {
 	struct item it;
-	size_t	 i;
 
 	it = *g;
 	it.key = arena_strndup(&arena, g->key, g->klen);
-	if (ncmp > 0) {
-		it.v = arena_alloc(&arena, ncmp * sizeof(*it.v));
-		for (i = 0; i < ncmp; i++) {
-			it.v[i].s = arena_strndup(&arena, g->v[i].s,
-			    g->v[i].len);
-			it.v[i].len = g->v[i].len;
-		}
-	}
+	it.v = copy_values(g->v);
 	add_unpaired(s, &it);
 }
 
