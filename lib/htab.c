@@ -131,11 +131,19 @@ ht_prefetch_slot(const struct htab *h, uint64_t hv)
 void
 ht_prefetch_entry(const struct htab *h, uint64_t hv)
 {
+	struct ht_entry *e;
+
+	if ((e = ht_peek(h, hv)) != NULL)
+		__builtin_prefetch(e);
+}
+
+struct ht_entry *
+ht_peek(const struct htab *h, uint64_t hv)
+{
 	const struct ht_slot *sl;
 
 	sl = &h->slot[hv & h->mask];
-	if (sl->e != NULL && sl->hash == hv)
-		__builtin_prefetch(sl->e);
+	return sl->e != NULL && sl->hash == hv ? sl->e : NULL;
 }
 
 struct ht_entry *

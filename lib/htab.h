@@ -66,6 +66,9 @@ struct ht_entry	*ht_lookup_hashed(struct htab *, const char *key, size_t len,
 void		 ht_prefetch_slot(const struct htab *, uint64_t hash);
 void		 ht_prefetch_entry(const struct htab *, uint64_t hash);
 
+/* The entry whose slot is first for hash, if its hash matches; or NULL. */
+struct ht_entry	*ht_peek(const struct htab *, uint64_t hash);
+
 size_t		 ht_index(const struct htab *, const struct ht_entry *);
 uint64_t	 ht_hash(const void *, size_t, uint64_t seed);
 void		 ht_free(struct htab *);

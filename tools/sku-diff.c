@@ -673,6 +673,11 @@ hash_mode(int h)
 			}
 			for (j = 0; j < n; j++)
 				ht_prefetch_entry(&ht, hv[j]);
+			/* And the held values a paired record compares to. */
+			for (j = 0; ncmp > 0 && pass == 1 && j < n; j++)
+				if ((e = ht_peek(&ht, hv[j])) != NULL &&
+				    (rw = ht_data(e))->it[h].v != NULL)
+					__builtin_prefetch(rw->it[h].v);
 			for (j = 0; j < n; j++) {
 				e = ht_lookup_hashed(&ht, b[j].key.s,
 				    b[j].key.len, hv[j], 1, &isnew);
@@ -681,14 +686,20 @@ hash_mode(int h)
 					continue;	/* a duplicate */
 				rw->it[s].key = e->key;
 				rw->it[s].klen = e->len;
-				rw->it[s].v = copy_values(b[j].v);
-				if (isnew)
+				if (isnew) {
+					rw->it[s].v = copy_values(b[j].v);
 					continue;
-				/* First of this SKU on the streamed side. */
+				}
+				/*
+				 * First of this SKU on the streamed side.  Its
+				 * values are kept only when they differ; equal
+				 * ones share the held side's copy.
+				 */
 				for (i = 0; i < ncmp; i++)
-					if (differs(rw->it[OLD].v,
-					    rw->it[NEW].v, i))
+					if (differs(rw->it[!s].v, b[j].v, i))
 						rw->changed = 1;
+				rw->it[s].v = rw->changed ?
+				    copy_values(b[j].v) : rw->it[!s].v;
 			}
 		} while (n == BATCH);
 	}
