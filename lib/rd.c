@@ -461,7 +461,7 @@ static int
 open_next(struct reader *rd)
 {
 	struct input *in = &rd->in;
-	const char *path, *s;
+	const char *path, *s, *shown;
 	long	 n;
 	size_t	 i;
 
@@ -472,16 +472,19 @@ open_next(struct reader *rd)
 	if (rd->next >= (rd->npaths ? rd->npaths : 1))
 		return -1;
 	path = rd->npaths ? rd->paths[rd->next] : "-";
+	shown = rd->npaths && rd->o.shown != NULL ? rd->o.shown[rd->next] :
+	    NULL;
 	rd->next++;
 
 	memset(in, 0, sizeof(*in));
 	in->cd = (iconv_t)-1;
-	in->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	in->name = shown != NULL ? shown : strcmp(path, "-") == 0 ?
+	    "<stdin>" : path;
 	rd->name = in->name;
 	if (strcmp(path, "-") == 0)
 		in->fd = STDIN_FILENO;
 	else if ((in->fd = open(path, O_RDONLY)) == -1) {
-		fail(rd, "%s: %s", path, strerror(errno));
+		fail(rd, "%s: %s", in->name, strerror(errno));
 		return -1;
 	}
 	rd->isopen = 1;

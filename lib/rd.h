@@ -27,6 +27,8 @@ struct rd_opts {
 	const char	*rejects_name;	/* its name, for messages */
 	int		 reread;	/* rejects were written by an earlier
 					   reading: count them, skip them */
+	char *const	*shown;		/* names for messages, parallel to
+					   the paths (NULL: the paths) */
 	void		(*note)(const char *, ...);	/* -v messages */
 };
 

@@ -103,8 +103,8 @@ $USAGE" order-dedupe --against-key reference $OLD; }
 @test "--state with --fingerprint: email,total,items"  { t 0 fp.out             "" order-dedupe -f --state st data/od-fp.jsonl; t 0 state-fp.csv "" cat st; }
 
 # --- --sorted: constant memory, order checked ------------------------------
-@test "--sorted: out-of-order input stops at its line" { t 2 unsorted.out       "order-dedupe: data/od-unsorted.jsonl:4: not sorted by the key: this key sorts before the one on line 3" order-dedupe --sorted -k number data/od-unsorted.jsonl; }
-@test "--sorted --keep last: checked before any output" { t 2 -                 "order-dedupe: data/od-unsorted.jsonl:4: not sorted by the key: this key sorts before the one on line 3" order-dedupe --sorted --keep last -k number data/od-unsorted.jsonl; }
+@test "--sorted: out-of-order input stops at its line" { t 2 unsorted.out       "order-dedupe: data/od-unsorted.jsonl:4: not sorted by number: this key sorts before the one on line 3 \(sort by these fields in byte order, or leave out --sorted\)" order-dedupe --sorted -k number data/od-unsorted.jsonl; }
+@test "--sorted --keep last: checked before any output" { t 2 -                 "order-dedupe: data/od-unsorted.jsonl:4: not sorted by number: this key sorts before the one on line 3 \(sort by these fields in byte order, or leave out --sorted\)" order-dedupe --sorted --keep last -k number data/od-unsorted.jsonl; }
 @test "--sorted = hash mode, --keep first"             { t 0 sorted-first.out   "" order-dedupe -k number --dups d1 data/od-sorted.jsonl; t 0 sorted-first.out "" order-dedupe --sorted -k number --dups d2 data/od-sorted.jsonl; cmp d1 d2; t 0 sorted-first.dups "" cat d2; }
 @test "--sorted = hash mode, --keep last"              { t 0 sorted-last.out    "" order-dedupe -k number --keep last --dups d1 data/od-sorted.jsonl; t 0 sorted-last.out "" order-dedupe --sorted -k number --keep last --dups d2 data/od-sorted.jsonl; cmp d1 d2; t 0 sorted-last.dups "" cat d2; }
 @test "--sorted = hash mode, --keep most-advanced"     { t 0 sorted-advanced.out "" order-dedupe -k number --keep most-advanced --dups d1 data/od-sorted.jsonl; t 0 sorted-advanced.out "" order-dedupe --sorted -k number --keep most-advanced --dups d2 data/od-sorted.jsonl; cmp d1 d2; t 0 sorted-advanced.dups "" cat d2; }
@@ -169,3 +169,24 @@ $USAGE" order-dedupe --summary=xml $OLD; }
 $USAGE" order-dedupe --bogus $OLD; }
 @test "--version"                                      { t 0 version.out        "" order-dedupe --version; }
 @test "--help: the options on standard output"         { t 0 help.out           "" order-dedupe --help; }
+
+# --- inputs read twice, and files left behind ----------------------------
+@test "--keep last from a FIFO: copied, nothing lost"  { mkfifo f; cat data/od-status.jsonl >f & t 0 keep-last.out "" order-dedupe -k number --keep last f; }
+@test "--keep last: a FIFO is named as itself in dup_of" { mkfifo f; cat data/od-status.jsonl >f & t 0 keep-last.out "" order-dedupe -k number --keep last --dups d f; t 0 fifo-last.dups "" cat d; }
+@test "--keep last: '-' twice reads standard input once" { t 0 keep-last.out "" sh -c 'order-dedupe -k number --keep last - - <data/od-status.jsonl'; }
+@test "--dups and --state files get the umask's mode"  { umask 022; order-dedupe --dups d --state st data/od-state1.jsonl >/dev/null; [ "$(stat -c %a d st | tr '\n' ' ')" = "644 644 " ]; }
+@test "killed while copying input: no temporary file"  {
+	mkdir tmp; mkfifo f
+	(sleep 30 >f &)			# a writer that never finishes
+	TMPDIR=$PWD/tmp order-dedupe --keep last f >/dev/null 2>&1 & pid=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -n "$(ls tmp)" ] && break; sleep 0.1; done
+	[ -n "$(ls tmp)" ]		# the copy was being made
+	kill -TERM "$pid"; wait "$pid" || true
+	pkill -f 'sleep 30' || true
+	[ -z "$(ls tmp)" ]
+}
+@test "--fingerprint: an order with nothing to fingerprint" { t 2 -           "order-dedupe: data/od-fp-empty.jsonl:1: nothing to fingerprint: no e-mail, total or items" order-dedupe --fingerprint data/od-fp-empty.jsonl; }
+@test "--against-key does not go with --fingerprint"   { t 2 -                  "order-dedupe: --against-key does not go with --fingerprint: both files are fingerprinted alike
+$USAGE" order-dedupe --fingerprint --against $WMS --against-key reference $OLD; }
+@test "records set aside from --against are counted"  { t 1 against-bad.out "order-dedupe: 1 record set aside in rej
+order-dedupe: 9 read, 2 passed, 5 duplicates, 2 known, 0 seen, 1 rejected" order-dedupe -k number --against data/od-against-bad.jsonl --against-key reference --rejects rej --summary data/od-sorted.jsonl; }

@@ -28,6 +28,8 @@ sorted() {
 @test "near match by NFC and zero-width space"    { t 1 nfc.out       "" sku-diff "$DATA/sd-nfc-old.csv" "$DATA/sd-nfc-new.csv"; }
 @test "mangled with several candidates"           { t 1 mangled-many.out "" sku-diff "$DATA/sd-mangled-many.csv" "$DATA/sd-mangled-sci.csv"; }
 @test "mangled, NEW holds the digits"             { t 1 mangled-rev.out "" sku-diff "$DATA/sd-mangled-sci.csv" "$DATA/sd-mangled-many.csv"; }
+@test "mangled with several candidates, --long"   { t 1 mangled-many-long.out "" sku-diff -l "$DATA/sd-mangled-many.csv" "$DATA/sd-mangled-sci.csv"; }
+@test "a NEW-side duplicate shows NEW's values"    { t 1 dup-new.out   "" sku-diff -c price,qty "$NEW" "$OLD"; }
 
 # --- same catalogs -------------------------------------------------------
 @test "identical catalogs: exit 0, header only"   { t 0 same.out      "" sku-diff -c price,qty "$DATA/sd-same.csv" "$DATA/sd-same.csv"; }

@@ -3,14 +3,16 @@
  * export; or only those not reported by an earlier run.
  *
  * --keep first streams: an order passes the first time its key is seen.
- * --keep last and most-advanced read the input twice (standard input is
- * spooled to a temporary file): the first pass picks the winner of each
- * key, the second writes winners in input order and the others to --dups.
+ * --keep last and most-advanced read the input twice (standard input and
+ * other inputs that cannot be read twice are copied to a temporary file):
+ * the first pass picks the winner of each key, the second writes winners
+ * in input order and the others to --dups.
  * --sorted does the same with memory for one key, not one per order.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,11 +93,14 @@ static const char	*againstpath;	/* --against */
 static const char	*againstkey;	/* --against-key */
 static const char	*statepath;	/* --state */
 static struct counts	 cnt;		/* what happened */
+static unsigned long	 agrejected;	/* set aside from --against */
 static struct htab	 against;	/* keys of --against (hash mode) */
 static struct htab	 state;		/* keys of --state, and new ones */
 static size_t		 nstate0;	/* keys the state file held */
-static char		*spooled;	/* standard input copied here */
+static char		**spools;	/* copies of inputs read twice */
+static size_t		 nspools;	/* how many */
 static char		*dupstmp;	/* --dups, until renamed */
+static char		*statetmp;	/* --state, until renamed */
 static const char	**files;	/* input names, for provenance */
 static size_t		 nfiles;	/* how many */
 
@@ -111,10 +116,59 @@ static void	 usage(void) __attribute__((noreturn));
 static void
 cleanup(void)
 {
+	size_t	 i;
+
 	if (dupstmp != NULL)
 		(void)unlink(dupstmp);
-	if (spooled != NULL)
-		(void)unlink(spooled);
+	if (statetmp != NULL)
+		(void)unlink(statetmp);
+	for (i = 0; i < nspools; i++)
+		(void)unlink(spools[i]);
+}
+
+/* Killed: remove the temporary files (unlink is safe here), then die. */
+static void
+on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * A new temporary file: in dir (NULL: $TMPDIR or /tmp) named after base,
+ * with the permissions the umask gives any new file rather than mkstemp's
+ * 0600, since --dups and --state files are renamed into place.  Returns
+ * the descriptor and sets *path (the caller frees it).
+ */
+static int
+temp_file(const char *dir, const char *base, char **path)
+{
+	struct buf p;
+	mode_t	 um;
+	int	 fd;
+
+	memset(&p, 0, sizeof(p));
+	if (dir == NULL && ((dir = getenv("TMPDIR")) == NULL || *dir == '\0'))
+		dir = "/tmp";
+	if (*dir != '\0') {
+		buf_adds(&p, dir);
+		buf_addc(&p, '/');
+	}
+	buf_adds(&p, base);
+	buf_adds(&p, ".XXXXXX");
+	*path = xstrdup(p.s);
+	buf_free(&p);
+	if ((fd = mkstemp(*path)) == -1) {
+		msg_err("%s: %s", *path, strerror(errno));
+		free(*path);
+		*path = NULL;
+		exit(EXIT_TROUBLE);
+	}
+	um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
+	return fd;
 }
 
 static void
@@ -144,6 +198,22 @@ parse_fields(const char *spec, struct keyspec *k)
 		msg_err("-k needs at least one field");
 		usage();
 	}
+}
+
+/* The key's fields as people wrote them: "source,shop,number". */
+static const char *
+key_names(const struct keyspec *k)
+{
+	static struct buf b;
+	size_t	 i;
+
+	b.len = 0;
+	for (i = 0; i < k->n; i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, k->names[i]);
+	}
+	return buf_str(&b);
 }
 
 /* The number of fields parse_fields finds in spec. */
@@ -313,7 +383,8 @@ items_text(struct record *r, struct buf *b, const char **why)
 		}
 	}
 	if (rc == 0) {
-		qsort(it, nit, sizeof(*it), item_cmp);
+		if (nit > 1)
+			qsort(it, nit, sizeof(*it), item_cmp);
 		for (i = 0; i < nit; i++) {
 			if (i > 0)
 				buf_adds(b, "; ");
@@ -351,6 +422,11 @@ make_key(struct record *r, struct keyspec *k, struct buf *b,
 		if (items_text(r, &nb, why) == -1)
 			return -1;
 		key_add(b, nb.s, nb.len);
+		if (b->len == 3) {	/* three empty components */
+			*why = "nothing to fingerprint: no e-mail, total or "
+			    "items";
+			return -1;
+		}
 		return 0;
 	}
 	nonempty = 0;
@@ -394,14 +470,11 @@ file_no(const char *f)
 {
 	size_t	 i;
 
-	if (spooled != NULL && strcmp(f, spooled) == 0)
-		f = "<stdin>";
 	for (i = 0; i < nfiles; i++)
 		if (strcmp(files[i], f) == 0)
 			return i;
 	files = xreallocarray(files, nfiles + 1, sizeof(*files));
-	files[nfiles] = xstrdup(spooled != NULL && strcmp(f, spooled) == 0 ?
-	    "<stdin>" : f);
+	files[nfiles] = xstrdup(f);
 	return nfiles++;
 }
 
@@ -437,6 +510,7 @@ load_keys(const char *path, struct keyspec *k, struct htab *ht)
 	}
 	if (rd_failed(rd))
 		die_rd(rd);
+	agrejected += rd_rejected(rd);
 	rd_close(rd);
 	buf_free(&b);
 }
@@ -492,22 +566,19 @@ load_state(void)
 static int
 save_state(void)
 {
-	struct buf tmp;
 	struct writer *w;
 	struct field *f;
 	const char *p, *s;
 	size_t	 i, j, n, len;
-	int	 fd;
+	int	 fd, rc;
 	FILE	*fp;
 
-	memset(&tmp, 0, sizeof(tmp));
-	buf_adds(&tmp, statepath);
-	buf_adds(&tmp, ".XXXXXX");
-	if ((fd = mkstemp(tmp.s)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		msg_err("%s: %s", tmp.s, strerror(errno));
+	fd = temp_file("", statepath, &statetmp);
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		msg_err("%s: %s", statetmp, strerror(errno));
 		return -1;
 	}
-	w = wr_open(fp, tmp.s, FMT_CSV, 0);
+	w = wr_open(fp, statetmp, FMT_CSV, 0);
 	wr_header(w, (const char *const *)ks.names, ks.n);
 	f = xcalloc(ks.n, sizeof(*f));
 	for (i = 0; i < state.n; i++) {
@@ -521,14 +592,17 @@ save_state(void)
 		(void)wr_row(w, f, ks.n);
 	}
 	free(f);
-	if (fflush(fp) == EOF || fsync(fd) == -1 || wr_close(w) == -1 ||
-	    rename(tmp.s, statepath) == -1) {
+	/* On disk before it replaces the old state, or not at all. */
+	rc = 0;
+	if (fflush(fp) == EOF || fsync(fd) == -1)
+		rc = -1;
+	if (wr_close(w) == -1 || rc == -1 || rename(statetmp, statepath) ==
+	    -1) {
 		msg_err("%s: %s", statepath, strerror(errno));
-		(void)unlink(tmp.s);
-		buf_free(&tmp);
-		return -1;
+		return -1;		/* cleanup removes statetmp */
 	}
-	buf_free(&tmp);
+	free(statetmp);
+	statetmp = NULL;
 	return 0;
 }
 
@@ -588,8 +662,7 @@ against_sorted(struct run *ru, const char *key, size_t len)
 		    key_cmpkeys(b.s, b.len, ru->agkey.s, ru->agkey.len) < 0) {
 			msg_err("%s:%lu: not sorted by %s: this key sorts "
 			    "before the one on an earlier line", r->file,
-			    r->line, againstkey != NULL ? againstkey :
-			    "the key");
+			    r->line, key_names(&ru->agspec));
 			exit(EXIT_TROUBLE);
 		}
 		ru->agkey.len = 0;
@@ -728,7 +801,7 @@ hash_two_pass(struct run *ru, int npaths, char *const *paths)
 	struct buf key;
 	struct win *w;
 	size_t	 nw, capw;
-	uint64_t ord;
+	uint64_t ord, nread;
 	int	 isnew, rank;
 
 	memset(&key, 0, sizeof(key));
@@ -749,6 +822,7 @@ hash_two_pass(struct run *ru, int npaths, char *const *paths)
 		w[e->val].prov = PROV(file_no(r->file), r->line);
 		w[e->val].rank = rank;
 	}
+	nread = ord;
 	rd_close(ru->rd);
 
 	/* Second pass: the same records in the same order. */
@@ -759,10 +833,20 @@ hash_two_pass(struct run *ru, int npaths, char *const *paths)
 	for (ord = 0; (r = next_order(ru->rd, &key, &rank)) != NULL; ord++) {
 		cnt.read++;
 		e = ht_lookup(&seen, key.s, key.len, 0, &isnew);
+		if (e == NULL || ord >= nread) {
+			msg_err("%s:%lu: the input changed between its two "
+			    "readings", r->file, r->line);
+			exit(EXIT_TROUBLE);
+		}
 		if (w[e->val].ord != ord)
 			write_dup(ru, r, w[e->val].prov);
 		else if (fresh(ru, key.s, key.len))
 			write_pass(ru, r);
+	}
+	if (ord != nread) {
+		msg_err("%s: the input changed between its two readings",
+		    rd_name(ru->rd));
+		exit(EXIT_TROUBLE);
 	}
 	free(w);
 	ht_free(&seen);
@@ -811,9 +895,10 @@ sorted_run(struct run *ru, int npaths, char *const *paths)
 			    prev.s, prev.len) : 1;
 			if (r != NULL && c < 0) {
 				msg_err("%s:%lu: not sorted by %s: this key "
-				    "sorts before the one on line %lu",
-				    r->file, r->line, ks.fp ? "fingerprint" :
-				    "the key", prevline);
+				    "sorts before the one on line %lu (sort "
+				    "by these fields in byte order, or leave "
+				    "out --sorted)", r->file, r->line,
+				    key_names(&ks), prevline);
 				exit(EXIT_TROUBLE);
 			}
 			if (c > 0 && have && pass == 0) {
@@ -839,8 +924,9 @@ sorted_run(struct run *ru, int npaths, char *const *paths)
 				if (pass == 1 && keep != KEEP_FIRST &&
 				    fread(rec, sizeof(rec), 1,
 				    ru->winners) != 1) {
-					msg_err("the input changed between "
-					    "two readings");
+					msg_err("%s:%lu: the input changed "
+					    "between its two readings", r->file,
+					    r->line);
 					exit(EXIT_TROUBLE);
 				}
 				if (pass == 1 && keep != KEEP_FIRST) {
@@ -870,44 +956,51 @@ sorted_run(struct run *ru, int npaths, char *const *paths)
 				write_pass(ru, r);
 		}
 	}
+	/* Groups the first reading saw and the second did not. */
+	if (keep != KEEP_FIRST &&
+	    fread(rec, sizeof(rec), 1, ru->winners) == 1) {
+		msg_err("%s: the input changed between its two readings",
+		    rd_name(ru->rd));
+		exit(EXIT_TROUBLE);
+	}
 	(void)prevfile;
 	buf_free(&key);
 	buf_free(&prev);
 }
 
-/* Copy standard input to a temporary file, for a second reading. */
+/*
+ * Copy an input that cannot be read twice (standard input, a pipe, a
+ * FIFO) to a temporary file, and return that file's name.
+ */
 static char *
-spool_stdin(void)
+spool(const char *path, const char *shown)
 {
-	char	*path, buf[65536];
-	const char *dir;
+	char	*tmp, buf[65536];
 	ssize_t	 n;
-	int	 fd;
-	struct buf p;
+	int	 fd, in;
 
-	memset(&p, 0, sizeof(p));
-	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
-		dir = "/tmp";
-	buf_adds(&p, dir);
-	buf_adds(&p, "/order-dedupe.XXXXXX");
-	path = xstrdup(p.s);
-	buf_free(&p);
-	if ((fd = mkstemp(path)) == -1) {
-		msg_err("%s: %s", path, strerror(errno));
+	if (strcmp(path, "-") == 0)
+		in = STDIN_FILENO;
+	else if ((in = open(path, O_RDONLY)) == -1) {
+		msg_err("%s: %s", shown, strerror(errno));
 		exit(EXIT_TROUBLE);
 	}
-	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) != 0) {
+	fd = temp_file(NULL, "order-dedupe", &tmp);
+	spools = xreallocarray(spools, nspools + 1, sizeof(*spools));
+	spools[nspools++] = tmp;
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 || write(fd, buf, (size_t)n) != n) {
-			msg_err("spooling standard input to %s: %s", path,
+			msg_err("copying %s to %s: %s", shown, tmp,
 			    strerror(errno));
-			(void)unlink(path);
 			exit(EXIT_TROUBLE);
 		}
 	}
+	if (in != STDIN_FILENO)
+		close(in);
 	close(fd);
-	return path;
+	return tmp;
 }
 
 static void
@@ -936,7 +1029,6 @@ static struct writer *
 open_dups(enum rec_format fmt)
 {
 	struct stat st, out;
-	struct buf p;
 	char	*real;
 	int	 fd;
 	FILE	*fp;
@@ -954,18 +1046,11 @@ open_dups(enum rec_format fmt)
 		}
 		return wr_open(fp, dupspath, fmt, o.excel);
 	}
-	real = realpath(dupspath, NULL);
-	memset(&p, 0, sizeof(p));
-	buf_adds(&p, real != NULL ? real : dupspath);
-	free(real);
-	dupspath = xstrdup(p.s);
-	buf_adds(&p, ".XXXXXX");
-	dupstmp = xstrdup(p.s);
-	buf_free(&p);
-	if ((fd = mkstemp(dupstmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+	if ((real = realpath(dupspath, NULL)) != NULL)
+		dupspath = real;	/* through a link: its target */
+	fd = temp_file("", dupspath, &dupstmp);
+	if ((fp = fdopen(fd, "w")) == NULL) {
 		msg_err("%s: %s", dupspath, strerror(errno));
-		free(dupstmp);
-		dupstmp = NULL;
 		exit(EXIT_TROUBLE);
 	}
 	return wr_open(fp, dupspath, fmt, o.excel);
@@ -975,9 +1060,15 @@ int
 main(int argc, char *argv[])
 {
 	struct run ru;
-	char	*stdinpath[1];
+	char	*stdinpath[1], **shown, **copies;
+	struct stat st;
+	int	 stdin_done;
 	char *const *paths;
-	int	 ch, c, i, npaths, status;
+	int	 ch, c, i, fd, npaths, status;
+	char	*tmp;
+
+	shown = copies = NULL;
+	stdin_done = 0;
 	unsigned long rejected;
 
 	msg_init("order-dedupe");
@@ -1065,6 +1156,11 @@ main(int argc, char *argv[])
 		msg_err("--against-key goes with --against");
 		usage();
 	}
+	if (againstkey != NULL && ks.fp) {
+		msg_err("--against-key does not go with --fingerprint: both "
+		    "files are fingerprinted alike");
+		usage();
+	}
 	if (againstkey != NULL && !ks.fp &&
 	    (c = count_fields(againstkey)) != (int)ks.n) {
 		msg_err("--against-key names %d field%s, the key %zu", c,
@@ -1078,22 +1174,42 @@ main(int argc, char *argv[])
 	ro2 = o.ro;
 	ro2.reread = 1;
 
-	/* Two passes read standard input twice: keep a copy of it. */
 	atexit(cleanup);
+	signal(SIGHUP, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	npaths = argc;
 	paths = argv;
-	if (keep != KEEP_FIRST && argc == 0) {
-		spooled = spool_stdin();
-		stdinpath[0] = spooled;
+	if (argc == 0) {
+		stdinpath[0] = "-";
 		paths = stdinpath;
 		npaths = 1;
-	} else if (keep != KEEP_FIRST) {
-		for (i = 0; i < argc; i++)
-			if (strcmp(argv[i], "-") == 0) {
-				if (spooled == NULL)
-					spooled = spool_stdin();
-				argv[i] = spooled;
+	}
+	/*
+	 * Two passes read every input twice: keep a copy of each one that
+	 * cannot be read again, and name it as the original in messages.
+	 */
+	if (keep != KEEP_FIRST) {
+		shown = xcalloc((size_t)npaths, sizeof(*shown));
+		copies = xcalloc((size_t)npaths, sizeof(*copies));
+		for (i = 0; i < npaths; i++) {
+			shown[i] = strcmp(paths[i], "-") == 0 ? "<stdin>" :
+			    paths[i];
+			copies[i] = paths[i];
+			if (strcmp(paths[i], "-") == 0 ||
+			    (stat(paths[i], &st) == 0 &&
+			    !S_ISREG(st.st_mode))) {
+				/* A second '-' has nothing left to read. */
+				if (strcmp(paths[i], "-") == 0 && stdin_done)
+					copies[i] = "/dev/null";
+				else
+					copies[i] = spool(paths[i], shown[i]);
+				stdin_done |= strcmp(paths[i], "-") == 0;
 			}
+		}
+		paths = copies;
+		o.ro.shown = shown;
+		ro2.shown = shown;
 	}
 
 	memset(&ru, 0, sizeof(ru));
@@ -1138,10 +1254,15 @@ main(int argc, char *argv[])
 	ru.out = wr_open(stdout, "<stdout>", o.ofmt, o.excel);
 	if (dupspath != NULL)
 		ru.dups = open_dups(o.ofmt);
-	if (sortflag && keep != KEEP_FIRST && (ru.winners = tmpfile()) ==
-	    NULL) {
-		msg_err("temporary file: %s", strerror(errno));
-		return EXIT_TROUBLE;
+	if (sortflag && keep != KEEP_FIRST) {
+		/* Like tmpfile(3), but in $TMPDIR. */
+		fd = temp_file(NULL, "order-dedupe", &tmp);
+		(void)unlink(tmp);
+		free(tmp);
+		if ((ru.winners = fdopen(fd, "w+")) == NULL) {
+			msg_err("temporary file: %s", strerror(errno));
+			return EXIT_TROUBLE;
+		}
 	}
 
 	if (sortflag)
@@ -1153,7 +1274,8 @@ main(int argc, char *argv[])
 
 	msg_progress_end();
 	status = EXIT_OK;
-	rejected = rd_rejected(ru.rd);
+	rejected = rd_rejected(ru.rd) + agrejected +
+	    (ru.ag != NULL ? rd_rejected(ru.ag) : 0);
 	if (rejected > 0) {
 		msg_warn("%lu record%s set aside in %s", rejected,
 		    rejected == 1 ? "" : "s", o.rejects);
@@ -1190,6 +1312,8 @@ main(int argc, char *argv[])
 		fclose(ru.winners);
 	buf_free(&ru.agkey);
 	free(ru.agspec.id);
+	free(shown);
+	free(copies);
 	if (againstkey != NULL) {
 		while (ru.agspec.n > 0)
 			free(ru.agspec.names[--ru.agspec.n]);

@@ -232,8 +232,17 @@ emit(enum change ch, const struct item *a, const struct item *b, int side,
 					trouble = 1;
 			}
 			goto out;
-		case CH_NEAR:
 		case CH_MANGLED:
+			if (n > 1) {
+				/* Several candidates: how many, and where. */
+				if (a == NULL)
+					SET(1, b->key, b->klen);
+				SET(2, "candidates", 10);
+				SET(side == OLD ? 3 : 4, num, strlen(num));
+				break;
+			}
+			/* FALLTHROUGH */
+		case CH_NEAR:
 			SET(2, "sku", 3);
 			if (a != NULL)
 				SET(3, a->key, a->klen);
@@ -296,7 +305,7 @@ emit_keyed(const struct item *a, const struct item *b, int changed)
 	if (a != NULL && a->n > 1)
 		emit(CH_DUPLICATE, a, NULL, OLD, a->n);
 	if (b != NULL && b->n > 1)
-		emit(CH_DUPLICATE, b, NULL, NEW, b->n);
+		emit(CH_DUPLICATE, NULL, b, NEW, b->n);
 	if (changed)
 		emit(CH_CHANGED, a, b, -1, 0);
 }

@@ -1,0 +1,166 @@
+# docs.bats: the manual pages say what the tools do.  Every long option
+# is documented, mandoc finds nothing to lint, and every command line in
+# EXAMPLES runs and exits as its page says.
+load setup
+
+MAN=$TOP/man
+
+# long_opts TOOL: the long options of TOOL's longopts[] table, with those
+# of OPTS_LONG (lib/opts.h) when the table includes it, one per line.
+long_opts() {
+	local src=$TOP/tools/$1.c
+	{
+		sed -n '/longopts\[\] = {/,/^};/p' "$src"
+		if grep -q 'OPTS_LONG' "$src"; then
+			sed -n '/#define OPTS_LONG/,/^$/p' "$TOP/lib/opts.h"
+		fi
+	} | sed -n 's/.*{ *"\([a-z0-9-]*\)",.*/\1/p' | sort -u
+}
+
+# help_opts TOOL: the long options TOOL's --help lists, one per line.
+help_opts() {
+	"$BIN/$1" --help | grep -o -- '--[a-z][a-z0-9-]*' | sed 's/^--//' |
+	    sort -u
+}
+
+# check_opts TOOL: each long option of the table and of --help is in the
+# page as "Fl -name" or "--name" on an .It line: an item of a list, such
+# as the options of DESCRIPTION, is about it.
+check_opts() {
+	local tool=$1 page=$MAN/$1.1 opt missing='' table help
+	table=$(long_opts "$tool")
+	help=$(help_opts "$tool")
+	if [ -z "$table" ]; then
+		echo "no longopts[] found in tools/$tool.c"
+		return 1
+	fi
+	if [ -z "$help" ]; then
+		echo "$tool --help lists no long option"
+		return 1
+	fi
+	for opt in $(printf '%s\n%s\n' "$table" "$help" | sort -u); do
+		if ! grep -Eq -- "^\.It .*(Fl -|--)$opt([^a-z0-9-]|\$)" "$page"
+		then
+			missing="$missing --$opt"
+		fi
+	done
+	if [ -n "$missing" ]; then
+		echo "man/$tool.1 does not document:$missing"
+		return 1
+	fi
+}
+
+# same_opts TOOL: --help and the longopts[] table name the same options.
+same_opts() {
+	local d
+	d=$(diff <(long_opts "$1") <(help_opts "$1")) && return 0
+	echo "$1: longopts[] (<) and --help (>) differ:"
+	echo "$d"
+	return 1
+}
+
+# examples PAGE: the command lines of the EXAMPLES section of PAGE, each
+# as "STATUS<tab>COMMAND".  A command is a line of a .Bd -literal display
+# or a .Dl that starts with "$ "; a line ending in \e goes on in the next.
+# The line after the command must be a comment ".\" exit N" giving the
+# status it exits with; STATUS is "?" when it is missing.
+examples() {
+	local line inex=0 lit=0 cmd='' cont=0 want=0
+	while IFS= read -r line; do
+		case $line in
+		.Sh\ *)
+			[ "$line" = ".Sh EXAMPLES" ] && inex=1 || inex=0
+			continue ;;
+		esac
+		[ "$inex" = 1 ] || continue
+		if [ "$want" = 1 ]; then
+			want=0
+			if [[ $line =~ ^\.\\\"\ exit\ ([0-9]+)$ ]]; then
+				printf '%s\t%s\n' "${BASH_REMATCH[1]}" \
+				    "$(unroff "$cmd")"
+				continue
+			fi
+			printf '?\t%s\n' "$(unroff "$cmd")"
+		fi
+		if [ "$cont" = 1 ]; then
+			cmd="$cmd $line"
+		else
+			case $line in
+			.Bd\ -literal*) lit=1; continue ;;
+			.Ed*) lit=0; continue ;;
+			.Dl\ \$\ *) cmd=${line#.Dl \$ } ;;
+			\$\ *) [ "$lit" = 1 ] || continue; cmd=${line#\$ } ;;
+			*) continue ;;
+			esac
+		fi
+		if [[ $cmd == *'\e' ]]; then
+			cmd=${cmd%'\e'}
+			cont=1
+		else
+			cont=0
+			want=1
+		fi
+	done <"$1"
+	[ "$want" = 0 ] || printf '?\t%s\n' "$(unroff "$cmd")"
+}
+
+# unroff TEXT: the roff escapes a command line may hold, as typed.
+unroff() {
+	local s=$1
+	s=${s//'\e'/\\}
+	s=${s//'\-'/-}
+	s=${s//'\&'/}
+	s=${s//'\(aq'/\'}
+	s=${s//'\(dq'/\"}
+	printf '%s' "$s"
+}
+
+# run_examples PAGE: run each example of PAGE in order, in one fresh
+# directory holding a copy of examples/, and check each exit status.
+run_examples() {
+	local page=$MAN/$1 status cmd got n=0 bad=0
+	mkdir "$BATS_TEST_TMPDIR/top"
+	cp -R "$TOP/examples" "$BATS_TEST_TMPDIR/top/examples"
+	cd "$BATS_TEST_TMPDIR/top" || return 1
+	while IFS=$'\t' read -r status cmd; do
+		n=$((n + 1))
+		if [ "$status" = "?" ]; then
+			echo "$1: no '.\\\" exit N' line after: \$ $cmd"
+			bad=1
+			continue
+		fi
+		got=0
+		sh -c "$cmd" >"$BATS_TEST_TMPDIR/out" \
+		    2>"$BATS_TEST_TMPDIR/err" || got=$?
+		if [ "$got" != "$status" ]; then
+			echo "$1: exit $got, the page says $status: \$ $cmd"
+			sed 's/^/  stderr: /' "$BATS_TEST_TMPDIR/err" | head -n 5
+			bad=1
+		fi
+	done < <(examples "$page")
+	if [ "$n" -lt 3 ]; then
+		echo "$1: only $n example command lines found in EXAMPLES"
+		bad=1
+	fi
+	return "$bad"
+}
+
+@test "sku-diff.1 documents every long option"     { check_opts sku-diff; }
+@test "order-dedupe.1 documents every long option" { check_opts order-dedupe; }
+@test "sku-diff --help lists longopts[]"           { same_opts sku-diff; }
+@test "order-dedupe --help lists longopts[]"       { same_opts order-dedupe; }
+
+@test "mandoc -Tlint is clean" {
+	if ! command -v mandoc >/dev/null; then
+		skip "mandoc is not installed: the pages are not linted"
+	fi
+	out=$(mandoc -Tlint -W warning "$MAN"/sku-diff.1 \
+	    "$MAN"/order-dedupe.1 "$MAN"/shopswitch.7 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "$out"
+		return 1
+	fi
+}
+
+@test "sku-diff.1 EXAMPLES run as it says"     { run_examples sku-diff.1; }
+@test "order-dedupe.1 EXAMPLES run as it says" { run_examples order-dedupe.1; }
