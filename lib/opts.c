@@ -78,6 +78,18 @@ opts_common(struct opts *o, int ch, const char *arg)
 }
 
 int
+opts_summary(struct opts *o, const char *arg)
+{
+	if (arg == NULL || strcmp(arg, "text") == 0)
+		return 1;
+	if (strcmp(arg, "json") == 0)
+		return 2;
+	snprintf(o->err, sizeof(o->err), "--summary takes text or json, not "
+	    "'%s'", arg);
+	return -1;
+}
+
+int
 opts_done(struct opts *o)
 {
 	if (o->excel && o->ofmt == FMT_JSONL) {

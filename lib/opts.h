@@ -66,6 +66,12 @@ void	 opts_init(struct opts *);
  */
 int	 opts_common(struct opts *, int ch, const char *arg);
 
+/*
+ * The argument of --summary[=text|json]: 1 for text (also when absent),
+ * 2 for json, -1 for anything else (opts->err says why).
+ */
+int	 opts_summary(struct opts *, const char *arg);
+
 /* Check the options together and open the rejects file.  0 or -1. */
 int	 opts_done(struct opts *);
 

@@ -939,13 +939,8 @@ main(int argc, char *argv[])
 			sortflag = 1;
 			break;
 		case OPT_SUMMARY:
-			if (optarg == NULL || strcmp(optarg, "text") == 0)
-				summary = 1;
-			else if (strcmp(optarg, "json") == 0)
-				summary = 2;
-			else {
-				msg_err("--summary takes text or json, not "
-				    "'%s'", optarg);
+			if ((summary = opts_summary(&o, optarg)) == -1) {
+				msg_err("%s", o.err);
 				usage();
 			}
 			break;
