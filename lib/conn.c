@@ -1,0 +1,174 @@
+/* conn: sessions, the connector table, shared error handling. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "tz.h"
+#include "util.h"
+
+static const struct connector *const connectors[] = {
+	&conn_picqer
+};
+
+static const char *const stnames[] = {
+	"draft", "open", "on_hold", "partially_shipped", "completed",
+	"cancelled"
+};
+
+unsigned int
+conn_status(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NELEM(stnames); i++)
+		if (strcmp(name, stnames[i]) == 0)
+			return 1U << i;
+	return 0;
+}
+
+const char *
+conn_status_name(unsigned int bit)
+{
+	size_t	 i;
+
+	for (i = 0; i < NELEM(stnames); i++)
+		if (bit == 1U << i)
+			return stnames[i];
+	return "";
+}
+
+struct session *
+sess_open(const char *config, const char *name,
+    void (*log)(const char *, ...), char *err, size_t errlen)
+{
+	struct session *s;
+	struct http_opts ho;
+	const char *platform, *url, *contact;
+	double	 d[4];
+	char	 ua[512];
+	size_t	 i;
+
+	s = xcalloc(1, sizeof(*s));
+	if ((s->cfg = cfg_load(config, name, err, errlen)) == NULL)
+		goto bad;
+	if ((platform = cfg_get(s->cfg, "platform")) == NULL) {
+		snprintf(err, errlen, "%s:%lu: [%s] has no platform",
+		    s->cfg->file, s->cfg->line, name);
+		goto bad;
+	}
+	for (i = 0; i < NELEM(connectors); i++)
+		if (strcmp(connectors[i]->name, platform) == 0)
+			s->c = connectors[i];
+	if (s->c == NULL) {
+		snprintf(err, errlen, "%s:%lu: platform '%s' is not one "
+		    "shopswitch knows (yet): picqer", s->cfg->file,
+		    cfg_line(s->cfg, "platform"), platform);
+		goto bad;
+	}
+	if ((url = cfg_get(s->cfg, "url")) == NULL) {
+		snprintf(err, errlen, "%s:%lu: [%s] has no url", s->cfg->file,
+		    s->cfg->line, name);
+		goto bad;
+	}
+	if (http_url_ok(url, err, errlen) == -1) {
+		char	 tmp[1024];
+
+		snprintf(tmp, sizeof(tmp), "%s:%lu: %s", s->cfg->file,
+		    cfg_line(s->cfg, "url"), err);
+		snprintf(err, errlen, "%s", tmp);
+		goto bad;
+	}
+	s->url = xstrdup(url);
+	while (s->url[0] != '\0' && s->url[strlen(s->url) - 1] == '/')
+		s->url[strlen(s->url) - 1] = '\0';
+	if ((s->tz = cfg_get(s->cfg, "timezone")) != NULL &&
+	    !tz_known(s->tz)) {
+		snprintf(err, errlen, "%s:%lu: unknown time zone '%s' (a name "
+		    "such as Europe/Amsterdam)", s->cfg->file,
+		    cfg_line(s->cfg, "timezone"), s->tz);
+		goto bad;
+	}
+
+	/* Who we are, and whom the platform can write to. */
+	if ((contact = cfg_get(s->cfg, "contact")) != NULL &&
+	    *contact == '\0')
+		contact = NULL;
+	if (contact == NULL && s->c->contact_key != NULL) {
+		snprintf(err, errlen, "%s:%lu: [%s] needs 'contact = an "
+		    "e-mail address or website': %s asks every client for "
+		    "one in its User-Agent", s->cfg->file, s->cfg->line, name,
+		    platform);
+		goto bad;
+	}
+	snprintf(ua, sizeof(ua), "shopswitch/%s%s%s%s", VERSION,
+	    contact != NULL ? " (" : "", contact != NULL ? contact : "",
+	    contact != NULL ? ")" : "");
+	http_opts_init(&ho);
+	ho.useragent = ua;
+	ho.log = log;
+	d[0] = (double)ho.timeout_ms / 1000;
+	d[1] = (double)ho.connect_ms / 1000;
+	d[2] = ho.retries;
+	d[3] = (double)ho.backoff_ms / 1000;
+	if (cfg_number(s->cfg, "timeout", 0.001, 86400, &d[0], err,
+	    errlen) == -1 ||
+	    cfg_number(s->cfg, "connect_timeout", 0.001, 3600, &d[1], err,
+	    errlen) == -1 ||
+	    cfg_number(s->cfg, "retries", 0, 20, &d[2], err, errlen) == -1 ||
+	    cfg_number(s->cfg, "retry_delay", 0, 600, &d[3], err,
+	    errlen) == -1)
+		goto bad;
+	ho.timeout_ms = (long)(d[0] * 1000);
+	ho.connect_ms = (long)(d[1] * 1000);
+	ho.retries = (int)d[2];
+	ho.backoff_ms = (long)(d[3] * 1000);
+	if (s->c->setup(s, &ho) == -1) {
+		snprintf(err, errlen, "%s", s->err);
+		goto bad;
+	}
+	if ((s->http = http_new(&ho)) == NULL) {
+		snprintf(err, errlen, "libcurl could not start");
+		goto bad;
+	}
+	return s;
+bad:
+	sess_close(s);
+	return NULL;
+}
+
+int
+conn_fail(struct session *s, const struct http_resp *r, const char *codekey,
+    const char *msgkey)
+{
+	json_t	*j, *code, *msg;
+	json_error_t jerr;
+	char	 said[1024];
+
+	said[0] = '\0';
+	if (r != NULL && r->body.len > 0 && codekey != NULL &&
+	    (j = json_loadb(r->body.s, r->body.len, 0, &jerr)) != NULL) {
+		code = json_object_get(j, codekey);
+		msg = msgkey != NULL ? json_object_get(j, msgkey) : NULL;
+		if (json_is_integer(code) || json_is_string(msg))
+			snprintf(said, sizeof(said), ": %s %lld: %s", codekey,
+			    json_is_integer(code) ? json_integer_value(code) :
+			    0LL, json_is_string(msg) ? json_string_value(msg) :
+			    "");
+		json_decref(j);
+	}
+	snprintf(s->err, sizeof(s->err), "%s%s", http_error(s->http), said);
+	return -1;
+}
+
+void
+sess_close(struct session *s)
+{
+	if (s == NULL)
+		return;
+	http_free(s->http);
+	cfg_free(s->cfg);
+	free(s->url);
+	free(s);
+}

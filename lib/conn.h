@@ -1,0 +1,109 @@
+/*
+ * conn: a connection in use (a session), and the interface every
+ * platform's connector fills in, one file each in lib/connectors/.
+ *
+ * A connector knows one platform's URLs, authentication, pagination and
+ * JSON shapes, and nothing about files or options.  It hands records to
+ * the tool through callbacks, page by page, holding no more than a page.
+ *
+ * conn_* functions borrow their arguments.  The session owns its
+ * configuration and HTTP client; sess_close frees them.  Records passed
+ * to a callback are borrowed for the call.
+ */
+#ifndef CONN_H
+#define CONN_H
+
+#include <jansson.h>
+
+#include "cfg.h"
+#include "http.h"
+
+enum ord_status {			/* the normalised statuses */
+	ST_DRAFT = 1 << 0,
+	ST_OPEN = 1 << 1,
+	ST_ON_HOLD = 1 << 2,
+	ST_PARTIAL = 1 << 3,
+	ST_COMPLETED = 1 << 4,
+	ST_CANCELLED = 1 << 5
+};
+
+struct session {
+	const struct connector *c;	/* the platform */
+	struct cfg	*cfg;		/* the connection's section */
+	struct http	*http;		/* its client */
+	char		*url;		/* base URL, no trailing '/' */
+	const char	*tz;		/* zone of times without an offset */
+	char		 err[2048];	/* why the last call failed */
+	int		 ours;		/* the caller's mistake: exit 2 */
+};
+
+struct order_query {
+	unsigned int	 statuses;	/* enum ord_status bits; 0: all */
+	int		 since_set;	/* since is given */
+	time_t		 since;		/* --since */
+	int		 until_set;	/* until is given */
+	time_t		 until;		/* --until */
+	const char	*shop;		/* --shop: a webshop connection id */
+	int		 raw;		/* --raw: add the platform's object */
+};
+
+struct stock_query {
+	char		**warehouses;	/* --warehouse ids; none: the default */
+	size_t		 nwarehouses;	/* how many */
+	int		 per_warehouse;	/* a row per SKU and warehouse */
+	int		 inactive;	/* include inactive products */
+};
+
+struct stock_row {
+	const char	*sku;		/* the SKU */
+	long long	 qty;		/* free quantity to offer for sale */
+	const char	*warehouse;	/* the warehouse, or "" when summed */
+	long long	 reserved;	/* reserved quantity */
+	const char	*name;		/* product name */
+	const char	*barcode;	/* EAN or the like */
+};
+
+/* Each order record (a JSON object); return -1 to stop. */
+typedef int	(*order_cb)(void *arg, json_t *order);
+/* Each stock row; return -1 to stop. */
+typedef int	(*stock_cb)(void *arg, const struct stock_row *row);
+
+struct connector {
+	const char	*name;		/* the platform's name in the config */
+	const char	*contact_key;	/* config key the User-Agent needs */
+	/* Set the HTTP options: auth, rate limit.  0, or -1 (s->err). */
+	int		(*setup)(struct session *s, struct http_opts *o);
+	/* Stream the orders; 0, or -1 (s->err). */
+	int		(*orders)(struct session *s,
+			    const struct order_query *q, order_cb cb,
+			    void *arg);
+	/* Hand out the stock rows; 0, or -1 (s->err). */
+	int		(*stock)(struct session *s,
+			    const struct stock_query *q, stock_cb cb,
+			    void *arg);
+};
+
+extern const struct connector conn_picqer;
+
+/*
+ * Open connection name of the connections file config (NULL: the default
+ * one).  log gets the -v lines of the HTTP client.  Returns the session,
+ * or NULL with a message in err.
+ */
+struct session	*sess_open(const char *config, const char *name,
+		    void (*log)(const char *, ...), char *err, size_t errlen);
+void		 sess_close(struct session *);
+
+/* Parse a normalised status name into its bit, or 0. */
+unsigned int	 conn_status(const char *name);
+const char	*conn_status_name(unsigned int bit);
+
+/*
+ * Fail a connector call: the platform's answer in r (may be NULL) explains
+ * it; what the platform said is taken from the JSON members named (NULL
+ * for none).  Always returns -1.
+ */
+int		 conn_fail(struct session *s, const struct http_resp *r,
+		    const char *codekey, const char *msgkey);
+
+#endif /* CONN_H */

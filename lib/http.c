@@ -1,0 +1,505 @@
+/* http: requests with reuse, pacing, retries and honest errors. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "cfg.h"
+#include "http.h"
+
+#define BODY_MAX	(512UL * 1024 * 1024)	/* a runaway answer */
+
+struct http {
+	CURL		*curl;		/* one handle: connections are reused */
+	struct http_opts o;		/* as given */
+	char		*auth;		/* the Authorization header, or NULL */
+	char		 err[2048];	/* why the last request failed */
+	char		 cerr[CURL_ERROR_SIZE];	/* libcurl's own words */
+	double		 tokens;	/* requests that may go now */
+	double		 capacity;	/* at most this many at once */
+	double		 rate;		/* tokens added per second */
+	double		 last;		/* when tokens were counted */
+	long		 h_limit;	/* rate-limit header of this answer */
+	long		 h_remain;	/* requests left, from the header */
+	double		 h_retry;	/* Retry-After in seconds, or -1 */
+	unsigned long	 count;		/* requests sent */
+	unsigned long	 throttled;	/* 429 answers */
+	unsigned int	 seed;		/* for jitter */
+};
+
+void
+http_opts_init(struct http_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->connect_ms = 10000;
+	o->timeout_ms = 120000;
+	o->retries = 6;
+	o->backoff_ms = 500;
+	o->backoff_max_ms = 30000;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+pause_for(double sec)
+{
+	struct timespec ts;
+
+	if (sec <= 0)
+		return;
+	ts.tv_sec = (time_t)sec;
+	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Whether the value of query parameter name[0..n) must not be shown. */
+static int
+secret_param(const char *name, size_t n)
+{
+	char	 k[64];
+
+	if (n >= sizeof(k))
+		return 0;
+	memcpy(k, name, n);
+	k[n] = '\0';
+	return cfg_secret(k);
+}
+
+/*
+ * Copy url to out with user information dropped and the values of secret
+ * query parameters (consumer_key=..., access_token=...) replaced.
+ */
+void
+http_redact(const char *url, struct buf *out)
+{
+	const char *p, *at, *slash, *q, *e, *eq;
+
+	out->len = 0;
+	p = strstr(url, "://");
+	p = p != NULL ? p + 3 : url;
+	buf_add(out, url, (size_t)(p - url));
+	slash = p + strcspn(p, "/?#");
+	if ((at = memchr(p, '@', (size_t)(slash - p))) != NULL)
+		p = at + 1;		/* user:password@ */
+	if ((q = strchr(p, '?')) == NULL) {
+		buf_adds(out, p);
+		return;
+	}
+	buf_add(out, p, (size_t)(q - p) + 1);
+	for (q++; *q != '\0'; q = *e != '\0' ? e + 1 : e) {
+		e = q + strcspn(q, "&#");
+		eq = memchr(q, '=', (size_t)(e - q));
+		if (eq != NULL && secret_param(q, (size_t)(eq - q))) {
+			buf_add(out, q, (size_t)(eq - q) + 1);
+			buf_adds(out, "REDACTED");
+		} else
+			buf_add(out, q, (size_t)(e - q));
+		if (*e != '\0')
+			buf_addc(out, *e);
+	}
+}
+
+int
+http_url_ok(const char *url, char *err, size_t errlen)
+{
+	CURLU	*u;
+	struct buf shown;
+	struct in_addr a4;
+	char	*scheme, *host;
+	int	 rc;
+
+	scheme = host = NULL;
+	rc = -1;
+	if ((u = curl_url()) == NULL)
+		xnomem();
+	memset(&shown, 0, sizeof(shown));
+	http_redact(url, &shown);	/* no password in a message */
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		snprintf(err, errlen, "'%s' is not a URL", shown.s);
+		goto out;
+	}
+	if (strcmp(scheme, "https") == 0)
+		rc = 0;
+	else if (strcmp(scheme, "http") != 0)
+		snprintf(err, errlen, "%s: only https URLs are allowed",
+		    shown.s);
+	else if ((inet_pton(AF_INET, host, &a4) == 1 &&
+	    (ntohl(a4.s_addr) >> 24) == 127) ||
+	    strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+		rc = 0;
+	else
+		snprintf(err, errlen, "%s: plain http is allowed only to a "
+		    "loopback address (the sandbox); use https", shown.s);
+out:
+	buf_free(&shown);
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static size_t
+body_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf *b = arg;
+
+	if (b->len + n > BODY_MAX)
+		return 0;		/* makes curl fail the transfer */
+	buf_add(b, p, size * n);
+	return size * n;
+}
+
+/* Parse a header value as a number, or -1. */
+static long
+hnum(const char *v, size_t n)
+{
+	char	 tmp[32];
+	char	*end;
+	long	 x;
+
+	while (n > 0 && isspace((unsigned char)v[n - 1]))
+		n--;
+	while (n > 0 && isspace((unsigned char)*v)) {
+		v++;
+		n--;
+	}
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	x = strtol(tmp, &end, 10);
+	return *end != '\0' || x < 0 ? -1 : x;
+}
+
+/* Take the rate-limit and Retry-After headers of an answer. */
+static size_t
+header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct http *h = arg;
+	const char *colon;
+	size_t	 k, len;
+	long	 v;
+	char	 date[64];
+	time_t	 t;
+
+	len = size * n;
+	if ((colon = memchr(p, ':', len)) == NULL)
+		return len;
+	k = (size_t)(colon - p);
+	colon++;
+	if (h->o.limit_hdr != NULL && k == strlen(h->o.limit_hdr) &&
+	    strncasecmp(p, h->o.limit_hdr, k) == 0)
+		h->h_limit = hnum(colon, len - k - 1);
+	else if (h->o.remain_hdr != NULL && k == strlen(h->o.remain_hdr) &&
+	    strncasecmp(p, h->o.remain_hdr, k) == 0)
+		h->h_remain = hnum(colon, len - k - 1);
+	else if (k == 11 && strncasecmp(p, "Retry-After", 11) == 0) {
+		if ((v = hnum(colon, len - k - 1)) >= 0)
+			h->h_retry = (double)v;
+		else if (len - k - 1 < sizeof(date)) {
+			/* An HTTP date. */
+			memcpy(date, colon, len - k - 1);
+			date[len - k - 1] = '\0';
+			if ((t = curl_getdate(date, NULL)) != -1)
+				h->h_retry = difftime(t, time(NULL));
+		}
+	}
+	return len;
+}
+
+struct http *
+http_new(const struct http_opts *o)
+{
+	static int inited;
+	struct http *h;
+	struct buf b;
+
+	if (!inited) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+			return NULL;
+		inited = 1;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->o = *o;
+	if ((h->curl = curl_easy_init()) == NULL) {
+		free(h);
+		return NULL;
+	}
+	memset(&b, 0, sizeof(b));
+	if (o->bearer != NULL) {
+		buf_adds(&b, "Authorization: Bearer ");
+		buf_adds(&b, o->bearer);
+		h->auth = xstrdup(b.s);
+		buf_free(&b);
+	}
+	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, o->useragent);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, body_cb);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, h);
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->cerr);
+	if (o->user != NULL) {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(h->curl, CURLOPT_USERNAME, o->user);
+		curl_easy_setopt(h->curl, CURLOPT_PASSWORD,
+		    o->pass != NULL ? o->pass : "");
+	}
+	if (o->rate_limit > 0 && o->rate_window > 0) {
+		h->capacity = h->tokens = o->rate_limit;
+		h->rate = o->rate_limit / o->rate_window;
+	}
+	h->seed = (unsigned int)(now() * 1e6) ^ (unsigned int)(size_t)h;
+	return h;
+}
+
+/* Wait until the token bucket allows one more request, then take it. */
+static void
+pace(struct http *h)
+{
+	double	 t;
+
+	if (h->rate <= 0)
+		return;
+	t = now();
+	if (h->last > 0) {
+		h->tokens += (t - h->last) * h->rate;
+		if (h->tokens > h->capacity)
+			h->tokens = h->capacity;
+	}
+	h->last = t;
+	if (h->tokens < 1) {
+		pause_for((1 - h->tokens) / h->rate);
+		h->tokens = 1;
+		h->last = now();
+	}
+	h->tokens -= 1;
+}
+
+/* What the answer's headers say about the limit corrects the bucket. */
+static void
+learn(struct http *h)
+{
+	if (h->rate <= 0)
+		return;
+	if (h->h_limit > 0 && (double)h->h_limit != h->capacity) {
+		h->capacity = (double)h->h_limit;
+		h->rate = h->capacity / h->o.rate_window;
+	}
+	/*
+	 * The platform says what is left.  When nothing is, its window may
+	 * be fixed and its reset unknown: wait a whole window, not a token.
+	 */
+	if (h->h_remain == 0)
+		h->tokens = 1 - h->capacity;
+	else if (h->h_remain > 0 && (double)h->h_remain < h->tokens)
+		h->tokens = (double)h->h_remain;
+}
+
+/* Whether an attempt that ended so is worth another. */
+static int
+retryable(CURLcode cc, long status)
+{
+	switch (cc) {
+	case CURLE_OK:
+		return status == 429 || status == 500 || status == 502 ||
+		    status == 503 || status == 504;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+seterr(struct http *h, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h->err, sizeof(h->err), fmt, ap);
+	va_end(ap);
+}
+
+int
+http_request(struct http *h, const char *method, const char *url,
+    const char *body, int flags, struct http_resp *r)
+{
+	struct curl_slist *hdrs;
+	struct buf shown;
+	json_error_t jerr;
+	CURLcode cc;
+	double	 t0, wait, d;
+	int	 attempt, rc, i;
+
+	memset(r, 0, sizeof(*r));
+	memset(&shown, 0, sizeof(shown));
+	http_redact(url, &shown);
+	hdrs = curl_slist_append(NULL, "Accept: application/json");
+	if (body != NULL)
+		hdrs = curl_slist_append(hdrs,
+		    "Content-Type: application/json");
+	if (h->auth != NULL)
+		hdrs = curl_slist_append(hdrs, h->auth);
+	if (hdrs == NULL)
+		xnomem();
+	curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &r->body);
+	if (body != NULL) {
+		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE,
+		    (long)strlen(body));
+	} else {
+		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(h->curl, CURLOPT_HTTPGET,
+		    strcmp(method, "GET") == 0 ? 1L : 0L);
+		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
+	}
+
+	rc = -1;
+	for (attempt = 0;; attempt++) {
+		pace(h);
+		r->body.len = 0;
+		json_decref(r->json);
+		r->json = NULL;
+		r->status = 0;
+		h->h_limit = h->h_remain = -1;
+		h->h_retry = -1;
+		h->cerr[0] = '\0';
+		t0 = now();
+		cc = curl_easy_perform(h->curl);
+		r->ms = (now() - t0) * 1000;
+		h->count++;
+		if (cc == CURLE_OK)
+			curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE,
+			    &r->status);
+		if (r->status == 429)
+			h->throttled++;
+		learn(h);
+		if (h->o.log != NULL)
+			h->o.log("%s %s %ld %zu bytes %.0f ms %d retries",
+			    method, shown.s, r->status, r->body.len, r->ms,
+			    attempt);
+		r->retries = attempt;
+
+		if (cc == CURLE_OK && r->status >= 200 && r->status < 300) {
+			if (!(flags & HTTP_JSON)) {
+				rc = 0;
+				break;
+			}
+			r->json = json_loadb(r->body.s != NULL ? r->body.s :
+			    "", r->body.len, JSON_DECODE_ANY, &jerr);
+			if (r->json != NULL) {
+				rc = 0;
+				break;
+			}
+			seterr(h, "%s: %ld, but the answer is not valid JSON "
+			    "(%s, at byte %d)", shown.s, r->status, jerr.text,
+			    jerr.position);
+		} else if (cc != CURLE_OK)
+			seterr(h, "%s: %s", shown.s, h->cerr[0] != '\0' ?
+			    h->cerr : curl_easy_strerror(cc));
+		else
+			seterr(h, "%s: %ld", shown.s, r->status);
+
+		if (cc == CURLE_OK && r->status >= 200 && r->status < 300)
+			;		/* invalid JSON: retry */
+		else if (!retryable(cc, r->status)) {
+			rc = cc == CURLE_OK ? 1 : -1;
+			break;
+		}
+		if (attempt >= h->o.retries) {
+			size_t	 n;
+
+			rc = cc == CURLE_OK ? 1 : -1;
+			n = strlen(h->err);
+			if (attempt > 0)
+				snprintf(h->err + n, sizeof(h->err) - n,
+				    " (after %d retries)", attempt);
+			break;
+		}
+		/* Exponential backoff with jitter; Retry-After if longer. */
+		d = (double)h->o.backoff_ms / 1000;
+		for (i = 0; i < attempt && d < (double)h->o.backoff_max_ms /
+		    1000; i++)
+			d *= 2;
+		if (d > (double)h->o.backoff_max_ms / 1000)
+			d = (double)h->o.backoff_max_ms / 1000;
+		wait = d / 2 + d / 2 * ((double)rand_r(&h->seed) / RAND_MAX);
+		if (h->h_retry > wait)
+			wait = h->h_retry;
+		pause_for(wait);
+	}
+	curl_slist_free_all(hdrs);
+	buf_free(&shown);
+	return rc;
+}
+
+const char *
+http_error(const struct http *h)
+{
+	return h != NULL ? h->err : "libcurl could not start";
+}
+
+unsigned long
+http_count(const struct http *h)
+{
+	return h->count;
+}
+
+unsigned long
+http_throttled(const struct http *h)
+{
+	return h->throttled;
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	buf_free(&r->body);
+	json_decref(r->json);
+	r->json = NULL;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	free(h->auth);
+	curl_easy_cleanup(h->curl);
+	free(h);
+}

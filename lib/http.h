@@ -1,0 +1,85 @@
+/*
+ * http: the one HTTP client every connector shares, over libcurl.
+ *
+ * It reuses the connection, sets connect and total timeouts, verifies TLS
+ * always and allows plain http:// only to a loopback address (the
+ * sandbox), sends the User-Agent a platform asks for, paces requests with
+ * a token bucket that the platform's rate-limit headers correct, and
+ * retries 429, 5xx and network failures with exponential backoff and
+ * jitter, honouring Retry-After, resending the very same request.  With
+ * HTTP_JSON a body that is not valid JSON counts as a failed attempt too
+ * (a truncated page), so a caller never sees half an answer.
+ *
+ * http_* functions borrow their arguments.  struct http_resp owns its
+ * body and json; http_resp_free releases them.  http_free closes the
+ * session.
+ */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <jansson.h>
+
+#include "util.h"
+
+struct http_opts {
+	const char	*useragent;	/* required by some platforms */
+	const char	*user;		/* Basic auth user, or NULL */
+	const char	*pass;		/* Basic auth password */
+	const char	*bearer;	/* Authorization: Bearer, or NULL */
+	long		 connect_ms;	/* connect timeout */
+	long		 timeout_ms;	/* whole-request timeout */
+	int		 retries;	/* attempts after the first */
+	long		 backoff_ms;	/* first retry delay, doubled after */
+	long		 backoff_max_ms;	/* cap of one delay */
+	double		 rate_limit;	/* requests per window; 0: no pacing */
+	double		 rate_window;	/* seconds */
+	const char	*limit_hdr;	/* header with the current limit */
+	const char	*remain_hdr;	/* header with requests left */
+	void		(*log)(const char *, ...);	/* -v lines, or NULL */
+};
+
+enum { HTTP_JSON = 1 };			/* http_request flags */
+
+struct http_resp {
+	long		 status;	/* HTTP status, 0 when none came */
+	struct buf	 body;		/* the body */
+	json_t		*json;		/* with HTTP_JSON: the parsed body */
+	int		 retries;	/* attempts after the first */
+	double		 ms;		/* time of the last attempt */
+};
+
+struct http;
+
+void		 http_opts_init(struct http_opts *);
+
+/* A session; NULL when libcurl cannot start (http_error of NULL says). */
+struct http	*http_new(const struct http_opts *);
+
+/*
+ * Check that url may be used: https, or http to a loopback address.
+ * 0, or -1 with a reason in err.
+ */
+int		 http_url_ok(const char *url, char *err, size_t errlen);
+
+/*
+ * Send method url with body (NULL for none, as JSON).  Returns 0 on a 2xx
+ * answer; 1 when the platform answered otherwise, or kept failing until
+ * the retries ran out (resp holds the last answer); -1 when no answer
+ * came at all.  http_error says what went wrong, URL included, secrets
+ * removed.
+ */
+int		 http_request(struct http *, const char *method,
+		    const char *url, const char *body, int flags,
+		    struct http_resp *resp);
+
+const char	*http_error(const struct http *);
+unsigned long	 http_count(const struct http *);	/* requests sent */
+unsigned long	 http_throttled(const struct http *);	/* 429s seen */
+
+/* url with the values of secret query parameters replaced. */
+void		 http_redact(const char *url, struct buf *out);
+
+void		 http_resp_free(struct http_resp *);
+void		 http_free(struct http *);
+
+#endif /* HTTP_H */

@@ -1,0 +1,143 @@
+/*
+ * conn: the connections file (permissions, syntax errors with their
+ * line, lookup), times between a zone and UTC, URL redaction and the
+ * rule that plain http goes only to loopback.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "http.h"
+#include "tap.h"
+#include "tz.h"
+
+static char	 path[] = "/tmp/shopswitch-conn-XXXXXX";
+
+/* Write text to the test file with mode m. */
+static void
+file(const char *text, mode_t m)
+{
+	FILE	*fp;
+
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	chmod(path, m);
+}
+
+/* Whether loading name fails with a message containing want. */
+static int
+fails(const char *name, const char *want)
+{
+	char	 err[1024];
+	struct cfg *c;
+
+	if ((c = cfg_load(path, name, err, sizeof(err))) != NULL) {
+		cfg_free(c);
+		return 0;
+	}
+	if (strstr(err, want) == NULL) {
+		printf("# got: %s\n", err);
+		return 0;
+	}
+	return 1;
+}
+
+int
+main(void)
+{
+	struct cfg *c;
+	struct buf b;
+	char	 err[1024], out[TZ_LEN];
+	time_t	 t;
+	int	 fd;
+
+	if ((fd = mkstemp(path)) == -1)
+		return 2;
+	close(fd);
+
+	file("# shop\n[picqer]\nplatform = picqer\nurl = https://x.picqer.com"
+	    "\napi_key = secret1\n\n[old]\nplatform=woocommerce\n", 0600);
+	c = cfg_load(path, "picqer", err, sizeof(err));
+	ok(c != NULL && strcmp(cfg_get(c, "url"), "https://x.picqer.com") ==
+	    0 && cfg_line(c, "api_key") == 5 && cfg_get(c, "nope") == NULL,
+	    "a section's keys, trimmed, with their lines");
+	cfg_free(c);
+	c = cfg_load(path, "old", err, sizeof(err));
+	ok(c != NULL && strcmp(cfg_get(c, "platform"), "woocommerce") == 0,
+	    "key=value without spaces");
+	cfg_free(c);
+	ok(fails("new", "no connection [new]"), "a missing connection");
+	file("[picqer]\napi_key = x\n", 0644);
+	ok(fails("picqer", "group or others have access to it (mode 0644)") &&
+	    fails("picqer", "chmod 600"), "a file others may read is refused");
+	file("[picqer]\napi_key = x\n", 0640);
+	ok(fails("picqer", "(mode 0640)"), "so is one the group may read");
+	file("[picqer]\nplatform picqer\n", 0600);
+	ok(fails("picqer", ":2: expected 'key = value'"),
+	    "a line without '=' is named");
+	file("[other]\nbroken line\n[picqer]\nurl = a\n", 0600);
+	ok(fails("picqer", ":2: expected"),
+	    "a mistake in another section is reported too");
+	file("[picqer]\nurl = a\nurl = b\n", 0600);
+	ok(fails("picqer", ":3: 'url' is set twice"), "a key set twice");
+	file("[picqer]\n[picqer]\n", 0600);
+	ok(fails("picqer", ":2: connection 'picqer' is defined twice"),
+	    "a section defined twice");
+	file("[picqer\n", 0600);
+	ok(fails("picqer", ":1: a section is [name]"), "a broken section");
+	unlink(path);
+	ok(fails("picqer", "no connections file"), "no file at all");
+	ok(cfg_secret("api_key") && cfg_secret("consumer_secret") &&
+	    !cfg_secret("url"), "which keys are secrets");
+
+	ok(tz_local_to_utc("Europe/Amsterdam", "2026-07-01 12:00:00", out) ==
+	    0 && strcmp(out, "2026-07-01T10:00:00Z") == 0,
+	    "summer time in Amsterdam is UTC+2 (%s)", out);
+	ok(tz_local_to_utc("Europe/Amsterdam", "2026-01-15 12:00:00", out) ==
+	    0 && strcmp(out, "2026-01-15T11:00:00Z") == 0,
+	    "winter time is UTC+1 (%s)", out);
+	ok(tz_local_to_utc("Europe/Amsterdam", "2026-01-15", out) == -1,
+	    "a time without the clock is refused");
+	ok(tz_parse("2026-11-01", &t) == 0 && (tz_format(t, out),
+	    strcmp(out, "2026-11-01T00:00:00Z") == 0),
+	    "a date is midnight UTC");
+	ok(tz_parse("2026-11-01T10:00:00+01:00", &t) == 0 &&
+	    (tz_format(t, out), strcmp(out, "2026-11-01T09:00:00Z") == 0),
+	    "an offset is applied");
+	ok(tz_parse("2026-11-01T10:00:00Z", &t) == 0 &&
+	    tz_utc_to_local("Europe/Amsterdam", t, out) == 0 &&
+	    strcmp(out, "2026-11-01 11:00:00") == 0,
+	    "UTC to Amsterdam's clock (%s)", out);
+	ok(tz_parse("yesterday", &t) == -1 && tz_parse("2026-11-01T10:00", &t)
+	    == -1, "other forms are refused");
+	ok(tz_known("Europe/Amsterdam") && !tz_known("Mars/Olympus") &&
+	    !tz_known("../etc"), "known zones");
+
+	memset(&b, 0, sizeof(b));
+	http_redact("https://u:pw@shop.nl/wp-json/wc/v3/orders?page=2&"
+	    "consumer_key=ck_1&consumer_secret=cs_2", &b);
+	ok(strcmp(b.s, "https://shop.nl/wp-json/wc/v3/orders?page=2&"
+	    "consumer_key=REDACTED&consumer_secret=REDACTED") == 0,
+	    "secrets leave URLs: %s", b.s);
+	buf_free(&b);
+	ok(http_url_ok("https://x.picqer.com", err, sizeof(err)) == 0 &&
+	    http_url_ok("http://127.0.0.1:8080", err, sizeof(err)) == 0 &&
+	    http_url_ok("http://localhost:1", err, sizeof(err)) == 0,
+	    "https anywhere, http to loopback");
+	ok(http_url_ok("http://shop.example.nl", err, sizeof(err)) == -1 &&
+	    strstr(err, "plain http is allowed only to a loopback address") !=
+	    NULL,
+	    "plain http elsewhere is refused");
+	ok(http_url_ok("ftp://x", err, sizeof(err)) == -1 &&
+	    http_url_ok("not a url", err, sizeof(err)) == -1,
+	    "other schemes and non-URLs are refused");
+	ok(http_url_ok("http://127.example.com", err, sizeof(err)) == -1,
+	    "a host name that starts with 127. is not loopback");
+	ok(http_url_ok("http://u:pw@shop.nl", err, sizeof(err)) == -1 &&
+	    strstr(err, "pw") == NULL, "no password in the message: %s", err);
+	return tap_done();
+}
