@@ -74,3 +74,61 @@ check_stderr() {
 		fi
 	done
 }
+
+# sandbox_start ARGS...: start the API sandbox (tests/sandbox) for Picqer
+# with ARGS (--data DIR, --generate ..., --rate-limit N ...), wait until it
+# listens, and point SHOPSWITCH_CONFIG at a connections file for it with
+# fast retries.  SANDBOX is its URL; teardown stops it.
+sandbox_start() {
+	local ready=$BATS_TEST_TMPDIR/sandbox.ready i
+	rm -f "$ready" "$BATS_TEST_TMPDIR/requests.jsonl"
+	python3 "$TOP/tests/sandbox/sandbox.py" --platform picqer --port 0 \
+	    --ready "$ready" --log "$BATS_TEST_TMPDIR/requests.jsonl" "$@" \
+	    2>"$BATS_TEST_TMPDIR/sandbox.err" &
+	SANDBOX_PID=$!
+	for i in $(seq 200); do
+		[ -s "$ready" ] && break
+		sleep 0.05
+	done
+	if [ ! -s "$ready" ]; then
+		cat "$BATS_TEST_TMPDIR/sandbox.err"
+		return 1
+	fi
+	SANDBOX=http://127.0.0.1:$(cat "$ready")
+	connections "retry_delay = 0.01" "rate_window = 0.2"
+}
+
+# connections LINES...: a 0600 connections file with a [picqer] section
+# for the sandbox and these extra lines, as SHOPSWITCH_CONFIG.
+connections() {
+	{
+		printf '[picqer]\nplatform = picqer\nurl = %s\n' "$SANDBOX"
+		printf 'api_key = sandbox-key\ncontact = test@shopswitch.invalid\n'
+		printf '%s\n' "$@"
+	} >"$BATS_TEST_TMPDIR/connections.conf"
+	chmod 600 "$BATS_TEST_TMPDIR/connections.conf"
+	export SHOPSWITCH_CONFIG=$BATS_TEST_TMPDIR/connections.conf
+}
+
+# fault JSON: set faults in the sandbox (see tests/sandbox/README.md).
+fault() {
+	curl -sf -X POST -d "$1" "$SANDBOX/_sandbox/faults" >/dev/null
+}
+
+# requests: the requests the sandbox received, "METHOD path?query status"
+# a line, as curl's tests check the protocol.
+requests() {
+	python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    q = "?" + o["query"] if o["query"] else ""
+    print(o["method"], o["path"] + q, o["status"])' \
+	    "$BATS_TEST_TMPDIR/requests.jsonl"
+}
+
+teardown() {
+	if [ -n "${SANDBOX_PID:-}" ]; then
+		kill "$SANDBOX_PID" 2>/dev/null || true
+		wait "$SANDBOX_PID" 2>/dev/null || true
+	fi
+}

@@ -1,0 +1,916 @@
+"""picqer.py: the Picqer REST API (https://picqer.com/en/api) for sandbox.py.
+
+What it emulates, and why each behaviour was chosen where Picqer's docs are
+silent, is in README.md beside this file.  In short: HTTP Basic auth with the
+API key as user name, a User-Agent required, bare JSON arrays of at most 100
+items paged by `offset`, orders, products with stock[] per warehouse,
+warehouses and their stock, webshop orders, and stock changes.  Filters and
+parameters the sandbox does not emulate are refused (400), never ignored, so
+a test cannot pass because a filter was silently dropped.
+"""
+
+import base64
+import binascii
+import re
+from datetime import datetime, timedelta, timezone
+import random
+
+from sandbox import Response, SetupError, json_response, load_array
+
+PAGE = 100
+API = "/api/v1"
+ORDER_STATUSES = ("concept", "expected", "processing", "paused", "completed",
+                  "cancelled")
+WEBSHOP_ORDER_STATUSES = ("expected", "importing", "ignored", "imported",
+                          "error", "canceled")
+PRODUCT_TYPES = ("normal", "unlimited_stock", "virtual_composition",
+                 "composition_with_stock")
+STOCK_TYPES = ("normal", "composition_with_stock")   # types that keep stock
+RESERVED_PARTS = ("reservedbackorders", "reservedpicklists",
+                  "reservedallocations")
+DATETIME_RE = re.compile(r"\A\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
+
+# Picqer's documented error codes (https://picqer.com/en/api/response-codes).
+E_UNKNOWN = 1           # also where no documented code fits (README.md)
+E_MISSING = 5           # missing parameters with POST or PUT
+E_NOT_IMPLEMENTED = 8
+E_NOT_FOUND = 20
+E_NO_JSON = 22
+E_RATE_LIMIT = 28
+
+
+def error(status, code, message, headers=None):
+    return json_response(status, {"error": True, "error_code": code,
+                                  "error_message": message}, headers)
+
+
+class Reject(Exception):
+    """A request refused with Picqer's error body."""
+
+    def __init__(self, status, code, message):
+        super().__init__(message)
+        self.response = error(status, code, message)
+
+
+def bad_request(message):
+    return Reject(400, E_UNKNOWN, message)
+
+
+def not_found(what):
+    return Reject(404, E_NOT_FOUND, "%s not found" % what)
+
+
+def valid_datetime(text):
+    if not isinstance(text, str) or not DATETIME_RE.match(text):
+        return False
+    try:
+        datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+def is_int(v):
+    return type(v) is int
+
+
+# --------------------------------------------------------------- the API
+
+class Platform:
+    name = "picqer"
+
+    def __init__(self, data_dir, generate, seed, api_key):
+        self.data_dir = data_dir
+        self.generate = dict(generate)
+        self.seed = seed
+        self.api_key = api_key
+        unknown = set(self.generate) - {"orders", "products", "warehouses",
+                                        "webshoporders"}
+        if unknown:
+            raise SetupError("--generate: picqer has no %s (it knows orders, "
+                             "products, warehouses, webshoporders)"
+                             % ", ".join(sorted(unknown)))
+        self.reset()
+
+    # ---- data
+
+    def reset(self):
+        d = self.data_dir
+        warehouses = load_array(d, "warehouses.json")
+        products = load_array(d, "products.json")
+        orders = load_array(d, "orders.json")
+        webshoporders = load_array(d, "webshoporders.json")
+        if self.generate:
+            warehouses, products, orders, webshoporders = generate_data(
+                self.generate, self.seed, warehouses, products, orders,
+                webshoporders)
+        self.load(warehouses, products, orders, webshoporders)
+
+    def load(self, warehouses, products, orders, webshoporders):
+        self.warehouses = sorted(warehouses, key=lambda w: w.get("idwarehouse"))
+        ids = [w.get("idwarehouse") for w in self.warehouses]
+        if not all(is_int(i) for i in ids) or len(set(ids)) != len(ids):
+            raise SetupError("warehouses.json: idwarehouse must be unique "
+                             "integers")
+        self.warehouse_by_id = {w["idwarehouse"]: w for w in self.warehouses}
+
+        self.products = []
+        self.product_by_id = {}
+        self.stock = {}                 # idproduct -> idwarehouse -> levels
+        codes = set()
+        for p in products:
+            pid = p.get("idproduct")
+            code = p.get("productcode")
+            where = "products.json: product %r" % (pid,)
+            if not is_int(pid) or pid in self.product_by_id:
+                raise SetupError("%s: idproduct must be a unique integer"
+                                 % where)
+            if not isinstance(code, str) or not code or code in codes:
+                raise SetupError("%s: productcode must be a unique, non-empty "
+                                 "string" % where)
+            codes.add(code)
+            ptype = p.get("type", "normal")
+            if ptype not in PRODUCT_TYPES:
+                raise SetupError("%s: type %r is not one of %s"
+                                 % (where, ptype, ", ".join(PRODUCT_TYPES)))
+            levels = {}
+            entries = p.get("stock", [])
+            if not isinstance(entries, list):
+                raise SetupError("%s: stock must be an array" % where)
+            if entries and not keeps_stock(p):
+                raise SetupError("%s: a product of type %s keeps no stock, "
+                                 "so its stock[] must be empty"
+                                 % (where, ptype))
+            for s in entries:
+                levels_of(s, where, self.warehouse_by_id, levels)
+            p = dict(p)
+            p.setdefault("active", True)
+            self.products.append(p)
+            self.product_by_id[pid] = p
+            if keeps_stock(p):
+                self.stock[pid] = {
+                    wid: levels.get(wid, zero_levels())
+                    for wid in self.warehouse_by_id}
+        self.products.sort(key=lambda p: p["idproduct"])
+        self.product_by_code = {p["productcode"]: p for p in self.products}
+
+        self.orders = []
+        self.order_by_id = {}
+        for o in orders:
+            oid = o.get("idorder")
+            where = "orders.json: order %r" % (oid,)
+            if not is_int(oid) or oid in self.order_by_id:
+                raise SetupError("%s: idorder must be a unique integer"
+                                 % where)
+            if o.get("status") not in ORDER_STATUSES:
+                raise SetupError("%s: status %r is not one of %s"
+                                 % (where, o.get("status"),
+                                    ", ".join(ORDER_STATUSES)))
+            for f in ("created", "updated"):
+                if not valid_datetime(o.get(f)):
+                    raise SetupError("%s: %s must be \"YYYY-MM-DD HH:MM:SS\""
+                                     % (where, f))
+            if "orderid" in o and not isinstance(o["orderid"], str):
+                raise SetupError("%s: orderid must be a string, as Picqer "
+                                 "returns it" % where)
+            self.orders.append(o)
+            self.order_by_id[oid] = o
+        self.orders.sort(key=lambda o: o["idorder"])
+
+        self.webshoporders = []
+        self.webshoporder_by_id = {}
+        for w in webshoporders:
+            wid = w.get("idcompany_webshop_order")
+            where = "webshoporders.json: webshop order %r" % (wid,)
+            if not is_int(wid) or wid in self.webshoporder_by_id:
+                raise SetupError("%s: idcompany_webshop_order must be a "
+                                 "unique integer" % where)
+            if not is_int(w.get("idcompany_webshop")):
+                raise SetupError("%s: idcompany_webshop must be an integer"
+                                 % where)
+            if w.get("status") not in WEBSHOP_ORDER_STATUSES:
+                raise SetupError("%s: status %r is not one of %s"
+                                 % (where, w.get("status"),
+                                    ", ".join(WEBSHOP_ORDER_STATUSES)))
+            idorder = w.get("idorder")
+            if idorder is not None and idorder not in self.order_by_id:
+                raise SetupError("%s: idorder %r is not in orders.json"
+                                 % (where, idorder))
+            self.webshoporders.append(w)
+            self.webshoporder_by_id[wid] = w
+        self.webshoporders.sort(key=lambda w: w["idcompany_webshop_order"])
+
+        self.write_counts = {}
+        self.stock_history = []
+
+    # ---- the hooks sandbox.py calls
+
+    def authenticate(self, req):
+        """('ok'|'missing'|'bad', key): HTTP Basic, the API key as user
+        name, the password ignored."""
+        header = req.header("Authorization")
+        if header is None:
+            return "missing", None
+        scheme, _, cred = header.strip().partition(" ")
+        if scheme.lower() != "basic":
+            return "bad", None
+        try:
+            user, sep, _ = base64.b64decode(cred.strip(), validate=True) \
+                .decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return "bad", None
+        if not sep or user != self.api_key:
+            return "bad", None
+        return "ok", user
+
+    def unauthorized(self, req, state):
+        return error(401, E_UNKNOWN, "Login credentials are incorrect or "
+                     "account has no access to this function",
+                     [("WWW-Authenticate", 'Basic realm="Picqer API"')])
+
+    def rate_headers(self, limit, remaining):
+        return [("X-RateLimit-Limit", str(limit)),
+                ("X-RateLimit-Remaining", str(remaining))]
+
+    def rate_limited(self, limit):
+        return error(429, E_RATE_LIMIT, "Rate limit exceeded",
+                     self.rate_headers(limit, 0))
+
+    def server_error(self):
+        return error(500, E_UNKNOWN, "Unknown application error")
+
+    def check(self, req):
+        ua = req.header("User-Agent")
+        if ua is None or not ua.strip():
+            return error(400, E_UNKNOWN, "A User-Agent header is required: "
+                         "the name of your application with a website or "
+                         "e-mail address")
+        return None
+
+    def handle(self, req):
+        try:
+            return self.route(req)
+        except Reject as r:
+            return r.response
+
+    def state(self):
+        return {
+            "warehouses": self.warehouses,
+            "products": [self.product_json(p) for p in self.products],
+            "orders": self.orders,
+            "webshoporders": self.webshoporders,
+            "stock": {
+                p["productcode"]: {str(wid): self.levels_json(p, wid)
+                                   for wid in self.stock[p["idproduct"]]}
+                for p in self.products if p["idproduct"] in self.stock},
+            "stockhistory": self.stock_history,
+            "writes": self.writes(),
+        }
+
+    def writes(self):
+        return dict(sorted(self.write_counts.items()))
+
+    # ---- routing
+
+    ROUTES = [
+        (re.compile(r"/orders"), ("GET",), "list_orders"),
+        (re.compile(r"/orders/([^/]+)"), ("GET",), "get_order"),
+        (re.compile(r"/products"), ("GET",), "list_products"),
+        (re.compile(r"/products/([^/]+)"), ("GET",), "get_product"),
+        (re.compile(r"/products/([^/]+)/stock"), ("GET",), "product_stock"),
+        (re.compile(r"/products/([^/]+)/stock/([^/]+)"), ("GET", "POST"),
+         "product_warehouse_stock"),
+        (re.compile(r"/warehouses"), ("GET",), "list_warehouses"),
+        (re.compile(r"/warehouses/([^/]+)"), ("GET",), "get_warehouse"),
+        (re.compile(r"/warehouses/([^/]+)/stock"), ("GET",),
+         "warehouse_stock"),
+        (re.compile(r"/webshoporders"), ("GET",), "list_webshoporders"),
+        (re.compile(r"/webshoporders/([^/]+)"), ("GET",), "get_webshoporder"),
+    ]
+
+    def route(self, req):
+        if req.path.startswith(API + "/"):
+            rest = req.path[len(API):]
+            for pattern, methods, name in self.ROUTES:
+                m = pattern.fullmatch(rest)
+                if not m:
+                    continue
+                if req.method not in methods:
+                    return error(405, E_NOT_IMPLEMENTED,
+                                 "Method %s is not allowed on %s"
+                                 % (req.method, req.path),
+                                 [("Allow", ", ".join(methods))])
+                return getattr(self, name)(req, *m.groups())
+        return error(404, E_NOT_IMPLEMENTED, "Not implemented: %s"
+                     % req.path)
+
+    # ---- query strings
+
+    def params(self, req, allowed):
+        """The query parameters as a dict; unknown, repeated or empty
+        parameters are refused."""
+        out = {}
+        for name, value in req.params():
+            if name not in allowed:
+                raise bad_request("Unknown parameter %r: this endpoint "
+                                  "takes %s" % (name, ", ".join(allowed)))
+            if name in out:
+                raise bad_request("Parameter %r given more than once" % name)
+            if value == "":
+                raise bad_request("Parameter %r is empty" % name)
+            out[name] = value
+        return out
+
+    @staticmethod
+    def int_param(params, name, minimum=0):
+        v = params.get(name)
+        if v is None:
+            return None
+        if not v.isascii() or not v.isdigit() or int(v) < minimum:
+            raise bad_request("Parameter %r must be an integer >= %d, "
+                              "got %r" % (name, minimum, v))
+        return int(v)
+
+    def page(self, items, params):
+        offset = self.int_param(params, "offset") or 0
+        return json_response(200, items[offset:offset + PAGE])
+
+    @staticmethod
+    def id_of(text, what):
+        if not text.isascii() or not text.isdigit():
+            raise not_found(what)
+        return int(text)
+
+    # ---- orders
+
+    ORDER_FILTERS = ("search", "sinceid", "beforeid", "sincedate",
+                     "untildate", "status", "reference", "emailaddress",
+                     "idcustomer", "orderid", "idwarehouse",
+                     "idfulfilment_customer", "offset")
+
+    def list_orders(self, req):
+        q = self.params(req, self.ORDER_FILTERS)
+        status = q.get("status")
+        if status is not None and status not in ORDER_STATUSES:
+            raise bad_request("Parameter 'status' must be one of %s, got %r"
+                              % (", ".join(ORDER_STATUSES), status))
+        for name in ("sincedate", "untildate"):
+            if name in q and not valid_datetime(q[name]):
+                raise bad_request("Parameter %r must be a date and time as "
+                                  "YYYY-MM-DD HH:MM:SS, got %r"
+                                  % (name, q[name]))
+        sinceid = self.int_param(q, "sinceid")
+        beforeid = self.int_param(q, "beforeid")
+        idcustomer = self.int_param(q, "idcustomer")
+        idwarehouse = self.int_param(q, "idwarehouse")
+        idfulfil = self.int_param(q, "idfulfilment_customer")
+        search = q.get("search", "").casefold()
+
+        def keep(o):
+            if status is not None and o["status"] != status:
+                return False
+            if "sincedate" in q and o["created"] < q["sincedate"]:
+                return False
+            if "untildate" in q and o["created"] > q["untildate"]:
+                return False
+            if "reference" in q and o.get("reference") != q["reference"]:
+                return False
+            if "emailaddress" in q and \
+                    o.get("emailaddress") != q["emailaddress"]:
+                return False
+            if "orderid" in q and o.get("orderid") != q["orderid"]:
+                return False
+            if sinceid is not None and o["idorder"] <= sinceid:
+                return False
+            if beforeid is not None and o["idorder"] >= beforeid:
+                return False
+            if idcustomer is not None and o.get("idcustomer") != idcustomer:
+                return False
+            if idwarehouse is not None and \
+                    idwarehouse not in (o.get("warehouses") or []):
+                return False
+            if idfulfil is not None and \
+                    o.get("idfulfilment_customer") != idfulfil:
+                return False
+            if search:
+                fields = ("orderid", "reference", "deliveryname",
+                          "deliverycontactname", "invoicename",
+                          "invoicecontactname")
+                if not any(search in str(o.get(f) or "").casefold()
+                           for f in fields):
+                    return False
+            return True
+
+        return self.page([o for o in self.orders if keep(o)], q)
+
+    def get_order(self, req, ident):
+        self.params(req, ())
+        o = self.order_by_id.get(self.id_of(ident, "Order"))
+        if o is None:
+            raise not_found("Order")
+        return json_response(200, o)
+
+    # ---- products and stock
+
+    def product_json(self, p):
+        out = dict(p)
+        levels = self.stock.get(p["idproduct"])
+        out["stock"] = [] if levels is None else \
+            [self.levels_json(p, wid) for wid in levels]
+        return out
+
+    def levels_json(self, p, wid):
+        lv = self.stock[p["idproduct"]][wid]
+        reserved = sum(lv[k] for k in RESERVED_PARTS)
+        return {"idwarehouse": wid, "stock": lv["stock"],
+                "reserved": reserved,
+                "reservedbackorders": lv["reservedbackorders"],
+                "reservedpicklists": lv["reservedpicklists"],
+                "reservedallocations": lv["reservedallocations"],
+                "freestock": lv["stock"] - reserved}
+
+    def product(self, ident):
+        p = self.product_by_id.get(self.id_of(ident, "Product"))
+        if p is None:
+            raise not_found("Product")
+        return p
+
+    def warehouse(self, ident):
+        w = self.warehouse_by_id.get(self.id_of(ident, "Warehouse"))
+        if w is None:
+            raise not_found("Warehouse")
+        return w
+
+    def list_products(self, req):
+        q = self.params(req, ("productcode", "inactive", "idproducts",
+                              "offset"))
+        inactive = q.get("inactive", "false").lower()
+        if inactive not in ("true", "false", "1", "0"):
+            raise bad_request("Parameter 'inactive' must be true or false, "
+                              "got %r" % q["inactive"])
+        want_active = inactive in ("false", "0")
+        ids = None
+        if "idproducts" in q:
+            parts = q["idproducts"].split(",")
+            if not all(x.isascii() and x.isdigit() for x in parts):
+                raise bad_request("Parameter 'idproducts' must be a comma-"
+                                  "separated list of idproduct, got %r"
+                                  % q["idproducts"])
+            ids = {int(x) for x in parts}
+        items = [self.product_json(p) for p in self.products
+                 if bool(p.get("active", True)) == want_active
+                 and ("productcode" not in q
+                      or p["productcode"] == q["productcode"])
+                 and (ids is None or p["idproduct"] in ids)]
+        return self.page(items, q)
+
+    def get_product(self, req, ident):
+        self.params(req, ())
+        return json_response(200, self.product_json(self.product(ident)))
+
+    def product_stock(self, req, ident):
+        self.params(req, ())
+        return json_response(200, self.product_json(self.product(ident))
+                             ["stock"])
+
+    def product_warehouse_stock(self, req, ident, wident):
+        self.params(req, ())
+        p = self.product(ident)
+        w = self.warehouse(wident)
+        if req.method == "POST":
+            return self.change_stock(req, p, w)
+        if p["idproduct"] not in self.stock:
+            raise Reject(400, E_UNKNOWN, "Product %s keeps no stock (type %s)"
+                         % (p["productcode"], p.get("type", "normal")))
+        out = self.levels_json(p, w["idwarehouse"])
+        out["locations"] = []
+        return json_response(200, out)
+
+    def change_stock(self, req, p, w):
+        body = req.json
+        if not req.json_ok or not isinstance(body, dict):
+            raise Reject(400, E_NO_JSON, "No valid JSON")
+        has_amount, has_change = "amount" in body, "change" in body
+        if not has_amount and not has_change:
+            raise Reject(400, E_MISSING, "Missing parameters: give 'amount' "
+                         "or 'change'")
+        if has_amount and has_change:
+            raise bad_request("Give either 'amount' or 'change', not both")
+        field = "amount" if has_amount else "change"
+        value = body[field]
+        if not is_int(value):
+            raise bad_request("'%s' must be an integer, got %s"
+                              % (field, json_type(value)))
+        if "reason" in body and body["reason"] is not None and \
+                not isinstance(body["reason"], str):
+            raise bad_request("'reason' must be a string")
+        if body.get("idlocation") is not None:
+            if not is_int(body["idlocation"]):
+                raise bad_request("'idlocation' must be an integer or null")
+            raise not_found("Location")
+        if p["idproduct"] not in self.stock:
+            raise bad_request("Product %s keeps no stock (type %s)"
+                              % (p["productcode"], p.get("type", "normal")))
+        wid = w["idwarehouse"]
+        lv = self.stock[p["idproduct"]][wid]
+        old = lv["stock"]
+        new = value if has_amount else old + value
+        if new < 0:
+            raise bad_request("Stock cannot be negative (would be %d)" % new)
+        if new < lv["reservedpicklists"]:
+            raise bad_request("Stock cannot be lower than is reserved for "
+                              "picklists (%d)" % lv["reservedpicklists"])
+        lv["stock"] = new
+        code = p["productcode"]
+        self.write_counts[code] = self.write_counts.get(code, 0) + 1
+        self.stock_history.append({
+            "idproduct": p["idproduct"], "productcode": code,
+            "idwarehouse": wid, "old_stock": old, "stock_change": new - old,
+            "new_stock": new, "reason": body.get("reason")})
+        return json_response(201, self.levels_json(p, wid))
+
+    # ---- warehouses
+
+    def list_warehouses(self, req):
+        q = self.params(req, ("offset",))
+        return self.page(self.warehouses, q)
+
+    def get_warehouse(self, req, ident):
+        self.params(req, ())
+        return json_response(200, self.warehouse(ident))
+
+    def warehouse_stock(self, req, ident):
+        q = self.params(req, ("offset",))
+        wid = self.warehouse(ident)["idwarehouse"]
+        items = []
+        for p in self.products:
+            levels = self.stock.get(p["idproduct"])
+            if levels is None:
+                continue
+            lv = self.levels_json(p, wid)
+            if lv["stock"] or lv["reserved"]:
+                items.append({"idproduct": p["idproduct"],
+                              "productcode": p["productcode"], "stock": lv})
+        return self.page(items, q)
+
+    # ---- webshop orders
+
+    def list_webshoporders(self, req):
+        q = self.params(req, ("offset",))
+        return self.page(self.webshoporders, q)
+
+    def get_webshoporder(self, req, ident):
+        self.params(req, ())
+        w = self.webshoporder_by_id.get(self.id_of(ident, "Webshop order"))
+        if w is None:
+            raise not_found("Webshop order")
+        return json_response(200, w)
+
+
+def json_type(v):
+    return {bool: "a boolean", int: "an integer", float: "a number",
+            str: "a string", list: "an array", dict: "an object",
+            type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def keeps_stock(p):
+    return p.get("type", "normal") in STOCK_TYPES and \
+        not p.get("unlimitedstock", False)
+
+
+def zero_levels():
+    return {"stock": 0, "reservedbackorders": 0, "reservedpicklists": 0,
+            "reservedallocations": 0}
+
+
+def levels_of(s, where, warehouses, levels):
+    """Check one stock[] entry of a seed product and keep its levels."""
+    if not isinstance(s, dict):
+        raise SetupError("%s: a stock entry must be an object" % where)
+    wid = s.get("idwarehouse")
+    if wid not in warehouses:
+        raise SetupError("%s: stock for idwarehouse %r, which is not in "
+                         "warehouses.json" % (where, wid))
+    if wid in levels:
+        raise SetupError("%s: two stock entries for warehouse %r"
+                         % (where, wid))
+    lv = zero_levels()
+    for k in lv:
+        v = s.get(k, 0)
+        if not is_int(v) or v < 0:
+            raise SetupError("%s: warehouse %r: %s must be an integer >= 0"
+                             % (where, wid, k))
+        lv[k] = v
+    reserved = sum(lv[k] for k in RESERVED_PARTS)
+    if s.get("reserved", reserved) != reserved:
+        raise SetupError("%s: warehouse %r: reserved %r is not the sum of "
+                         "%s (%d)" % (where, wid, s["reserved"],
+                                      "+".join(RESERVED_PARTS), reserved))
+    if s.get("freestock", lv["stock"] - reserved) != lv["stock"] - reserved:
+        raise SetupError("%s: warehouse %r: freestock %r is not stock - "
+                         "reserved (%d)" % (where, wid, s["freestock"],
+                                            lv["stock"] - reserved))
+    if lv["reservedpicklists"] > lv["stock"]:
+        raise SetupError("%s: warehouse %r: more reserved for picklists "
+                         "(%d) than in stock (%d)"
+                         % (where, wid, lv["reservedpicklists"], lv["stock"]))
+    levels[wid] = lv
+
+
+# ------------------------------------------------------------- generation
+#
+# Deterministic (random.Random(seed)), realistic data for pagination and
+# volume tests.  Times are Europe/Amsterdam local time, as Picqer shows
+# them, generated from UTC instants so that none falls in the spring-forward
+# gap; the range crosses the 2025-03-30 change when there are enough orders.
+
+WAREHOUSE_NAMES = ("Marconistraat", "Utrechtseweg", "Havenweg",
+                   "Industrieweg", "Kanaaldijk", "Spoorlaan")
+WAREHOUSE_IDS = (321, 1034, 2210, 3105, 4120, 5031)
+FAMILIES = (("TS", "T-shirt", True, 19.95), ("HD", "Hoodie", True, 49.95),
+            ("SW", "Sweater", True, 39.95), ("PL", "Polo", True, 29.95),
+            ("MUG", "Mok", False, 9.95), ("CAP", "Pet", False, 14.95),
+            ("SCK", "Sokken 3-pack", False, 12.5), ("BAG", "Tas", False, 24.0))
+COLOURS = (("RED", "rood"), ("BLU", "blauw"), ("BLK", "zwart"),
+           ("WHT", "wit"), ("GRN", "groen"), ("YLW", "geel"))
+SIZES = ("S", "M", "L", "XL", "XXL")
+FIRST = ("Jan", "Sanne", "Pieter", "Fleur", "Daan", "Zoë", "Bram", "Lotte",
+         "Sem", "Noor", "Thijs", "Anouk", "Ruben", "Eva", "Joris", "Iris")
+LAST = ("Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit",
+        "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters",
+        "Hendriks", "van Dijk", "Müller")
+COMPANIES = (None, None, None, "Koffiebar De Hoek", "Studio Noord B.V.",
+             "Coöperatie Het Veld U.A.")
+STREETS = ("Kerkstraat", "Dorpsstraat", "Stationsweg", "Molenweg",
+           "Schoolstraat", "Julianastraat", "Beatrixlaan", "Nieuwstraat")
+CITIES = (("Utrecht", "3511", "NL"), ("Amsterdam", "1012", "NL"),
+          ("Rotterdam", "3011", "NL"), ("Groningen", "9711", "NL"),
+          ("Doesburg", "6981", "NL"), ("Antwerpen", "2000", "BE"),
+          ("Gent", "9000", "BE"), ("Köln", "50667", "DE"))
+COUNTRY_NAMES = {"NL": "Nederland", "BE": "België", "DE": "Duitsland"}
+SHOP_OLD, SHOP_NEW = 1, 2
+
+
+def amsterdam():
+    try:
+        from zoneinfo import ZoneInfo
+        return ZoneInfo("Europe/Amsterdam")
+    except Exception:               # no tz database: CET all year
+        return timezone(timedelta(hours=1))
+
+
+def local(dt_utc, tz):
+    return dt_utc.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def ean13(rng):
+    digits = "871" + "".join(str(rng.randrange(10)) for _ in range(9))
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits))
+    return digits + str((10 - total % 10) % 10)
+
+
+def make_warehouse(i):
+    name = WAREHOUSE_NAMES[i % len(WAREHOUSE_NAMES)]
+    wid = WAREHOUSE_IDS[i] if i < len(WAREHOUSE_IDS) else 6000 + i
+    return {"idwarehouse": wid, "name": name, "accept_orders": True,
+            "counts_for_general_stock": True, "priority": i + 1,
+            "active": True}
+
+
+def make_product(idproduct, code, name, price, ptype, active, barcode,
+                 weight, created, updated):
+    return {
+        "idproduct": idproduct, "idvatgroup": 18, "idsupplier": None,
+        "productcode": code, "name": name, "price": price,
+        "fixedstockprice": round(price * 0.4, 2), "productcode_supplier": "",
+        "deliverytime": None, "description": "", "barcode": barcode,
+        "type": ptype, "unlimitedstock": ptype == "unlimited_stock",
+        "weight": weight, "length": None, "width": None, "height": None,
+        "minimum_purchase_quantity": 0, "purchase_in_quantities_of": 0,
+        "hs_code": None, "country_of_origin": None, "active": active,
+        "idfulfilment_customer": None, "created": created,
+        "updated": updated, "tags": [], "productfields": [], "images": [],
+        "pricelists": [], "stock": [],
+    }
+
+
+def address_lines(name, contact, street, zipcode, city, country):
+    lines = [name]
+    if contact:
+        lines.append(contact)
+    lines += [street, "%s %s" % (zipcode, city),
+              COUNTRY_NAMES.get(country, country)]
+    return "\n".join(lines)
+
+
+def make_customer(rng, idcustomer):
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    person = "%s %s" % (first, last)
+    company = rng.choice(COMPANIES)
+    city, zip4, country = rng.choice(CITIES)
+    if country == "NL":
+        zipcode = "%s %s%s" % (zip4, rng.choice("ABCDEGHJKLMNPRST"),
+                               rng.choice("ABCDEGHJKLMNPRSTVWXZ"))
+    else:
+        zipcode = zip4
+    street = "%s %d" % (rng.choice(STREETS), rng.randint(1, 180))
+    email = "%s.%s@example.%s" % (
+        first.lower().replace("ë", "e"),
+        last.lower().replace(" ", "").replace("ü", "ue"),
+        country.lower() if country != "DE" else "de")
+    return {"idcustomer": idcustomer, "name": company or person,
+            "contact": person if company else None, "street": street,
+            "zipcode": zipcode, "city": city, "country": country,
+            "email": email, "telephone": "06%08d" % rng.randrange(10 ** 8)}
+
+
+def make_order(idorder, orderid, customer, status, created, updated,
+               reference, warehouses, lines, public_id):
+    c = customer
+    full = address_lines(c["name"], c["contact"], c["street"], c["zipcode"],
+                         c["city"], c["country"])
+    return {
+        "idorder": idorder, "idcustomer": c["idcustomer"], "idtemplate": 1,
+        "idshippingprovider_profile": None, "orderid": orderid,
+        "deliveryname": c["name"], "deliverycontactname": c["contact"],
+        "deliveryaddress": c["street"], "deliveryaddress2": None,
+        "deliveryzipcode": c["zipcode"], "deliverycity": c["city"],
+        "deliveryregion": None, "deliverycountry": c["country"],
+        "full_delivery_address": full,
+        "invoicename": c["name"], "invoicecontactname": c["contact"],
+        "invoiceaddress": c["street"], "invoiceaddress2": None,
+        "invoicezipcode": c["zipcode"], "invoicecity": c["city"],
+        "invoiceregion": None, "invoicecountry": c["country"],
+        "full_invoice_address": full,
+        "telephone": c["telephone"], "emailaddress": c["email"],
+        "reference": reference, "customer_remarks": None,
+        "pickup_point_data": None, "partialdelivery": True,
+        "auto_split": True, "invoiced": status == "completed",
+        "preferred_delivery_date": None, "discount": 0,
+        "calculatevat": True, "status": status,
+        "public_status_page": "https://example.picqer.com/s/" + public_id,
+        "created": created, "updated": updated, "warehouses": warehouses,
+        "products": lines, "tags": [], "orderfields": [],
+    }
+
+
+def order_line(idorder_product, p, amount, cancelled=0):
+    return {"idorder_product": idorder_product, "idproduct": p["idproduct"],
+            "idvatgroup": p.get("idvatgroup", 18),
+            "productcode": p["productcode"], "name": p.get("name", ""),
+            "remarks": "", "price": p.get("price", 0.0), "amount": amount,
+            "amount_cancelled": cancelled, "weight": p.get("weight", 0),
+            "partof_idorder_product": None, "has_parts": False}
+
+
+def public_id(rng):
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+    return "".join(rng.choice(alphabet) for _ in range(16))
+
+
+def generate_data(spec, seed, warehouses, products, orders, webshoporders):
+    rng = random.Random(seed)
+    tz = amsterdam()
+    t0 = datetime(2025, 1, 6, 7, 0, tzinfo=timezone.utc)
+
+    n_wh = spec.get("warehouses")
+    if n_wh is None and not warehouses and ("products" in spec
+                                           or "orders" in spec):
+        n_wh = 2
+    if n_wh is not None:
+        warehouses = [make_warehouse(i) for i in range(n_wh)]
+    wids = [w["idwarehouse"] for w in warehouses]
+
+    n_prod = spec.get("products")
+    if n_prod is None and not products and spec.get("orders"):
+        n_prod = 20
+    own_stock = n_prod is not None
+    if own_stock:
+        combos = []
+        for fam, fname, sized, price in FAMILIES:
+            for col, cname in COLOURS:
+                for size in (SIZES if sized else ("",)):
+                    code = "-".join(x for x in (fam, col, size) if x)
+                    name = "%s %s%s" % (fname, cname,
+                                        " " + size if size else "")
+                    combos.append((code, name, price))
+        rng.shuffle(combos)
+        products = []
+        pid = 1000
+        for i in range(n_prod):
+            code, name, price = combos[i % len(combos)]
+            if i >= len(combos):
+                code = "%s-%d" % (code, i // len(combos) + 1)
+            pid += rng.randint(1, 3)
+            ptype = "unlimited_stock" if i % 29 == 28 else "normal"
+            active = i % 17 != 16
+            created = local(t0 - timedelta(days=400 - i), tz)
+            p = make_product(pid, code, name, price, ptype, active,
+                             ean13(rng), rng.choice((150, 200, 350, 500)),
+                             created, created)
+            if ptype == "normal":
+                p["stock"] = []
+                for wid in wids:
+                    qty = 0 if rng.random() < 0.2 else rng.randint(1, 60)
+                    p["stock"].append({"idwarehouse": wid, "stock": qty,
+                                       "reserved": 0,
+                                       "reservedbackorders": 0,
+                                       "reservedpicklists": 0,
+                                       "reservedallocations": 0,
+                                       "freestock": qty})
+            products.append(p)
+
+    n_ord = spec.get("orders")
+    if n_ord is not None:
+        sellable = [p for p in products if p.get("active", True)] or products
+        if not sellable:
+            raise SetupError("--generate orders needs products")
+        customers = [make_customer(rng, 3000 + i if i % 3 else None)
+                     for i in range(max(10, n_ord // 5))]
+        forced = list(ORDER_STATUSES)
+        rng.shuffle(forced)
+        weights = (("completed", 45), ("processing", 15), ("cancelled", 8),
+                   ("concept", 12), ("expected", 8), ("paused", 5))
+        population = [s for s, w in weights for _ in range(w)]
+        orders = []
+        t = t0
+        line_id = 90000
+        for i in range(n_ord):
+            t += timedelta(minutes=rng.randint(30, 1200),
+                           seconds=rng.randint(0, 59))
+            status = forced[i] if i < len(forced) else rng.choice(population)
+            if status == "completed":
+                upd = t + timedelta(hours=rng.randint(2, 72))
+            elif status in ("processing", "paused", "cancelled"):
+                upd = t + timedelta(minutes=rng.randint(1, 240))
+            else:
+                upd = t
+            lines = []
+            for p in rng.sample(sellable, min(len(sellable),
+                                              rng.choice((1, 1, 1, 2, 2, 3)))):
+                line_id += rng.randint(1, 4)
+                lines.append(order_line(line_id, p, rng.choice((1, 1, 2, 3))))
+            orders.append(make_order(
+                5000 + i * 3 + rng.randint(0, 2), "2025%04d" % (i + 1),
+                rng.choice(customers), status, local(t, tz), local(upd, tz),
+                None, wids[:1] if len(wids) < 2 or rng.random() < 0.7
+                else wids[:2], lines, public_id(rng)))
+            if own_stock and status in ("processing", "paused") and wids:
+                reserve(products, wids[0], lines)
+
+    n_wso = spec.get("webshoporders")
+    if n_wso is None and n_ord is not None:
+        n_wso = n_ord
+    if n_wso is not None:
+        webshoporders = []
+        cut = int(len(orders) * 0.7)
+        for i in range(n_wso):
+            o = orders[i] if i < len(orders) else None
+            shop = SHOP_OLD if (o is None and i % 2) or \
+                (o is not None and i < cut) else SHOP_NEW
+            if shop == SHOP_OLD:
+                foreign_id = str(48000 + i * 7)
+                number = foreign_id
+            else:
+                foreign_id = str(5839201847000 + i * 113)
+                number = "#%d" % (1001 + i)
+            if o is not None:
+                o["reference"] = number
+                ordered_dt = datetime.strptime(o["created"],
+                                               "%Y-%m-%d %H:%M:%S")
+                ordered = (ordered_dt - timedelta(minutes=5)) \
+                    .strftime("%Y-%m-%d %H:%M:%S")
+                created, updated = o["created"], o["created"]
+                status, reason, idorder = "imported", None, o["idorder"]
+            else:
+                t += timedelta(minutes=rng.randint(30, 600))
+                ordered = created = updated = local(t, tz)
+                status = "error"
+                reason = "Product not found: %s" % rng.choice(
+                    ("TS-PNK-M", "HD-GRY-L", "MUG-ORG"))
+                idorder = None
+            webshoporders.append({
+                "idcompany_webshop_order": 700 + i, "idcompany_webshop": shop,
+                "idorder": idorder, "foreign_id": foreign_id,
+                "foreign_number": number,
+                "foreign_status": "processing" if o is not None
+                and o["status"] != "completed" else "completed",
+                "status": status, "reason": reason, "ordered": ordered,
+                "created": created, "updated": updated})
+    return warehouses, products, orders, webshoporders
+
+
+def reserve(products, wid, lines):
+    """Reserve an order's lines in warehouse `wid` on picklists, as far as
+    free stock allows (the rest is an open backorder, which reserves no
+    stock until stock comes in)."""
+    by_id = {p["idproduct"]: p for p in products}
+    for line in lines:
+        p = by_id[line["idproduct"]]
+        for s in p.get("stock", []):
+            if s["idwarehouse"] != wid:
+                continue
+            free = s["stock"] - s["reserved"]
+            s["reservedpicklists"] += max(0, min(free, line["amount"]))
+            s["reserved"] = sum(s[k] for k in RESERVED_PARTS)
+            s["freestock"] = s["stock"] - s["reserved"]

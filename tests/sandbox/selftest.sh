@@ -1,0 +1,412 @@
+#!/bin/sh
+# selftest.sh: the sandbox's own tests.  Starts tests/sandbox/sandbox.py
+# (Picqer) several times on free ports, checks it with curl, stops it, and
+# prints TAP ("ok N - ...", "not ok N - ...", then "1..N").  Exits 1 when a
+# check fails, 2 when the sandbox cannot be started at all.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+seed=$here/data/picqer
+key=sandbox-key
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-selftest.XXXXXX")
+n=0
+failed=0
+pids=
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	for line in "$@"; do
+		echo "#   $line"
+	done
+}
+# is DESC GOT WANT: ok when GOT equals WANT.
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "got:  $2" "want: $3"
+	fi
+}
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# start NAME ARGS...: start a sandbox, wait for its ready file; sets
+# port_NAME, pid_NAME, ms_NAME (launch to ready file, in milliseconds).
+start() {
+	name=$1
+	shift
+	ready=$tmp/$name.ready
+	t0=$(now_ms)
+	python3 "$here/sandbox.py" --platform picqer --port 0 --ready "$ready" \
+		--log "$tmp/$name.log" "$@" 2>"$tmp/$name.err" &
+	pid=$!
+	pids="$pids $pid"
+	i=0
+	while [ ! -s "$ready" ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 500 ] || ! kill -0 "$pid" 2>/dev/null; then
+			echo "Bail out! sandbox $name did not start:"
+			sed 's/^/# /' "$tmp/$name.err"
+			exit 2
+		fi
+		sleep 0.01
+	done
+	t1=$(now_ms)
+	eval "port_$name=\$(cat \"\$ready\") pid_$name=\$pid ms_$name=\$((t1 - t0))"
+}
+
+# Requests.  base is the sandbox's URL; get PATH [curl options...] prints
+# the body; code PATH [curl options...] prints the status.
+get() {
+	p=$1
+	shift
+	curl -sS -u "$key:x" -A "shopswitch-selftest (dev@example.org)" "$@" "$base$p"
+}
+code() {
+	p=$1
+	shift
+	curl -s -o /dev/null -w '%{http_code}' -u "$key:x" \
+		-A "shopswitch-selftest (dev@example.org)" "$@" "$base$p"
+}
+# headers PATH [curl options...]: the response headers, CR removed.
+headers() {
+	p=$1
+	shift
+	curl -s -D - -o /dev/null -u "$key:x" \
+		-A "shopswitch-selftest (dev@example.org)" "$@" "$base$p" | tr -d '\r'
+}
+# py EXPR: evaluate EXPR with d = the JSON on standard input.
+py() {
+	python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+fault() {
+	curl -sS -o /dev/null -X POST --data-binary "$1" "$base/_sandbox/faults"
+}
+
+start seed --data "$seed"
+start gen --generate orders=250,products=120,warehouses=2
+start rate --data "$seed" --rate-limit 5 --rate-window 2
+# shellcheck disable=SC2154
+{
+	echo "# start-up (launch to ready file): seed ${ms_seed} ms," \
+		"generated ${ms_gen} ms, rate ${ms_rate} ms"
+	worst=$ms_seed
+	[ "$ms_gen" -gt "$worst" ] && worst=$ms_gen
+	[ "$ms_rate" -gt "$worst" ] && worst=$ms_rate
+	if [ "$worst" -lt 1000 ]; then
+		ok "starts in well under a second (slowest ${worst} ms)"
+	else
+		not_ok "starts in well under a second" "slowest: ${worst} ms"
+	fi
+}
+
+# ------------------------------------------------------------ auth, UA
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_seed
+is "no credentials: 401" "$(curl -s -o /dev/null -w '%{http_code}' -A ua "$base/api/v1/orders")" 401
+is "401 carries Picqer's error body" \
+	"$(curl -s -A ua "$base/api/v1/orders" | py '(d["error"], type(d["error_code"]).__name__, bool(d["error_message"]))')" \
+	"(True, 'int', True)"
+is "wrong API key: 401" "$(curl -s -o /dev/null -w '%{http_code}' -u nope:x -A ua "$base/api/v1/orders")" 401
+is "not Basic auth: 401" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -A ua "$base/api/v1/orders")" 401
+is "API key as user name, any password: 200" "$(curl -s -o /dev/null -w '%{http_code}' -u "$key:whatever" -A ua "$base/api/v1/orders")" 200
+is "API key with an empty password: 200" "$(curl -s -o /dev/null -w '%{http_code}' -u "$key:" -A ua "$base/api/v1/orders")" 200
+h=$(curl -s -D - -o /dev/null -A ua "$base/api/v1/orders" | tr -d '\r')
+is "a 401 is not counted: no X-RateLimit headers" "$(echo "$h" | grep -ci '^x-ratelimit')" 0
+is "no User-Agent: 400" "$(code /api/v1/orders -H 'User-Agent:')" 400
+is "empty User-Agent: 400" "$(code /api/v1/orders -H 'User-Agent;')" 400
+is "no User-Agent: error body says so" \
+	"$(get /api/v1/orders -H 'User-Agent:' | py '"User-Agent" in d["error_message"]')" True
+
+# ------------------------------------------------------------ paging
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_gen
+pages=
+for off in 0 100 200 300; do
+	get "/api/v1/orders?offset=$off" >"$tmp/page$off"
+	pages="$pages $(py 'len(d)' <"$tmp/page$off")"
+done
+is "250 generated orders page as 100, 100, 50, then []" "$pages" " 100 100 50 0"
+is "past the end is exactly []" "$(cat "$tmp/page300")" "[]"
+is "pages are bare arrays, ids ascending and unique across pages" \
+	"$(cat "$tmp/page0" "$tmp/page100" "$tmp/page200" | python3 -c '
+import json, sys
+ids = []
+dec = json.JSONDecoder()
+s = sys.stdin.read()
+i = 0
+while i < len(s):
+    d, i = dec.raw_decode(s, i)
+    ids += [o["idorder"] for o in d]
+print(len(ids), ids == sorted(set(ids)))')" "250 True"
+is "offset counts rows, not pages (offset=150 starts at the 151st)" \
+	"$(get '/api/v1/orders?offset=150' | py 'd[0]["idorder"]')" \
+	"$(py 'd[50]["idorder"]' <"$tmp/page100")"
+is "generated data has every status" \
+	"$(cat "$tmp/page0" | py 'sorted({o["status"] for o in d})')" \
+	"['cancelled', 'completed', 'concept', 'expected', 'paused', 'processing']"
+is "120 generated products: active ones by default, inactive with inactive=true" \
+	"$(($(get '/api/v1/products' | py 'len(d)') + $(get '/api/v1/products?offset=100' | py 'len(d)') + $(get '/api/v1/products?inactive=true' | py 'len(d)')))" 120
+is "generated stock: every tracked product lists both warehouses" \
+	"$(get '/api/v1/products' | py 'sorted({len(p["stock"]) for p in d})')" "[0, 2]"
+
+# ------------------------------------------------------------ filters
+base=http://127.0.0.1:$port_seed
+ids() {
+	get "$1" | py '" ".join(str(o["idorder"]) for o in d)'
+}
+is "status=processing" "$(ids '/api/v1/orders?status=processing')" "5008 5011"
+counts=
+for s in concept expected paused completed cancelled; do
+	counts="$counts $(get "/api/v1/orders?status=$s" | py 'len(d)')"
+done
+is "every status has orders in the seed (concept expected paused completed cancelled)" \
+	"$counts" " 2 1 1 4 2"
+is "sincedate is inclusive, compared with created" \
+	"$(ids '/api/v1/orders?sincedate=2025-11-03%2009:41:55')" "5014 5016 5017 5019"
+is "untildate is inclusive; '+' decodes as a space" \
+	"$(ids '/api/v1/orders?untildate=2025-02-17+08:15:40')" "5001 5003 5004"
+is "sincedate and untildate together" \
+	"$(ids '/api/v1/orders?sincedate=2025-10-25%2000:00:00&untildate=2025-10-26%2023:59:59')" "5010 5011"
+is "reference (exact)" "$(ids '/api/v1/orders?reference=10235')" 5008
+is "reference with a '#' (percent-encoded)" "$(ids '/api/v1/orders?reference=%231001')" 5013
+is "reference that matches nothing: []" "$(get '/api/v1/orders?reference=1023')" "[]"
+is "filters combine with offset" "$(get '/api/v1/orders?status=completed&offset=3' | py '[o["idorder"] for o in d]')" "[5019]"
+is "an unknown status: 400" "$(code '/api/v1/orders?status=open')" 400
+is "a date without a time: 400" "$(code '/api/v1/orders?sincedate=2025-11-01')" 400
+is "an impossible date: 400" "$(code '/api/v1/orders?untildate=2025-02-30%2000:00:00')" 400
+is "an unknown parameter: 400" "$(code '/api/v1/orders?updated_after=2025-01-01%2000:00:00')" 400
+is "a parameter given twice: 400" "$(code '/api/v1/orders?status=concept&status=paused')" 400
+is "a negative offset: 400" "$(code '/api/v1/orders?offset=-1')" 400
+is "filter errors carry Picqer's error body" \
+	"$(get '/api/v1/orders?status=open' | py 'd["error"] is True and "status" in d["error_message"]')" True
+pcodes() {
+	get "$1" | py '" ".join(p["productcode"] for p in d)'
+}
+is "products: active ones by default" \
+	"$(pcodes /api/v1/products)" "TS-RED-M TS-RED-L TS-RED-XL MUG-BLU MUG-WHT GIFT-25 8718526012347 BAG-TOTE PST-A2-AMS"
+is "products?inactive=true: only inactive ones" "$(pcodes '/api/v1/products?inactive=true')" CAP-BLK
+is "products?productcode= (exact)" "$(pcodes '/api/v1/products?productcode=TS-RED-L')" TS-RED-L
+is "products?productcode= matching nothing: []" "$(get '/api/v1/products?productcode=ts-red-l')" "[]"
+is "products?inactive=yes: 400" "$(code '/api/v1/products?inactive=yes')" 400
+is "a product has stock[] per warehouse" \
+	"$(get /api/v1/products/103 | py '[(s["idwarehouse"], s["stock"], s["reserved"], s["freestock"]) for s in d["stock"]]')" \
+	"[(321, 8, 5, 3), (1034, 0, 0, 0)]"
+is "an unlimited_stock product has no stock[]" "$(get /api/v1/products/107 | py 'd["stock"]')" "[]"
+is "/products/{id}/stock matches the product's stock[]" \
+	"$(get /api/v1/products/102/stock)" "$(get /api/v1/products/102 | py 'json.dumps(d["stock"], separators=(",", ":"))')"
+is "/warehouses lists both" "$(get /api/v1/warehouses | py '[w["idwarehouse"] for w in d]')" "[321, 1034]"
+is "/warehouses/{id}" "$(get /api/v1/warehouses/1034 | py 'd["name"]')" Utrechtseweg
+is "/warehouses/321/stock: only products with stock or reservations" \
+	"$(get /api/v1/warehouses/321/stock | py '" ".join(s["productcode"] for s in d)')" \
+	"TS-RED-M TS-RED-L TS-RED-XL MUG-BLU CAP-BLK 8718526012347"
+is "/warehouses/1034/stock" \
+	"$(get /api/v1/warehouses/1034/stock | py '" ".join(s["productcode"] for s in d)')" \
+	"TS-RED-L MUG-WHT 8718526012347 PST-A2-AMS"
+is "warehouse stock matches the product's stock[] for that warehouse" \
+	"$(get /api/v1/warehouses/321/stock | py '[s for s in d if s["idproduct"] == 103][0]["stock"]')" \
+	"$(get /api/v1/products/103/stock | py 'd[0]')"
+is "/webshoporders: 12, two connections, one never imported" \
+	"$(get /api/v1/webshoporders | py '(len(d), sorted({w["idcompany_webshop"] for w in d}), [(w["foreign_number"], w["status"]) for w in d if w["idorder"] is None])')" \
+	"(12, [1, 2], [('10238', 'error')])"
+is "/webshoporders takes no filters: 400" "$(code '/api/v1/webshoporders?idcompany_webshop=1')" 400
+is "JSON as PHP writes it: '/' escaped, non-ASCII as \\u, surrogate pairs" \
+	"$(get /api/v1/orders/5010 | python3 -c 'import sys; t = sys.stdin.read(); print(all(x in t for x in (r"https:\/\/example.picqer.com", r"Belgi\u00eb", r"\ud83c\udf81")))')" True
+
+# ------------------------------------------------------------ 404 / 405
+is "absent order: 404" "$(code /api/v1/orders/1)" 404
+is "absent order: error_code 20" "$(get /api/v1/orders/1 | py 'd["error_code"]')" 20
+is "non-numeric id: 404" "$(code /api/v1/orders/abc)" 404
+is "absent product: 404" "$(code /api/v1/products/999/stock)" 404
+is "absent warehouse: 404" "$(code /api/v1/warehouses/999/stock)" 404
+is "unknown path: 404 with an error body" \
+	"$(get /api/v1/customerz | py 'd["error"]')" True
+is "path outside /api/v1: 404" "$(code /api/v2/orders)" 404
+is "wrong method: 405 with Allow" \
+	"$(headers /api/v1/orders -X DELETE | grep -E '^(HTTP|Allow)' | tr '\n' '|')" \
+	"HTTP/1.1 405 Method Not Allowed|Allow: GET|"
+
+# ------------------------------------------------------------ rate limit
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_rate
+is "X-RateLimit-Limit and -Remaining on a counted response" \
+	"$(headers /api/v1/warehouses | grep -i '^x-ratelimit' | tr '\n' '|')" \
+	"X-RateLimit-Limit: 5|X-RateLimit-Remaining: 4|"
+codes=
+for i in 2 3 4 5 6 7; do
+	codes="$codes $(code /api/v1/warehouses)"
+done
+is "the 6th request in the window gets 429, and the 7th" "$codes" " 200 200 200 200 429 429"
+h=$(headers /api/v1/warehouses)
+is "429 carries Limit and Remaining: 0" "$(echo "$h" | grep -i '^x-ratelimit' | tr '\n' '|')" \
+	"X-RateLimit-Limit: 5|X-RateLimit-Remaining: 0|"
+is "429 sends no Retry-After (Picqer documents none)" "$(echo "$h" | grep -ci '^retry-after')" 0
+is "429 body: error_code 28" "$(get /api/v1/warehouses)" \
+	'{"error":true,"error_code":28,"error_message":"Rate limit exceeded"}'
+is "a POST in a 429 is ignored" \
+	"$(code /api/v1/products/101/stock/321 -H 'Content-Type: application/json' -d '{"amount":1}') $(curl -s "$base/_sandbox/writes")" \
+	"429 {}"
+sleep 2.1
+is "a new window after --rate-window seconds" "$(code /api/v1/warehouses)" 200
+
+# ------------------------------------------------------------ faults
+base=http://127.0.0.1:$port_seed
+fault '[{"path":"/api/v1/orders","kind":"429"}]'
+h=$(headers /api/v1/orders)
+is "fault 429: Picqer's 429 with its headers" \
+	"$(echo "$h" | grep -E '^(HTTP|X-RateLimit)' | tr '\n' '|')" \
+	"HTTP/1.1 429 Too Many Requests|X-RateLimit-Limit: 500|X-RateLimit-Remaining: 0|"
+is "a fault is spent after times=1" "$(code /api/v1/orders)" 200
+fault '[{"path":"/api/v1/orders","kind":"500"}]'
+is "fault 500: 500 with Picqer's error body" "$(get /api/v1/orders)" \
+	'{"error":true,"error_code":1,"error_message":"Unknown application error"}'
+fault '[{"path":"/api/v1/orders","kind":"502"},{"path":"/api/v1/orders","kind":"503"}]'
+is "fault 502 then 503 (an HTML page from the proxy)" \
+	"$(get /api/v1/orders -o "$tmp/502" -w '%{http_code}') $(code /api/v1/orders) $(grep -c '<h1>502 Bad Gateway</h1>' "$tmp/502")" \
+	"502 503 1"
+fault '[{"path":"/api/v1/products","kind":"500","skip":2,"times":2}]'
+codes=
+for i in 1 2 3 4 5; do
+	codes="$codes $(code /api/v1/products)"
+done
+is "skip=2 times=2: two pass, two fail, then normal" "$codes" " 200 200 500 500 200"
+fault '[{"path":"/api/v1/orders","kind":"reset"}]'
+get /api/v1/orders -o /dev/null 2>/dev/null
+is "fault reset: connection reset (curl exit 56)" "$?" 56
+fault '[{"path":"/api/v1/orders","kind":"slow","delay":3}]'
+t0=$(now_ms)
+get /api/v1/orders -o /dev/null -m 1 2>/dev/null
+rc=$?
+t1=$(now_ms)
+is "fault slow: the client times out (curl exit 28)" "$rc" 28
+is "fault slow: timed out after about 1 s, not after the delay" \
+	"$((t1 - t0 >= 900 && t1 - t0 < 2500))" 1
+fault '[{"path":"/api/v1/orders","kind":"truncate"}]'
+get /api/v1/orders -o /dev/null 2>/dev/null
+is "fault truncate: body shorter than Content-Length (curl exit 18)" "$?" 18
+fault '[{"path":"/api/v1/orders","kind":"badjson"}]'
+is "fault badjson: 200" "$(get /api/v1/orders -o "$tmp/badjson" -w '%{http_code}')" 200
+is "fault badjson: the body does not parse" \
+	"$(python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/badjson" 2>/dev/null && echo parses || echo invalid)" \
+	invalid
+fault '[{"path":"/api/v1/orders","kind":"500","method":"POST"}]'
+is "a fault limited to POST spares a GET" "$(code /api/v1/orders)" 200
+curl -s -o /dev/null -X DELETE "$base/_sandbox/faults"
+is "DELETE /_sandbox/faults clears them" "$(curl -s "$base/_sandbox/faults")" "[]"
+is "a bad fault is refused" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '[{"path":"/x","kind":"404"}]' "$base/_sandbox/faults")" 400
+is "keep-alive: a second request reuses the connection" \
+	"$(curl -sv -u "$key:" -A ua "$base/api/v1/warehouses" "$base/api/v1/warehouses" -o /dev/null -o /dev/null 2>&1 | grep -c 'Re-using existing connection')" 1
+
+# ------------------------------------------------------------ request log
+curl -s -o /dev/null -X DELETE "$base/_sandbox/log"
+get '/api/v1/orders?status=processing&offset=100' -o /dev/null
+curl -s -o /dev/null -A ua "$base/api/v1/warehouses"
+curl -s -o /dev/null -u wrong:x -A ua "$base/api/v1/warehouses"
+curl -s -o /dev/null -u "$key:" -H 'User-Agent:' "$base/api/v1/warehouses"
+fault '[{"path":"/api/v1/products","kind":"503"}]'
+get '/api/v1/products?productcode=TS-RED-M' -o /dev/null
+curl -s "$base/_sandbox/log" >"$tmp/log"
+expected='{"method":"GET","path":"/api/v1/orders","query":"status=processing&offset=100","status":200,"auth":"ok","user_agent":"shopswitch-selftest (dev@example.org)","body":null,"fault":null}
+{"method":"GET","path":"/api/v1/warehouses","query":"","status":401,"auth":"missing","user_agent":"ua","body":null,"fault":null}
+{"method":"GET","path":"/api/v1/warehouses","query":"","status":401,"auth":"bad","user_agent":"ua","body":null,"fault":null}
+{"method":"GET","path":"/api/v1/warehouses","query":"","status":400,"auth":"ok","user_agent":null,"body":null,"fault":null}
+{"method":"GET","path":"/api/v1/products","query":"productcode=TS-RED-M","status":503,"auth":"ok","user_agent":"shopswitch-selftest (dev@example.org)","body":null,"fault":"503"}'
+is "the log holds exactly the requests received, query as sent" "$(cat "$tmp/log")" "$expected"
+is "control requests are not logged" "$(grep -c _sandbox "$tmp/log")" 0
+is "the API key never appears in the log" "$(grep -c "$key" "$tmp/log" "$tmp/seed.log" | grep -vc ':0$')" 0
+
+# ------------------------------------------------------------ stock writes
+post() {
+	code "/api/v1/products/$1/stock/$2" -H 'Content-Type: application/json' --data-binary "$3"
+}
+is "set stock: 201" "$(post 101 321 '{"idlocation":null,"amount":37,"reason":"shopswitch"}')" 201
+is "set stock: the new level is served" "$(get /api/v1/products/101/stock | py 'd[0]["stock"], d[0]["freestock"]')" "(37, 37)"
+is "set stock: the answer is the warehouse's stock" \
+	"$(get /api/v1/products/101/stock/321 -H 'Content-Type: application/json' -d '{"change":0}' | py 'd["idwarehouse"], d["stock"]')" "(321, 37)"
+is "change stock: -2" "$(post 101 321 '{"change":-2,"reason":"damaged"}') $(get /api/v1/products/101 | py 'd["stock"][0]["stock"]')" "201 35"
+is "warehouse stock follows" "$(get /api/v1/warehouses/321/stock | py 'd[0]["stock"]["stock"]')" 35
+is "writes counted per productcode" "$(curl -s "$base/_sandbox/writes")" '{"TS-RED-M": 3}'
+is "below what picklists reserve (3): 400, not written" \
+	"$(post 103 321 '{"amount":2}') $(get /api/v1/products/103/stock | py 'd[0]["stock"]')" "400 8"
+is "down to what picklists reserve: 201" "$(post 103 321 '{"amount":3}')" 201
+is "negative stock: 400" "$(post 102 1034 '{"change":-13}')" 400
+is "amount and change together: 400" "$(post 102 1034 '{"amount":1,"change":1}')" 400
+is "neither amount nor change: 400, error_code 5" \
+	"$(get /api/v1/products/102/stock/1034 -d '{"reason":"x"}' -H 'Content-Type: application/json' | py 'd["error_code"]')" 5
+is "amount as a string: 400" "$(post 102 1034 '{"amount":"4"}')" 400
+is "invalid JSON: 400, error_code 22" \
+	"$(get /api/v1/products/102/stock/1034 -d '{amount:4}' -H 'Content-Type: application/json' | py 'd["error_code"]')" 22
+is "an unlimited_stock product keeps no stock: 400" "$(post 107 321 '{"amount":4}')" 400
+is "a location the sandbox does not know: 404" "$(post 102 321 '{"idlocation":77,"amount":4}')" 404
+is "unknown product: 404" "$(post 999 321 '{"amount":4}')" 404
+is "unknown warehouse: 404" "$(post 102 999 '{"amount":4}')" 404
+is "rejected writes are not counted" "$(curl -s "$base/_sandbox/writes")" '{"TS-RED-M": 3, "TS-RED-XL": 1}'
+is "the log keeps the body of a POST" \
+	"$(curl -s "$base/_sandbox/log" | grep '"method":"POST"' | head -n 1 | py 'd["body"]')" \
+	"{'idlocation': None, 'amount': 37, 'reason': 'shopswitch'}"
+is "--log FILE has the same lines as GET /_sandbox/log" \
+	"$(tail -n 3 "$tmp/seed.log")" "$(curl -s "$base/_sandbox/log" | tail -n 3)"
+is "/_sandbox/state shows the stock" \
+	"$(curl -s "$base/_sandbox/state" | py 'd["stock"]["TS-RED-M"]["321"]["stock"]')" 35
+curl -s -o /dev/null -X POST "$base/_sandbox/reset"
+is "POST /_sandbox/reset reloads the data and clears writes and log" \
+	"$(get /api/v1/products/101 | py 'd["stock"][0]["stock"]') $(curl -s "$base/_sandbox/writes") $(curl -s "$base/_sandbox/log" | wc -l)" \
+	"40 {} 1"
+
+# ------------------------------------------------------------ data files
+mkdir "$tmp/bad"
+sed 's/"freestock": 3$/"freestock": 4/' "$seed/products.json" >"$tmp/bad/products.json"
+cp "$seed/warehouses.json" "$tmp/bad/"
+python3 "$here/sandbox.py" --platform picqer --data "$tmp/bad" --ready "$tmp/bad.ready" 2>"$tmp/bad.err"
+is "inconsistent seed data: refused (exit 2)" "$? $(test -e "$tmp/bad.ready" && echo started || echo refused)" "2 refused"
+is "the refusal names the product and the field" "$(grep -c "product 103.*freestock" "$tmp/bad.err")" 1
+mkdir "$tmp/empty"
+start empty --data "$tmp/empty"
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_empty
+is "missing data files mean empty" "$(get /api/v1/orders)$(get /api/v1/products)$(get /api/v1/webshoporders)" "[][][]"
+
+# ------------------------------------------------------------ shutdown
+base=http://127.0.0.1:$port_seed
+fault '[{"path":"/api/v1/orders","kind":"slow","delay":30}]'
+get /api/v1/orders -o /dev/null 2>/dev/null &
+client=$!
+sleep 0.2
+t0=$(now_ms)
+# shellcheck disable=SC2154
+kill -TERM "$pid_seed"
+wait "$pid_seed"
+rc=$?
+t1=$(now_ms)
+wait "$client" 2>/dev/null
+is "SIGTERM: exits 0 with a slow answer in flight" "$rc" 0
+if [ $((t1 - t0)) -lt 1000 ]; then
+	ok "SIGTERM: stops at once ($((t1 - t0)) ms)"
+else
+	not_ok "SIGTERM: stops at once" "took $((t1 - t0)) ms"
+fi
+# shellcheck disable=SC2154
+kill -INT "$pid_gen"
+wait "$pid_gen"
+is "SIGINT: exits 0" "$?" 0
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
