@@ -6,47 +6,61 @@ MANPREFIX ?= $(PREFIX)/share/man
 
 CC	?= cc
 CFLAGS	?= -std=c11 -O2 -g -Wall -Wextra
-CPPFLAGS += -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DVERSION=\"$(VERSION)\"
-PKGS	= jansson libutf8proc
+CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -DVERSION=\"$(VERSION)\"
+PKGS	= jansson libcurl libutf8proc
 # Backquotes, not $(shell): `make check` installs the packages first.
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
 LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)`
 
 BIN = \
 	tools/order-dedupe \
-	tools/sku-diff
+	tools/orders-export \
+	tools/sku-diff \
+	tools/stock-snapshot
 
 LIBOBJ = \
+	lib/cfg.o \
+	lib/conn.o \
+	lib/connectors/picqer.o \
 	lib/htab.o \
+	lib/http.o \
 	lib/jscan.o \
 	lib/key.o \
 	lib/msg.o \
 	lib/opts.o \
 	lib/rd.o \
+	lib/tz.o \
 	lib/utf8.o \
 	lib/util.o \
 	lib/wr.o
 
 HDR = \
+	lib/cfg.h \
+	lib/conn.h \
 	lib/htab.h \
+	lib/http.h \
 	lib/jscan.h \
 	lib/key.h \
 	lib/msg.h \
 	lib/opts.h \
 	lib/rd.h \
 	lib/record.h \
+	lib/tz.h \
 	lib/utf8.h \
 	lib/util.h \
 	lib/wr.h
 
 UNIT = \
+	tests/unit/conn \
 	tests/unit/htab \
 	tests/unit/jscan \
 	tests/unit/key
 
 MAN1 = \
 	man/order-dedupe.1 \
-	man/sku-diff.1
+	man/orders-export.1 \
+	man/sku-diff.1 \
+	man/stock-snapshot.1
 MAN7 = \
 	man/shopswitch.7
 
@@ -94,7 +108,8 @@ bench/gen: bench/gen.c
 
 # House style: tabs, no trailing blanks, no // comments, 80 columns.
 style:
-	@sh tests/style lib/*.[ch] tools/*.c tests/unit/*.[ch] bench/*.c
+	@sh tests/style lib/*.[ch] lib/connectors/*.c tools/*.c \
+	    tests/unit/*.[ch] bench/*.c
 
 lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)

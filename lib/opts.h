@@ -22,21 +22,37 @@ enum {
 	OPT_TOOL			/* a tool numbers its own from here */
 };
 
+/* Tools that read records take all; those that only write, the OUT ones. */
 #define OPTS_SHORT	"d:hi:o:qv"
+#define OPTS_SHORT_OUT	"ho:qv"
+
+#define OPTS_LONG_OUT \
+	{ "excel",		no_argument,		NULL,	OPT_EXCEL }, \
+	{ "help",		no_argument,		NULL,	'h' }, \
+	{ "output-format",	required_argument,	NULL,	'o' }, \
+	{ "quiet",		no_argument,		NULL,	'q' }, \
+	{ "verbose",		no_argument,		NULL,	'v' }, \
+	{ "version",		no_argument,		NULL,	OPT_VERSION }
 
 #define OPTS_LONG \
 	{ "delimiter",		required_argument,	NULL,	'd' }, \
 	{ "encoding",	required_argument,	NULL,	OPT_ENCODING }, \
-	{ "excel",		no_argument,		NULL,	OPT_EXCEL }, \
-	{ "help",		no_argument,		NULL,	'h' }, \
 	{ "input-format",	required_argument,	NULL,	'i' }, \
-	{ "output-format",	required_argument,	NULL,	'o' }, \
-	{ "quiet",		no_argument,		NULL,	'q' }, \
 	{ "rejects",		required_argument,	NULL,	OPT_REJECTS }, \
-	{ "verbose",		no_argument,		NULL,	'v' }, \
-	{ "version",		no_argument,		NULL,	OPT_VERSION }
+	OPTS_LONG_OUT
 
 /* The lines of --help that describe the shared options. */
+#define OPTS_HELP_TAIL \
+"  -q, --quiet            no warnings\n" \
+"  -v, --verbose          say what is going on\n" \
+"  -h, --help             this help\n" \
+"      --version          the version\n"
+
+#define OPTS_HELP_OUT \
+"      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
+"  -o, --output-format F  csv or jsonl (default: csv)\n" \
+OPTS_HELP_TAIL
+
 #define OPTS_HELP \
 "  -d, --delimiter C      CSV input delimiter: , ; tab | (default: sniffed)\n" \
 "      --encoding CHARSET transcode input from CHARSET (iconv -l)\n" \

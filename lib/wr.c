@@ -458,6 +458,21 @@ wr_record(struct writer *w, const struct record *r, const char *xname,
 	return flush_line(w);
 }
 
+int
+wr_json(struct writer *w, json_t *obj)
+{
+	char	*s;
+
+	/* 15 significant digits give back the decimals a platform sent. */
+	if ((s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(15))) == NULL)
+		xnomem();
+	buf_adds(&w->line, s);
+	buf_addc(&w->line, '\n');
+	free(s);
+	return flush_line(w);
+}
+
 const char *
 wr_error(const struct writer *w)
 {

@@ -14,6 +14,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "record.h"
 
 struct writer;
@@ -40,6 +42,12 @@ int		 wr_row(struct writer *, const struct field *vals, size_t n);
  */
 int		 wr_record(struct writer *, const struct record *r,
 		    const char *xname, const struct field *xval);
+
+/*
+ * Write a JSON object as one JSON Lines record (compact, members in their
+ * order).  Only for JSON Lines output.
+ */
+int		 wr_json(struct writer *, json_t *obj);
 
 const char	*wr_error(const struct writer *);
 int		 wr_close(struct writer *);	/* 0, or -1 and errno */

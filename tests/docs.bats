@@ -1,18 +1,23 @@
 # docs.bats: the manual pages say what the tools do.  Every long option
 # is documented, mandoc finds nothing to lint, and every command line in
-# EXAMPLES runs and exits as its page says.
+# EXAMPLES runs and exits as its page says; those of the tools that talk
+# to a platform run against the API sandbox of tests/sandbox/.
 load setup
 
 MAN=$TOP/man
 
 # long_opts TOOL: the long options of TOOL's longopts[] table, with those
-# of OPTS_LONG (lib/opts.h) when the table includes it, one per line.
+# of OPTS_LONG or OPTS_LONG_OUT (lib/opts.h) when the table includes
+# them (OPTS_LONG includes OPTS_LONG_OUT), one per line.
 long_opts() {
 	local src=$TOP/tools/$1.c
 	{
 		sed -n '/longopts\[\] = {/,/^};/p' "$src"
-		if grep -q 'OPTS_LONG' "$src"; then
-			sed -n '/#define OPTS_LONG/,/^$/p' "$TOP/lib/opts.h"
+		if grep -q 'OPTS_LONG,' "$src"; then
+			sed -n '/#define OPTS_LONG \\$/,/^$/p' "$TOP/lib/opts.h"
+		fi
+		if grep -q 'OPTS_LONG,\|OPTS_LONG_OUT,' "$src"; then
+			sed -n '/#define OPTS_LONG_OUT/,/^$/p' "$TOP/lib/opts.h"
 		fi
 	} | sed -n 's/.*{ *"\([a-z0-9-]*\)",.*/\1/p' | sort -u
 }
@@ -145,22 +150,83 @@ run_examples() {
 	return "$bad"
 }
 
-@test "sku-diff.1 documents every long option"     { check_opts sku-diff; }
-@test "order-dedupe.1 documents every long option" { check_opts order-dedupe; }
-@test "sku-diff --help lists longopts[]"           { same_opts sku-diff; }
-@test "order-dedupe --help lists longopts[]"       { same_opts order-dedupe; }
+# start_sandbox PLATFORM: start the API sandbox of PLATFORM on a free port
+# of 127.0.0.1 with its seed data, and point SHOPSWITCH_CONFIG at a
+# connections file (mode 600) whose section [PLATFORM] talks to it, as
+# the pages' EXAMPLES say.  teardown stops the sandbox.
+start_sandbox() {
+	local p=$1 port=$BATS_TEST_TMPDIR/sandbox.port i=0
+	[ -f "$TOP/tests/sandbox/sandbox.py" ] || skip "sandbox not yet present"
+	command -v python3 >/dev/null ||
+	    skip "python3 is not installed: the sandbox cannot run"
+	python3 "$TOP/tests/sandbox/sandbox.py" --platform "$p" \
+	    --data "$TOP/tests/sandbox/data/$p" --port 0 --ready "$port" \
+	    </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/sandbox.err" 3>&- &
+	SANDBOX_PID=$!
+	while [ ! -s "$port" ]; do
+		if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
+			echo "the sandbox did not start:"
+			cat "$BATS_TEST_TMPDIR/sandbox.err"
+			return 1
+		fi
+		i=$((i + 1))
+		if [ "$i" -gt 100 ]; then
+			echo "the sandbox did not listen within 10 seconds"
+			return 1
+		fi
+		sleep 0.1
+	done
+	SHOPSWITCH_CONFIG=$BATS_TEST_TMPDIR/connections.conf
+	cat >"$SHOPSWITCH_CONFIG" <<-EOF
+	# The API sandbox, tests/sandbox/sandbox.py.
+	[$p]
+	platform = $p
+	url = http://127.0.0.1:$(cat "$port")
+	api_key = sandbox-key
+	contact = tests@shopswitch.example
+	retries = 2
+	retry_delay = 0.1
+	EOF
+	chmod 600 "$SHOPSWITCH_CONFIG"
+	export SHOPSWITCH_CONFIG
+	# 127.0.0.1 directly, never through a proxy.
+	unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+}
+
+teardown() {
+	if [ -n "${SANDBOX_PID:-}" ]; then
+		kill "$SANDBOX_PID" 2>/dev/null || true
+		wait "$SANDBOX_PID" 2>/dev/null || true
+	fi
+}
+
+@test "sku-diff.1 documents every long option"       { check_opts sku-diff; }
+@test "order-dedupe.1 documents every long option"   { check_opts order-dedupe; }
+@test "orders-export.1 documents every long option"  { check_opts orders-export; }
+@test "stock-snapshot.1 documents every long option" { check_opts stock-snapshot; }
+@test "sku-diff --help lists longopts[]"             { same_opts sku-diff; }
+@test "order-dedupe --help lists longopts[]"         { same_opts order-dedupe; }
+@test "orders-export --help lists longopts[]"        { same_opts orders-export; }
+@test "stock-snapshot --help lists longopts[]"       { same_opts stock-snapshot; }
 
 @test "mandoc -Tlint is clean" {
 	if ! command -v mandoc >/dev/null; then
 		skip "mandoc is not installed: the pages are not linted"
 	fi
-	out=$(mandoc -Tlint -W warning "$MAN"/sku-diff.1 \
-	    "$MAN"/order-dedupe.1 "$MAN"/shopswitch.7 2>&1) || true
+	out=$(mandoc -Tlint -W warning "$MAN"/*.1 "$MAN"/*.7 2>&1) || true
 	if [ -n "$out" ]; then
 		echo "$out"
 		return 1
 	fi
 }
 
-@test "sku-diff.1 EXAMPLES run as it says"     { run_examples sku-diff.1; }
-@test "order-dedupe.1 EXAMPLES run as it says" { run_examples order-dedupe.1; }
+@test "sku-diff.1 EXAMPLES run as it says"       { run_examples sku-diff.1; }
+@test "order-dedupe.1 EXAMPLES run as it says"   { run_examples order-dedupe.1; }
+@test "orders-export.1 EXAMPLES run as it says" {
+	start_sandbox picqer
+	run_examples orders-export.1
+}
+@test "stock-snapshot.1 EXAMPLES run as it says" {
+	start_sandbox picqer
+	run_examples stock-snapshot.1
+}

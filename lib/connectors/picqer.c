@@ -1,0 +1,560 @@
+/*
+ * picqer: the Picqer warehouse system, REST API v1.
+ *
+ * Basic auth with the API key as user name; a User-Agent with a contact;
+ * lists are bare JSON arrays of at most 100 items paged by offset; 500
+ * requests a minute, reported in X-RateLimit-Limit/-Remaining.  Times
+ * carry no offset: they are in the account's zone (the connection's
+ * timezone, Europe/Amsterdam by default).  See picqer.com/en/api.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../conn.h"
+#include "../htab.h"
+#include "../tz.h"
+#include "../util.h"
+
+#define PAGE	100			/* items in a full page */
+
+/* Picqer's statuses and the normalised ones. */
+static const struct {
+	const char	*picqer;	/* Picqer's word */
+	unsigned int	 st;		/* what it means here */
+} statmap[] = {
+	{ "concept",	ST_DRAFT },
+	{ "expected",	ST_OPEN },
+	{ "processing",	ST_OPEN },	/* or partially shipped */
+	{ "paused",	ST_ON_HOLD },
+	{ "completed",	ST_COMPLETED },
+	{ "cancelled",	ST_CANCELLED }
+};
+
+static int
+setup(struct session *s, struct http_opts *o)
+{
+	const char *key;
+
+	if ((key = cfg_get(s->cfg, "api_key")) == NULL) {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: [%s] needs api_key "
+		    "(Picqer: Settings, API keys)", s->cfg->file, s->cfg->line,
+		    s->cfg->name);
+		return -1;
+	}
+	o->user = key;
+	o->pass = "X";			/* ignored, as the official client */
+	o->rate_limit = 500;
+	o->rate_window = 60;
+	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &o->rate_limit, s->err,
+	    sizeof(s->err)) == -1 || cfg_number(s->cfg, "rate_window", 0.01,
+	    86400, &o->rate_window, s->err, sizeof(s->err)) == -1)
+		return -1;
+	o->limit_hdr = "X-RateLimit-Limit";
+	o->remain_hdr = "X-RateLimit-Remaining";
+	if (s->tz == NULL)
+		s->tz = "Europe/Amsterdam";
+	return 0;
+}
+
+/* Append s to b percent-encoded for a query string. */
+static void
+qescape(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-._~", *s) != NULL)
+			buf_addc(b, *s);
+		else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[(unsigned char)*s >> 4]);
+			buf_addc(b, hex[(unsigned char)*s & 0xf]);
+		}
+	}
+}
+
+/*
+ * GET one page of a list: path and query (already escaped, or "") at
+ * offset.  Returns the array (the caller decrefs it), or NULL after
+ * conn_fail.
+ */
+static json_t *
+page(struct session *s, const char *path, const char *query, size_t offset)
+{
+	struct http_resp r;
+	struct buf url;
+	json_t	*a;
+	char	 off[32];
+
+	memset(&url, 0, sizeof(url));
+	buf_adds(&url, s->url);
+	buf_adds(&url, "/api/v1/");
+	buf_adds(&url, path);
+	buf_addc(&url, '?');
+	if (query[0] != '\0') {
+		buf_adds(&url, query);
+		buf_addc(&url, '&');
+	}
+	snprintf(off, sizeof(off), "offset=%zu", offset);
+	buf_adds(&url, off);
+	if (http_request(s->http, "GET", url.s, NULL, HTTP_JSON, &r) != 0) {
+		conn_fail(s, &r, "error_code", "error_message");
+		http_resp_free(&r);
+		buf_free(&url);
+		return NULL;
+	}
+	buf_free(&url);
+	if (!json_is_array(r.json)) {
+		snprintf(s->err, sizeof(s->err), "%s/api/v1/%s: the answer is "
+		    "not a list", s->url, path);
+		http_resp_free(&r);
+		return NULL;
+	}
+	a = json_incref(r.json);
+	http_resp_free(&r);
+	return a;
+}
+
+/* A member as text: a string as is, an integer in decimal, else "". */
+static const char *
+text(json_t *o, const char *key, char *tmp, size_t len)
+{
+	json_t	*v;
+
+	v = json_object_get(o, key);
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(tmp, len, "%lld", (long long)json_integer_value(v));
+		return tmp;
+	}
+	return "";
+}
+
+/* A Picqer time ("2026-11-01 10:00:00", local) in UTC, or "". */
+static json_t *
+utc(struct session *s, json_t *o, const char *key)
+{
+	char	 out[TZ_LEN];
+	json_t	*v;
+
+	v = json_object_get(o, key);
+	if (!json_is_string(v) || tz_local_to_utc(s->tz, json_string_value(v),
+	    out) == -1)
+		return json_string("");
+	return json_string(out);
+}
+
+/* Whether any picklist of the order was shipped (closed). */
+static int
+some_shipped(json_t *o)
+{
+	json_t	*pl, *p;
+	size_t	 i;
+
+	pl = json_object_get(o, "picklists");
+	json_array_foreach(pl, i, p) {
+		if (json_is_string(json_object_get(p, "status")) &&
+		    strcmp(json_string_value(json_object_get(p, "status")),
+		    "closed") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The order record of a Picqer order, or NULL (with s->err) when its
+ * status is not one Picqer documents.
+ */
+static json_t *
+record(struct session *s, json_t *o, int raw, unsigned int *st)
+{
+	json_t	*r, *lines, *p, *line, *ps, *part;
+	const char *pst;
+	char	 t1[32], t2[32];
+	json_int_t amount, cancelled;
+	size_t	 i;
+
+	ps = json_object_get(o, "status");
+	pst = json_is_string(ps) ? json_string_value(ps) : "";
+	*st = 0;
+	for (i = 0; i < NELEM(statmap); i++)
+		if (strcmp(statmap[i].picqer, pst) == 0)
+			*st = statmap[i].st;
+	if (*st == 0) {
+		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
+		    "one Picqer documents (concept, expected, processing, "
+		    "paused, completed, cancelled)", text(o, "idorder", t1,
+		    sizeof(t1)), pst);
+		return NULL;
+	}
+	if (strcmp(pst, "processing") == 0 && some_shipped(o))
+		*st = ST_PARTIAL;
+
+	r = json_object();
+	json_object_set_new(r, "source", json_string("picqer"));
+	json_object_set_new(r, "shop", json_string(s->cfg->name));
+	json_object_set_new(r, "id", json_string(text(o, "idorder", t1,
+	    sizeof(t1))));
+	json_object_set_new(r, "number", json_string(text(o, "orderid", t1,
+	    sizeof(t1))));
+	json_object_set_new(r, "reference", json_string(text(o, "reference",
+	    t1, sizeof(t1))));
+	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
+	json_object_set_new(r, "platform_status", json_string(pst));
+	json_object_set_new(r, "created_at", utc(s, o, "created"));
+	json_object_set_new(r, "updated_at", utc(s, o, "updated"));
+	json_object_set_new(r, "email", json_string(text(o, "emailaddress",
+	    t1, sizeof(t1))));
+	json_object_set_new(r, "name", json_string(text(o, "deliveryname",
+	    t2, sizeof(t2))));
+	json_object_set_new(r, "country", json_string(text(o,
+	    "deliverycountry", t1, sizeof(t1))));
+	/* A Picqer order carries no total and no currency. */
+	json_object_set_new(r, "total", json_string(""));
+	json_object_set_new(r, "currency", json_string(""));
+
+	lines = json_array();
+	json_array_foreach(json_object_get(o, "products"), i, p) {
+		/* Parts of a composition repeat their parent: skip them. */
+		part = json_object_get(p, "partof_idorder_product");
+		if (part != NULL && !json_is_null(part))
+			continue;
+		amount = json_integer_value(json_object_get(p, "amount"));
+		cancelled = json_integer_value(json_object_get(p,
+		    "amount_cancelled"));
+		line = json_object();
+		json_object_set_new(line, "sku", json_string(text(p,
+		    "productcode", t1, sizeof(t1))));
+		json_object_set_new(line, "name", json_string(text(p, "name",
+		    t2, sizeof(t2))));
+		json_object_set_new(line, "qty", json_integer(amount -
+		    cancelled));
+		/* Shipped per line is known only when all or none is. */
+		if (*st == ST_COMPLETED)
+			json_object_set_new(line, "qty_shipped",
+			    json_integer(amount - cancelled));
+		else if (*st == ST_PARTIAL)
+			json_object_set_new(line, "qty_shipped", json_null());
+		else
+			json_object_set_new(line, "qty_shipped",
+			    json_integer(0));
+		json_array_append_new(lines, line);
+	}
+	json_object_set_new(r, "lines", lines);
+	json_object_set_new(r, "shipments", json_array());
+	if (raw)
+		json_object_set(r, "raw", o);
+	return r;
+}
+
+/*
+ * The ids of the orders Picqer imported from webshop connection shop,
+ * from /webshoporders, into ht.
+ */
+static int
+shop_orders(struct session *s, const char *shop, struct htab *ht)
+{
+	json_t	*a, *w;
+	size_t	 off, i, n;
+	char	 t1[32], t2[32];
+	int	 isnew;
+
+	for (off = 0;; off += PAGE) {
+		if ((a = page(s, "webshoporders", "", off)) == NULL)
+			return -1;
+		json_array_foreach(a, i, w) {
+			if (strcmp(text(w, "idcompany_webshop", t1,
+			    sizeof(t1)), shop) != 0)
+				continue;
+			text(w, "idorder", t2, sizeof(t2));
+			if (t2[0] != '\0')
+				(void)ht_lookup(ht, t2, strlen(t2), 1, &isnew);
+		}
+		n = json_array_size(a);
+		json_decref(a);
+		if (n < PAGE)
+			return 0;
+	}
+}
+
+static int
+orders(struct session *s, const struct order_query *q, order_cb cb,
+    void *arg)
+{
+	struct htab shop;
+	struct buf query;
+	const char *want[NELEM(statmap) + 1];
+	char	 t[TZ_LEN], id[32];
+	json_t	*a, *o, *r;
+	size_t	 nwant, w, i, off, n;
+	unsigned int st;
+	int	 rc, isnew;
+
+	/* One listing per Picqer status asked for, or one of all. */
+	nwant = 0;
+	for (i = 0; i < NELEM(statmap); i++) {
+		st = statmap[i].st;
+		if (strcmp(statmap[i].picqer, "processing") == 0)
+			st |= ST_PARTIAL;	/* it may be partly shipped */
+		if (q->statuses & st)
+			want[nwant++] = statmap[i].picqer;
+	}
+	if (q->statuses == 0)
+		want[nwant++] = NULL;
+
+	if (q->shop != NULL) {
+		ht_init(&shop, 0);
+		if (shop_orders(s, q->shop, &shop) == -1) {
+			ht_free(&shop);
+			return -1;
+		}
+	}
+	memset(&query, 0, sizeof(query));
+	rc = 0;
+	for (w = 0; w < nwant && rc == 0; w++) {
+		query.len = 0;
+		buf_grow(&query, 0);
+		query.s[0] = '\0';
+		if (want[w] != NULL) {
+			buf_adds(&query, "status=");
+			qescape(&query, want[w]);
+		}
+		if (q->since_set) {
+			tz_utc_to_local(s->tz, q->since, t);
+			buf_adds(&query, query.len ? "&sincedate=" :
+			    "sincedate=");
+			qescape(&query, t);
+		}
+		if (q->until_set) {
+			tz_utc_to_local(s->tz, q->until, t);
+			buf_adds(&query, query.len ? "&untildate=" :
+			    "untildate=");
+			qescape(&query, t);
+		}
+		for (off = 0; rc == 0; off += PAGE) {
+			if ((a = page(s, "orders", query.s, off)) == NULL) {
+				rc = -1;
+				break;
+			}
+			json_array_foreach(a, i, o) {
+				if (q->shop != NULL && ht_lookup(&shop,
+				    text(o, "idorder", id, sizeof(id)),
+				    strlen(id), 0, &isnew) == NULL)
+					continue;
+				if ((r = record(s, o, q->raw, &st)) == NULL) {
+					rc = -1;
+					break;
+				}
+				if (q->statuses == 0 || (q->statuses & st))
+					rc = cb(arg, r);
+				json_decref(r);
+				if (rc != 0)
+					break;
+			}
+			n = json_array_size(a);
+			json_decref(a);
+			if (n < PAGE)
+				break;
+		}
+	}
+	buf_free(&query);
+	if (q->shop != NULL)
+		ht_free(&shop);
+	return rc;
+}
+
+/* Add id to the list. */
+static void
+add_id(char ***ids, size_t *n, const char *id)
+{
+	*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+	(*ids)[(*n)++] = xstrdup(id);
+}
+
+/*
+ * The warehouses to count: those asked for or the connection's, each of
+ * which must be one of the account's (a mistyped id would count as zero
+ * stock everywhere, and a push of that empties a shop), or else every
+ * active one that counts for general stock.
+ */
+static int
+warehouses(struct session *s, const struct stock_query *q, char ***ids,
+    size_t *n)
+{
+	const char *v;
+	char	*dup, *tok, *save, t[32], **all;
+	struct buf known;
+	json_t	*a, *w;
+	size_t	 i, k, off, got, nall;
+	int	 failed;
+
+	failed = 0;
+	*ids = all = NULL;
+	*n = nall = 0;
+	memset(&known, 0, sizeof(known));
+	for (off = 0;; off += PAGE) {
+		if ((a = page(s, "warehouses", "", off)) == NULL) {
+			failed = 1;
+			break;
+		}
+		json_array_foreach(a, i, w) {
+			text(w, "idwarehouse", t, sizeof(t));
+			buf_adds(&known, known.len ? ", " : "");
+			buf_adds(&known, t);
+			add_id(&all, &nall, t);
+			if (q->nwarehouses == 0 && cfg_get(s->cfg,
+			    "warehouses") == NULL &&
+			    !json_is_false(json_object_get(w, "active")) &&
+			    !json_is_false(json_object_get(w,
+			    "counts_for_general_stock")))
+				add_id(ids, n, t);
+		}
+		got = json_array_size(a);
+		json_decref(a);
+		if (got < PAGE)
+			break;
+	}
+	for (i = 0; i < q->nwarehouses && !failed; i++)
+		add_id(ids, n, q->warehouses[i]);
+	if (!failed && q->nwarehouses == 0 && (v = cfg_get(s->cfg,
+	    "warehouses")) != NULL) {
+		dup = xstrdup(v);
+		for (tok = strtok_r(dup, ", ", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", ", &save))
+			add_id(ids, n, tok);
+		free(dup);
+	}
+	for (i = 0; i < *n && !failed; i++) {
+		for (k = 0; k < nall && strcmp(all[k], (*ids)[i]) != 0; k++)
+			;
+		if (k == nall) {
+			snprintf(s->err, sizeof(s->err), "warehouse %s is not "
+			    "one of this account's (%s)", (*ids)[i],
+			    known.s != NULL ? known.s : "none");
+			s->ours = 1;
+			failed = 1;
+			break;
+		}
+	}
+	for (k = 0; k < nall; k++)
+		free(all[k]);
+	free(all);
+	buf_free(&known);
+	return failed ? -1 : 0;
+}
+
+/* The free and reserved stock of product p in warehouse id. */
+static void
+stock_in(json_t *p, const char *id, long long *free, long long *reserved)
+{
+	json_t	*e;
+	size_t	 i;
+	char	 t[32];
+
+	*free = *reserved = 0;
+	json_array_foreach(json_object_get(p, "stock"), i, e) {
+		if (strcmp(text(e, "idwarehouse", t, sizeof(t)), id) != 0)
+			continue;
+		*free += json_integer_value(json_object_get(e, "freestock"));
+		*reserved += json_integer_value(json_object_get(e,
+		    "reserved"));
+	}
+}
+
+/*
+ * Free stock per SKU from /products, which lists each product's stock
+ * per warehouse with its name and barcode: one request per 100 products.
+ * (/warehouses/{id}/stock lists only products with stock, without names,
+ * and one warehouse at a time: never fewer requests for these rows.)
+ */
+static int
+stock(struct session *s, const struct stock_query *q, stock_cb cb,
+    void *arg)
+{
+	struct stock_row row;
+	struct buf joined;
+	char	**ids, t1[32], t2[64], t3[64];
+	const char *type;
+	json_t	*a, *p;
+	size_t	 nid, i, k, off, n;
+	long long fr, re;
+	int	 rc, pass;
+
+	if (warehouses(s, q, &ids, &nid) == -1) {
+		for (k = 0; k < nid; k++)
+			free(ids[k]);
+		free(ids);
+		return -1;
+	}
+	memset(&joined, 0, sizeof(joined));
+	for (k = 0; k < nid; k++) {
+		if (k > 0)
+			buf_addc(&joined, '+');
+		buf_adds(&joined, ids[k]);
+	}
+	rc = 0;
+	for (pass = 0; pass < (q->inactive ? 2 : 1) && rc == 0; pass++) {
+		for (off = 0; rc == 0; off += PAGE) {
+			a = page(s, "products", pass == 0 ? "" :
+			    "inactive=true", off);
+			if (a == NULL) {
+				rc = -1;
+				break;
+			}
+			json_array_foreach(a, i, p) {
+				type = json_string_value(json_object_get(p,
+				    "type"));
+				/* Stock without a number: not offered. */
+				if (type != NULL &&
+				    strcmp(type, "normal") != 0 &&
+				    strcmp(type, "composition_with_stock") != 0)
+					continue;
+				row.sku = text(p, "productcode", t1,
+				    sizeof(t1));
+				row.name = text(p, "name", t2, sizeof(t2));
+				row.barcode = text(p, "barcode", t3,
+				    sizeof(t3));
+				row.qty = row.reserved = 0;
+				for (k = 0; k < nid && rc == 0; k++) {
+					stock_in(p, ids[k], &fr, &re);
+					if (q->per_warehouse) {
+						row.qty = fr;
+						row.reserved = re;
+						row.warehouse = ids[k];
+						rc = cb(arg, &row);
+					} else {
+						row.qty += fr;
+						row.reserved += re;
+					}
+				}
+				if (!q->per_warehouse && rc == 0) {
+					row.warehouse = joined.s != NULL ?
+					    joined.s : "";
+					rc = cb(arg, &row);
+				}
+				if (rc != 0)
+					break;
+			}
+			n = json_array_size(a);
+			json_decref(a);
+			if (n < PAGE)
+				break;
+		}
+	}
+	for (k = 0; k < nid; k++)
+		free(ids[k]);
+	free(ids);
+	buf_free(&joined);
+	return rc;
+}
+
+const struct connector conn_picqer = {
+	.name = "picqer",
+	.contact_key = "contact",
+	.setup = setup,
+	.orders = orders,
+	.stock = stock
+};

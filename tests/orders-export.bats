@@ -1,0 +1,157 @@
+# orders-export.bats: against the API sandbox's Picqer (tests/sandbox),
+# seeded from tests/sandbox/data/picqer or with generated orders.
+load setup
+
+SEED=$TOP/tests/sandbox/data/picqer
+OE="orders-export --from picqer"
+
+# count: records of the CSV on standard input, header excluded
+count() { tail -n +2 | wc -l | tr -d ' '; }
+
+# --- what comes out -------------------------------------------------------
+@test "all orders, CSV"                         { sandbox_start --data "$SEED"; t 0 all.csv       "" $OE; }
+@test "all orders, JSON Lines"                  { sandbox_start --data "$SEED"; t 0 all.jsonl     "" $OE -o jsonl; }
+@test "one row per order line"                  { sandbox_start --data "$SEED"; t 0 lines.csv     "" $OE --lines; }
+@test "--raw keeps Picqer's object"             { sandbox_start --data "$SEED"; t 0 raw.jsonl     "" $OE -o jsonl --raw -s draft; }
+@test "--excel"                                 { sandbox_start --data "$SEED"; t 0 excel.csv     "" $OE --excel -s cancelled; }
+@test "--lines is for CSV"                      { t 2 - "orders-export: --lines is for CSV output; JSON Lines keeps the lines in each record
+usage: .*
+.*" $OE --lines -o jsonl; }
+
+# --- statuses, dates, shops -------------------------------------------------
+@test "--status draft (concept)"                { sandbox_start --data "$SEED"; t 0 draft.csv     "" $OE -s draft; }
+@test "--status open (expected, processing)"    { sandbox_start --data "$SEED"; t 0 open.csv      "" $OE -s open; }
+@test "--status on_hold (paused)"               { sandbox_start --data "$SEED"; t 0 on_hold.csv   "" $OE -s on_hold; }
+@test "--status completed"                      { sandbox_start --data "$SEED"; t 0 completed.csv "" $OE -s completed; }
+@test "--status cancelled"                      { sandbox_start --data "$SEED"; t 0 cancelled.csv "" $OE -s cancelled; }
+@test "--status partially_shipped: none here"   { sandbox_start --data "$SEED"; t 0 header.csv    "" $OE -s partially_shipped; }
+@test "two statuses: one listing each"          {
+	sandbox_start --data "$SEED"
+	t 0 draft-hold.csv "" $OE -s on_hold -s draft
+	t 0 draft-hold.req "" requests
+}
+@test "an unknown --status"                     { t 2 - "orders-export: --status takes draft, open, on_hold, partially_shipped, completed or cancelled, not 'shipped'
+usage: .*
+.*" $OE -s shipped; }
+@test "--since and --until, in Amsterdam time"  {
+	sandbox_start --data "$SEED"
+	t 0 since.csv "" $OE --since 2025-10-25T00:00:00Z --until 2025-11-04T00:00:00+01:00
+	t 0 since.req "" requests
+}
+@test "a bad --since"                           { t 2 - "orders-export: --since takes YYYY-MM-DD or an RFC 3339 time such as 2026-11-01T10:00:00Z, not 'last week'
+usage: .*
+.*" $OE --since 'last week'; }
+@test "--shop: imported from webshop 1"         { sandbox_start --data "$SEED"; t 0 shop1.csv "" $OE --shop 1; }
+@test "--shop: imported from webshop 2"         { sandbox_start --data "$SEED"; t 0 shop2.csv "" $OE --shop 2; }
+
+# --- pages --------------------------------------------------------------------
+@test "pages: 0, 1, 99, 100, 101 and 250 orders" {
+	for n in 0 1 99 100 101 250; do
+		sandbox_start --generate orders=$n,products=10
+		$OE >out.csv
+		[ "$(count <out.csv)" -eq "$n" ] || { echo "$n: $(count <out.csv) rows"; return 1; }
+		# ceil(n / 100) pages, plus the empty one after a full page
+		[ "$(requests | wc -l)" -eq $((n / 100 + 1)) ] || { echo "$n:"; requests; return 1; }
+		teardown; SANDBOX_PID=
+	done
+}
+@test "the exact requests of a small export"    { sandbox_start --generate orders=150,products=10; $OE -s completed >/dev/null; t 0 pages.req "" requests; }
+@test "paced under the limit: no 429"           {
+	sandbox_start --generate orders=900,products=10 --rate-limit 4 --rate-window 1
+	connections "retry_delay = 0.01" "rate_limit = 4" "rate_window = 1"
+	t 0 - "" sh -c "$OE >out.csv"
+	[ "$(count <out.csv)" -eq 900 ]
+	! requests | grep -q ' 429$'
+}
+@test "the limit exceeded by another client: 429s retried" {
+	sandbox_start --generate orders=600,products=10 --rate-limit 3 --rate-window 1
+	connections "retry_delay = 0.3" "rate_limit = 3" "rate_window = 1"
+	# Two exports share one key, as two integrations of one account do.
+	$OE >a.csv 2>a.err & a=$!
+	$OE >b.csv 2>b.err & b=$!
+	wait $a; wait $b
+	[ "$(count <a.csv)" -eq 600 ] && [ "$(count <b.csv)" -eq 600 ]
+	cmp a.csv b.csv
+	requests | grep -q ' 429$'
+}
+
+# --- faults ---------------------------------------------------------------------
+@test "each fault is retried to success"        {
+	sandbox_start --generate orders=250,products=10
+	connections "retry_delay = 0.01" "rate_window = 0.2" "timeout = 1"
+	for k in 429 500 502 503 reset truncate badjson slow; do
+		fault "[{\"path\": \"/api/v1/orders\", \"kind\": \"$k\", \"times\": 2, \"skip\": 1, \"delay\": 3}]"
+		$OE >out.csv 2>err || { echo "$k:"; cat err; return 1; }
+		[ "$(count <out.csv)" -eq 250 ] || { echo "$k: $(count <out.csv)"; return 1; }
+	done
+}
+@test "a 429 storm to exhaustion: exit 3"       {
+	sandbox_start --data "$SEED"
+	fault '[{"path": "/api/v1/orders", "kind": "429", "times": 50}]'
+	t 3 - "orders-export: http://127.0.0.1:[0-9]+/api/v1/orders\?offset=0: 429 \(after 6 retries\): error_code 28: Rate limit exceeded" $OE
+}
+@test "a failure on page 2: whole records only" {
+	sandbox_start --generate orders=150,products=10
+	fault '[{"path": "/api/v1/orders", "kind": "503", "times": 50, "skip": 1}]'
+	t 3 - "orders-export: http://127.0.0.1:[0-9]+/api/v1/orders\?offset=100: 503 \(after 6 retries\)" sh -c "$OE >out.csv"
+	[ "$(count <out.csv)" -eq 100 ]
+	[ "$(tail -c 1 out.csv | od -An -c | tr -d ' ')" = '\n' ]
+	order-dedupe -k id out.csv >/dev/null
+}
+@test "invalid JSON to exhaustion: exit 3"      {
+	sandbox_start --data "$SEED"
+	fault '[{"path": "/api/v1/orders", "kind": "badjson", "times": 50}]'
+	t 3 - "orders-export: http://127.0.0.1:[0-9]+/api/v1/orders\?offset=0: 200, but the answer is not valid JSON \(.*\) \(after 6 retries\)" $OE
+}
+@test "a dead platform: exit 3"                 {
+	SANDBOX=http://127.0.0.1:1; connections "retry_delay = 0.01" "rate_window = 0.2"
+	t 3 - "orders-export: http://127.0.0.1:1/api/v1/orders\?offset=0: Failed to connect to 127.0.0.1 port 1 .* \(after 6 retries\)" $OE
+}
+@test "an answer slower than the timeout"       {
+	sandbox_start --data "$SEED"
+	connections "retry_delay = 0.01" "rate_window = 0.2" "timeout = 0.3" "retries = 1"
+	fault '[{"path": "/api/v1/orders", "kind": "slow", "times": 5, "delay": 2}]'
+	t 3 - "orders-export: http://127.0.0.1:[0-9]+/api/v1/orders\?offset=0: Operation timed out after .* \(after 1 retries\)" $OE
+}
+
+# --- credentials and the connections file -----------------------------------------
+@test "a wrong API key: 401, exit 3, no retries" {
+	sandbox_start --data "$SEED"
+	sed -i 's/sandbox-key/wrong-key/' connections.conf
+	t 3 - "orders-export: http://127.0.0.1:[0-9]+/api/v1/orders\?offset=0: 401: error_code 1: .*" $OE
+	[ "$(requests | wc -l)" -eq 1 ]
+}
+@test "-v logs requests without the key"        {
+	sandbox_start --data "$SEED"
+	$OE -v >out.csv 2>err
+	grep -Eq '^orders-export: GET http://127.0.0.1:[0-9]+/api/v1/orders\?offset=0 200 [0-9]+ bytes [0-9]+ ms 0 retries$' err
+	! grep -q sandbox-key err out.csv
+}
+@test "the User-Agent names shopswitch and the contact" {
+	sandbox_start --data "$SEED"
+	$OE >/dev/null
+	grep -q '"user_agent": *"shopswitch/[0-9.]* (test@shopswitch.invalid)"' requests.jsonl
+}
+@test "a connections file others may read"       {
+	SANDBOX=http://127.0.0.1:1; connections; chmod 644 connections.conf
+	t 2 - "orders-export: .*/connections.conf: group or others have access to it \(mode 0644\) and it holds credentials; make it yours alone with: chmod 600 .*/connections.conf" $OE
+}
+@test "an unknown connection"                    { SANDBOX=http://127.0.0.1:1; connections; t 2 - "orders-export: .*/connections.conf: no connection \[old\]" orders-export --from old; }
+@test "--config names the file"                  { SANDBOX=http://127.0.0.1:1; connections; mv connections.conf c.conf; t 2 - "orders-export: c.conf: no connection \[old\]" orders-export --config c.conf --from old; }
+@test "no contact for Picqer"                    {
+	printf '[picqer]\nplatform = picqer\nurl = https://x.picqer.com\napi_key = k\n' >c.conf; chmod 600 c.conf
+	t 2 - "orders-export: c.conf:1: \[picqer\] needs 'contact = an e-mail address or website': picqer asks every client for one in its User-Agent" orders-export --config c.conf --from picqer
+}
+@test "plain http only to loopback"              {
+	printf '[picqer]\nplatform = picqer\nurl = http://shop.example.nl\napi_key = k\ncontact = x\n' >c.conf; chmod 600 c.conf
+	t 2 - "orders-export: c.conf:3: http://shop.example.nl: plain http is allowed only to a loopback address \(the sandbox\); use https" orders-export --config c.conf --from picqer
+}
+@test "a platform shopswitch does not know"      {
+	printf '[x]\nplatform = prestashop\nurl = https://x\n' >c.conf; chmod 600 c.conf
+	t 2 - "orders-export: c.conf:2: platform 'prestashop' is not one shopswitch knows \(yet\): picqer" orders-export --config c.conf --from x
+}
+@test "--from is required"                       { t 2 - "orders-export: --from names the connection to export
+usage: .*
+.*" orders-export; }
+@test "a write error is exit 2"                  { sandbox_start --data "$SEED"; t 2 - "orders-export: write error: No space left on device" sh -c "$OE >/dev/full"; }
+@test "--version"                                { t 0 version.out "" orders-export --version; }

@@ -1,0 +1,51 @@
+# stock-snapshot.bats: against the API sandbox's Picqer.  taken_at
+# changes with every run: the expected files hold the other columns.
+load setup
+
+SEED=$TOP/tests/sandbox/data/picqer
+SS="stock-snapshot --from picqer"
+
+# snap ARGS: the snapshot without its taken_at column
+snap() { $SS "$@" | cut -d, -f1-8; }
+
+@test "free stock summed over the active warehouses" { sandbox_start --data "$SEED"; t 0 all.csv "" snap; }
+@test "every row has the start time"             {
+	sandbox_start --data "$SEED"
+	before=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	$SS >out.csv
+	[ "$(tail -n +2 out.csv | cut -d, -f9 | sort -u | wc -l)" -eq 1 ]
+	taken=$(tail -n 1 out.csv | cut -d, -f9)
+	[[ "$taken" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$ ]]
+	[[ ! "$taken" < "$before" ]]
+}
+@test "sorted by SKU in byte order"              { sandbox_start --data "$SEED"; $SS | tail -n +2 | cut -d, -f1 >skus; LC_ALL=C sort -c skus; }
+@test "--per-warehouse"                          { sandbox_start --data "$SEED"; t 0 per-wh.csv "" snap --per-warehouse; }
+@test "--warehouse counts only that one"         { sandbox_start --data "$SEED"; t 0 wh321.csv "" snap -w 321; }
+@test "the connection's warehouses"              { sandbox_start --data "$SEED"; connections "warehouses = 1034" "rate_window = 0.2"; t 0 wh1034.csv "" snap; }
+@test "--inactive adds inactive products"        { sandbox_start --data "$SEED"; t 0 inactive.csv "" snap --inactive; }
+@test "JSON Lines: numbers as numbers"           { sandbox_start --data "$SEED"; $SS -o jsonl | sed 's/,"taken_at":"[^"]*"//' >snap.jsonl; t 0 all.jsonl "" cat snap.jsonl; }
+@test "a warehouse the account lacks: exit 2"    { sandbox_start --data "$SEED"; t 2 - "stock-snapshot: warehouse 999 is not one of this account's \(321, 1034\)" $SS -w 999; }
+@test "pages: 250 products in 3 requests and 1 for the warehouses" {
+	sandbox_start --generate products=250,warehouses=2
+	$SS >out.csv
+	# every active product of a type with stock (not unlimited_stock)
+	want=$(curl -sf "$SANDBOX/_sandbox/state" | python3 -c 'import json, sys
+print(sum(p["type"] == "normal" and p["active"] for p in json.load(sys.stdin)["products"]))')
+	[ "$(tail -n +2 out.csv | wc -l)" -eq "$want" ] || { echo "want $want, got $(tail -n +2 out.csv | wc -l)"; curl -s "$SANDBOX/_sandbox/state" | head -c 300; return 1; }
+	t 0 pages.req "" requests
+}
+@test "a failure writes nothing at all: exit 3"  {
+	sandbox_start --generate products=250,warehouses=2
+	fault '[{"path": "/api/v1/products", "kind": "500", "times": 50, "skip": 1}]'
+	t 3 - "stock-snapshot: http://127.0.0.1:[0-9]+/api/v1/products\?offset=100: 500 \(after 6 retries\): error_code 1: .*" $SS
+}
+@test "faults retried to success"                {
+	sandbox_start --generate products=250,warehouses=2
+	$SS >want.csv
+	fault '[{"path": "/api/v1/products", "kind": "reset", "times": 1, "skip": 1}, {"path": "/api/v1/products", "kind": "truncate", "times": 1}]'
+	$SS >out.csv
+	cmp <(cut -d, -f1-8 want.csv) <(cut -d, -f1-8 out.csv)
+}
+@test "a wrong API key: exit 3"                  { sandbox_start --data "$SEED"; sed -i 's/sandbox-key/bad/' connections.conf; t 3 - "stock-snapshot: http://127.0.0.1:[0-9]+/api/v1/warehouses\?offset=0: 401: error_code 1: .*" $SS; }
+@test "a bad number in the connections file"     { sandbox_start --data "$SEED"; connections "retries = six"; t 2 - "stock-snapshot: .*/connections.conf:[0-9]+: retries takes a number from 0 to 20, not 'six'" $SS; }
+@test "--version"                                { t 0 version.out "" stock-snapshot --version; }
