@@ -26,8 +26,21 @@ format(const char *arg, enum rec_format *fmt)
 	return 0;
 }
 
+static int	 take(struct opts *, int, const char *);
+
 int
 opts_common(struct opts *o, int ch, const char *arg)
+{
+	int	 rc;
+
+	if ((rc = take(o, ch, arg)) == -1)
+		msg_err("%s", o->err);
+	return rc == 0 ? 0 : -1;
+}
+
+/* 0 taken, 1 not a shared option, -1 a bad argument (o->err). */
+static int
+take(struct opts *o, int ch, const char *arg)
 {
 	switch (ch) {
 	case 'd':

@@ -77,8 +77,9 @@ struct opts {
 void	 opts_init(struct opts *);
 
 /*
- * Take one shared option.  Returns 0 when taken, 1 when ch is not a shared
- * option, -1 when its argument is bad (opts->err says why).
+ * Take one shared option.  Returns 0 when taken, or -1 when ch is not a
+ * shared option (getopt has said so) or its argument is bad (said here,
+ * through msg_err): the tool then shows its usage.
  */
 int	 opts_common(struct opts *, int ch, const char *arg);
 

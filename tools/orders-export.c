@@ -227,7 +227,7 @@ main(int argc, char *argv[])
 	char	 err[2048];
 	unsigned int st;
 	size_t	 n;
-	int	 ch, c, status;
+	int	 ch, status;
 
 	msg_init("orders-export");
 	opts_init(&o);
@@ -281,12 +281,8 @@ main(int argc, char *argv[])
 				q.until_set = 1;
 			break;
 		default:
-			if ((c = opts_common(&o, ch, optarg)) == -1) {
-				msg_err("%s", o.err);
-				usage();
-			}
-			if (c == 1)
-				usage();
+			if (opts_common(&o, ch, optarg) == -1)
+				usage();	/* opts_common said why */
 		}
 	}
 	argc -= optind;

@@ -945,12 +945,8 @@ main(int argc, char *argv[])
 			}
 			break;
 		default:
-			if ((c = opts_common(&o, ch, optarg)) == -1) {
-				msg_err("%s", o.err);
-				usage();
-			}
-			if (c == 1)
-				usage();
+			if (opts_common(&o, ch, optarg) == -1)
+				usage();	/* opts_common said why */
 		}
 	}
 	argc -= optind;

@@ -118,7 +118,7 @@ main(int argc, char *argv[])
 	const char *from, *config;
 	char	 err[2048], taken[TZ_LEN], qty[32], res[32];
 	size_t	 i;
-	int	 ch, c, status;
+	int	 ch, status;
 
 	msg_init("stock-snapshot");
 	opts_init(&o);
@@ -151,12 +151,8 @@ main(int argc, char *argv[])
 			q.per_warehouse = 1;
 			break;
 		default:
-			if ((c = opts_common(&o, ch, optarg)) == -1) {
-				msg_err("%s", o.err);
-				usage();
-			}
-			if (c == 1)
-				usage();
+			if (opts_common(&o, ch, optarg) == -1)
+				usage();	/* opts_common said why */
 		}
 	}
 	argc -= optind;

@@ -117,6 +117,34 @@ page(struct session *s, const char *path, const char *query, size_t offset)
 	return a;
 }
 
+/*
+ * Call each with every item of the list at path, page by page: Picqer's
+ * lists are bare arrays of at most 100 items by offset, and a page that
+ * is not full is the last.  Returns 0, -1 after conn_fail, or the first
+ * value other than 0 that each returned.
+ */
+static int
+each_item(struct session *s, const char *path, const char *query,
+    int (*each)(struct session *, json_t *, void *), void *arg)
+{
+	json_t	*a, *it;
+	size_t	 off, i, n;
+	int	 rc;
+
+	for (off = 0;; off += PAGE) {
+		if ((a = page(s, path, query, off)) == NULL)
+			return -1;
+		rc = 0;
+		json_array_foreach(a, i, it)
+			if ((rc = each(s, it, arg)) != 0)
+				break;
+		n = json_array_size(a);
+		json_decref(a);
+		if (rc != 0 || n < PAGE)
+			return rc;
+	}
+}
+
 /* A member as text: a string as is, an integer in decimal, else "". */
 static const char *
 text(json_t *o, const char *key, char *tmp, size_t len)
@@ -250,34 +278,58 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	return r;
 }
 
-/*
- * The ids of the orders Picqer imported from webshop connection shop,
- * from /webshoporders, into ht.
- */
+struct shopq {
+	const char	*shop;		/* the webshop connection */
+	struct htab	*ids;		/* the orders imported from it */
+};
+
 static int
-shop_orders(struct session *s, const char *shop, struct htab *ht)
+shop_item(struct session *s, json_t *w, void *arg)
 {
-	json_t	*a, *w;
-	size_t	 off, i, n;
+	struct shopq *sq = arg;
 	char	 t1[32], t2[32];
 	int	 isnew;
 
-	for (off = 0;; off += PAGE) {
-		if ((a = page(s, "webshoporders", "", off)) == NULL)
-			return -1;
-		json_array_foreach(a, i, w) {
-			if (strcmp(text(w, "idcompany_webshop", t1,
-			    sizeof(t1)), shop) != 0)
-				continue;
-			text(w, "idorder", t2, sizeof(t2));
-			if (t2[0] != '\0')
-				(void)ht_lookup(ht, t2, strlen(t2), 1, &isnew);
-		}
-		n = json_array_size(a);
-		json_decref(a);
-		if (n < PAGE)
+	(void)s;
+	if (strcmp(text(w, "idcompany_webshop", t1, sizeof(t1)), sq->shop) !=
+	    0)
+		return 0;
+	text(w, "idorder", t2, sizeof(t2));
+	if (t2[0] != '\0')
+		(void)ht_lookup(sq->ids, t2, strlen(t2), 1, &isnew);
+	return 0;
+}
+
+struct orderq {
+	const struct order_query *q;	/* what is asked for */
+	struct htab	*shop;		/* --shop's orders, or NULL */
+	order_cb	 cb;		/* the tool's callback */
+	void		*arg;		/* and its argument */
+};
+
+/* One Picqer order: filter, normalise, hand to the tool. */
+static int
+order_item(struct session *s, json_t *o, void *arg)
+{
+	struct orderq *oq = arg;
+	unsigned int st;
+	char	 id[32];
+	const char *idp;
+	json_t	*r;
+	int	 rc, isnew;
+
+	if (oq->shop != NULL) {
+		idp = text(o, "idorder", id, sizeof(id));
+		if (ht_lookup(oq->shop, idp, strlen(idp), 0, &isnew) == NULL)
 			return 0;
 	}
+	if ((r = record(s, o, oq->q->raw, &st)) == NULL)
+		return -1;
+	rc = 0;
+	if (oq->q->statuses == 0 || (oq->q->statuses & st))
+		rc = oq->cb(oq->arg, r);
+	json_decref(r);
+	return rc;
 }
 
 static int
@@ -286,12 +338,13 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 {
 	struct htab shop;
 	struct buf query;
+	struct orderq oq;
+	struct shopq sq;
 	const char *want[NELEM(statmap) + 1];
-	char	 t[TZ_LEN], id[32];
-	json_t	*a, *o, *r;
-	size_t	 nwant, w, i, off, n;
+	char	 t[TZ_LEN];
+	size_t	 nwant, w, i;
 	unsigned int st;
-	int	 rc, isnew;
+	int	 rc;
 
 	/* One listing per Picqer status asked for, or one of all. */
 	nwant = 0;
@@ -305,9 +358,16 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 	if (q->statuses == 0)
 		want[nwant++] = NULL;
 
+	oq.q = q;
+	oq.shop = NULL;
+	oq.cb = cb;
+	oq.arg = arg;
 	if (q->shop != NULL) {
 		ht_init(&shop, 0);
-		if (shop_orders(s, q->shop, &shop) == -1) {
+		oq.shop = &shop;
+		sq.shop = q->shop;
+		sq.ids = &shop;
+		if (each_item(s, "webshoporders", "", shop_item, &sq) == -1) {
 			ht_free(&shop);
 			return -1;
 		}
@@ -334,31 +394,7 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 			    "untildate=");
 			qescape(&query, t);
 		}
-		for (off = 0; rc == 0; off += PAGE) {
-			if ((a = page(s, "orders", query.s, off)) == NULL) {
-				rc = -1;
-				break;
-			}
-			json_array_foreach(a, i, o) {
-				if (q->shop != NULL && ht_lookup(&shop,
-				    text(o, "idorder", id, sizeof(id)),
-				    strlen(id), 0, &isnew) == NULL)
-					continue;
-				if ((r = record(s, o, q->raw, &st)) == NULL) {
-					rc = -1;
-					break;
-				}
-				if (q->statuses == 0 || (q->statuses & st))
-					rc = cb(arg, r);
-				json_decref(r);
-				if (rc != 0)
-					break;
-			}
-			n = json_array_size(a);
-			json_decref(a);
-			if (n < PAGE)
-				break;
-		}
+		rc = each_item(s, "orders", query.s, order_item, &oq);
 	}
 	buf_free(&query);
 	if (q->shop != NULL)
@@ -374,6 +410,35 @@ add_id(char ***ids, size_t *n, const char *id)
 	(*ids)[(*n)++] = xstrdup(id);
 }
 
+struct whq {
+	int		 dflt;		/* count the default warehouses */
+	struct buf	*known;		/* the account's ids, for a message */
+	char		***all;		/* the account's ids */
+	size_t		*nall;		/* how many */
+	char		***ids;		/* the ones to count */
+	size_t		*n;		/* how many */
+};
+
+/* One warehouse of the account: known, and counted by default when
+ * active and counting for general stock. */
+static int
+warehouse_item(struct session *s, json_t *w, void *arg)
+{
+	struct whq *wq = arg;
+	char	 t[32];
+	const char *id;
+
+	(void)s;
+	id = text(w, "idwarehouse", t, sizeof(t));
+	buf_adds(wq->known, wq->known->len ? ", " : "");
+	buf_adds(wq->known, id);
+	add_id(wq->all, wq->nall, id);
+	if (wq->dflt && !json_is_false(json_object_get(w, "active")) &&
+	    !json_is_false(json_object_get(w, "counts_for_general_stock")))
+		add_id(wq->ids, wq->n, id);
+	return 0;
+}
+
 /*
  * The warehouses to count: those asked for or the connection's, each of
  * which must be one of the account's (a mistyped id would count as zero
@@ -385,38 +450,25 @@ warehouses(struct session *s, const struct stock_query *q, char ***ids,
     size_t *n)
 {
 	const char *v;
-	char	*dup, *tok, *save, t[32], **all;
+	char	*dup, *tok, *save, **all;
 	struct buf known;
-	json_t	*a, *w;
-	size_t	 i, k, off, got, nall;
+	struct whq wq;
+	size_t	 i, k, nall;
 	int	 failed;
 
 	failed = 0;
 	*ids = all = NULL;
 	*n = nall = 0;
 	memset(&known, 0, sizeof(known));
-	for (off = 0;; off += PAGE) {
-		if ((a = page(s, "warehouses", "", off)) == NULL) {
-			failed = 1;
-			break;
-		}
-		json_array_foreach(a, i, w) {
-			text(w, "idwarehouse", t, sizeof(t));
-			buf_adds(&known, known.len ? ", " : "");
-			buf_adds(&known, t);
-			add_id(&all, &nall, t);
-			if (q->nwarehouses == 0 && cfg_get(s->cfg,
-			    "warehouses") == NULL &&
-			    !json_is_false(json_object_get(w, "active")) &&
-			    !json_is_false(json_object_get(w,
-			    "counts_for_general_stock")))
-				add_id(ids, n, t);
-		}
-		got = json_array_size(a);
-		json_decref(a);
-		if (got < PAGE)
-			break;
-	}
+	wq.dflt = q->nwarehouses == 0 && cfg_get(s->cfg, "warehouses") ==
+	    NULL;
+	wq.known = &known;
+	wq.all = &all;
+	wq.nall = &nall;
+	wq.ids = ids;
+	wq.n = n;
+	if (each_item(s, "warehouses", "", warehouse_item, &wq) == -1)
+		failed = 1;
 	for (i = 0; i < q->nwarehouses && !failed; i++)
 		add_id(ids, n, q->warehouses[i]);
 	if (!failed && q->nwarehouses == 0 && (v = cfg_get(s->cfg,
@@ -464,6 +516,56 @@ stock_in(json_t *p, const char *id, long long *free, long long *reserved)
 	}
 }
 
+struct stockq {
+	const struct stock_query *q;	/* what is asked for */
+	char		**ids;		/* the warehouses to count */
+	size_t		 nid;		/* how many */
+	const char	*joined;	/* their ids joined by '+' */
+	stock_cb	 cb;		/* the tool's callback */
+	void		*arg;		/* and its argument */
+};
+
+/* One product: its free stock in the warehouses counted, as rows. */
+static int
+product_item(struct session *s, json_t *p, void *arg)
+{
+	struct stockq *sq = arg;
+	struct stock_row row;
+	const char *type;
+	char	 t1[32], t2[32], t3[32];
+	long long fr, re;
+	size_t	 k;
+	int	 rc;
+
+	(void)s;
+	/* Stock without a number (unlimited, virtual): not offered. */
+	type = json_string_value(json_object_get(p, "type"));
+	if (type != NULL && strcmp(type, "normal") != 0 &&
+	    strcmp(type, "composition_with_stock") != 0)
+		return 0;
+	row.sku = text(p, "productcode", t1, sizeof(t1));
+	row.name = text(p, "name", t2, sizeof(t2));
+	row.barcode = text(p, "barcode", t3, sizeof(t3));
+	row.qty = row.reserved = 0;
+	for (k = 0, rc = 0; k < sq->nid && rc == 0; k++) {
+		stock_in(p, sq->ids[k], &fr, &re);
+		if (sq->q->per_warehouse) {
+			row.qty = fr;
+			row.reserved = re;
+			row.warehouse = sq->ids[k];
+			rc = sq->cb(sq->arg, &row);
+		} else {
+			row.qty += fr;
+			row.reserved += re;
+		}
+	}
+	if (!sq->q->per_warehouse && rc == 0) {
+		row.warehouse = sq->joined;
+		rc = sq->cb(sq->arg, &row);
+	}
+	return rc;
+}
+
 /*
  * Free stock per SKU from /products, which lists each product's stock
  * per warehouse with its name and barcode: one request per 100 products.
@@ -474,76 +576,31 @@ static int
 stock(struct session *s, const struct stock_query *q, stock_cb cb,
     void *arg)
 {
-	struct stock_row row;
+	struct stockq sq;
 	struct buf joined;
-	char	**ids, t1[32], t2[64], t3[64];
-	const char *type;
-	json_t	*a, *p;
-	size_t	 nid, i, k, off, n;
-	long long fr, re;
-	int	 rc, pass;
+	char	**ids;
+	size_t	 nid, k;
+	int	 rc;
 
-	if (warehouses(s, q, &ids, &nid) == -1) {
-		for (k = 0; k < nid; k++)
-			free(ids[k]);
-		free(ids);
-		return -1;
-	}
+	rc = warehouses(s, q, &ids, &nid);
 	memset(&joined, 0, sizeof(joined));
+	buf_adds(&joined, "");
 	for (k = 0; k < nid; k++) {
 		if (k > 0)
 			buf_addc(&joined, '+');
 		buf_adds(&joined, ids[k]);
 	}
-	rc = 0;
-	for (pass = 0; pass < (q->inactive ? 2 : 1) && rc == 0; pass++) {
-		for (off = 0; rc == 0; off += PAGE) {
-			a = page(s, "products", pass == 0 ? "" :
-			    "inactive=true", off);
-			if (a == NULL) {
-				rc = -1;
-				break;
-			}
-			json_array_foreach(a, i, p) {
-				type = json_string_value(json_object_get(p,
-				    "type"));
-				/* Stock without a number: not offered. */
-				if (type != NULL &&
-				    strcmp(type, "normal") != 0 &&
-				    strcmp(type, "composition_with_stock") != 0)
-					continue;
-				row.sku = text(p, "productcode", t1,
-				    sizeof(t1));
-				row.name = text(p, "name", t2, sizeof(t2));
-				row.barcode = text(p, "barcode", t3,
-				    sizeof(t3));
-				row.qty = row.reserved = 0;
-				for (k = 0; k < nid && rc == 0; k++) {
-					stock_in(p, ids[k], &fr, &re);
-					if (q->per_warehouse) {
-						row.qty = fr;
-						row.reserved = re;
-						row.warehouse = ids[k];
-						rc = cb(arg, &row);
-					} else {
-						row.qty += fr;
-						row.reserved += re;
-					}
-				}
-				if (!q->per_warehouse && rc == 0) {
-					row.warehouse = joined.s != NULL ?
-					    joined.s : "";
-					rc = cb(arg, &row);
-				}
-				if (rc != 0)
-					break;
-			}
-			n = json_array_size(a);
-			json_decref(a);
-			if (n < PAGE)
-				break;
-		}
-	}
+	sq.q = q;
+	sq.ids = ids;
+	sq.nid = nid;
+	sq.joined = joined.s;
+	sq.cb = cb;
+	sq.arg = arg;
+	if (rc == 0)
+		rc = each_item(s, "products", "", product_item, &sq);
+	if (rc == 0 && q->inactive)
+		rc = each_item(s, "products", "inactive=true", product_item,
+		    &sq);
 	for (k = 0; k < nid; k++)
 		free(ids[k]);
 	free(ids);
