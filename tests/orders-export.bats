@@ -155,3 +155,11 @@ usage: .*
 .*" orders-export; }
 @test "a write error is exit 2"                  { sandbox_start --data "$SEED"; t 2 - "orders-export: write error: No space left on device" sh -c "$OE >/dev/full"; }
 @test "--version"                                { t 0 version.out "" orders-export --version; }
+
+# A processing order with one picklist shipped (closed) and one not: the
+# seed data copied, with order 5008's picklists so.
+@test "a closed picklist: partially_shipped"     {
+	sandbox_start --data "$DATA/picqer-partial"
+	t 0 partial.csv "" $OE -s partially_shipped --lines
+	t 0 open-without-partial.csv "" $OE -s open
+}
