@@ -310,13 +310,15 @@ learn(struct http *h)
 		h->rate = h->capacity / h->o.rate_window;
 	}
 	/*
-	 * The platform says what is left.  When nothing is, its window may
-	 * be fixed and its reset unknown: wait a whole window, not a token.
+	 * The platform says what is left, and it knows best: another client
+	 * may share the key, and a fixed window refills all at once.  When
+	 * nothing is left, the reset is unknown: wait a whole window.
 	 */
 	if (h->h_remain == 0)
 		h->tokens = 1 - h->capacity;
-	else if (h->h_remain > 0 && (double)h->h_remain < h->tokens)
-		h->tokens = (double)h->h_remain;
+	else if (h->h_remain > 0)
+		h->tokens = (double)h->h_remain < h->capacity ?
+		    (double)h->h_remain : h->capacity;
 }
 
 /* Whether an attempt that ended so is worth another. */

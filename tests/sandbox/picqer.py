@@ -331,9 +331,14 @@ class Platform:
                               "got %r" % (name, minimum, v))
         return int(v)
 
-    def page(self, items, params):
+    def page(self, items, params, render=None):
+        """One page of items; render, when given, turns each item of the
+        page (only those) into its JSON, so large lists stay fast."""
         offset = self.int_param(params, "offset") or 0
-        return json_response(200, items[offset:offset + PAGE])
+        items = items[offset:offset + PAGE]
+        if render is not None:
+            items = [render(x) for x in items]
+        return json_response(200, items)
 
     @staticmethod
     def id_of(text, what):
@@ -457,12 +462,12 @@ class Platform:
                                   "separated list of idproduct, got %r"
                                   % q["idproducts"])
             ids = {int(x) for x in parts}
-        items = [self.product_json(p) for p in self.products
+        items = [p for p in self.products
                  if bool(p.get("active", True)) == want_active
                  and ("productcode" not in q
                       or p["productcode"] == q["productcode"])
                  and (ids is None or p["idproduct"] in ids)]
-        return self.page(items, q)
+        return self.page(items, q, self.product_json)
 
     def get_product(self, req, ident):
         self.params(req, ())
