@@ -388,7 +388,6 @@ http_request(struct http *h, const char *method, const char *url,
 		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, NULL);
 		curl_easy_setopt(h->curl, CURLOPT_HTTPGET,
 		    strcmp(method, "GET") == 0 ? 1L : 0L);
-		curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
 	}
 
 	rc = -1;
@@ -465,6 +464,8 @@ http_request(struct http *h, const char *method, const char *url,
 			wait = h->h_retry;
 		pause_for(wait);
 	}
+	/* The handle must not keep pointers to what is freed here. */
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
 	buf_free(&shown);
 	return rc;
