@@ -63,7 +63,9 @@ static const char *const statuses[] = {
 };
 static const int status_rank[] = { 0, 1, 2, 3, 4, 4 };
 
-static const char *const fpnames[] = { "email", "total", "items" };
+static const char *const fpnames[] = {	/* the fingerprint's parts */
+	"email", "total", "items"
+};
 
 /* How a record's key is made: -k fields, or the fingerprint. */
 struct keyspec {
