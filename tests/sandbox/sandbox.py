@@ -88,6 +88,24 @@ class Response:
         self.headers = list(headers or [])
 
 
+
+# Query parameters whose values are credentials (WooCommerce accepts its
+# keys in the query string): the request log never holds them.
+SECRET_PARAMS = ("consumer_key", "consumer_secret", "api_key", "token",
+                 "access_token")
+
+
+def redact_query(query):
+    """The query string with the values of SECRET_PARAMS replaced."""
+    if not query:
+        return query
+    out = []
+    for part in query.split("&"):
+        name, eq, _ = part.partition("=")
+        out.append(name + "=REDACTED" if eq and name in SECRET_PARAMS
+                   else part)
+    return "&".join(out)
+
 def json_bytes(obj):
     """JSON as a PHP back end writes it (json_encode's defaults): compact,
     non-ASCII as \\uXXXX (surrogate pairs beyond the BMP), '/' as '\\/'.
@@ -141,7 +159,11 @@ class RateLimiter:
         self.windows = {}               # key -> [start, count]
 
     def take(self, key):
-        """Count one request; (allowed, remaining)."""
+        """Count one request; (allowed, remaining).  A limit of None
+        (a platform without one, unless --rate-limit is given) counts
+        nothing: (True, None)."""
+        if self.limit is None:
+            return True, None
         now = time.monotonic()
         with self.lock:
             w = self.windows.get(key)
@@ -385,7 +407,8 @@ class Handler(BaseHTTPRequestHandler):
         kind = fault["kind"] if fault else None
         ua = req.header("User-Agent")
         sandbox.log.add({
-            "method": req.method, "path": req.path, "query": req.query,
+            "method": req.method, "path": req.path,
+            "query": redact_query(req.query),
             "status": resp.status if resp else None, "auth": auth,
             "user_agent": ua, "body": req.json if req.json_ok else None,
             "fault": kind,
@@ -542,8 +565,13 @@ def main(argv=None):
                     help="write the port and a newline here once listening")
     ap.add_argument("--log", metavar="FILE",
                     help="append the request log here (JSON Lines)")
-    ap.add_argument("--api-key", default="sandbox-key")
-    ap.add_argument("--rate-limit", type=int, default=500)
+    ap.add_argument("--api-key", default=None,
+                    help="default: the platform's (picqer: sandbox-key)")
+    ap.add_argument("--api-secret", default=None,
+                    help="for platforms with a key pair (woocommerce)")
+    ap.add_argument("--rate-limit", type=int, default=None,
+                    help="default: the platform's (picqer: 500; "
+                         "woocommerce: none)")
     ap.add_argument("--rate-window", type=float, default=60.0)
     args = ap.parse_args(argv)
 
@@ -551,7 +579,8 @@ def main(argv=None):
     sys.dont_write_bytecode = True      # no __pycache__ in the source tree
     if not args.platform.isidentifier() or args.platform == "sandbox":
         ap.error("bad --platform %r" % args.platform)
-    if args.rate_limit < 1 or args.rate_window <= 0:
+    if (args.rate_limit is not None and args.rate_limit < 1) \
+            or args.rate_window <= 0:
         ap.error("--rate-limit must be >= 1 and --rate-window > 0")
     sys.path.insert(0, here)
     # Platform modules import this file as `sandbox`: one copy, not two.
@@ -560,17 +589,29 @@ def main(argv=None):
         module = importlib.import_module(args.platform)
     except ImportError as e:
         ap.error("no platform %r (%s)" % (args.platform, e))
+    # A platform module may set API_KEY, RATE_LIMIT (None: no limit) and
+    # API_SECRET (a key pair); picqer sets none and keeps the defaults.
+    api_key = args.api_key if args.api_key is not None \
+        else getattr(module, "API_KEY", "sandbox-key")
+    rate_limit = args.rate_limit if args.rate_limit is not None \
+        else getattr(module, "RATE_LIMIT", 500)
+    extra = {}
+    if hasattr(module, "API_SECRET"):
+        extra["api_secret"] = args.api_secret if args.api_secret is not None \
+            else module.API_SECRET
+    elif args.api_secret is not None:
+        ap.error("--api-secret: platform %s has no secret" % args.platform)
     try:
         if args.data and not os.path.isdir(args.data):
             raise SetupError("--data %s: no such directory" % args.data)
         generate = parse_generate(args.generate) if args.generate else {}
         platform = module.Platform(data_dir=args.data, generate=generate,
-                                   seed=args.seed, api_key=args.api_key)
+                                   seed=args.seed, api_key=api_key, **extra)
     except SetupError as e:
         print("sandbox: %s" % e, file=sys.stderr)
         return 2
 
-    sandbox = Sandbox(platform, RateLimiter(args.rate_limit, args.rate_window),
+    sandbox = Sandbox(platform, RateLimiter(rate_limit, args.rate_window),
                       RequestLog(args.log))
     try:
         httpd = Server(("127.0.0.1", args.port), Handler)
