@@ -15,7 +15,8 @@ import re
 from datetime import datetime, timedelta, timezone
 import random
 
-from sandbox import Response, SetupError, json_response, load_array
+from sandbox import (PlatformBase, Reject, Response, SetupError, is_int,
+                     json_response, load_array, valid_time)
 
 PAGE = 100
 API = "/api/v1"
@@ -44,39 +45,26 @@ def error(status, code, message, headers=None):
                                   "error_message": message}, headers)
 
 
-class Reject(Exception):
+def reject(status, code, message):
     """A request refused with Picqer's error body."""
-
-    def __init__(self, status, code, message):
-        super().__init__(message)
-        self.response = error(status, code, message)
+    return Reject(error(status, code, message))
 
 
 def bad_request(message):
-    return Reject(400, E_UNKNOWN, message)
+    return reject(400, E_UNKNOWN, message)
 
 
 def not_found(what):
-    return Reject(404, E_NOT_FOUND, "%s not found" % what)
+    return reject(404, E_NOT_FOUND, "%s not found" % what)
 
 
 def valid_datetime(text):
-    if not isinstance(text, str) or not DATETIME_RE.match(text):
-        return False
-    try:
-        datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return False
-    return True
-
-
-def is_int(v):
-    return type(v) is int
+    return valid_time(text, DATETIME_RE, "%Y-%m-%d %H:%M:%S")
 
 
 # --------------------------------------------------------------- the API
 
-class Platform:
+class Platform(PlatformBase):
     name = "picqer"
 
     def __init__(self, data_dir, generate, seed, api_key):
@@ -247,12 +235,6 @@ class Platform:
                          "e-mail address")
         return None
 
-    def handle(self, req):
-        try:
-            return self.route(req)
-        except Reject as r:
-            return r.response
-
     def state(self):
         return {
             "warehouses": self.warehouses,
@@ -266,9 +248,6 @@ class Platform:
             "stockhistory": self.stock_history,
             "writes": self.writes(),
         }
-
-    def writes(self):
-        return dict(sorted(self.write_counts.items()))
 
     # ---- routing
 
@@ -485,7 +464,7 @@ class Platform:
         if req.method == "POST":
             return self.change_stock(req, p, w)
         if p["idproduct"] not in self.stock:
-            raise Reject(400, E_UNKNOWN, "Product %s keeps no stock (type %s)"
+            raise reject(400, E_UNKNOWN, "Product %s keeps no stock (type %s)"
                          % (p["productcode"], p.get("type", "normal")))
         out = self.levels_json(p, w["idwarehouse"])
         out["locations"] = []
@@ -494,10 +473,10 @@ class Platform:
     def change_stock(self, req, p, w):
         body = req.json
         if not req.json_ok or not isinstance(body, dict):
-            raise Reject(400, E_NO_JSON, "No valid JSON")
+            raise reject(400, E_NO_JSON, "No valid JSON")
         has_amount, has_change = "amount" in body, "change" in body
         if not has_amount and not has_change:
-            raise Reject(400, E_MISSING, "Missing parameters: give 'amount' "
+            raise reject(400, E_MISSING, "Missing parameters: give 'amount' "
                          "or 'change'")
         if has_amount and has_change:
             raise bad_request("Give either 'amount' or 'change', not both")

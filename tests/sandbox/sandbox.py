@@ -26,6 +26,7 @@ import struct
 import sys
 import threading
 import time
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
@@ -143,6 +144,49 @@ def load_array(data_dir, name):
         if not isinstance(item, dict):
             raise SetupError("%s: item %d is not an object" % (path, i))
     return data
+
+
+# ------------------------------------------------ what platforms share
+
+class Reject(Exception):
+    """A request refused: raised anywhere below a platform's route(), and
+    answered with the platform's own error response it carries."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def is_int(v):
+    """Whether v is a JSON integer (True and False are not)."""
+    return type(v) is int
+
+
+def valid_time(text, pattern, fmt):
+    """Whether text is a time written exactly as pattern (a compiled
+    regular expression, for the zero padding strptime lets go) and fmt
+    (for the calendar: no 31 June)."""
+    if not isinstance(text, str) or not pattern.match(text):
+        return False
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+class PlatformBase:
+    """The parts of a platform that do not depend on it: handle() answers
+    a Reject with its response, writes() the counts in write_counts."""
+
+    def handle(self, req):
+        try:
+            return self.route(req)
+        except Reject as r:
+            return r.response
+
+    def writes(self):
+        return dict(sorted(self.write_counts.items()))
 
 
 # ------------------------------------------------------------ rate limiter

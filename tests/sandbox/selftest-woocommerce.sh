@@ -10,62 +10,9 @@ seed=$here/data/woocommerce
 ck=ck_sandbox
 cs=cs_sandbox
 api=/wp-json/wc/v3
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-selftest-wc.XXXXXX")
-n=0
-failed=0
-pids=
-
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 2' INT TERM
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	for line in "$@"; do
-		echo "#   $line"
-	done
-}
-is() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "got:  $2" "want: $3"
-	fi
-}
-
-# start NAME ARGS...: start a sandbox and wait for it; sets port_NAME, pid_NAME.
-start() {
-	name=$1
-	shift
-	ready=$tmp/$name.ready
-	python3 "$here/sandbox.py" --platform woocommerce --port 0 \
-		--ready "$ready" --log "$tmp/$name.log" "$@" 2>"$tmp/$name.err" &
-	pid=$!
-	pids="$pids $pid"
-	i=0
-	while [ ! -s "$ready" ]; do
-		i=$((i + 1))
-		if [ "$i" -gt 500 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "Bail out! sandbox $name did not start:"
-			sed 's/^/# /' "$tmp/$name.err"
-			exit 2
-		fi
-		sleep 0.01
-	done
-	eval "port_$name=\$(cat \"\$ready\") pid_$name=\$pid"
-}
+platform=woocommerce
+# shellcheck source=tests/sandbox/selftest-lib.sh
+. "$here/selftest-lib.sh"
 
 get() {
 	p=$1
@@ -85,12 +32,6 @@ headers() {
 hdr() {
 	# hdr NAME: the value of header NAME in the headers on standard input.
 	grep -i "^$1:" | sed 's/^[^:]*: *//'
-}
-py() {
-	python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
-fault() {
-	curl -sS -o /dev/null -X POST --data-binary "$1" "$base/_sandbox/faults"
 }
 post() {
 	p=$1

@@ -8,69 +8,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 seed=$here/data/picqer
 key=sandbox-key
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-selftest.XXXXXX")
-n=0
-failed=0
-pids=
-
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 2' INT TERM
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	for line in "$@"; do
-		echo "#   $line"
-	done
-}
-# is DESC GOT WANT: ok when GOT equals WANT.
-is() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "got:  $2" "want: $3"
-	fi
-}
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
-# start NAME ARGS...: start a sandbox, wait for its ready file; sets
-# port_NAME, pid_NAME, ms_NAME (launch to ready file, in milliseconds).
-start() {
-	name=$1
-	shift
-	ready=$tmp/$name.ready
-	t0=$(now_ms)
-	python3 "$here/sandbox.py" --platform picqer --port 0 --ready "$ready" \
-		--log "$tmp/$name.log" "$@" 2>"$tmp/$name.err" &
-	pid=$!
-	pids="$pids $pid"
-	i=0
-	while [ ! -s "$ready" ]; do
-		i=$((i + 1))
-		if [ "$i" -gt 500 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "Bail out! sandbox $name did not start:"
-			sed 's/^/# /' "$tmp/$name.err"
-			exit 2
-		fi
-		sleep 0.01
-	done
-	t1=$(now_ms)
-	eval "port_$name=\$(cat \"\$ready\") pid_$name=\$pid ms_$name=\$((t1 - t0))"
-}
+platform=picqer
+# shellcheck source=tests/sandbox/selftest-lib.sh
+. "$here/selftest-lib.sh"
 
 # Requests.  base is the sandbox's URL; get PATH [curl options...] prints
 # the body; code PATH [curl options...] prints the status.
@@ -91,13 +31,6 @@ headers() {
 	shift
 	curl -s -D - -o /dev/null -u "$key:x" \
 		-A "shopswitch-selftest (dev@example.org)" "$@" "$base$p" | tr -d '\r'
-}
-# py EXPR: evaluate EXPR with d = the JSON on standard input.
-py() {
-	python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
-fault() {
-	curl -sS -o /dev/null -X POST --data-binary "$1" "$base/_sandbox/faults"
 }
 
 start seed --data "$seed"

@@ -76,7 +76,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
-from sandbox import SetupError, json_response, load_array
+from sandbox import (PlatformBase, Reject, SetupError, is_int,
+                     json_response, load_array, valid_time)
 
 API = "/wp-json/wc/v3"
 API_KEY = "ck_sandbox"          # sandbox.py's defaults for this platform
@@ -99,12 +100,6 @@ def error(status, code, message, data=None, headers=None):
                                   "data": d}, headers)
 
 
-class Reject(Exception):
-    def __init__(self, response):
-        super().__init__()
-        self.response = response
-
-
 def invalid_param(name, why):
     """WordPress's answer to a parameter that fails its schema."""
     return Reject(error(400, "rest_invalid_param",
@@ -119,20 +114,10 @@ def no_route():
 
 
 def valid_date(text):
-    if not isinstance(text, str) or not DATE_RE.match(text):
-        return False
-    try:
-        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return False
-    return True
+    return valid_time(text, DATE_RE, "%Y-%m-%dT%H:%M:%S")
 
 
-def is_int(v):
-    return type(v) is int
-
-
-class Platform:
+class Platform(PlatformBase):
     name = "woocommerce"
 
     def __init__(self, data_dir, generate, seed, api_key, api_secret=API_SECRET):
@@ -359,12 +344,6 @@ class Platform:
     def check(self, req):
         return None
 
-    def handle(self, req):
-        try:
-            return self.route(req)
-        except Reject as r:
-            return r.response
-
     def state(self):
         return {
             "products": [self.product_json(p) for p in self.products],
@@ -374,9 +353,6 @@ class Platform:
             "stockhistory": self.stock_history,
             "writes": self.writes(),
         }
-
-    def writes(self):
-        return dict(sorted(self.write_counts.items()))
 
     # ---- routing
 

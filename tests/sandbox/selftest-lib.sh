@@ -1,0 +1,81 @@
+# selftest-lib.sh: what the sandbox's self-tests share.  Source it after
+# setting platform (the --platform to test) and here (this directory).
+# It gives a temporary directory $tmp removed at exit, the TAP helpers
+# ok, not_ok and is, start to launch a sandbox, and py and fault.
+# shellcheck shell=sh
+# platform, here and base are the sourcing script's:
+# shellcheck disable=SC2154
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-selftest-$platform.XXXXXX")
+n=0
+failed=0
+pids=
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	for line in "$@"; do
+		echo "#   $line"
+	done
+}
+# is DESC GOT WANT: ok when GOT equals WANT.
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "got:  $2" "want: $3"
+	fi
+}
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# start NAME ARGS...: start a sandbox for $platform, wait for its ready
+# file; sets port_NAME, pid_NAME, ms_NAME (launch to ready file, in ms).
+start() {
+	name=$1
+	shift
+	ready=$tmp/$name.ready
+	t0=$(now_ms)
+	python3 "$here/sandbox.py" --platform "$platform" --port 0 \
+		--ready "$ready" --log "$tmp/$name.log" "$@" \
+		2>"$tmp/$name.err" &
+	pid=$!
+	pids="$pids $pid"
+	i=0
+	while [ ! -s "$ready" ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 500 ] || ! kill -0 "$pid" 2>/dev/null; then
+			echo "Bail out! sandbox $name did not start:"
+			sed 's/^/# /' "$tmp/$name.err"
+			exit 2
+		fi
+		sleep 0.01
+	done
+	ms=$(($(now_ms) - t0))
+	eval "port_$name=\$(cat \"\$ready\") pid_$name=$pid ms_$name=$ms"
+}
+
+# py EXPR: evaluate EXPR with d = the JSON on standard input.
+py() {
+	python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+# fault JSON: set faults in the sandbox at $base.
+fault() {
+	curl -sS -o /dev/null -X POST --data-binary "$1" "$base/_sandbox/faults"
+}
