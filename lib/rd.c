@@ -36,7 +36,6 @@ struct input {
 	char		*ib;		/* bytes before transcoding */
 	size_t		 ilen;		/* bytes waiting in ib */
 	unsigned long	 lineno;	/* lines consumed so far */
-	unsigned long long offset;	/* bytes consumed so far */
 };
 
 struct want {
@@ -225,7 +224,6 @@ in_line(struct reader *rd, struct input *in, int crsplit, const char **p,
 	in->pos += len;
 	in->scan = 0;
 	in->lineno++;
-	in->offset += len;
 	return 1;
 }
 
@@ -511,10 +509,8 @@ open_next(struct reader *rd)
 		    in->name);
 		return -1;
 	}
-	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
-		in->pos += 3;
-		in->offset += 3;
-	}
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		in->pos += 3;		/* the byte-order mark */
 	if (n > 0)
 		rd->empty = 0;
 

@@ -14,7 +14,6 @@
 
 struct writer {
 	FILE		*fp;		/* the output stream */
-	const char	*name;		/* its name for messages */
 	enum rec_format	 fmt;		/* what to write */
 	int		 excel;		/* spreadsheet-safe CSV */
 	int		 started;	/* anything written yet */
@@ -28,13 +27,12 @@ struct writer {
 };
 
 struct writer *
-wr_open(FILE *fp, const char *name, enum rec_format fmt, int excel)
+wr_open(FILE *fp, enum rec_format fmt, int excel)
 {
 	struct writer *w;
 
 	w = xcalloc(1, sizeof(*w));
 	w->fp = fp;
-	w->name = name;
 	w->fmt = fmt == FMT_NONE ? FMT_CSV : fmt;
 	w->excel = excel && w->fmt == FMT_CSV;
 	return w;

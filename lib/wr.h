@@ -21,12 +21,10 @@
 struct writer;
 
 /*
- * Write to fp (named name in messages) in fmt.  excel asks for what a
- * spreadsheet opens correctly: byte-order mark, CRLF, every field quoted,
- * formula-like cells made inert.
+ * Write to fp in fmt.  excel asks for what a spreadsheet opens correctly:
+ * byte-order mark, CRLF, every field quoted, formula-like cells made inert.
  */
-struct writer	*wr_open(FILE *fp, const char *name, enum rec_format fmt,
-		    int excel);
+struct writer	*wr_open(FILE *fp, enum rec_format fmt, int excel);
 
 /* Set the columns of the rows to come; CSV writes the header line. */
 void		 wr_header(struct writer *, const char *const *names, size_t n);

@@ -580,7 +580,7 @@ save_state(void)
 		msg_err("%s: %s", statetmp, strerror(errno));
 		return -1;
 	}
-	w = wr_open(fp, statetmp, FMT_CSV, 0);
+	w = wr_open(fp, FMT_CSV, 0);
 	wr_header(w, (const char *const *)ks.names, ks.n);
 	f = xcalloc(ks.n, sizeof(*f));
 	for (i = 0; i < state.n; i++) {
@@ -1046,7 +1046,7 @@ open_dups(enum rec_format fmt)
 			msg_err("%s: %s", dupspath, strerror(errno));
 			exit(EXIT_TROUBLE);
 		}
-		return wr_open(fp, dupspath, fmt, o.excel);
+		return wr_open(fp, fmt, o.excel);
 	}
 	if ((real = realpath(dupspath, NULL)) != NULL)
 		dupspath = real;	/* through a link: its target */
@@ -1055,7 +1055,7 @@ open_dups(enum rec_format fmt)
 		msg_err("%s: %s", dupspath, strerror(errno));
 		exit(EXIT_TROUBLE);
 	}
-	return wr_open(fp, dupspath, fmt, o.excel);
+	return wr_open(fp, fmt, o.excel);
 }
 
 int
@@ -1244,7 +1244,7 @@ main(int argc, char *argv[])
 
 	if (o.ofmt == FMT_NONE)
 		o.ofmt = rd_format(ru.rd);
-	ru.out = wr_open(stdout, "<stdout>", o.ofmt, o.excel);
+	ru.out = wr_open(stdout, o.ofmt, o.excel);
 	if (dupspath != NULL)
 		ru.dups = open_dups(o.ofmt);
 	if (sortflag && keep != KEEP_FIRST) {

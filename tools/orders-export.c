@@ -313,7 +313,7 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		return EXIT_TROUBLE;
 	}
-	out.wr = wr_open(stdout, "<stdout>", o.ofmt, o.excel);
+	out.wr = wr_open(stdout, o.ofmt, o.excel);
 	memcpy(out.hdr, cols, sizeof(cols));
 	n = NCOLS;
 	if (out.lines) {

@@ -993,7 +993,7 @@ main(int argc, char *argv[])
 
 	if (o.ofmt == FMT_NONE)
 		o.ofmt = rd_format(sd[OLD].rd);
-	wr = wr_open(stdout, "<stdout>", o.ofmt, o.excel);
+	wr = wr_open(stdout, o.ofmt, o.excel);
 	memset(&name, 0, sizeof(name));
 	if (lflag)
 		wr_header(wr, narrow, NELEM(narrow));

@@ -192,7 +192,7 @@ main(int argc, char *argv[])
 	if (rs.n > 1)
 		qsort(rs.r, rs.n, sizeof(*rs.r), row_cmp);
 
-	wr = wr_open(stdout, "<stdout>", o.ofmt, o.excel);
+	wr = wr_open(stdout, o.ofmt, o.excel);
 	wr_header(wr, cols, NELEM(cols));
 	status = EXIT_OK;
 	for (i = 0; i < rs.n; i++) {
