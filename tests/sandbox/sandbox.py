@@ -617,6 +617,10 @@ def main(argv=None):
                     help="default: the platform's (picqer: 500; "
                          "woocommerce: none)")
     ap.add_argument("--rate-window", type=float, default=60.0)
+    ap.add_argument("--set", metavar="NAME=VALUE", action="append",
+                    default=[],
+                    help="a platform's own setting (its module's SETTINGS), "
+                         "e.g. max_items=20; repeatable")
     args = ap.parse_args(argv)
 
     here = os.path.dirname(os.path.abspath(__file__))
@@ -645,6 +649,22 @@ def main(argv=None):
             else module.API_SECRET
     elif args.api_secret is not None:
         ap.error("--api-secret: platform %s has no secret" % args.platform)
+    # A platform module may declare SETTINGS, {name: default}; --set
+    # overrides them (values are strings: the platform converts them).
+    known = getattr(module, "SETTINGS", None)
+    if known is not None:
+        settings = dict(known)
+        for item in args.set:
+            name, sep, value = item.partition("=")
+            if not sep or name not in known:
+                ap.error("--set %s: platform %s knows %s" % (
+                    item, args.platform,
+                    ", ".join("%s=VALUE" % k for k in sorted(known))
+                    or "no settings"))
+            settings[name] = value
+        extra["settings"] = settings
+    elif args.set:
+        ap.error("--set: platform %s has no settings" % args.platform)
     try:
         if args.data and not os.path.isdir(args.data):
             raise SetupError("--data %s: no such directory" % args.data)
