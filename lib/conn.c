@@ -9,7 +9,8 @@
 #include "util.h"
 
 static const struct connector *const connectors[] = {
-	&conn_picqer
+	&conn_picqer,
+	&conn_woocommerce
 };
 
 static const char *const stnames[] = {
@@ -63,7 +64,7 @@ sess_open(const char *config, const char *name,
 			s->c = connectors[i];
 	if (s->c == NULL) {
 		snprintf(err, errlen, "%s:%lu: platform '%s' is not one "
-		    "shopswitch knows (yet): picqer", s->cfg->file,
+		    "shopswitch knows (yet): picqer, woocommerce", s->cfg->file,
 		    cfg_line(s->cfg, "platform"), platform);
 		goto bad;
 	}
@@ -151,7 +152,11 @@ conn_fail(struct session *s, const struct http_resp *r, const char *codekey,
 	    (j = json_loadb(r->body.s, r->body.len, 0, &jerr)) != NULL) {
 		code = json_object_get(j, codekey);
 		msg = msgkey != NULL ? json_object_get(j, msgkey) : NULL;
-		if (json_is_integer(code) || json_is_string(msg))
+		if (json_is_string(code))	/* a word: says it all */
+			snprintf(said, sizeof(said), ": %s: %s",
+			    json_string_value(code), json_is_string(msg) ?
+			    json_string_value(msg) : "");
+		else if (json_is_integer(code) || json_is_string(msg))
 			snprintf(said, sizeof(said), ": %s %lld: %s", codekey,
 			    json_is_integer(code) ? json_integer_value(code) :
 			    0LL, json_is_string(msg) ? json_string_value(msg) :
@@ -163,10 +168,44 @@ conn_fail(struct session *s, const struct http_resp *r, const char *codekey,
 }
 
 void
+conn_qescape(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-._~", *s) != NULL)
+			buf_addc(b, *s);
+		else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[(unsigned char)*s >> 4]);
+			buf_addc(b, hex[(unsigned char)*s & 0xf]);
+		}
+	}
+}
+
+const char *
+conn_text(json_t *o, const char *key, char *tmp, size_t len)
+{
+	json_t	*v;
+
+	v = json_object_get(o, key);
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(tmp, len, "%lld", (long long)json_integer_value(v));
+		return tmp;
+	}
+	return "";
+}
+
+void
 sess_close(struct session *s)
 {
 	if (s == NULL)
 		return;
+	if (s->c != NULL && s->c->close != NULL)
+		s->c->close(s);
 	http_free(s->http);
 	cfg_free(s->cfg);
 	free(s->url);

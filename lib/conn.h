@@ -35,6 +35,8 @@ struct session {
 	const char	*tz;		/* zone of times without an offset */
 	char		 err[2048];	/* why the last call failed */
 	int		 ours;		/* the caller's mistake: exit 2 */
+	size_t		 batch;		/* most stock levels in one write */
+	void		*priv;		/* the connector's own state */
 };
 
 struct order_query {
@@ -63,10 +65,43 @@ struct stock_row {
 	const char	*barcode;	/* EAN or the like */
 };
 
+/*
+ * An item whose stock a shop keeps, as stock-push sees it: the platform's
+ * handle for it (opaque to the tool), the group of items that one request
+ * can write together ("" when any can), and its level now.
+ */
+struct shop_item {
+	const char	*sku;		/* the SKU, "" when it has none */
+	const char	*id;		/* the platform's handle */
+	const char	*group;		/* written together with its group */
+	long long	 qty;		/* the level now */
+	int		 tracked;	/* the shop counts this item's stock */
+};
+
+enum push_result {
+	PUSH_SET = 1,			/* the shop took the new level */
+	PUSH_CONFLICT,			/* changed since it was read */
+	PUSH_FAILED			/* the shop refused this item */
+};
+
+/* One level to write; the connector fills in result and reason. */
+struct push_item {
+	const char	*sku;		/* for messages */
+	const char	*id;		/* shop_item.id */
+	const char	*group;		/* shop_item.group, one per call */
+	long long	 from;		/* the level read: compared, if the
+					   platform can compare-and-set */
+	long long	 to;		/* the level to set */
+	enum push_result result;	/* what became of it */
+	char		 reason[256];	/* why not set, in the shop's words */
+};
+
 /* Each order record (a JSON object); return -1 to stop. */
 typedef int	(*order_cb)(void *arg, json_t *order);
 /* Each stock row; return -1 to stop. */
 typedef int	(*stock_cb)(void *arg, const struct stock_row *row);
+/* Each item of a shop's catalog; return -1 to stop. */
+typedef int	(*item_cb)(void *arg, const struct shop_item *it);
 
 struct connector {
 	const char	*name;		/* the platform's name in the config */
@@ -81,9 +116,26 @@ struct connector {
 	int		(*stock)(struct session *s,
 			    const struct stock_query *q, stock_cb cb,
 			    void *arg);
+	/*
+	 * Hand out every item of the catalog whose stock can be set, with
+	 * its level, in the fewest requests; 0, or -1 (s->err).  NULL: the
+	 * platform takes no stock (a WMS).
+	 */
+	int		(*items)(struct session *s, item_cb cb, void *arg);
+	/*
+	 * Write n levels (at most s->batch, all of one group) in one
+	 * request, as far as the platform allows, and set each item's
+	 * result.  0 when the platform answered for every item; -1
+	 * (s->err) when it did not, and what became of them is unknown.
+	 */
+	int		(*push)(struct session *s, struct push_item *items,
+			    size_t n);
+	int		 cas;		/* push compares the level read */
+	void		(*close)(struct session *s);	/* free s->priv */
 };
 
 extern const struct connector conn_picqer;
+extern const struct connector conn_woocommerce;
 
 /*
  * Open connection name of the connections file config (NULL: the default
@@ -105,5 +157,12 @@ const char	*conn_status_name(unsigned int bit);
  */
 int		 conn_fail(struct session *s, const struct http_resp *r,
 		    const char *codekey, const char *msgkey);
+
+/* Append s to b percent-encoded for a query string. */
+void		 conn_qescape(struct buf *b, const char *s);
+
+/* Member key of o as text: a string as is, an integer in decimal, or "";
+ * tmp (len bytes) holds a number's digits. */
+const char	*conn_text(json_t *o, const char *key, char *tmp, size_t len);
 
 #endif /* CONN_H */

@@ -28,6 +28,7 @@ struct http {
 	double		 last;		/* when tokens were counted */
 	long		 h_limit;	/* rate-limit header of this answer */
 	long		 h_remain;	/* requests left, from the header */
+	long		 h_pages;	/* pages, from the header */
 	double		 h_retry;	/* Retry-After in seconds, or -1 */
 	unsigned long	 count;		/* requests sent */
 	unsigned long	 throttled;	/* 429 answers */
@@ -210,6 +211,9 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 	else if (h->o.remain_hdr != NULL && k == strlen(h->o.remain_hdr) &&
 	    strncasecmp(p, h->o.remain_hdr, k) == 0)
 		h->h_remain = hnum(colon, len - k - 1);
+	else if (h->o.pages_hdr != NULL && k == strlen(h->o.pages_hdr) &&
+	    strncasecmp(p, h->o.pages_hdr, k) == 0)
+		h->h_pages = hnum(colon, len - k - 1);
 	else if (k == 11 && strncasecmp(p, "Retry-After", 11) == 0) {
 		if ((v = hnum(colon, len - k - 1)) >= 0)
 			h->h_retry = (double)v;
@@ -248,7 +252,8 @@ http_new(const struct http_opts *o)
 		buf_adds(&b, o->bearer);
 		h->auth = xstrdup(b.s);
 		buf_free(&b);
-	}
+	} else if (o->auth != NULL)
+		h->auth = xstrdup(o->auth);
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, o->useragent);
 	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
 	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, o->timeout_ms);
@@ -358,8 +363,8 @@ int
 http_request(struct http *h, const char *method, const char *url,
     const char *body, int flags, struct http_resp *r)
 {
-	struct curl_slist *hdrs;
-	struct buf shown;
+	struct curl_slist *hdrs, *sent, *l;
+	struct buf shown, sig;
 	json_error_t jerr;
 	CURLcode cc;
 	double	 t0, wait, d;
@@ -368,9 +373,11 @@ http_request(struct http *h, const char *method, const char *url,
 	memset(r, 0, sizeof(*r));
 	memset(&shown, 0, sizeof(shown));
 	http_redact(url, &shown);
+	memset(&sig, 0, sizeof(sig));
 	hdrs = curl_slist_append(NULL, "Accept: application/json");
 	if (body != NULL)
-		hdrs = curl_slist_append(hdrs,
+		hdrs = curl_slist_append(hdrs, flags & HTTP_FORM ?
+		    "Content-Type: application/x-www-form-urlencoded" :
 		    "Content-Type: application/json");
 	if (h->auth != NULL)
 		hdrs = curl_slist_append(hdrs, h->auth);
@@ -380,6 +387,7 @@ http_request(struct http *h, const char *method, const char *url,
 	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &r->body);
+	sent = NULL;
 	if (body != NULL) {
 		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE,
@@ -393,11 +401,30 @@ http_request(struct http *h, const char *method, const char *url,
 	rc = -1;
 	for (attempt = 0;; attempt++) {
 		pace(h);
+		if (h->o.sign != NULL) {
+			/* A fresh signature (nonce, time) per attempt. */
+			curl_slist_free_all(sent);
+			sig.len = 0;
+			if (h->o.sign(h->o.sign_arg, method, url, &sig) == -1) {
+				seterr(h, "%s: cannot sign the request",
+				    shown.s);
+				sent = NULL;
+				break;
+			}
+			if ((sent = curl_slist_append(NULL, buf_str(&sig))) ==
+			    NULL)
+				xnomem();
+			for (l = hdrs; l != NULL; l = l->next)
+				if ((sent = curl_slist_append(sent,
+				    l->data)) == NULL)
+					xnomem();
+			curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, sent);
+		}
 		r->body.len = 0;
 		json_decref(r->json);
 		r->json = NULL;
 		r->status = 0;
-		h->h_limit = h->h_remain = -1;
+		h->h_limit = h->h_remain = h->h_pages = -1;
 		h->h_retry = -1;
 		h->cerr[0] = '\0';
 		t0 = now();
@@ -415,6 +442,7 @@ http_request(struct http *h, const char *method, const char *url,
 			    method, shown.s, r->status, r->body.len, r->ms,
 			    attempt);
 		r->retries = attempt;
+		r->pages = h->h_pages;
 
 		if (cc == CURLE_OK && r->status >= 200 && r->status < 300) {
 			if (!(flags & HTTP_JSON)) {
@@ -467,8 +495,17 @@ http_request(struct http *h, const char *method, const char *url,
 	/* The handle must not keep pointers to what is freed here. */
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
+	curl_slist_free_all(sent);
+	buf_free(&sig);
 	buf_free(&shown);
 	return rc;
+}
+
+void
+http_set_auth(struct http *h, const char *line)
+{
+	free(h->auth);
+	h->auth = line != NULL ? xstrdup(line) : NULL;
 }
 
 const char *

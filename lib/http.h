@@ -26,6 +26,11 @@ struct http_opts {
 	const char	*user;		/* Basic auth user, or NULL */
 	const char	*pass;		/* Basic auth password */
 	const char	*bearer;	/* Authorization: Bearer, or NULL */
+	const char	*auth;		/* another auth header line, or NULL */
+	/* Sign each attempt: put the header line in out; 0 or -1. */
+	int		(*sign)(void *arg, const char *method,
+			    const char *url, struct buf *out);
+	void		*sign_arg;
 	long		 connect_ms;	/* connect timeout */
 	long		 timeout_ms;	/* whole-request timeout */
 	int		 retries;	/* attempts after the first */
@@ -35,10 +40,14 @@ struct http_opts {
 	double		 rate_window;	/* seconds */
 	const char	*limit_hdr;	/* header with the current limit */
 	const char	*remain_hdr;	/* header with requests left */
+	const char	*pages_hdr;	/* header with the number of pages */
 	void		(*log)(const char *, ...);	/* -v lines, or NULL */
 };
 
-enum { HTTP_JSON = 1 };			/* http_request flags */
+enum {					/* http_request flags */
+	HTTP_JSON = 1,			/* the answer must be JSON */
+	HTTP_FORM = 2			/* the body is a form, not JSON */
+};
 
 struct http_resp {
 	long		 status;	/* HTTP status, 0 when none came */
@@ -46,6 +55,7 @@ struct http_resp {
 	json_t		*json;		/* with HTTP_JSON: the parsed body */
 	int		 retries;	/* attempts after the first */
 	double		 ms;		/* time of the last attempt */
+	long		 pages;		/* the pages_hdr header, or -1 */
 };
 
 struct http;
@@ -71,6 +81,9 @@ int		 http_url_ok(const char *url, char *err, size_t errlen);
 int		 http_request(struct http *, const char *method,
 		    const char *url, const char *body, int flags,
 		    struct http_resp *resp);
+
+/* Replace the auth header line (a renewed token); NULL for none. */
+void		 http_set_auth(struct http *, const char *line);
 
 const char	*http_error(const struct http *);
 unsigned long	 http_count(const struct http *);	/* requests sent */

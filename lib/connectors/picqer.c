@@ -57,24 +57,6 @@ setup(struct session *s, struct http_opts *o)
 	return 0;
 }
 
-/* Append s to b percent-encoded for a query string. */
-static void
-qescape(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s != '\0'; s++) {
-		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-		    (*s >= '0' && *s <= '9') || strchr("-._~", *s) != NULL)
-			buf_addc(b, *s);
-		else {
-			buf_addc(b, '%');
-			buf_addc(b, hex[(unsigned char)*s >> 4]);
-			buf_addc(b, hex[(unsigned char)*s & 0xf]);
-		}
-	}
-}
-
 /*
  * GET one page of a list: path and query (already escaped, or "") at
  * offset.  Returns the array (the caller decrefs it), or NULL after
@@ -145,22 +127,6 @@ each_item(struct session *s, const char *path, const char *query,
 	}
 }
 
-/* A member as text: a string as is, an integer in decimal, else "". */
-static const char *
-text(json_t *o, const char *key, char *tmp, size_t len)
-{
-	json_t	*v;
-
-	v = json_object_get(o, key);
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(tmp, len, "%lld", (long long)json_integer_value(v));
-		return tmp;
-	}
-	return "";
-}
-
 /* A Picqer time ("2026-11-01 10:00:00", local) in UTC, or "". */
 static json_t *
 utc(struct session *s, json_t *o, const char *key)
@@ -214,7 +180,7 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	if (*st == 0) {
 		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
 		    "one Picqer documents (concept, expected, processing, "
-		    "paused, completed, cancelled)", text(o, "idorder", t1,
+		    "paused, completed, cancelled)", conn_text(o, "idorder", t1,
 		    sizeof(t1)), pst);
 		return NULL;
 	}
@@ -224,21 +190,21 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	r = json_object();
 	json_object_set_new(r, "source", json_string("picqer"));
 	json_object_set_new(r, "shop", json_string(s->cfg->name));
-	json_object_set_new(r, "id", json_string(text(o, "idorder", t1,
+	json_object_set_new(r, "id", json_string(conn_text(o, "idorder", t1,
 	    sizeof(t1))));
-	json_object_set_new(r, "number", json_string(text(o, "orderid", t1,
+	json_object_set_new(r, "number", json_string(conn_text(o, "orderid", t1,
 	    sizeof(t1))));
-	json_object_set_new(r, "reference", json_string(text(o, "reference",
-	    t1, sizeof(t1))));
+	json_object_set_new(r, "reference", json_string(conn_text(o,
+	    "reference", t1, sizeof(t1))));
 	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
 	json_object_set_new(r, "platform_status", json_string(pst));
 	json_object_set_new(r, "created_at", utc(s, o, "created"));
 	json_object_set_new(r, "updated_at", utc(s, o, "updated"));
-	json_object_set_new(r, "email", json_string(text(o, "emailaddress",
+	json_object_set_new(r, "email", json_string(conn_text(o, "emailaddress",
 	    t1, sizeof(t1))));
-	json_object_set_new(r, "name", json_string(text(o, "deliveryname",
+	json_object_set_new(r, "name", json_string(conn_text(o, "deliveryname",
 	    t2, sizeof(t2))));
-	json_object_set_new(r, "country", json_string(text(o,
+	json_object_set_new(r, "country", json_string(conn_text(o,
 	    "deliverycountry", t1, sizeof(t1))));
 	/* A Picqer order carries no total and no currency. */
 	json_object_set_new(r, "total", json_string(""));
@@ -254,10 +220,10 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 		cancelled = json_integer_value(json_object_get(p,
 		    "amount_cancelled"));
 		line = json_object();
-		json_object_set_new(line, "sku", json_string(text(p,
+		json_object_set_new(line, "sku", json_string(conn_text(p,
 		    "productcode", t1, sizeof(t1))));
-		json_object_set_new(line, "name", json_string(text(p, "name",
-		    t2, sizeof(t2))));
+		json_object_set_new(line, "name", json_string(conn_text(p,
+		    "name", t2, sizeof(t2))));
 		json_object_set_new(line, "qty", json_integer(amount -
 		    cancelled));
 		/* Shipped per line is known only when all or none is. */
@@ -291,10 +257,10 @@ shop_item(struct session *s, json_t *w, void *arg)
 	int	 isnew;
 
 	(void)s;
-	if (strcmp(text(w, "idcompany_webshop", t1, sizeof(t1)), sq->shop) !=
-	    0)
+	if (strcmp(conn_text(w, "idcompany_webshop", t1, sizeof(t1)),
+	    sq->shop) != 0)
 		return 0;
-	text(w, "idorder", t2, sizeof(t2));
+	conn_text(w, "idorder", t2, sizeof(t2));
 	if (t2[0] != '\0')
 		(void)ht_lookup(sq->ids, t2, strlen(t2), 1, &isnew);
 	return 0;
@@ -319,7 +285,7 @@ order_item(struct session *s, json_t *o, void *arg)
 	int	 rc, isnew;
 
 	if (oq->shop != NULL) {
-		idp = text(o, "idorder", id, sizeof(id));
+		idp = conn_text(o, "idorder", id, sizeof(id));
 		if (ht_lookup(oq->shop, idp, strlen(idp), 0, &isnew) == NULL)
 			return 0;
 	}
@@ -380,19 +346,19 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 		query.s[0] = '\0';
 		if (want[w] != NULL) {
 			buf_adds(&query, "status=");
-			qescape(&query, want[w]);
+			conn_qescape(&query, want[w]);
 		}
 		if (q->since_set) {
 			tz_utc_to_local(s->tz, q->since, t);
 			buf_adds(&query, query.len ? "&sincedate=" :
 			    "sincedate=");
-			qescape(&query, t);
+			conn_qescape(&query, t);
 		}
 		if (q->until_set) {
 			tz_utc_to_local(s->tz, q->until, t);
 			buf_adds(&query, query.len ? "&untildate=" :
 			    "untildate=");
-			qescape(&query, t);
+			conn_qescape(&query, t);
 		}
 		rc = each_item(s, "orders", query.s, order_item, &oq);
 	}
@@ -429,7 +395,7 @@ warehouse_item(struct session *s, json_t *w, void *arg)
 	const char *id;
 
 	(void)s;
-	id = text(w, "idwarehouse", t, sizeof(t));
+	id = conn_text(w, "idwarehouse", t, sizeof(t));
 	buf_adds(wq->known, wq->known->len ? ", " : "");
 	buf_adds(wq->known, id);
 	add_id(wq->all, wq->nall, id);
@@ -508,7 +474,7 @@ stock_in(json_t *p, const char *id, long long *free, long long *reserved)
 
 	*free = *reserved = 0;
 	json_array_foreach(json_object_get(p, "stock"), i, e) {
-		if (strcmp(text(e, "idwarehouse", t, sizeof(t)), id) != 0)
+		if (strcmp(conn_text(e, "idwarehouse", t, sizeof(t)), id) != 0)
 			continue;
 		*free += json_integer_value(json_object_get(e, "freestock"));
 		*reserved += json_integer_value(json_object_get(e,
@@ -543,9 +509,9 @@ product_item(struct session *s, json_t *p, void *arg)
 	if (type != NULL && strcmp(type, "normal") != 0 &&
 	    strcmp(type, "composition_with_stock") != 0)
 		return 0;
-	row.sku = text(p, "productcode", t1, sizeof(t1));
-	row.name = text(p, "name", t2, sizeof(t2));
-	row.barcode = text(p, "barcode", t3, sizeof(t3));
+	row.sku = conn_text(p, "productcode", t1, sizeof(t1));
+	row.name = conn_text(p, "name", t2, sizeof(t2));
+	row.barcode = conn_text(p, "barcode", t3, sizeof(t3));
 	row.qty = row.reserved = 0;
 	for (k = 0, rc = 0; k < sq->nid && rc == 0; k++) {
 		stock_in(p, sq->ids[k], &fr, &re);
