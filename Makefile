@@ -16,12 +16,14 @@ BIN = \
 	tools/order-dedupe \
 	tools/orders-export \
 	tools/sku-diff \
+	tools/stock-push \
 	tools/stock-snapshot
 
 LIBOBJ = \
 	lib/cfg.o \
 	lib/conn.o \
 	lib/connectors/picqer.o \
+	lib/connectors/woocommerce.o \
 	lib/htab.o \
 	lib/http.o \
 	lib/jscan.o \

@@ -75,16 +75,22 @@ check_stderr() {
 	done
 }
 
-# sandbox_start ARGS...: start the API sandbox (tests/sandbox) for Picqer
-# with ARGS (--data DIR, --generate ..., --rate-limit N ...), wait until it
-# listens, and point SHOPSWITCH_CONFIG at a connections file for it with
-# fast retries.  SANDBOX is its URL; teardown stops it.
+# sandbox_start [--platform P] ARGS...: start the API sandbox
+# (tests/sandbox) for platform P (default picqer) with ARGS (--data DIR,
+# --generate ..., --rate-limit N ...), wait until it listens, and point
+# SHOPSWITCH_CONFIG at a connections file for it with fast retries: a
+# section named after the platform.  SANDBOX is its URL; teardown stops it.
 sandbox_start() {
 	local ready=$BATS_TEST_TMPDIR/sandbox.ready i
+	SANDBOX_PLATFORM=picqer
+	if [ "${1:-}" = --platform ]; then
+		SANDBOX_PLATFORM=$2
+		shift 2
+	fi
 	rm -f "$ready" "$BATS_TEST_TMPDIR/requests.jsonl"
-	python3 "$TOP/tests/sandbox/sandbox.py" --platform picqer --port 0 \
-	    --ready "$ready" --log "$BATS_TEST_TMPDIR/requests.jsonl" "$@" \
-	    2>"$BATS_TEST_TMPDIR/sandbox.err" &
+	python3 "$TOP/tests/sandbox/sandbox.py" --platform "$SANDBOX_PLATFORM" \
+	    --port 0 --ready "$ready" --log "$BATS_TEST_TMPDIR/requests.jsonl" \
+	    "$@" 2>"$BATS_TEST_TMPDIR/sandbox.err" &
 	SANDBOX_PID=$!
 	for i in $(seq 200); do
 		[ -s "$ready" ] && break
@@ -98,17 +104,33 @@ sandbox_start() {
 	connections "retry_delay = 0.01" "rate_window = 0.2"
 }
 
-# connections LINES...: a 0600 connections file with a [picqer] section
-# for the sandbox and these extra lines, as SHOPSWITCH_CONFIG.
+# connections LINES...: a 0600 connections file with a section for the
+# sandbox's platform and these extra lines, as SHOPSWITCH_CONFIG.
 connections() {
+	: "${SANDBOX_PLATFORM:=picqer}"
 	{
-		printf '[picqer]\nplatform = picqer\nurl = %s\n' "$SANDBOX"
-		printf 'api_key = sandbox-key\ncontact = test@shopswitch.invalid\n'
+		printf '[%s]\nplatform = %s\nurl = %s\n' "$SANDBOX_PLATFORM" \
+		    "$SANDBOX_PLATFORM" "$SANDBOX"
+		case $SANDBOX_PLATFORM in
+		picqer)
+			printf 'api_key = sandbox-key\n'
+			printf 'contact = test@shopswitch.invalid\n' ;;
+		woocommerce)
+			printf 'key = ck_sandbox\nsecret = cs_sandbox\n' ;;
+		shopify)
+			printf 'token = shpat_sandbox\n' ;;
+		magento)
+			printf 'token = sandbox-token\n' ;;
+		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
 	chmod 600 "$BATS_TEST_TMPDIR/connections.conf"
 	export SHOPSWITCH_CONFIG=$BATS_TEST_TMPDIR/connections.conf
 }
+
+# state: the sandbox's data now; writes: its write counts per SKU.
+state() { curl -sf "$SANDBOX/_sandbox/state"; }
+writes() { curl -sf "$SANDBOX/_sandbox/writes"; }
 
 # fault JSON: set faults in the sandbox (see tests/sandbox/README.md).
 fault() {

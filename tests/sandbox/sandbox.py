@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 FAULT_KINDS = ("429", "500", "502", "503", "reset", "slow", "truncate",
-               "badjson")
+               "badjson", "change")
 SLOW_DEFAULT = 5.0          # longer than any client timeout a test sets
 MAX_BODY = 16 * 1024 * 1024
 
@@ -188,6 +188,12 @@ class PlatformBase:
     def writes(self):
         return dict(sorted(self.write_counts.items()))
 
+    def change(self, c):
+        """A fault of kind change (see README.md); a platform that has
+        none refuses it loudly."""
+        raise NotImplementedError("platform %s emulates no change"
+                                  % self.name)
+
 
 # ------------------------------------------------------------ rate limiter
 
@@ -244,7 +250,7 @@ class Faults:
             if not isinstance(f, dict):
                 raise ValueError("a fault must be an object")
             unknown = set(f) - {"path", "kind", "times", "skip", "delay",
-                                "method"}
+                                "method", "change"}
             if unknown:
                 raise ValueError("unknown fault field(s): %s"
                                  % ", ".join(sorted(unknown)))
@@ -267,9 +273,14 @@ class Faults:
                 raise ValueError("fault delay must be a number >= 0")
             if method is not None and not isinstance(method, str):
                 raise ValueError("fault method must be a string")
+            change = f.get("change")
+            if (kind == "change") != isinstance(change, dict):
+                raise ValueError("a fault of kind change, and only that, "
+                                 "has a change object")
             out.append({"path": path, "kind": kind, "times": times,
                         "skip": skip, "delay": delay,
-                        "method": method.upper() if method else None})
+                        "method": method.upper() if method else None,
+                        "change": change})
         return out
 
     def add(self, faults):
@@ -369,6 +380,10 @@ class Sandbox:
         resp = self.platform.check(req)
         if resp is None:
             with self.lock:
+                if kind == "change":
+                    # Someone else changes the shop just before this
+                    # request: a sale between a client's read and write.
+                    self.platform.change(fault["change"])
                 resp = self.platform.handle(req)
         resp.headers.extend(
             self.platform.rate_headers(self.limiter.limit, remaining))

@@ -134,6 +134,22 @@ class Platform(PlatformBase):
 
     # ---- data
 
+    def change(self, c):
+        """A fault of kind change: {"sku": S, "stock_quantity": N} is a
+        sale or a delivery in the shop (not counted as a write), {"sku":
+        S, "trash": true} moves the item to the trash."""
+        items = [p for p in self.by_id.values()
+                 if p.get("sku") == c.get("sku")]
+        for p in items:
+            if c.get("trash"):
+                del self.by_id[p["id"]]
+                if p.get("parent_id"):
+                    self.variations[p["parent_id"]].remove(p)
+                else:
+                    self.products.remove(p)
+            elif is_int(c.get("stock_quantity")) and p["manage_stock"] is True:
+                p["stock_quantity"] = c["stock_quantity"]
+
     def reset(self):
         d = self.data_dir
         products = load_array(d, "products.json")

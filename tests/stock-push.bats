@@ -1,0 +1,279 @@
+# stock-push.bats: stock-push against the API sandbox, platform by
+# platform: plans, writes, batches, guards, journals, failures.
+load setup
+
+WOO=$TOP/tests/sandbox/data/woocommerce
+
+# input LINES...: an input file in.csv with the header sku,qty.
+input() { printf 'sku,qty\n' >in.csv; printf '%s\n' "$@" >>in.csv; }
+# The seed shop's tracked SKUs (TS-RED-M 12, MUG-BLU 0, 8718526012347 9,
+# BAG-TOTE 2, HD-BLK-S 4, HD-BLK-M 7, HD-BLK-L 0, PL-GRN-M 3, PL-GRN-L 5)
+# and GIFT-25, which WooCommerce does not count.
+woo_in() {
+	input TS-RED-M,10 MUG-BLU,0 HD-BLK-S,4 HD-BLK-M,9 PL-GRN-M,2 GIFT-25,3 \
+	    NOPE,1 BAG-TOTE,5 8718526012347,9 PL-GRN-L,5
+}
+# posts: the write requests the sandbox received.
+posts() { requests | grep '^POST' || true; }
+# levels: "SKU qty" of every item the sandbox's shop counts, sorted.
+levels() { "${SANDBOX_PLATFORM}_levels"; }
+woocommerce_levels() {
+	state | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+for p in d["products"] + d["variations"]:
+    if p.get("manage_stock") is True and p.get("sku"):
+        print(p["sku"], p["stock_quantity"])' | sort
+}
+# same_as_input: every SKU of in.csv that the shop counts has its level.
+same_as_input() {
+	levels >levels
+	tail -n +2 in.csv | tr , ' ' | sort >want
+	join levels want | awk '$2 != $3 { print "wrong:", $0; bad = 1 } END { exit bad }'
+}
+
+@test "WooCommerce: --dry-run writes the plan and changes nothing" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	state >before.json
+	t 1 woo-plan.csv "" stock-push --to woocommerce --dry-run in.csv
+	state >after.json
+	cmp before.json after.json
+	[ "$(posts)" = "" ]
+}
+@test "WooCommerce: a push sets each SKU once; the shop then equals the input" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	t 1 woo-push.csv "" stock-push --to woocommerce in.csv
+	[ "$(writes)" = '{"BAG-TOTE": 1, "HD-BLK-M": 1, "PL-GRN-M": 1, "TS-RED-M": 1}' ]
+	same_as_input
+}
+@test "WooCommerce: one catalog walk, one batch per product group" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	stock-push --to woocommerce in.csv >/dev/null || true
+	t 0 woo-push.req "" requests
+}
+@test "WooCommerce: run again: all unchanged, no write at all" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	stock-push --to woocommerce in.csv >/dev/null || true
+	t 1 woo-again.csv "" stock-push --to woocommerce in.csv
+	[ "$(posts | wc -l)" -eq 3 ]
+}
+@test "WooCommerce: JSON Lines results, numbers as numbers" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	t 1 woo-plan.jsonl "" stock-push --to woocommerce -n -o jsonl in.csv
+}
+@test "WooCommerce: 101 items to write go in batches of 100 and 1" {
+	sandbox_start --platform woocommerce --generate products=400
+	stock-snapshot --from woocommerce | awk -F, 'NR == 1 { print "sku,qty"; next } $1 != "" { print $1 "," $2 + 1 }' >in.csv
+	stock-push --to woocommerce --journal j in.csv >out.csv
+	[ "$(grep -c ',set,$' out.csv)" -eq "$(($(wc -l <in.csv) - 1))" ]
+	same_as_input
+	# The fewest requests: per group (products, or one parent's
+	# variations) ceil(changed / 100); none larger than 100.
+	python3 - "$BATS_TEST_TMPDIR/requests.jsonl" <<'PY'
+import collections, json, math, sys
+sizes = collections.defaultdict(list)
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o["method"] == "POST":
+        sizes[o["path"]].append(len(o["body"]["update"]))
+assert max(max(v) for v in sizes.values()) <= 100, sizes
+for path, v in sizes.items():
+    assert len(v) == math.ceil(sum(v) / 100), (path, v)
+assert sizes["/wp-json/wc/v3/products/batch"][0] == 100, sizes
+PY
+	writes | python3 -c 'import json, sys; assert set(json.load(sys.stdin).values()) == {1}'
+}
+@test "WooCommerce: an item trashed between read and write: failed, exit 1" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	fault '[{"path": "/wp-json/wc/v3/products/batch", "kind": "change", "change": {"sku": "TS-RED-M", "trash": true}}]'
+	t 1 woo-trashed.csv "" stock-push --to woocommerce in.csv
+}
+@test "WooCommerce: no compare-and-set: a sale in between is overwritten" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	fault '[{"path": "/wp-json/wc/v3/products/batch", "kind": "change", "change": {"sku": "TS-RED-M", "stock_quantity": 11}}]'
+	t 1 woo-push.csv "" stock-push --to woocommerce in.csv
+	same_as_input
+}
+
+# The guards.
+@test "zeroing most of the stock is refused before any write: exit 2" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input TS-RED-M,0 HD-BLK-S,0 HD-BLK-M,1 PL-GRN-M,3 PL-GRN-L,5 8718526012347,9 BAG-TOTE,2 MUG-BLU,0 HD-BLK-L,0
+	t 2 woo-guard.csv "stock-push: refusing: the push sets 3 of the 7 SKUs the shop has in stock to zero or to less than half \(42\.9%, more than --max-zero 10%\)
+stock-push: nothing was written; --force pushes anyway" stock-push --to woocommerce in.csv
+	[ "$(posts)" = "" ]
+}
+@test "--max-zero 50 lets that push through" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input TS-RED-M,0 HD-BLK-S,0 HD-BLK-M,1 PL-GRN-M,3 PL-GRN-L,5 8718526012347,9 BAG-TOTE,2 MUG-BLU,0 HD-BLK-L,0
+	stock-push --to woocommerce --max-zero 50 in.csv >out.csv
+	same_as_input
+}
+@test "--force pushes it, with a warning" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input TS-RED-M,0 HD-BLK-S,0 HD-BLK-M,1 PL-GRN-M,3 PL-GRN-L,5 8718526012347,9 BAG-TOTE,2 MUG-BLU,0 HD-BLK-L,0
+	t 0 woo-forced.csv "stock-push: warning: the push sets 3 of the 7 SKUs .*" stock-push --to woocommerce --force in.csv
+	same_as_input
+}
+@test "--dry-run shows the plan a guard refuses: exit 2" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input TS-RED-M,0 HD-BLK-S,0 HD-BLK-M,1 PL-GRN-M,3 PL-GRN-L,5 8718526012347,9 BAG-TOTE,2 MUG-BLU,0 HD-BLK-L,0
+	t 2 woo-guard-plan.csv "stock-push: refusing: .*
+stock-push: nothing was written; --force pushes anyway" stock-push --to woocommerce -n in.csv
+}
+@test "an empty snapshot is refused: it would cover none of the shop" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input
+	t 2 woo-header.csv "stock-push: refusing: the input names 0 of the 9 SKUs the shop tracks \(0\.0%, less than --min-coverage 50%\): is the snapshot empty or cut short\?
+stock-push: nothing was written; --force pushes anyway" stock-push --to woocommerce in.csv
+	[ "$(posts)" = "" ]
+}
+@test "a truncated snapshot is refused the same way" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input TS-RED-M,12 MUG-BLU,3
+	t 2 woo-header.csv "stock-push: refusing: the input names 2 of the 9 SKUs .*
+stock-push: nothing was written; --force pushes anyway" stock-push --to woocommerce in.csv
+}
+@test "--min-coverage 0: one SKU may be pushed alone" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input MUG-BLU,3
+	t 0 woo-one.csv "" stock-push --to woocommerce --min-coverage 0 in.csv
+}
+
+# The input.
+@test "a SKU twice with the same level: one result" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input MUG-BLU,3 MUG-BLU,3
+	t 0 woo-one.csv "" stock-push --to woocommerce --min-coverage 0 in.csv
+}
+@test "a SKU twice with two levels: exit 2 naming both lines, no request" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input MUG-BLU,3 TS-RED-M,1 MUG-BLU,4
+	t 2 - "stock-push: in.csv:4: SKU MUG-BLU to 4, but in.csv:2 says 3" stock-push --to woocommerce in.csv
+	[ ! -s requests.jsonl ]
+}
+@test "a level that is not a whole number: exit 2 with file:line" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input MUG-BLU,3 TS-RED-M,1.5
+	t 2 - "stock-push: in.csv:3: qty '1.5' is not a whole number of at least 0" stock-push --to woocommerce in.csv
+	[ ! -s requests.jsonl ]
+}
+@test "a negative level and an empty SKU: --rejects sets them aside" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	input MUG-BLU,3 TS-RED-M,-2 ,4
+	t 0 woo-one.csv "" stock-push --to woocommerce --min-coverage 0 --rejects rej.csv in.csv
+	t 0 woo-rejects.csv "" cat rej.csv
+}
+@test "stock records from a snapshot: ';', a BOM and extra columns" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	printf '\357\273\277sku;name;qty\r\nMUG-BLU;Mok;3\r\n' >in.csv
+	t 0 woo-one.csv "" stock-push --to woocommerce --min-coverage 0 in.csv
+}
+@test "a Picqer connection takes no stock: exit 2" {
+	sandbox_start
+	input X,1
+	t 2 - "stock-push: picqer: picqer keeps stock, it does not take it: push to a shop" stock-push --to picqer in.csv
+}
+
+# Failures.
+@test "429s and resets on the writes are retried: every SKU set once" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	fault '[{"path": "/wp-json/wc/v3/products/", "method": "POST", "kind": "429", "times": 2}, {"path": "/wp-json/wc/v3/products/203/", "kind": "reset"}]'
+	t 1 woo-push.csv "" stock-push --to woocommerce in.csv
+	[ "$(writes)" = '{"BAG-TOTE": 1, "HD-BLK-M": 1, "PL-GRN-M": 1, "TS-RED-M": 1}' ]
+}
+@test "a write that keeps failing: exit 3, the rest reported not sent" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	fault '[{"path": "/wp-json/wc/v3/products/203/variations/batch", "kind": "500", "times": 7}]'
+	t 3 - "stock-push: http://127.0.0.1:[0-9]+/wp-json/wc/v3/products/203/variations/batch: 500 \(after 6 retries\): .*" sh -c 'stock-push --to woocommerce --journal j in.csv >res.csv'
+	t 0 woo-dead.csv "" sed 's/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/' res.csv
+	# What the shop confirmed is in the journal; a second run finishes.
+	[ "$(tail -n +2 j)" = '{"set":[["TS-RED-M",12,10],["BAG-TOTE",2,5]]}' ]
+	t 1 woo-resumed.csv "" stock-push --to woocommerce --journal j in.csv
+	[ "$(writes)" = '{"BAG-TOTE": 1, "HD-BLK-M": 1, "PL-GRN-M": 1, "TS-RED-M": 1}' ]
+}
+@test "wrong credentials: exit 3 with the shop's words" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	sed -i 's/cs_sandbox/cs_wrong/' connections.conf
+	input X,1
+	t 3 - "stock-push: http://127.0.0.1:[0-9]+/wp-json/wc/v3/products\?per_page=100&page=1&status=any: 401: woocommerce_rest_authentication_error: Consumer secret is invalid\." stock-push --to woocommerce in.csv
+}
+@test "a dead shop: exit 3, nothing written" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	kill "$SANDBOX_PID"; wait "$SANDBOX_PID" || true
+	input X,1
+	t 3 - "stock-push: http://127.0.0.1:[0-9]+/wp-json/wc/v3/products\?.*: (Failed to connect|Couldn't connect).*" stock-push --to woocommerce in.csv
+}
+
+# The journal.
+@test "a journal of a push elsewhere is refused" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	printf '{"stock-push":1,"to":"other","started":"2026-11-26T00:00:00Z"}\n' >j
+	t 2 - "stock-push: j:1: the journal of a push to other, not to woocommerce" stock-push --to woocommerce --journal j in.csv
+}
+@test "a journal of other levels is refused" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	printf '{"stock-push":1,"to":"woocommerce","started":"2026-11-26T00:00:00Z"}\n{"set":[["TS-RED-M",12,11]]}\n' >j
+	t 2 - "stock-push: j:2: SKU TS-RED-M was set to 11, the input says 10: the journal is of another push" stock-push --to woocommerce --journal j in.csv
+}
+@test "a journal line cut short by a crash is dropped, then the push goes on" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	printf '{"stock-push":1,"to":"woocommerce","started":"2026-11-26T00:00:00Z"}\n{"set":[["TS-RED-M",12,10]]}\n{"set":[["HD-BL' >j
+	t 1 woo-journal.csv "stock-push: j:3: a line cut short \(the run that wrote it was killed\): ignored" stock-push --to woocommerce --journal j in.csv
+	[ "$(writes)" = '{"BAG-TOTE": 1, "HD-BLK-M": 1, "PL-GRN-M": 1}' ]
+	[ "$(sed -n 3p j)" = '{"set":[["BAG-TOTE",2,5]]}' ]
+}
+@test "a journal in use by another push is refused" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	: >j
+	flock j sleep 5 &
+	sleep 0.2
+	t 2 - "stock-push: j: another stock-push is using this journal" stock-push --to woocommerce --journal j in.csv
+	kill $! 2>/dev/null || true
+}
+@test "WooCommerce: kill -9 at random moments of a push, resume: all set, none twice" {
+	sandbox_start --platform woocommerce --generate products=10000
+	stock-snapshot --from woocommerce | awk -F, 'NR == 1 { print "sku,qty"; next } $1 != "" { print $1 "," ($2 * 7 + 3) % 50 }' >in.csv
+	kill_resume
+}
+
+# kill_resume: push in.csv with a journal, killing the push with SIGKILL
+# at random moments until a run ends by itself; then every SKU is right
+# and none was written twice.
+kill_resume() {
+	local i rc
+	for i in $(seq 30); do
+		stock-push --to "$SANDBOX_PLATFORM" --force --journal j in.csv >"out.$i" 2>"err.$i" &
+		sleep "$((RANDOM % 2)).$((RANDOM % 10))$((RANDOM % 9 + 1))"
+		if kill -9 $! 2>/dev/null; then
+			wait $! || true
+			continue
+		fi
+		rc=0; wait $! || rc=$?
+		[ "$rc" -le 1 ] || { cat "err.$i"; return 1; }
+		break
+	done
+	[ "$i" -gt 1 ] || { echo "never killed: the push was too quick"; return 1; }
+	[ "$i" -lt 30 ] || { echo "never finished"; return 1; }
+	writes | python3 -c 'import json, sys
+w = json.load(sys.stdin)
+twice = {k: v for k, v in w.items() if v > 1}
+assert not twice, twice
+print(len(w), "SKUs written once")'
+	# The last run reports every SKU; what it did not set, the journal had.
+	[ "$(tail -n +2 "out.$i" | wc -l)" -eq "$(($(wc -l <in.csv) - 1))" ]
+	! grep -v ',\(set\|unchanged\),$' "out.$i" | tail -n +2 | grep .
+	same_as_input
+}

@@ -1,0 +1,882 @@
+/*
+ * stock-push: set a shop's stock levels from stock records, in as few
+ * requests as the platform allows, and say what became of every SKU.
+ *
+ * The story: read the input whole (a bad record stops the run before the
+ * shop is touched), list the shop's catalog once, plan (unchanged, not
+ * found, to write), refuse a plan that would empty the shop, then write
+ * batch by batch, each confirmed batch journalled before the next.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "htab.h"
+#include "msg.h"
+#include "opts.h"
+#include "rd.h"
+#include "tz.h"
+#include "util.h"
+#include "wr.h"
+
+enum {
+	OPT_CONFIG = OPT_TOOL,
+	OPT_FORCE,
+	OPT_JOURNAL,
+	OPT_MAXZERO,
+	OPT_MINCOVER,
+	OPT_CONFLICT
+};
+
+static const struct option longopts[] = {	/* sorted by long name */
+	{ "config",		required_argument,	NULL,	OPT_CONFIG },
+	{ "dry-run",		no_argument,		NULL,	'n' },
+	{ "force",		no_argument,		NULL,	OPT_FORCE },
+	{ "journal",		required_argument,	NULL,	OPT_JOURNAL },
+	{ "max-zero",		required_argument,	NULL,	OPT_MAXZERO },
+	{ "min-coverage",	required_argument,	NULL,	OPT_MINCOVER },
+	{ "on-conflict",	required_argument,	NULL,	OPT_CONFLICT },
+	{ "to",			required_argument,	NULL,	't' },
+	OPTS_LONG,
+	{ NULL,			0,			NULL,	0 }
+};
+
+static const char *const cols[] = {	/* the result record */
+	"sku", "from", "to", "result", "reason"
+};
+
+enum state {				/* what the plan says of a SKU */
+	S_NOTFOUND,			/* not in the shop */
+	S_FAILED,			/* in it, but cannot be set */
+	S_UNCHANGED,			/* already right */
+	S_WRITE,			/* to write */
+	S_SET,				/* written (now or in the journal) */
+	S_CONFLICT			/* changed under us */
+};
+
+static const char *const names[] = {
+	"not_found", "failed", "unchanged", "set", "set", "conflict"
+};
+static const char *const dry[] = {
+	"not_found", "failed", "unchanged", "would_set", "set", "conflict"
+};
+
+/* A SKU of the input, and what the shop and the push made of it. */
+struct want {
+	long long	 to;		/* the level asked for */
+	long long	 from;		/* the shop's level, if found */
+	const char	*id;		/* the shop's handle (arena) */
+	const char	*group;		/* and its write group (arena) */
+	const char	*file;		/* where the input said so */
+	unsigned long	 line;
+	unsigned int	 nitems;	/* items in the shop with this SKU */
+	int		 tracked;	/* the shop counts its stock */
+	int		 journal;	/* set by an earlier run */
+	enum state	 st;
+	const char	*reason;	/* for failed and conflict (arena) */
+};
+
+struct run {
+	struct htab	 wants;		/* SKU -> struct want */
+	struct arena	 mem;		/* strings */
+	unsigned long	 shop_skus;	/* SKUs the shop tracks */
+	unsigned long	 shop_stocked;	/* of which with stock */
+	unsigned long	 listed;	/* catalog items seen */
+	FILE		*journal;	/* --journal, open for appending */
+	const char	*jname;		/* its name */
+	struct writer	*wr;		/* the results */
+	int		 dry;		/* --dry-run */
+	int		 wfailed;	/* a write to the results failed */
+};
+
+static struct opts	 o;		/* shared options */
+
+static void	 help(void) __attribute__((noreturn));
+static void	 usage(void) __attribute__((noreturn));
+
+static struct want *
+want_of(struct ht_entry *e)
+{
+	return ht_data(e);
+}
+
+/*
+ * A quantity as the input has it: a whole number of at least zero,
+ * written in decimal without sign or spaces ("12"; a JSON 12 or "12").
+ */
+static int
+parse_qty(const struct field *f, long long *out, char *why, size_t len)
+{
+	long long v;
+	size_t	 i;
+
+	if (f == NULL || f->kind == FLD_NULL || f->len == 0) {
+		snprintf(why, len, "qty is empty");
+		return -1;
+	}
+	for (i = 0, v = 0; i < f->len; i++) {
+		if (f->s[i] < '0' || f->s[i] > '9' || v > 999999999999LL) {
+			snprintf(why, len, "qty '%.*s' is not a whole number "
+			    "of at least 0", (int)(f->len > 40 ? 40 : f->len),
+			    f->s);
+			return -1;
+		}
+		v = v * 10 + (f->s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Read every stock record: SKU and level, a SKU twice only when both say
+ * the same.  0, or -1 after a message (exit 2).
+ */
+static int
+read_input(struct run *r, int argc, char *argv[])
+{
+	struct reader *rd;
+	struct record *rec;
+	const struct field *fs, *fq;
+	struct ht_entry *e;
+	struct want *w;
+	char	 why[256];
+	long long qty;
+	int	 skuid, qtyid, isnew, rc;
+
+	if ((rd = rd_open(&o.ro, argc, argv)) == NULL) {
+		msg_err("cannot read the input");
+		return -1;
+	}
+	skuid = rd_want(rd, "sku", 1);
+	qtyid = rd_want(rd, "qty", 1);
+	rc = rd_ready(rd);
+	while (rc == 0 && (rec = rd_next(rd)) != NULL) {
+		fs = rec_get(rec, skuid);
+		fq = rec_get(rec, qtyid);
+		if (fs == NULL || fs->kind != FLD_TEXT || fs->len == 0) {
+			if (rd_reject(rd, rec, "sku is empty") == -1)
+				rc = -1;
+			continue;
+		}
+		if (parse_qty(fq, &qty, why, sizeof(why)) == -1) {
+			if (rd_reject(rd, rec, why) == -1)
+				rc = -1;
+			continue;
+		}
+		e = ht_lookup(&r->wants, fs->s, fs->len, 1, &isnew);
+		w = want_of(e);
+		if (!isnew) {
+			if (w->to == qty)
+				continue;
+			msg_err("%s:%lu: SKU %s to %lld, but %s:%lu says %lld",
+			    rec->file, rec->line, e->key, qty, w->file,
+			    w->line, w->to);
+			rc = -2;
+			break;
+		}
+		w->to = qty;
+		w->file = arena_strndup(&r->mem, rec->file,
+		    strlen(rec->file));
+		w->line = rec->line;
+		w->st = S_NOTFOUND;
+		msg_progress("records", rd_count(rd));
+	}
+	msg_progress_end();
+	if (rc == -1 || rd_failed(rd)) {
+		msg_err("%s", rd_error(rd));
+		rc = -1;
+	}
+	rd_close(rd);
+	return rc == 0 ? 0 : -1;
+}
+
+/* One item of the shop's catalog. */
+static int
+shop_item(void *arg, const struct shop_item *it)
+{
+	struct run *r = arg;
+	struct ht_entry *e;
+	struct want *w;
+	int	 isnew;
+
+	msg_progress("catalog items", ++r->listed);
+	if (it->sku[0] == '\0' || !it->tracked)
+		;
+	else {
+		r->shop_skus++;
+		if (it->qty > 0)
+			r->shop_stocked++;
+	}
+	if ((e = ht_lookup(&r->wants, it->sku, strlen(it->sku), 0,
+	    &isnew)) == NULL)
+		return 0;
+	w = want_of(e);
+	if (w->nitems++ > 0)
+		return 0;		/* the first one, for the message */
+	if (!w->journal)		/* the journal has the level before */
+		w->from = it->qty;
+	w->tracked = it->tracked;
+	w->id = arena_strndup(&r->mem, it->id, strlen(it->id));
+	w->group = arena_strndup(&r->mem, it->group, strlen(it->group));
+	return 0;
+}
+
+/* The results so far: a field of text. */
+static struct field
+text(const char *s)
+{
+	struct field f;
+
+	f.s = s;
+	f.len = strlen(s);
+	f.kind = FLD_TEXT;
+	return f;
+}
+
+/* Write the result record of SKU e. */
+static void
+result(struct run *r, const struct ht_entry *e)
+{
+	const struct want *w = ht_data(e);
+	struct field f[NELEM(cols)];
+	char	 from[32], to[32];
+	int	 known;			/* the level the shop has */
+
+	known = w->journal || (w->nitems == 1 && w->tracked);
+	snprintf(from, sizeof(from), "%lld", w->from);
+	snprintf(to, sizeof(to), "%lld", w->to);
+	f[0] = text(e->key);
+	f[1] = text(known ? from : "");
+	f[2] = text(to);
+	f[3] = text(r->dry ? dry[w->st] : names[w->st]);
+	f[4] = text(w->reason != NULL ? w->reason : "");
+	if (o.ofmt == FMT_JSONL) {
+		f[1].kind = known ? FLD_JSON : FLD_NULL;
+		if (!known)
+			f[1].s = "null", f[1].len = 4;
+		f[2].kind = FLD_JSON;
+	}
+	if (wr_row(r->wr, f, NELEM(cols)) == -1)
+		r->wfailed = 1;
+}
+
+/*
+ * Settle what the catalog decides: not found, more than one item, stock
+ * not tracked, already right.  The rest is to write.
+ */
+static void
+plan(struct run *r)
+{
+	struct want *w;
+	size_t	 i;
+
+	for (i = 0; i < r->wants.n; i++) {
+		w = want_of(r->wants.ent[i]);
+		if (w->journal)
+			w->st = S_SET;
+		else if (w->nitems == 0)
+			w->st = S_NOTFOUND;
+		else if (w->nitems > 1) {
+			w->st = S_FAILED;
+			w->reason = "more than one item in the shop has "
+			    "this SKU";
+		} else if (!w->tracked) {
+			w->st = S_FAILED;
+			w->reason = "the shop does not track this item's "
+			    "stock";
+		} else if (w->from == w->to)
+			w->st = S_UNCHANGED;
+		else
+			w->st = S_WRITE;
+	}
+}
+
+/*
+ * The guards: a push that zeroes or halves too many of the SKUs the shop
+ * has in stock, or whose input covers too few of the shop's SKUs, is
+ * refused before anything is written.  0 when it may go on, -1 after
+ * saying why.
+ */
+static int
+guard(struct run *r, double maxzero, double mincover, int force)
+{
+	const struct want *w;
+	unsigned long cut, covered;
+	size_t	 i;
+	int	 bad;
+
+	cut = covered = 0;
+	for (i = 0; i < r->wants.n; i++) {
+		w = want_of(r->wants.ent[i]);
+		if (w->nitems != 1 || !w->tracked)
+			continue;
+		covered++;
+		if (w->st == S_WRITE && w->from > 0 && 2 * w->to < w->from)
+			cut++;
+	}
+	bad = 0;
+	if (r->shop_stocked > 0 &&
+	    (double)cut * 100 > maxzero * (double)r->shop_stocked) {
+		msg_err("%s the push sets %lu of the %lu SKUs the shop has "
+		    "in stock to zero or to less than half (%.1f%%, more "
+		    "than --max-zero %g%%)", force ? "warning:" :
+		    "refusing:", cut, r->shop_stocked, 100.0 * (double)cut /
+		    (double)r->shop_stocked, maxzero);
+		bad = 1;
+	}
+	if (r->shop_skus > 0 &&
+	    (double)covered * 100 < mincover * (double)r->shop_skus) {
+		msg_err("%s the input names %lu of the %lu SKUs the shop "
+		    "tracks (%.1f%%, less than --min-coverage %g%%): is the "
+		    "snapshot empty or cut short?", force ? "warning:" :
+		    "refusing:", covered, r->shop_skus, 100.0 *
+		    (double)covered / (double)r->shop_skus, mincover);
+		bad = 1;
+	}
+	if (bad && !force) {
+		msg_err("nothing was written; --force pushes anyway");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Load the journal of an earlier run of this push: the SKUs it set.  A
+ * line cut short by a crash ends the journal and is cut off the file.
+ * 0, or -1 after a message.
+ */
+static int
+journal_load(struct run *r, const char *to)
+{
+	json_t	*j, *set, *it;
+	json_error_t jerr;
+	struct ht_entry *e;
+	struct want *w;
+	char	*line;
+	size_t	 cap, i;
+	ssize_t	 len;
+	off_t	 good;
+	unsigned long n;
+	int	 isnew, rc;
+	const char *jto, *sku;
+
+	line = NULL;
+	cap = 0;
+	n = 0;
+	good = 0;
+	rc = 0;
+	rewind(r->journal);
+	while ((len = getline(&line, &cap, r->journal)) != -1) {
+		n++;
+		if (line[len - 1] != '\n') {
+			msg_warn("%s:%lu: a line cut short (the run that "
+			    "wrote it was killed): ignored", r->jname, n);
+			break;
+		}
+		if ((j = json_loadb(line, (size_t)len, 0, &jerr)) == NULL) {
+			msg_err("%s:%lu: not a journal line: %s", r->jname, n,
+			    jerr.text);
+			rc = -1;
+			break;
+		}
+		if (n == 1) {
+			jto = json_string_value(json_object_get(j, "to"));
+			if (jto == NULL || json_object_get(j,
+			    "stock-push") == NULL) {
+				msg_err("%s:1: not a stock-push journal",
+				    r->jname);
+				rc = -1;
+			} else if (strcmp(jto, to) != 0) {
+				msg_err("%s:1: the journal of a push to %s, "
+				    "not to %s", r->jname, jto, to);
+				rc = -1;
+			}
+			json_decref(j);
+			good = ftello(r->journal);
+			if (rc == -1)
+				break;
+			continue;
+		}
+		set = json_object_get(j, "set");
+		json_array_foreach(set, i, it) {
+			sku = json_string_value(json_array_get(it, 0));
+			if (sku == NULL || json_array_size(it) != 3) {
+				msg_err("%s:%lu: not a journal line", r->jname,
+				    n);
+				rc = -1;
+				break;
+			}
+			e = ht_lookup(&r->wants, sku, strlen(sku), 0, &isnew);
+			if (e == NULL) {
+				msg_err("%s:%lu: SKU %s was set by this push, "
+				    "but the input does not name it: the "
+				    "journal is of another push", r->jname, n,
+				    sku);
+				rc = -1;
+				break;
+			}
+			w = want_of(e);
+			if (json_integer_value(json_array_get(it, 2)) !=
+			    w->to) {
+				msg_err("%s:%lu: SKU %s was set to %lld, the "
+				    "input says %lld: the journal is of "
+				    "another push", r->jname, n, sku,
+				    (long long)json_integer_value(
+				    json_array_get(it, 2)), w->to);
+				rc = -1;
+				break;
+			}
+			w->journal = 1;
+			w->from = json_integer_value(json_array_get(it, 1));
+		}
+		json_decref(j);
+		if (rc == -1)
+			break;
+		good = ftello(r->journal);
+	}
+	free(line);
+	if (rc == 0 && ftruncate(fileno(r->journal), good) == -1) {
+		msg_err("%s: %s", r->jname, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && fseeko(r->journal, 0, SEEK_END) == -1) {
+		msg_err("%s: %s", r->jname, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Append a line to the journal and make it durable.  0, or -1. */
+static int
+journal_put(struct run *r, json_t *j)
+{
+	char	*s;
+	int	 rc;
+
+	s = json_dumps(j, JSON_COMPACT);
+	rc = 0;
+	if (s == NULL || fprintf(r->journal, "%s\n", s) < 0 ||
+	    fflush(r->journal) == EOF || fsync(fileno(r->journal)) == -1) {
+		msg_err("%s: %s", r->jname, strerror(errno));
+		rc = -1;
+	}
+	free(s);
+	return rc;
+}
+
+/* Open the journal; a new one gets its first line.  0, or -1. */
+static int
+journal_open(struct run *r, const char *path, const char *to)
+{
+	struct stat st;
+	json_t	*j;
+	char	 t[TZ_LEN];
+	int	 fd;
+
+	r->jname = path;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666)) == -1 || (r->journal = fdopen(fd, "a+")) == NULL) {
+		msg_err("%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		msg_err("%s: another stock-push is using this journal",
+		    path);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		msg_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_size > 0)
+		return journal_load(r, to);
+	tz_format(time(NULL), t);
+	j = json_pack("{s:i, s:s, s:s}", "stock-push", 1, "to", to,
+	    "started", t);
+	if (journal_put(r, j) == -1) {
+		json_decref(j);
+		return -1;
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* Order of writing: by group, then as the input had them. */
+static int
+batch_cmp(const void *x, const void *y)
+{
+	const struct ht_entry *const *a = x, *const *b = y;
+	const struct want *wa = ht_data(*a), *wb = ht_data(*b);
+	int	 c;
+
+	if ((c = strcmp(wa->group, wb->group)) != 0)
+		return c;
+	return (*a)->idx < (*b)->idx ? -1 : (*a)->idx > (*b)->idx;
+}
+
+/*
+ * Write the levels: the entries in todo, batch after batch of one group
+ * each.  Each batch the shop confirmed is journalled and reported before
+ * the next goes out.  0, or -1 when the shop stopped answering (the rest
+ * are reported failed).
+ */
+static int
+push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
+{
+	struct push_item *pi;
+	struct want *w;
+	json_t	*j, *set;
+	size_t	 i, k, m;
+	int	 rc;
+	char	 why[2200];
+
+	qsort(todo, n, sizeof(*todo), batch_cmp);
+	pi = xreallocarray(NULL, s->batch, sizeof(*pi));
+	rc = 0;
+	for (i = 0; i < n; i += m) {
+		w = want_of(todo[i]);
+		for (m = 0; i + m < n && m < s->batch; m++) {
+			if (strcmp(want_of(todo[i + m])->group, w->group) != 0)
+				break;
+			pi[m].sku = todo[i + m]->key;
+			pi[m].id = want_of(todo[i + m])->id;
+			pi[m].group = w->group;
+			pi[m].from = want_of(todo[i + m])->from;
+			pi[m].to = want_of(todo[i + m])->to;
+			pi[m].result = PUSH_FAILED;
+			pi[m].reason[0] = '\0';
+		}
+		if (rc == -1 || s->c->push(s, pi, m) == -1) {
+			if (rc == 0)
+				snprintf(why, sizeof(why), "the shop did not "
+				    "confirm: %s", s->err);
+			else
+				snprintf(why, sizeof(why), "not sent: the "
+				    "shop stopped answering");
+			for (k = 0; k < m; k++) {
+				w = want_of(todo[i + k]);
+				w->st = S_FAILED;
+				w->reason = arena_strndup(&r->mem, why,
+				    strlen(why));
+				result(r, todo[i + k]);
+			}
+			if (rc == 0)
+				msg_err("%s", s->err);
+			rc = -1;
+			continue;
+		}
+		set = json_array();
+		for (k = 0; k < m; k++) {
+			w = want_of(todo[i + k]);
+			if (pi[k].result == PUSH_SET) {
+				w->st = S_SET;
+				json_array_append_new(set, json_pack("[s,I,I]",
+				    pi[k].sku, (json_int_t)w->from,
+				    (json_int_t)w->to));
+			} else {
+				w->st = pi[k].result == PUSH_CONFLICT ?
+				    S_CONFLICT : S_FAILED;
+				w->reason = arena_strndup(&r->mem,
+				    pi[k].reason, strlen(pi[k].reason));
+			}
+		}
+		if (r->journal != NULL && json_array_size(set) > 0) {
+			j = json_pack("{s:o}", "set", set);
+			if (journal_put(r, j) == -1)
+				rc = -1;	/* the rest: not sent */
+			json_decref(j);
+		} else
+			json_decref(set);
+		for (k = 0; k < m; k++)
+			if (want_of(todo[i + k])->st != S_CONFLICT)
+				result(r, todo[i + k]);
+		fflush(stdout);
+		msg_progress("levels written", (unsigned long)(i + m));
+	}
+	msg_progress_end();
+	free(pi);
+	return rc;
+}
+
+/* A percentage option. */
+static double
+percent(const char *opt, const char *arg)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno != 0 || !(v >= 0 &&
+	    v <= 100)) {
+		msg_err("%s '%s': a percentage from 0 to 100", opt, arg);
+		usage();
+	}
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r;
+	struct session *s;
+	struct ht_entry **todo, **conf;
+	struct want *w;
+	const char *to, *config, *journal;
+	char	 err[2048];
+	double	 maxzero, mincover;
+	size_t	 i, ntodo, nconf, round;
+	unsigned long count[S_CONFLICT + 1];
+	int	 ch, force, overwrite, status;
+
+	msg_init("stock-push");
+	opts_init(&o);
+	signal(SIGPIPE, SIG_IGN);	/* as curl: EPIPE is a write error */
+	memset(&r, 0, sizeof(r));
+	to = config = journal = NULL;
+	maxzero = 10;
+	mincover = 50;
+	force = overwrite = 0;
+	while ((ch = getopt_long(argc, argv, "nt:" OPTS_SHORT, longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			help();
+			/* NOTREACHED */
+		case 'n':
+			r.dry = 1;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case OPT_CONFIG:
+			config = optarg;
+			break;
+		case OPT_CONFLICT:
+			if (strcmp(optarg, "overwrite") == 0)
+				overwrite = 1;
+			else if (strcmp(optarg, "report") == 0)
+				overwrite = 0;
+			else {
+				msg_err("--on-conflict '%s': report or "
+				    "overwrite", optarg);
+				usage();
+			}
+			break;
+		case OPT_FORCE:
+			force = 1;
+			break;
+		case OPT_JOURNAL:
+			journal = optarg;
+			break;
+		case OPT_MAXZERO:
+			maxzero = percent("--max-zero", optarg);
+			break;
+		case OPT_MINCOVER:
+			mincover = percent("--min-coverage", optarg);
+			break;
+		default:
+			if (opts_common(&o, ch, optarg) == -1)
+				usage();	/* opts_common said why */
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.version) {
+		printf("stock-push (shopswitch) %s\n", VERSION);
+		return EXIT_OK;
+	}
+	if (to == NULL) {
+		msg_err("--to names the connection to write to");
+		usage();
+	}
+	if (r.dry && journal != NULL) {
+		msg_err("--dry-run writes nothing to journal: leave out "
+		    "--journal");
+		usage();
+	}
+	if (opts_done(&o) == -1) {
+		msg_err("%s", o.err);
+		return EXIT_TROUBLE;
+	}
+
+	ht_init(&r.wants, sizeof(struct want));
+	arena_init(&r.mem);
+	s = NULL;
+	todo = conf = NULL;
+	status = EXIT_TROUBLE;
+	if (read_input(&r, argc, argv) == -1)
+		goto out;
+	if (o.ofmt == FMT_NONE)
+		o.ofmt = FMT_CSV;
+	if ((s = sess_open(config, to, msg_verbose() ? msg_note : NULL,
+	    err, sizeof(err))) == NULL) {
+		msg_err("%s", err);
+		goto out;
+	}
+	if (s->c->items == NULL) {
+		msg_err("%s: %s keeps stock, it does not take it: push to a "
+		    "shop", to, s->c->name);
+		goto out;
+	}
+	if (journal != NULL && journal_open(&r, journal, to) == -1)
+		goto out;
+
+	/* The catalog, once: ids and levels now. */
+	if (s->c->items(s, shop_item, &r) == -1) {
+		msg_progress_end();
+		msg_err("%s", s->err);
+		status = s->ours ? EXIT_TROUBLE : EXIT_PLATFORM;
+		goto out;
+	}
+	msg_progress_end();
+	msg_note("%lu catalog items in %lu requests; the shop tracks %lu "
+	    "SKUs, %lu in stock", r.listed, http_count(s->http),
+	    r.shop_skus, r.shop_stocked);
+	plan(&r);
+
+	r.wr = wr_open(stdout, o.ofmt, o.excel);
+	wr_header(r.wr, cols, NELEM(cols));
+	todo = xreallocarray(NULL, r.wants.n + 1, sizeof(*todo));
+	for (i = ntodo = 0; i < r.wants.n; i++) {
+		w = want_of(r.wants.ent[i]);
+		if (w->st == S_WRITE && !r.dry)
+			todo[ntodo++] = r.wants.ent[i];
+	}
+	if (guard(&r, maxzero, mincover, force) == -1) {
+		if (r.dry)
+			for (i = 0; i < r.wants.n; i++)
+				result(&r, r.wants.ent[i]);
+		goto close;		/* status 2: refused */
+	}
+	for (i = 0; i < r.wants.n; i++) {
+		w = want_of(r.wants.ent[i]);
+		if (w->st != S_WRITE || r.dry)
+			result(&r, r.wants.ent[i]);
+	}
+	fflush(stdout);
+	status = EXIT_OK;
+	if (ntodo > 0 && push(&r, s, todo, ntodo) == -1)
+		status = EXIT_PLATFORM;
+
+	/* Conflicts: reported, or written again over the level now. */
+	conf = xreallocarray(NULL, r.wants.n + 1, sizeof(*conf));
+	for (round = 0; status == EXIT_OK; round++) {
+		for (i = nconf = 0; i < r.wants.n; i++)
+			if (want_of(r.wants.ent[i])->st == S_CONFLICT)
+				conf[nconf++] = r.wants.ent[i];
+		if (nconf == 0 || !overwrite || round == 3)
+			break;
+		msg_note("%zu SKUs changed in the shop while this ran: "
+		    "reading them again", nconf);
+		for (i = 0; i < nconf; i++)
+			want_of(conf[i])->nitems = 0;
+		r.listed = r.shop_skus = r.shop_stocked = 0;
+		if (s->c->items(s, shop_item, &r) == -1) {
+			msg_progress_end();
+			msg_err("%s", s->err);
+			status = EXIT_PLATFORM;
+			break;
+		}
+		msg_progress_end();
+		for (i = ntodo = 0; i < nconf; i++) {
+			w = want_of(conf[i]);
+			w->reason = NULL;
+			if (w->nitems != 1 || !w->tracked) {
+				w->st = w->nitems == 0 ? S_NOTFOUND : S_FAILED;
+				w->reason = w->nitems == 0 ? NULL :
+				    "the item changed in the shop";
+				result(&r, conf[i]);
+			} else if (w->from == w->to) {
+				w->st = S_UNCHANGED;
+				result(&r, conf[i]);
+			} else
+				todo[ntodo++] = conf[i];
+		}
+		if (ntodo > 0 && push(&r, s, todo, ntodo) == -1)
+			status = EXIT_PLATFORM;
+	}
+	for (i = 0; i < r.wants.n; i++)
+		if (want_of(r.wants.ent[i])->st == S_CONFLICT)
+			result(&r, r.wants.ent[i]);
+
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < r.wants.n; i++)
+		count[want_of(r.wants.ent[i])->st]++;
+	if (status == EXIT_OK && (count[S_NOTFOUND] || count[S_FAILED] ||
+	    count[S_CONFLICT]))
+		status = EXIT_DIFFER;
+	msg_note("%zu SKUs: %lu %s, %lu unchanged, %lu not found, %lu "
+	    "conflict, %lu failed; %lu requests (%lu throttled)",
+	    r.wants.n, count[S_SET] + count[S_WRITE], r.dry ? "would set" :
+	    "set", count[S_UNCHANGED], count[S_NOTFOUND], count[S_CONFLICT],
+	    count[S_FAILED], http_count(s->http), http_throttled(s->http));
+close:
+	if (wr_close(r.wr) == -1 || r.wfailed) {
+		if (errno != EPIPE)
+			msg_err("write error: %s", strerror(errno));
+		status = EXIT_TROUBLE;
+	}
+out:
+	if (opts_close(&o) == -1) {
+		msg_err("%s", o.err);
+		status = EXIT_TROUBLE;
+	}
+	if (r.journal != NULL)
+		fclose(r.journal);
+	free(todo);
+	free(conf);
+	ht_free(&r.wants);
+	arena_free(&r.mem);
+	sess_close(s);
+	return status;
+}
+
+static void
+help(void)
+{
+	printf("usage: stock-push --to CONN [options] [FILE...]\n"
+	    "Set a shop's stock levels from stock records (sku, qty).\n\n"
+	    "      --config FILE      the connections file\n"
+	    "  -n, --dry-run          write the plan, change nothing\n"
+	    "      --force            push even what the guards refuse\n"
+	    "      --journal FILE     record each confirmed batch; resume "
+	    "from it\n"
+	    "      --max-zero PCT     refuse to zero or halve more than PCT "
+	    "of the\n"
+	    "                         SKUs in stock (default 10)\n"
+	    "      --min-coverage PCT refuse input naming less than PCT of "
+	    "the shop's\n"
+	    "                         SKUs (default 50)\n"
+	    "      --on-conflict HOW  report (default) or overwrite a level "
+	    "that\n"
+	    "                         changed since it was read\n"
+	    "  -t, --to CONN          the shop to write to\n"
+	    OPTS_HELP);
+	exit(EXIT_OK);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: stock-push [-nqv] [-d delim] [-i fmt] "
+	    "[-o fmt] [--config file] [--encoding cs]\n"
+	    "                  [--excel] [--force] [--journal file] "
+	    "[--max-zero pct]\n"
+	    "                  [--min-coverage pct] [--on-conflict how] "
+	    "[--rejects file]\n"
+	    "                  --to conn [file ...]\n");
+	exit(EXIT_TROUBLE);
+}
