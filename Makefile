@@ -62,6 +62,7 @@ MAN1 = \
 	man/order-dedupe.1 \
 	man/orders-export.1 \
 	man/sku-diff.1 \
+	man/stock-push.1 \
 	man/stock-snapshot.1
 MAN7 = \
 	man/shopswitch.7

@@ -150,64 +150,78 @@ run_examples() {
 	return "$bad"
 }
 
-# start_sandbox PLATFORM: start the API sandbox of PLATFORM on a free port
-# of 127.0.0.1 with its seed data, and point SHOPSWITCH_CONFIG at a
-# connections file (mode 600) whose section [PLATFORM] talks to it, as
-# the pages' EXAMPLES say.  teardown stops the sandbox.
+# start_sandbox PLATFORM...: start the API sandbox of each PLATFORM on a
+# free port of 127.0.0.1 with its seed data, and point SHOPSWITCH_CONFIG
+# at a connections file (mode 600) with a section [PLATFORM] for each,
+# as the pages' EXAMPLES say.  teardown stops the sandboxes.
 start_sandbox() {
-	local p=$1 port=$BATS_TEST_TMPDIR/sandbox.port i=0
+	local p port i
 	[ -f "$TOP/tests/sandbox/sandbox.py" ] || skip "sandbox not yet present"
 	command -v python3 >/dev/null ||
 	    skip "python3 is not installed: the sandbox cannot run"
-	python3 "$TOP/tests/sandbox/sandbox.py" --platform "$p" \
-	    --data "$TOP/tests/sandbox/data/$p" --port 0 --ready "$port" \
-	    </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/sandbox.err" 3>&- &
-	SANDBOX_PID=$!
-	while [ ! -s "$port" ]; do
-		if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
-			echo "the sandbox did not start:"
-			cat "$BATS_TEST_TMPDIR/sandbox.err"
-			return 1
-		fi
-		i=$((i + 1))
-		if [ "$i" -gt 100 ]; then
-			echo "the sandbox did not listen within 10 seconds"
-			return 1
-		fi
-		sleep 0.1
-	done
 	SHOPSWITCH_CONFIG=$BATS_TEST_TMPDIR/connections.conf
-	cat >"$SHOPSWITCH_CONFIG" <<-EOF
-	# The API sandbox, tests/sandbox/sandbox.py.
-	[$p]
-	platform = $p
-	url = http://127.0.0.1:$(cat "$port")
-	api_key = sandbox-key
-	contact = tests@shopswitch.example
-	retries = 2
-	retry_delay = 0.1
-	EOF
+	echo "# The API sandbox, tests/sandbox/sandbox.py." >"$SHOPSWITCH_CONFIG"
 	chmod 600 "$SHOPSWITCH_CONFIG"
+	for p in "$@"; do
+		port=$BATS_TEST_TMPDIR/sandbox-$p.port
+		python3 "$TOP/tests/sandbox/sandbox.py" --platform "$p" \
+		    --data "$TOP/tests/sandbox/data/$p" --port 0 --ready "$port" \
+		    </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/sandbox.err" 3>&- &
+		SANDBOX_PIDS="${SANDBOX_PIDS:-} $!"
+		i=0
+		while [ ! -s "$port" ]; do
+			if ! kill -0 "$!" 2>/dev/null; then
+				echo "the sandbox did not start:"
+				cat "$BATS_TEST_TMPDIR/sandbox.err"
+				return 1
+			fi
+			i=$((i + 1))
+			if [ "$i" -gt 100 ]; then
+				echo "the sandbox did not listen within 10 seconds"
+				return 1
+			fi
+			sleep 0.1
+		done
+		{
+			printf '[%s]\nplatform = %s\n' "$p" "$p"
+			printf 'url = http://127.0.0.1:%s\n' "$(cat "$port")"
+			case $p in
+			picqer)
+				printf 'api_key = sandbox-key\n'
+				printf 'contact = tests@shopswitch.example\n' ;;
+			woocommerce)
+				printf 'key = ck_sandbox\nsecret = cs_sandbox\n' ;;
+			shopify)
+				printf 'token = shpat_sandbox\n' ;;
+			magento)
+				printf 'token = sandbox-token\n' ;;
+			esac
+			printf 'retries = 2\nretry_delay = 0.1\n'
+		} >>"$SHOPSWITCH_CONFIG"
+	done
 	export SHOPSWITCH_CONFIG
 	# 127.0.0.1 directly, never through a proxy.
 	unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
 }
 
 teardown() {
-	if [ -n "${SANDBOX_PID:-}" ]; then
-		kill "$SANDBOX_PID" 2>/dev/null || true
-		wait "$SANDBOX_PID" 2>/dev/null || true
-	fi
+	local pid
+	for pid in ${SANDBOX_PIDS:-}; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 }
 
 @test "sku-diff.1 documents every long option"       { check_opts sku-diff; }
 @test "order-dedupe.1 documents every long option"   { check_opts order-dedupe; }
 @test "orders-export.1 documents every long option"  { check_opts orders-export; }
 @test "stock-snapshot.1 documents every long option" { check_opts stock-snapshot; }
+@test "stock-push.1 documents every long option"     { check_opts stock-push; }
 @test "sku-diff --help lists longopts[]"             { same_opts sku-diff; }
 @test "order-dedupe --help lists longopts[]"         { same_opts order-dedupe; }
 @test "orders-export --help lists longopts[]"        { same_opts orders-export; }
 @test "stock-snapshot --help lists longopts[]"       { same_opts stock-snapshot; }
+@test "stock-push --help lists longopts[]"           { same_opts stock-push; }
 
 @test "mandoc -Tlint is clean" {
 	if ! command -v mandoc >/dev/null; then
@@ -229,4 +243,8 @@ teardown() {
 @test "stock-snapshot.1 EXAMPLES run as it says" {
 	start_sandbox picqer
 	run_examples stock-snapshot.1
+}
+@test "stock-push.1 EXAMPLES run as it says" {
+	start_sandbox picqer woocommerce
+	run_examples stock-push.1
 }

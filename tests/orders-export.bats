@@ -162,3 +162,40 @@ usage: .*
 	sandbox_start --data "$DATA/picqer-partial"
 	t 0 partial.csv "" $OE -s partially_shipped --lines
 	t 0 open-without-partial.csv "" $OE -s open
+}
+
+# WooCommerce (wc/v3)
+WOO=$TOP/tests/sandbox/data/woocommerce
+@test "WooCommerce: every order but the trash, each status mapped" { sandbox_start --platform woocommerce --data "$WOO"; t 0 woo-all.csv "" orders-export --from woocommerce; }
+@test "WooCommerce: JSON Lines with lines and qty_shipped" { sandbox_start --platform woocommerce --data "$WOO"; t 0 woo-all.jsonl "" orders-export --from woocommerce -o jsonl; }
+@test "WooCommerce: --status open --status on_hold asks for processing and on-hold" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	t 0 woo-open.csv "" orders-export --from woocommerce --status open --status on_hold
+	t 0 woo-open.req "" requests
+}
+@test "WooCommerce: --status partially_shipped: none, and no request" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	t 0 woo-none.csv "" orders-export --from woocommerce --status partially_shipped
+	[ ! -s requests.jsonl ]
+}
+@test "WooCommerce: --since/--until on the last change, both inclusive" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	t 0 woo-since.csv "" orders-export --from woocommerce --since 2025-02-03T16:50:00Z --until 2025-04-09T10:00:00Z
+	t 0 woo-since.req "" requests
+}
+@test "WooCommerce: 250 orders in 3 pages, by X-WP-TotalPages" {
+	sandbox_start --platform woocommerce --generate orders=250
+	orders-export --from woocommerce >out.csv
+	[ "$(tail -n +2 out.csv | wc -l)" -eq "$(state | python3 -c 'import json, sys; print(sum(o["status"] != "trash" for o in json.load(sys.stdin)["orders"]))')" ]
+	[ "$(requests | wc -l)" -eq 3 ]
+}
+@test "WooCommerce: wrong key: exit 3 with WooCommerce's words" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	sed -i 's/ck_sandbox/ck_wrong/' connections.conf
+	t 3 - "orders-export: http://127.0.0.1:[0-9]+/wp-json/wc/v3/orders\?.*: 401: woocommerce_rest_authentication_error: Consumer key is invalid\." orders-export --from woocommerce
+}
+@test "WooCommerce: no key in the connection" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	sed -i '/^key/d' connections.conf
+	t 2 - "orders-export: .*/connections.conf:1: \[woocommerce\] needs key and secret \(WooCommerce: Settings, Advanced, REST API, a key with read/write access\)" orders-export --from woocommerce
+}

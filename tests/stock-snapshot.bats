@@ -7,6 +7,7 @@ SS="stock-snapshot --from picqer"
 
 # snap ARGS: the snapshot without its taken_at column
 snap() { $SS "$@" | cut -d, -f1-8; }
+snap_of() { stock-snapshot --from "$@" | cut -d, -f1-8; }
 
 @test "free stock summed over the active warehouses" { sandbox_start --data "$SEED"; t 0 all.csv "" snap; }
 @test "every row has the start time"             {
@@ -49,3 +50,10 @@ print(sum(p["type"] == "normal" and p["active"] for p in json.load(sys.stdin)["p
 @test "a wrong API key: exit 3"                  { sandbox_start --data "$SEED"; sed -i 's/sandbox-key/bad/' connections.conf; t 3 - "stock-snapshot: http://127.0.0.1:[0-9]+/api/v1/warehouses\?offset=0: 401: error_code 1: .*" $SS; }
 @test "a bad number in the connections file"     { sandbox_start --data "$SEED"; connections "retries = six"; t 2 - "stock-snapshot: .*/connections.conf:[0-9]+: retries takes a number from 0 to 20, not 'six'" $SS; }
 @test "--version"                                { t 0 version.out "" stock-snapshot --version; }
+
+# WooCommerce: products, and the variations of each variable product
+WOO=$TOP/tests/sandbox/data/woocommerce
+@test "WooCommerce: the stock it counts, published products" { sandbox_start --platform woocommerce --data "$WOO"; t 0 woo.csv "" snap_of woocommerce; }
+@test "WooCommerce: --inactive adds drafts"      { sandbox_start --platform woocommerce --data "$WOO"; t 0 woo-inactive.csv "" snap_of woocommerce --inactive; }
+@test "WooCommerce: one request per page and per variable product" { sandbox_start --platform woocommerce --data "$WOO"; stock-snapshot --from woocommerce >/dev/null; t 0 woo.req "" requests; }
+@test "WooCommerce: no warehouses: -w is refused, exit 2" { sandbox_start --platform woocommerce --data "$WOO"; t 2 - "stock-snapshot: WooCommerce keeps one stock level per product: no warehouses" stock-snapshot --from woocommerce -w 1; }
