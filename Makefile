@@ -7,7 +7,7 @@ MANPREFIX ?= $(PREFIX)/share/man
 CC	?= cc
 CFLAGS	?= -std=c11 -O2 -g -Wall -Wextra
 CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -DVERSION=\"$(VERSION)\"
-PKGS	= jansson libcurl libutf8proc
+PKGS	= jansson libcrypto libcurl libutf8proc
 # Backquotes, not $(shell): `make check` installs the packages first.
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
 LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)`
@@ -22,7 +22,9 @@ BIN = \
 LIBOBJ = \
 	lib/cfg.o \
 	lib/conn.o \
+	lib/connectors/magento.o \
 	lib/connectors/picqer.o \
+	lib/connectors/shopify.o \
 	lib/connectors/woocommerce.o \
 	lib/htab.o \
 	lib/http.o \

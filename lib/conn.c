@@ -10,7 +10,9 @@
 
 static const struct connector *const connectors[] = {
 	&conn_picqer,
-	&conn_woocommerce
+	&conn_woocommerce,
+	&conn_magento,
+	&conn_shopify
 };
 
 static const char *const stnames[] = {
@@ -64,8 +66,9 @@ sess_open(const char *config, const char *name,
 			s->c = connectors[i];
 	if (s->c == NULL) {
 		snprintf(err, errlen, "%s:%lu: platform '%s' is not one "
-		    "shopswitch knows (yet): picqer, woocommerce", s->cfg->file,
-		    cfg_line(s->cfg, "platform"), platform);
+		    "shopswitch knows (yet): picqer, woocommerce, magento, "
+		    "shopify", s->cfg->file, cfg_line(s->cfg, "platform"),
+		    platform);
 		goto bad;
 	}
 	if ((url = cfg_get(s->cfg, "url")) == NULL) {

@@ -76,6 +76,7 @@ struct shop_item {
 	const char	*group;		/* written together with its group */
 	long long	 qty;		/* the level now */
 	int		 tracked;	/* the shop counts this item's stock */
+	const char	*why;		/* if not, why not (NULL: untracked) */
 };
 
 enum push_result {
@@ -136,6 +137,8 @@ struct connector {
 
 extern const struct connector conn_picqer;
 extern const struct connector conn_woocommerce;
+extern const struct connector conn_magento;
+extern const struct connector conn_shopify;
 
 /*
  * Open connection name of the connections file config (NULL: the default

@@ -502,6 +502,12 @@ http_request(struct http *h, const char *method, const char *url,
 }
 
 void
+http_count_throttled(struct http *h)
+{
+	h->throttled++;
+}
+
+void
 http_set_auth(struct http *h, const char *line)
 {
 	free(h->auth);

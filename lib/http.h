@@ -88,6 +88,8 @@ void		 http_set_auth(struct http *, const char *line);
 const char	*http_error(const struct http *);
 unsigned long	 http_count(const struct http *);	/* requests sent */
 unsigned long	 http_throttled(const struct http *);	/* 429s seen */
+/* Count a throttled answer the platform gave otherwise than as a 429. */
+void		 http_count_throttled(struct http *);
 
 /* url with the values of secret query parameters replaced. */
 void		 http_redact(const char *url, struct buf *out);

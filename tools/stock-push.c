@@ -226,6 +226,8 @@ shop_item(void *arg, const struct shop_item *it)
 	if (!w->journal)		/* the journal has the level before */
 		w->from = it->qty;
 	w->tracked = it->tracked;
+	if (!it->tracked && it->why != NULL)
+		w->reason = arena_strndup(&r->mem, it->why, strlen(it->why));
 	w->id = arena_strndup(&r->mem, it->id, strlen(it->id));
 	w->group = arena_strndup(&r->mem, it->group, strlen(it->group));
 	return 0;
@@ -292,8 +294,9 @@ plan(struct run *r)
 			    "this SKU";
 		} else if (!w->tracked) {
 			w->st = S_FAILED;
-			w->reason = "the shop does not track this item's "
-			    "stock";
+			if (w->reason == NULL)
+				w->reason = "the shop does not track this "
+				    "item's stock";
 		} else if (w->from == w->to)
 			w->st = S_UNCHANGED;
 		else

@@ -1,0 +1,906 @@
+/*
+ * magento: Magento 2 (Adobe Commerce) REST, V1.
+ *
+ * A Bearer token (an integration's access token, where the store allows
+ * it as a bearer), or each request signed with OAuth 1.0a, HMAC-SHA256;
+ * lists by searchCriteria pages that stop on total_count (a page past the
+ * end repeats the last one); stock as MSI source items of the
+ * connection's source; writes in POST /V1/inventory/source-items, 20 a
+ * request by default (the input limit many stores enforce), split
+ * smaller when the store says "Maximum items".  See
+ * developer.adobe.com/commerce/webapi/rest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "../conn.h"
+#include "../tz.h"
+#include "../util.h"
+
+#define PAGE	300			/* the most a limited store lists */
+#define BATCH	20			/* the default input limit */
+
+/* Magento's order states and the normalised statuses. */
+static const struct {
+	const char	*state;		/* Magento's state */
+	unsigned int	 st;		/* what it means here */
+} statmap[] = {
+	{ "pending_payment",	ST_DRAFT },
+	{ "new",		ST_OPEN },
+	{ "processing",		ST_OPEN },	/* or partially shipped */
+	{ "holded",		ST_ON_HOLD },
+	{ "payment_review",	ST_ON_HOLD },
+	{ "complete",		ST_COMPLETED },
+	{ "closed",		ST_CANCELLED },	/* refunded */
+	{ "canceled",		ST_CANCELLED }
+};
+
+struct magento {
+	char		*base;		/* url/rest/store/V1 */
+	const char	*source;	/* the MSI source */
+	const char	*ckey, *csecret;	/* OAuth consumer */
+	const char	*token, *tsecret;	/* OAuth access token */
+};
+
+/* RFC 3986 unreserved characters pass, the rest is %XX: OAuth's rule. */
+static void
+pct(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' &&
+		    s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("-._~", s[i]) != NULL)
+			buf_addc(b, s[i]);
+		else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[(unsigned char)s[i] >> 4]);
+			buf_addc(b, hex[(unsigned char)s[i] & 0xf]);
+		}
+	}
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Undo the %XX and '+' of n bytes of a query string. */
+static char *
+unpct(const char *s, size_t n)
+{
+	char	*out, *o;
+	size_t	 i;
+	int	 hi, lo;
+
+	o = out = xmalloc(n + 1);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+		    (lo = hexval(s[i + 2])) >= 0) {
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			*o++ = s[i] == '+' ? ' ' : s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Add name=value, both percent-encoded, to the list to sort. */
+static void
+param(char ***list, size_t *n, const char *k, size_t kl, const char *v,
+    size_t vl)
+{
+	struct buf p;
+
+	memset(&p, 0, sizeof(p));
+	pct(&p, k, kl);
+	buf_addc(&p, '=');
+	pct(&p, v, vl);
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = xstrdup(buf_str(&p));
+	buf_free(&p);
+}
+
+static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Sign a request as RFC 5849 says, with HMAC-SHA256: the base string is
+ * the method, the URL without its query, and every query parameter and
+ * oauth_ parameter, each name and value percent-encoded, sorted, joined.
+ * The JSON body is not signed (it is not a form).
+ */
+static int
+sign(void *arg, const char *method, const char *url, struct buf *out)
+{
+	struct magento *m = arg;
+	struct buf base, key, p;
+	unsigned char nb[16], mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen;
+	char	 nonce[33], ts[32], **params, *k, *v, *sigb64;
+	const char *q, *amp, *eq;
+	size_t	 np, i, n;
+	int	 len;
+
+	if (RAND_bytes(nb, sizeof(nb)) != 1)
+		return -1;
+	for (i = 0; i < sizeof(nb); i++)
+		snprintf(nonce + 2 * i, 3, "%02x", nb[i]);
+	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
+
+	/* name=value pairs, both encoded, to sort. */
+	params = NULL;
+	np = 0;
+	param(&params, &np, "oauth_consumer_key", 18, m->ckey,
+	    strlen(m->ckey));
+	param(&params, &np, "oauth_nonce", 11, nonce, strlen(nonce));
+	param(&params, &np, "oauth_signature_method", 22, "HMAC-SHA256", 11);
+	param(&params, &np, "oauth_timestamp", 15, ts, strlen(ts));
+	param(&params, &np, "oauth_token", 11, m->token, strlen(m->token));
+	param(&params, &np, "oauth_version", 13, "1.0", 3);
+	if ((q = strchr(url, '?')) != NULL) {
+		for (q++; *q != '\0'; q = *amp != '\0' ? amp + 1 : amp) {
+			amp = q + strcspn(q, "&");
+			if (amp == q)
+				continue;
+			eq = memchr(q, '=', (size_t)(amp - q));
+			k = unpct(q, eq != NULL ? (size_t)(eq - q) :
+			    (size_t)(amp - q));
+			v = unpct(eq != NULL ? eq + 1 : amp, eq != NULL ?
+			    (size_t)(amp - eq - 1) : 0);
+			param(&params, &np, k, strlen(k), v, strlen(v));
+			free(k);
+			free(v);
+		}
+	}
+	qsort(params, np, sizeof(*params), strpcmp);
+
+	memset(&p, 0, sizeof(p));
+	memset(&base, 0, sizeof(base));
+	buf_adds(&base, method);
+	buf_addc(&base, '&');
+	n = (q = strchr(url, '?')) != NULL ? (size_t)(q - url) : strlen(url);
+	pct(&base, url, n);
+	buf_addc(&base, '&');
+	p.len = 0;
+	for (i = 0; i < np; i++) {
+		if (i > 0)
+			buf_addc(&p, '&');
+		buf_adds(&p, params[i]);
+		free(params[i]);
+	}
+	free(params);
+	pct(&base, buf_str(&p), p.len);
+
+	memset(&key, 0, sizeof(key));
+	pct(&key, m->csecret, strlen(m->csecret));
+	buf_addc(&key, '&');
+	pct(&key, m->tsecret, strlen(m->tsecret));
+	HMAC(EVP_sha256(), key.s, (int)key.len, (unsigned char *)base.s,
+	    base.len, mac, &maclen);
+	sigb64 = xmalloc(4 * ((maclen + 2) / 3) + 1);
+	len = EVP_EncodeBlock((unsigned char *)sigb64, mac, (int)maclen);
+	sigb64[len] = '\0';
+
+	buf_adds(out, "Authorization: OAuth oauth_consumer_key=\"");
+	pct(out, m->ckey, strlen(m->ckey));
+	buf_adds(out, "\", oauth_token=\"");
+	pct(out, m->token, strlen(m->token));
+	buf_adds(out, "\", oauth_signature_method=\"HMAC-SHA256\", "
+	    "oauth_timestamp=\"");
+	buf_adds(out, ts);
+	buf_adds(out, "\", oauth_nonce=\"");
+	buf_adds(out, nonce);
+	buf_adds(out, "\", oauth_version=\"1.0\", oauth_signature=\"");
+	pct(out, sigb64, strlen(sigb64));
+	buf_adds(out, "\"");
+	free(sigb64);
+	buf_free(&base);
+	buf_free(&key);
+	buf_free(&p);
+	return 0;
+}
+
+static int
+setup(struct session *s, struct http_opts *o)
+{
+	struct magento *m;
+	const char *token, *store;
+	double	 b;
+
+	m = xcalloc(1, sizeof(*m));
+	s->priv = m;
+	store = cfg_get(s->cfg, "store");
+	m->base = xmalloc(strlen(s->url) + (store ? strlen(store) : 7) + 16);
+	sprintf(m->base, "%s/rest/%s/V1", s->url, store ? store : "default");
+	m->source = cfg_get(s->cfg, "source");
+	if (m->source == NULL)
+		m->source = "default";
+	token = cfg_get(s->cfg, "token");
+	m->ckey = cfg_get(s->cfg, "consumer_key");
+	m->csecret = cfg_get(s->cfg, "consumer_secret");
+	m->token = cfg_get(s->cfg, "access_token");
+	m->tsecret = cfg_get(s->cfg, "access_token_secret");
+	if (m->ckey != NULL || m->csecret != NULL || m->token != NULL ||
+	    m->tsecret != NULL) {
+		if (m->ckey == NULL || m->csecret == NULL || m->token == NULL ||
+		    m->tsecret == NULL || token != NULL) {
+			snprintf(s->err, sizeof(s->err), "%s:%lu: [%s] signs "
+			    "with OAuth: it needs consumer_key, "
+			    "consumer_secret, access_token and "
+			    "access_token_secret, and no token",
+			    s->cfg->file, s->cfg->line, s->cfg->name);
+			return -1;
+		}
+		o->sign = sign;
+		o->sign_arg = m;
+	} else if (token != NULL)
+		o->bearer = token;
+	else {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: [%s] needs token (an "
+		    "integration's access token, where the store takes it as "
+		    "a bearer), or the four OAuth keys (Magento: System, "
+		    "Integrations)", s->cfg->file, s->cfg->line,
+		    s->cfg->name);
+		return -1;
+	}
+	/* No rate limit in Magento itself; a host may have one. */
+	o->rate_window = 60;
+	b = BATCH;
+	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &o->rate_limit, s->err,
+	    sizeof(s->err)) == -1 || cfg_number(s->cfg, "rate_window", 0.01,
+	    86400, &o->rate_window, s->err, sizeof(s->err)) == -1 ||
+	    cfg_number(s->cfg, "batch", 1, 5000, &b, s->err,
+	    sizeof(s->err)) == -1)
+		return -1;
+	s->batch = (size_t)b;
+	return 0;
+}
+
+static void
+close_priv(struct session *s)
+{
+	struct magento *m = s->priv;
+
+	if (m != NULL)
+		free(m->base);
+	free(m);
+	s->priv = NULL;
+}
+
+/*
+ * What Magento said in the error answer r, its %1 or %name placeholders
+ * filled in from the parameters, into b.  0, or -1 when it said nothing.
+ */
+static int
+message(const struct http_resp *r, struct buf *b)
+{
+	json_error_t jerr;
+	json_t	*j, *msg, *params, *v;
+	const char *p, *e;
+	char	 name[64], t[32];
+	size_t	 n;
+
+	if (r->body.len == 0 || (j = json_loadb(r->body.s, r->body.len, 0,
+	    &jerr)) == NULL)
+		return -1;
+	if (!json_is_string(msg = json_object_get(j, "message"))) {
+		json_decref(j);
+		return -1;
+	}
+	params = json_object_get(j, "parameters");
+	for (p = json_string_value(msg); *p != '\0'; p++) {
+		for (e = p + 1; *p == '%' && ((*e >= 'a' && *e <= 'z') ||
+		    (*e >= '0' && *e <= '9') || *e == '_'); e++)
+			;
+		n = (size_t)(e - p - 1);
+		if (*p != '%' || n == 0 || n >= sizeof(name)) {
+			buf_addc(b, *p);
+			continue;
+		}
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		v = json_is_array(params) ? json_array_get(params,
+		    (size_t)atoi(name) - 1) : json_object_get(params, name);
+		if (json_is_string(v))
+			buf_adds(b, json_string_value(v));
+		else if (json_is_integer(v)) {
+			snprintf(t, sizeof(t), "%lld",
+			    (long long)json_integer_value(v));
+			buf_adds(b, t);
+		} else {
+			buf_addc(b, '%');
+			buf_adds(b, name);
+		}
+		p = e - 1;
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* Fail with what Magento said. */
+static int
+fail(struct session *s, const struct http_resp *r)
+{
+	struct buf b;
+
+	memset(&b, 0, sizeof(b));
+	if (message(r, &b) == -1)
+		return conn_fail(s, r, NULL, NULL);
+	snprintf(s->err, sizeof(s->err), "%s: %s", http_error(s->http),
+	    buf_str(&b));
+	buf_free(&b);
+	return -1;
+}
+
+/*
+ * Call each with every item of the search at path (query: its filters,
+ * escaped, or ""), pageSize PAGE, by entity order, page after page until
+ * total_count is reached: Magento answers a page past the end with the
+ * last page again.  each gets the page's items array and returns 0 or
+ * not; returns 0, -1 (s->err) or what each returned.
+ */
+static int
+search(struct session *s, const char *path, const char *query,
+    int (*each)(struct session *, json_t *, void *), void *arg)
+{
+	struct magento *m = s->priv;
+	struct http_resp r;
+	struct buf url;
+	json_t	*items;
+	json_int_t total;
+	long	 page;
+	char	 t[128];
+	int	 rc;
+
+	memset(&url, 0, sizeof(url));
+	rc = 0;
+	for (page = 1;; page++) {
+		url.len = 0;
+		buf_adds(&url, m->base);
+		buf_adds(&url, path);
+		buf_adds(&url, "?");
+		if (query[0] != '\0') {
+			buf_adds(&url, query);
+			buf_addc(&url, '&');
+		}
+		snprintf(t, sizeof(t), "searchCriteria%%5BpageSize%%5D=%d&"
+		    "searchCriteria%%5BcurrentPage%%5D=%ld", PAGE, page);
+		buf_adds(&url, t);
+		if (http_request(s->http, "GET", buf_str(&url), NULL,
+		    HTTP_JSON, &r) != 0) {
+			rc = fail(s, &r);
+			http_resp_free(&r);
+			break;
+		}
+		items = json_object_get(r.json, "items");
+		if (!json_is_array(items) || !json_is_integer(
+		    json_object_get(r.json, "total_count"))) {
+			snprintf(s->err, sizeof(s->err), "%s: the answer is "
+			    "not a search result", buf_str(&url));
+			http_resp_free(&r);
+			rc = -1;
+			break;
+		}
+		total = json_integer_value(json_object_get(r.json,
+		    "total_count"));
+		rc = each(s, items, arg);
+		http_resp_free(&r);
+		if (rc != 0 || (json_int_t)page * PAGE >= total)
+			break;
+	}
+	buf_free(&url);
+	return rc;
+}
+
+/* Add searchCriteria filter (group g, filter f) field cond value. */
+static void
+filter(struct buf *q, int g, int f, const char *field, const char *cond,
+    const char *value)
+{
+	char	 t[128];
+
+	snprintf(t, sizeof(t), "%ssearchCriteria%%5Bfilter_groups%%5D%%5B%d"
+	    "%%5D%%5Bfilters%%5D%%5B%d%%5D%%5B", q->len ? "&" : "", g, f);
+	buf_adds(q, t);
+	buf_adds(q, "field%5D=");
+	conn_qescape(q, field);
+	buf_addc(q, '&');
+	buf_adds(q, t + (t[0] == '&'));
+	buf_adds(q, "value%5D=");
+	conn_qescape(q, value);
+	buf_addc(q, '&');
+	buf_adds(q, t + (t[0] == '&'));
+	buf_adds(q, "condition_type%5D=");
+	conn_qescape(q, cond);
+}
+
+/* A Magento time ("2026-11-01 10:00:00", UTC) in RFC 3339, or "". */
+static json_t *
+utc(json_t *o, const char *key)
+{
+	const char *v;
+	char	 t[TZ_LEN];
+	time_t	 tt;
+
+	v = json_string_value(json_object_get(o, key));
+	if (v == NULL || strlen(v) != 19)
+		return json_string("");
+	snprintf(t, sizeof(t), "%.10sT%.8sZ", v, v + 11);
+	if (tz_parse(t, &tt) == -1)
+		return json_string("");
+	tz_format(tt, t);
+	return json_string(t);
+}
+
+/* A quantity Magento gives as a number (12 or 12.0). */
+static json_int_t
+qty(json_t *o, const char *key)
+{
+	json_t	*v;
+
+	v = json_object_get(o, key);
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_real(v))
+		return (json_int_t)json_real_value(v);
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 10);
+	return 0;
+}
+
+/* An amount as text: Magento writes it as a JSON number. */
+static json_t *
+amount(json_t *o, const char *key)
+{
+	json_t	*v;
+	char	 t[64];
+
+	v = json_object_get(o, key);
+	if (json_is_string(v))
+		return json_string(json_string_value(v));
+	if (json_is_integer(v))
+		snprintf(t, sizeof(t), "%lld",
+		    (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		/* Fifteen digits give back the decimal Magento wrote. */
+		snprintf(t, sizeof(t), "%.15g", json_real_value(v));
+	else
+		t[0] = '\0';
+	return json_string(t);
+}
+
+/* The order record of a Magento order; *st gets its status bit. */
+static json_t *
+record(struct session *s, json_t *o, int raw, unsigned int *st)
+{
+	json_t	*r, *lines, *it, *line, *bill, *pid;
+	const char *state, *first, *last;
+	char	 t1[32], name[512];
+	json_int_t q, shipped, anyship;
+	size_t	 i;
+
+	state = json_string_value(json_object_get(o, "state"));
+	if (state == NULL)
+		state = "";
+	*st = 0;
+	for (i = 0; i < NELEM(statmap); i++)
+		if (strcmp(statmap[i].state, state) == 0)
+			*st = statmap[i].st;
+	if (*st == 0) {
+		snprintf(s->err, sizeof(s->err), "order %s: state '%s' is not "
+		    "one Magento defines", conn_text(o, "increment_id", t1,
+		    sizeof(t1)), state);
+		return NULL;
+	}
+	bill = json_object_get(o, "billing_address");
+	first = json_string_value(json_object_get(bill, "firstname"));
+	last = json_string_value(json_object_get(bill, "lastname"));
+	if (first == NULL)
+		first = "";
+	if (last == NULL)
+		last = "";
+	snprintf(name, sizeof(name), "%s%s%s", first, *first && *last ?
+	    " " : "", last);
+
+	r = json_object();
+	json_object_set_new(r, "source", json_string("magento"));
+	json_object_set_new(r, "shop", json_string(s->cfg->name));
+	json_object_set_new(r, "id", json_string(conn_text(o, "entity_id",
+	    t1, sizeof(t1))));
+	json_object_set_new(r, "number", json_string(conn_text(o,
+	    "increment_id", t1, sizeof(t1))));
+	json_object_set_new(r, "reference", json_string(""));
+	json_object_set_new(r, "platform_status", json_string(state));
+	json_object_set_new(r, "created_at", utc(o, "created_at"));
+	json_object_set_new(r, "updated_at", utc(o, "updated_at"));
+	json_object_set_new(r, "email", json_string(conn_text(o,
+	    "customer_email", t1, sizeof(t1))));
+	json_object_set_new(r, "name", json_string(name));
+	json_object_set_new(r, "country", json_string(conn_text(bill,
+	    "country_id", t1, sizeof(t1))));
+	json_object_set_new(r, "total", amount(o, "grand_total"));
+	json_object_set_new(r, "currency", json_string(conn_text(o,
+	    "order_currency_code", t1, sizeof(t1))));
+	lines = json_array();
+	anyship = 0;
+	json_array_foreach(json_object_get(o, "items"), i, it) {
+		/* A configurable's child row repeats its parent: skip it. */
+		pid = json_object_get(it, "parent_item_id");
+		if (pid != NULL && !json_is_null(pid))
+			continue;
+		q = qty(it, "qty_ordered") - qty(it, "qty_canceled");
+		shipped = qty(it, "qty_shipped");
+		anyship += shipped;
+		line = json_object();
+		json_object_set_new(line, "sku", json_string(conn_text(it,
+		    "sku", t1, sizeof(t1))));
+		json_object_set_new(line, "name", json_string(conn_text(it,
+		    "name", name, sizeof(name))));
+		json_object_set_new(line, "qty", json_integer(q));
+		json_object_set_new(line, "qty_shipped", json_integer(shipped));
+		json_array_append_new(lines, line);
+	}
+	/* Processing with something shipped: a partial shipment. */
+	if (strcmp(state, "processing") == 0 && anyship > 0)
+		*st = ST_PARTIAL;
+	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
+	json_object_set_new(r, "lines", lines);
+	json_object_set_new(r, "shipments", json_array());
+	if (raw)
+		json_object_set(r, "raw", o);
+	return r;
+}
+
+struct orderq {
+	const struct order_query *q;	/* what is asked for */
+	order_cb	 cb;		/* the tool's callback */
+	void		*arg;		/* and its argument */
+	json_t		*tracks;	/* order id -> [shipment] */
+};
+
+/* One page of shipments: their tracks, by order. */
+static int
+ship_page(struct session *s, json_t *items, void *arg)
+{
+	struct orderq *oq = arg;
+	json_t	*sh, *tr, *list, *one;
+	const char *carrier;
+	char	 id[32];
+	size_t	 i, k;
+
+	(void)s;
+	json_array_foreach(items, i, sh) {
+		conn_text(sh, "order_id", id, sizeof(id));
+		if ((list = json_object_get(oq->tracks, id)) == NULL) {
+			list = json_array();
+			json_object_set_new(oq->tracks, id, list);
+		}
+		json_array_foreach(json_object_get(sh, "tracks"), k, tr) {
+			carrier = json_string_value(json_object_get(tr,
+			    "carrier_code"));
+			if (carrier == NULL || *carrier == '\0')
+				carrier = json_string_value(json_object_get(tr,
+				    "title"));
+			one = json_object();
+			json_object_set_new(one, "carrier", json_string(
+			    carrier != NULL ? carrier : ""));
+			json_object_set_new(one, "tracking", json_string(
+			    conn_text(tr, "track_number", id, sizeof(id))));
+			json_object_set_new(one, "shipped_at", utc(sh,
+			    "created_at"));
+			json_array_append_new(list, one);
+		}
+	}
+	return 0;
+}
+
+/*
+ * One page of orders: the track and trace of those shipped, in one more
+ * search of /V1/shipments, then the records.
+ */
+static int
+order_page(struct session *s, json_t *items, void *arg)
+{
+	struct orderq *oq = arg;
+	struct buf ids, q;
+	json_t	*o, *r, *t, *it;
+	unsigned int st;
+	char	 id[32];
+	size_t	 i, k;
+	int	 rc;
+
+	memset(&ids, 0, sizeof(ids));
+	json_array_foreach(items, i, o) {
+		json_array_foreach(json_object_get(o, "items"), k, it)
+			if (qty(it, "qty_shipped") > 0)
+				break;
+		if (k == json_array_size(json_object_get(o, "items")))
+			continue;	/* nothing shipped: no tracks */
+		if (ids.len > 0)
+			buf_addc(&ids, ',');
+		buf_adds(&ids, conn_text(o, "entity_id", id, sizeof(id)));
+	}
+	oq->tracks = json_object();
+	rc = 0;
+	if (ids.len > 0) {
+		memset(&q, 0, sizeof(q));
+		filter(&q, 0, 0, "order_id", "in", buf_str(&ids));
+		rc = search(s, "/shipments", buf_str(&q), ship_page, oq);
+		buf_free(&q);
+	}
+	buf_free(&ids);
+	json_array_foreach(items, i, o) {
+		if (rc != 0)
+			break;
+		if ((r = record(s, o, oq->q->raw, &st)) == NULL) {
+			rc = -1;
+			break;
+		}
+		t = json_object_get(oq->tracks, conn_text(o, "entity_id", id,
+		    sizeof(id)));
+		if (t != NULL)
+			json_object_set(r, "shipments", t);
+		if (oq->q->statuses == 0 || (oq->q->statuses & st))
+			rc = oq->cb(oq->arg, r);
+		json_decref(r);
+	}
+	json_decref(oq->tracks);
+	return rc;
+}
+
+/*
+ * Orders by entity id; --status as a filter on the states that can give
+ * it, --since/--until on updated_at (UTC), both inclusive.
+ */
+static int
+orders(struct session *s, const struct order_query *q, order_cb cb,
+    void *arg)
+{
+	struct orderq oq;
+	struct buf query, states;
+	char	 t[TZ_LEN];
+	size_t	 i;
+	int	 g, rc;
+
+	memset(&query, 0, sizeof(query));
+	memset(&states, 0, sizeof(states));
+	buf_adds(&query, "searchCriteria%5BsortOrders%5D%5B0%5D%5Bfield%5D="
+	    "entity_id&searchCriteria%5BsortOrders%5D%5B0%5D%5Bdirection%5D="
+	    "ASC");
+	g = 0;
+	if (q->statuses != 0) {
+		for (i = 0; i < NELEM(statmap); i++) {
+			if (!(q->statuses & (statmap[i].st |
+			    (statmap[i].st == ST_OPEN ? ST_PARTIAL : 0))))
+				continue;
+			if (states.len > 0)
+				buf_addc(&states, ',');
+			buf_adds(&states, statmap[i].state);
+		}
+		filter(&query, g++, 0, "state", "in", buf_str(&states));
+	}
+	if (q->since_set) {
+		tz_format(q->since, t);
+		t[10] = ' ';
+		t[19] = '\0';
+		filter(&query, g++, 0, "updated_at", "gteq", t);
+	}
+	if (q->until_set) {
+		tz_format(q->until, t);
+		t[10] = ' ';
+		t[19] = '\0';
+		filter(&query, g++, 0, "updated_at", "lteq", t);
+	}
+	oq.q = q;
+	oq.cb = cb;
+	oq.arg = arg;
+	rc = search(s, "/orders", buf_str(&query), order_page, &oq);
+	buf_free(&query);
+	buf_free(&states);
+	return rc;
+}
+
+struct srcq {
+	stock_cb	 scb;		/* for stock */
+	item_cb		 icb;		/* or for items */
+	void		*arg;		/* the tool's argument */
+};
+
+static int
+source_page(struct session *s, json_t *items, void *arg)
+{
+	struct srcq *sq = arg;
+	struct stock_row row;
+	struct shop_item it;
+	json_t	*si;
+	char	 t1[32], t2[32];
+	size_t	 i;
+	int	 rc;
+
+	(void)s;
+	rc = 0;
+	json_array_foreach(items, i, si) {
+		if (sq->scb != NULL) {
+			row.sku = conn_text(si, "sku", t1, sizeof(t1));
+			row.qty = qty(si, "quantity");
+			row.warehouse = conn_text(si, "source_code", t2,
+			    sizeof(t2));
+			row.reserved = 0;
+			row.name = "";
+			row.barcode = "";
+			rc = sq->scb(sq->arg, &row);
+		} else {
+			it.sku = conn_text(si, "sku", t1, sizeof(t1));
+			it.id = it.sku;
+			it.group = "";
+			it.qty = qty(si, "quantity");
+			it.tracked = 1;
+			it.why = NULL;
+			rc = sq->icb(sq->arg, &it);
+		}
+		if (rc != 0)
+			break;
+	}
+	return rc;
+}
+
+/* The source items of the connection's source, 300 a page. */
+static int
+source_items(struct session *s, struct srcq *sq)
+{
+	struct magento *m = s->priv;
+	struct buf q;
+	int	 rc;
+
+	memset(&q, 0, sizeof(q));
+	filter(&q, 0, 0, "source_code", "eq", m->source);
+	buf_adds(&q, "&searchCriteria%5BsortOrders%5D%5B0%5D%5Bfield%5D=sku"
+	    "&searchCriteria%5BsortOrders%5D%5B0%5D%5Bdirection%5D=ASC");
+	rc = search(s, "/inventory/source-items", buf_str(&q), source_page,
+	    sq);
+	buf_free(&q);
+	return rc;
+}
+
+static int
+stock(struct session *s, const struct stock_query *q, stock_cb cb,
+    void *arg)
+{
+	struct srcq sq;
+
+	if (q->nwarehouses > 0 || q->per_warehouse || q->inactive) {
+		snprintf(s->err, sizeof(s->err), "Magento: the connection's "
+		    "source is counted (source = ...); -w, --per-warehouse "
+		    "and --inactive do not apply");
+		s->ours = 1;
+		return -1;
+	}
+	sq.scb = cb;
+	sq.icb = NULL;
+	sq.arg = arg;
+	return source_items(s, &sq);
+}
+
+static int
+items(struct session *s, item_cb cb, void *arg)
+{
+	struct srcq sq;
+
+	sq.scb = NULL;
+	sq.icb = cb;
+	sq.arg = arg;
+	return source_items(s, &sq);
+}
+
+/*
+ * Write n source items in one request.  Magento validates them all and
+ * saves them together, answering [] or one error for the request: a
+ * store's input limit ("Maximum items of type ... is N") shrinks the
+ * batch and the items go again in parts; any other refusal of several
+ * items is narrowed down item by item, so that one bad SKU fails alone.
+ */
+static int
+push(struct session *s, struct push_item *pi, size_t n)
+{
+	struct magento *m = s->priv;
+	struct http_resp r;
+	struct buf url;
+	json_error_t jerr;
+	json_t	*body, *arr, *maxv;
+	const char *msg;
+	char	*text;
+	size_t	 i, k;
+	int	 rc;
+
+	body = json_object();
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:i}",
+		    "sku", pi[i].id, "source_code", m->source, "quantity",
+		    (json_int_t)pi[i].to, "status", pi[i].to > 0 ? 1 : 0));
+	json_object_set_new(body, "sourceItems", arr);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	memset(&url, 0, sizeof(url));
+	buf_adds(&url, m->base);
+	buf_adds(&url, "/inventory/source-items");
+	rc = http_request(s->http, "POST", buf_str(&url), text, HTTP_JSON,
+	    &r);
+	free(text);
+	buf_free(&url);
+	if (rc == 0) {
+		for (i = 0; i < n; i++)
+			pi[i].result = PUSH_SET;
+		http_resp_free(&r);
+		return 0;
+	}
+	if (rc == -1 || r.status != 400) {
+		fail(s, &r);
+		http_resp_free(&r);
+		return -1;
+	}
+	/* 400: the store refused the request as a whole. */
+	msg = NULL;
+	if (r.body.len > 0 && (r.json = json_loadb(r.body.s, r.body.len, 0,
+	    &jerr)) != NULL)
+		msg = json_string_value(json_object_get(r.json, "message"));
+	maxv = json_object_get(json_object_get(r.json, "parameters"), "max");
+	if (msg != NULL && strncmp(msg, "Maximum items of type", 21) == 0 &&
+	    json_is_integer(maxv) && json_integer_value(maxv) > 0 &&
+	    (size_t)json_integer_value(maxv) < n) {
+		s->batch = (size_t)json_integer_value(maxv);
+		http_resp_free(&r);
+		for (i = 0; i < n; i += k) {
+			k = n - i < s->batch ? n - i : s->batch;
+			if (push(s, pi + i, k) == -1)
+				return -1;
+		}
+		return 0;
+	}
+	if (n == 1) {
+		memset(&url, 0, sizeof(url));
+		if (message(&r, &url) == -1)
+			buf_adds(&url, "refused (400)");
+		pi[0].result = PUSH_FAILED;
+		snprintf(pi[0].reason, sizeof(pi[0].reason), "%s",
+		    buf_str(&url));
+		buf_free(&url);
+		http_resp_free(&r);
+		return 0;
+	}
+	http_resp_free(&r);
+	for (i = 0; i < n; i++)
+		if (push(s, pi + i, 1) == -1)
+			return -1;
+	return 0;
+}
+
+const struct connector conn_magento = {
+	.name = "magento",
+	.setup = setup,
+	.orders = orders,
+	.stock = stock,
+	.items = items,
+	.push = push,
+	.close = close_priv
+};

@@ -1,0 +1,918 @@
+/*
+ * shopify: the Shopify GraphQL Admin API, pinned at version 2026-10.
+ *
+ * One endpoint, POST /admin/api/2026-10/graphql.json, with the header
+ * X-Shopify-Access-Token: a permanent token, or one from the client
+ * credentials grant, renewed before it expires.  Requests are limited by
+ * their calculated cost, from a bucket that every answer reports in
+ * extensions.cost.throttleStatus: the client waits for the points a query
+ * needs before sending it, and a THROTTLED answer (200 or 429) is waited
+ * out and sent again.  Stock is per inventory item and location (the
+ * connection's); inventorySetQuantities writes up to 250 levels, each
+ * compared with the level read (changeFromQuantity), under an
+ * @idempotent key that stays the same when the request is resent.
+ * See shopify.dev/docs/api/admin-graphql and shopify.dev/docs/api/usage.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "../conn.h"
+#include "../tz.h"
+#include "../util.h"
+
+#define VERSION_PIN	"2026-10"
+#define MAX_COST	1000		/* the most one query may cost */
+#define BATCH		250		/* input arrays: at most 250 */
+#define THROTTLE_TRIES	20		/* THROTTLED answers in a row */
+
+/*
+ * Page sizes from Shopify's cost rules: a connection costs 2 + first x
+ * (1 + its node's objects).  A variant with its product, inventory item,
+ * level and quantities is 5: 2 + 199 x 5 = 997.  An order with its total (2), 20
+ * line items (2 + 20) and 5 fulfillments of 2 tracking numbers (5 x 3)
+ * is 40: 2 + 24 x 40 = 962.  A refusal for cost halves the page.
+ */
+#define VARIANT_PAGE	199
+#define ORDER_PAGE	24
+#define LINE_PAGE	20
+
+static const char q_locations[] =
+    "query Locations { locations(first: 250, includeInactive: true) "
+    "{ nodes { id name isActive } } }";
+
+static const char q_variants[] =
+    "query Variants($first: Int!, $after: String, $location: ID!) { "
+    "productVariants(first: $first, after: $after) { "
+    "pageInfo { hasNextPage endCursor } "
+    "nodes { sku displayName barcode product { status } "
+    "inventoryItem { id tracked inventoryLevel(locationId: $location) { "
+    "quantities(names: [\"available\"]) { name quantity } } } } } }";
+
+static const char q_orders[] =
+    "query Orders($first: Int!, $after: String, $query: String, "
+    "$lines: Int!) { orders(first: $first, after: $after, query: $query, "
+    "sortKey: ID) { pageInfo { hasNextPage endCursor } "
+    "nodes { id name createdAt updatedAt cancelledAt email "
+    "displayFulfillmentStatus totalPriceSet { shopMoney { amount "
+    "currencyCode } } lineItems(first: $lines) { pageInfo { hasNextPage "
+    "endCursor } nodes { sku name currentQuantity unfulfilledQuantity } } "
+    "fulfillments(first: 5) { createdAt trackingInfo(first: 2) { company "
+    "number } } } } }";
+
+static const char q_lines[] =
+    "query Lines($id: ID!, $after: String) { order(id: $id) { "
+    "lineItems(first: 250, after: $after) { pageInfo { hasNextPage "
+    "endCursor } nodes { sku name currentQuantity unfulfilledQuantity } } "
+    "} }";
+
+static const char m_set[] =
+    "mutation Set($input: InventorySetQuantitiesInput!, $key: String!) { "
+    "inventorySetQuantities(input: $input) @idempotent(key: $key) { "
+    "inventoryAdjustmentGroup { id } userErrors { code field message } } }";
+
+struct shopify {
+	char		*endpoint;	/* the GraphQL URL */
+	char		*auth;		/* the token's header line */
+	const char	*client_id;	/* client credentials, or NULL */
+	const char	*client_secret;
+	time_t		 expires;	/* when the granted token dies */
+	char		*location;	/* its gid, once known */
+	char		 run[33];	/* this run's idempotency prefix */
+	unsigned long	 seq;		/* and the batch number */
+	double		 avail;		/* points in the bucket, last seen */
+	double		 max;		/* the bucket's size */
+	double		 restore;	/* points per second */
+	double		 seen;		/* when avail was seen, or 0 */
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_for(double sec)
+{
+	struct timespec ts;
+
+	if (sec <= 0)
+		return;
+	ts.tv_sec = (time_t)sec;
+	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+static int
+setup(struct session *s, struct http_opts *o)
+{
+	struct shopify *sh;
+	const char *token;
+	struct buf b;
+	unsigned char rnd[16];
+	double	 n;
+	size_t	 i;
+
+	sh = xcalloc(1, sizeof(*sh));
+	s->priv = sh;
+	token = cfg_get(s->cfg, "token");
+	sh->client_id = cfg_get(s->cfg, "client_id");
+	sh->client_secret = cfg_get(s->cfg, "client_secret");
+	if ((token == NULL) == (sh->client_id == NULL ||
+	    sh->client_secret == NULL) || (token != NULL &&
+	    (sh->client_id != NULL || sh->client_secret != NULL))) {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: [%s] needs token (an "
+		    "Admin API access token, shpat_...) or client_id and "
+		    "client_secret (an app's client credentials), not both",
+		    s->cfg->file, s->cfg->line, s->cfg->name);
+		return -1;
+	}
+	if (token != NULL) {
+		memset(&b, 0, sizeof(b));
+		buf_adds(&b, "X-Shopify-Access-Token: ");
+		buf_adds(&b, token);
+		sh->auth = xstrdup(buf_str(&b));
+		o->auth = sh->auth;
+		buf_free(&b);
+	}
+	memset(&b, 0, sizeof(b));
+	buf_adds(&b, s->url);
+	buf_adds(&b, "/admin/api/" VERSION_PIN "/graphql.json");
+	sh->endpoint = xstrdup(buf_str(&b));
+	buf_free(&b);
+	n = BATCH;
+	if (cfg_number(s->cfg, "batch", 1, BATCH, &n, s->err,
+	    sizeof(s->err)) == -1)
+		return -1;
+	s->batch = (size_t)n;
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+		snprintf(s->err, sizeof(s->err), "no random bytes for an "
+		    "idempotency key");
+		return -1;
+	}
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(sh->run + 2 * i, 3, "%02x", rnd[i]);
+	return 0;
+}
+
+static void
+close_priv(struct session *s)
+{
+	struct shopify *sh = s->priv;
+
+	if (sh == NULL)
+		return;
+	free(sh->endpoint);
+	free(sh->auth);
+	free(sh->location);
+	free(sh);
+	s->priv = NULL;
+}
+
+/*
+ * The client credentials grant: a token for 24 hours or so, asked for
+ * again when less than a tenth of its life (at least a minute) is left.
+ */
+static int
+grant(struct session *s)
+{
+	struct shopify *sh = s->priv;
+	struct http_resp r;
+	struct buf url, body, hdr;
+	const char *tok;
+	json_int_t ttl;
+	int	 rc;
+
+	if (sh->client_id == NULL || time(NULL) < sh->expires)
+		return 0;
+	memset(&url, 0, sizeof(url));
+	memset(&body, 0, sizeof(body));
+	buf_adds(&url, s->url);
+	buf_adds(&url, "/admin/oauth/access_token");
+	buf_adds(&body, "grant_type=client_credentials&client_id=");
+	conn_qescape(&body, sh->client_id);
+	buf_adds(&body, "&client_secret=");
+	conn_qescape(&body, sh->client_secret);
+	http_set_auth(s->http, NULL);
+	rc = http_request(s->http, "POST", buf_str(&url), buf_str(&body),
+	    HTTP_JSON | HTTP_FORM, &r);
+	buf_free(&url);
+	buf_free(&body);
+	if (rc != 0) {
+		conn_fail(s, &r, "error", "error_description");
+		http_resp_free(&r);
+		return -1;
+	}
+	tok = json_string_value(json_object_get(r.json, "access_token"));
+	ttl = json_integer_value(json_object_get(r.json, "expires_in"));
+	if (tok == NULL) {
+		snprintf(s->err, sizeof(s->err), "%s/admin/oauth/access_token: "
+		    "no access_token in the answer", s->url);
+		http_resp_free(&r);
+		return -1;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	buf_adds(&hdr, "X-Shopify-Access-Token: ");
+	buf_adds(&hdr, tok);
+	http_set_auth(s->http, buf_str(&hdr));
+	buf_free(&hdr);
+	if (ttl <= 0)
+		ttl = 3600;
+	sh->expires = time(NULL) + ttl - (ttl / 10 > 60 ? ttl / 10 : 60);
+	http_resp_free(&r);
+	return 0;
+}
+
+/* Take what an answer says of the cost bucket. */
+static void
+learn(struct shopify *sh, json_t *j)
+{
+	json_t	*ts;
+
+	ts = json_object_get(json_object_get(json_object_get(j,
+	    "extensions"), "cost"), "throttleStatus");
+	if (!json_is_object(ts))
+		return;
+	sh->avail = json_number_value(json_object_get(ts,
+	    "currentlyAvailable"));
+	sh->max = json_number_value(json_object_get(ts, "maximumAvailable"));
+	sh->restore = json_number_value(json_object_get(ts, "restoreRate"));
+	sh->seen = now();
+}
+
+/* Wait until the bucket holds cost points, as far as is known. */
+static void
+pace(struct shopify *sh, double cost)
+{
+	double	 have;
+
+	if (sh->seen == 0 || sh->restore <= 0)
+		return;
+	have = sh->avail + (now() - sh->seen) * sh->restore;
+	if (have > sh->max)
+		have = sh->max;
+	if (have < cost)
+		sleep_for((cost - have) / sh->restore);
+}
+
+/* The extensions.code of the first error of an answer, or "". */
+static const char *
+code_of(json_t *j)
+{
+	const char *c;
+
+	c = json_string_value(json_object_get(json_object_get(
+	    json_array_get(json_object_get(j, "errors"), 0), "extensions"),
+	    "code"));
+	return c != NULL ? c : "";
+}
+
+/*
+ * Run query with vars (stolen) at an expected cost.  Returns the answer's
+ * data (the caller decrefs it), or NULL after setting s->err; *cost_out,
+ * if not NULL, gets 1 when Shopify refused the query for its cost.
+ */
+static json_t *
+gql(struct session *s, const char *query, json_t *vars, double cost,
+    int *too_costly)
+{
+	struct shopify *sh = s->priv;
+	struct http_resp r;
+	json_t	*body, *data, *err;
+	const char *msg;
+	char	*text;
+	int	 tries, rc;
+
+	if (too_costly != NULL)
+		*too_costly = 0;
+	if (grant(s) == -1) {
+		json_decref(vars);
+		return NULL;
+	}
+	body = json_pack("{s:s, s:o}", "query", query, "variables", vars);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	data = NULL;
+	for (tries = 0;; tries++) {
+		pace(sh, cost);
+		rc = http_request(s->http, "POST", sh->endpoint, text,
+		    HTTP_JSON, &r);
+		if (rc != 0) {
+			conn_fail(s, &r, NULL, NULL);
+			if (r.body.len > 0) {
+				json_error_t jerr;
+				json_t	*j;
+
+				j = json_loadb(r.body.s, r.body.len, 0, &jerr);
+				msg = json_string_value(json_object_get(j,
+				    "errors"));
+				if (msg != NULL) {
+					size_t	 n = strlen(s->err);
+
+					snprintf(s->err + n, sizeof(s->err) - n,
+					    ": %s", msg);
+				}
+				json_decref(j);
+			}
+			break;
+		}
+		learn(sh, r.json);
+		if (strcmp(code_of(r.json), "THROTTLED") == 0 &&
+		    tries < THROTTLE_TRIES) {
+			/* Wait for the points, then the same request. */
+			http_count_throttled(s->http);
+			if (sh->restore <= 0)
+				sleep_for(1);
+			http_resp_free(&r);
+			continue;
+		}
+		err = json_array_get(json_object_get(r.json, "errors"), 0);
+		if (err != NULL) {
+			if (too_costly != NULL && strcmp(code_of(r.json),
+			    "MAX_COST_EXCEEDED") == 0)
+				*too_costly = 1;
+			msg = json_string_value(json_object_get(err,
+			    "message"));
+			snprintf(s->err, sizeof(s->err), "%s: %s%s%s",
+			    sh->endpoint, code_of(r.json), *code_of(r.json) ?
+			    ": " : "", msg != NULL ? msg : "an error");
+			break;
+		}
+		data = json_incref(json_object_get(r.json, "data"));
+		if (!json_is_object(data)) {
+			json_decref(data);
+			data = NULL;
+			snprintf(s->err, sizeof(s->err), "%s: an answer "
+			    "without data", sh->endpoint);
+		}
+		break;
+	}
+	http_resp_free(&r);
+	free(text);
+	return data;
+}
+
+/*
+ * The connection's location: the one named (by name, number or gid) in
+ * the location key, or the shop's only active one.
+ */
+static int
+location(struct session *s)
+{
+	struct shopify *sh = s->priv;
+	json_t	*data, *l;
+	struct buf known;
+	const char *want, *id, *name;
+	size_t	 i, nactive;
+	char	 num[64];
+
+	if (sh->location != NULL)
+		return 0;
+	if ((data = gql(s, q_locations, json_object(), 252, NULL)) == NULL)
+		return -1;
+	want = cfg_get(s->cfg, "location");
+	memset(&known, 0, sizeof(known));
+	buf_adds(&known, "");
+	nactive = 0;
+	json_array_foreach(json_object_get(json_object_get(data, "locations"),
+	    "nodes"), i, l) {
+		id = json_string_value(json_object_get(l, "id"));
+		name = json_string_value(json_object_get(l, "name"));
+		if (id == NULL || name == NULL)
+			continue;
+		snprintf(num, sizeof(num), "%s", strrchr(id, '/') != NULL ?
+		    strrchr(id, '/') + 1 : id);
+		if (want != NULL ? (strcmp(want, id) == 0 || strcmp(want,
+		    num) == 0 || strcmp(want, name) == 0) :
+		    json_is_true(json_object_get(l, "isActive")) &&
+		    nactive++ == 0) {
+			free(sh->location);
+			sh->location = xstrdup(id);
+		}
+		buf_adds(&known, known.len ? ", " : "");
+		buf_adds(&known, name);
+		buf_adds(&known, " (");
+		buf_adds(&known, num);
+		buf_adds(&known, ")");
+	}
+	json_decref(data);
+	if (sh->location == NULL || (want == NULL && nactive > 1)) {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: [%s] %s: one of %s",
+		    s->cfg->file, s->cfg->line, s->cfg->name, want != NULL ?
+		    "names no location of the shop" : "needs location =, the "
+		    "shop has several", known.s);
+		free(sh->location);
+		sh->location = NULL;
+		s->ours = 1;
+		buf_free(&known);
+		return -1;
+	}
+	buf_free(&known);
+	return 0;
+}
+
+/* Each variant of the shop, with its level at the location. */
+static int
+variants(struct session *s, int (*each)(struct session *, json_t *,
+    void *), void *arg)
+{
+	struct shopify *sh = s->priv;
+	json_t	*data, *conn, *v, *vars;
+	json_t	*after;
+	size_t	 i;
+	int	 first, rc, costly;
+
+	if (location(s) == -1)
+		return -1;
+	first = VARIANT_PAGE;
+	after = json_null();
+	rc = 0;
+	for (;;) {
+		vars = json_pack("{s:i, s:O, s:s}", "first", first, "after",
+		    after, "location", sh->location);
+		data = gql(s, q_variants, vars, 2 + 5.0 * first, &costly);
+		if (data == NULL) {
+			if (costly && first > 1) {
+				first /= 2;	/* Shopify counts dearer */
+				continue;
+			}
+			rc = -1;
+			break;
+		}
+		conn = json_object_get(data, "productVariants");
+		json_array_foreach(json_object_get(conn, "nodes"), i, v)
+			if ((rc = each(s, v, arg)) != 0)
+				break;
+		json_decref(after);
+		after = json_incref(json_object_get(json_object_get(conn,
+		    "pageInfo"), "endCursor"));
+		if (rc != 0 || !json_is_true(json_object_get(json_object_get(
+		    conn, "pageInfo"), "hasNextPage")) || after == NULL) {
+			json_decref(data);
+			break;
+		}
+		json_decref(data);
+	}
+	json_decref(after);
+	return rc;
+}
+
+/* A variant's available quantity at the location; -1 when not stocked. */
+static int
+available(json_t *v, long long *qty)
+{
+	json_t	*lvl, *q;
+	size_t	 i;
+
+	lvl = json_object_get(json_object_get(v, "inventoryItem"),
+	    "inventoryLevel");
+	if (!json_is_object(lvl))
+		return -1;
+	json_array_foreach(json_object_get(lvl, "quantities"), i, q) {
+		if (json_is_string(json_object_get(q, "name")) && strcmp(
+		    json_string_value(json_object_get(q, "name")),
+		    "available") == 0) {
+			*qty = json_integer_value(json_object_get(q,
+			    "quantity"));
+			return 0;
+		}
+	}
+	return -1;
+}
+
+struct stockq {
+	const struct stock_query *q;
+	stock_cb	 cb;
+	void		*arg;
+};
+
+static int
+stock_each(struct session *s, json_t *v, void *arg)
+{
+	struct stockq *sq = arg;
+	struct stock_row row;
+	const char *status;
+	char	 t1[32], t2[32];
+
+	(void)s;
+	status = json_string_value(json_object_get(json_object_get(v,
+	    "product"), "status"));
+	if (!sq->q->inactive && status != NULL && strcmp(status, "ACTIVE") !=
+	    0)
+		return 0;
+	if (!json_is_true(json_object_get(json_object_get(v,
+	    "inventoryItem"), "tracked")) || available(v, &row.qty) == -1)
+		return 0;		/* not counted here */
+	row.sku = conn_text(v, "sku", t1, sizeof(t1));
+	row.name = conn_text(v, "displayName", t2, sizeof(t2));
+	row.barcode = json_is_string(json_object_get(v, "barcode")) ?
+	    json_string_value(json_object_get(v, "barcode")) : "";
+	row.warehouse = "";
+	row.reserved = 0;
+	return sq->cb(sq->arg, &row);
+}
+
+/*
+ * The available quantity of every tracked variant stocked at the
+ * connection's location; with --inactive, of draft and archived products
+ * too.
+ */
+static int
+stock(struct session *s, const struct stock_query *q, stock_cb cb,
+    void *arg)
+{
+	struct stockq sq;
+
+	if (q->nwarehouses > 0 || q->per_warehouse) {
+		snprintf(s->err, sizeof(s->err), "Shopify: the connection's "
+		    "location is counted (location = ...); -w and "
+		    "--per-warehouse do not apply");
+		s->ours = 1;
+		return -1;
+	}
+	sq.q = q;
+	sq.cb = cb;
+	sq.arg = arg;
+	return variants(s, stock_each, &sq);
+}
+
+struct itemq {
+	item_cb		 cb;
+	void		*arg;
+};
+
+static int
+items_each(struct session *s, json_t *v, void *arg)
+{
+	struct itemq *iq = arg;
+	struct shop_item it;
+	char	 t1[32];
+
+	(void)s;
+	it.sku = conn_text(v, "sku", t1, sizeof(t1));
+	it.id = json_string_value(json_object_get(json_object_get(v,
+	    "inventoryItem"), "id"));
+	if (it.id == NULL)
+		return 0;
+	it.group = "";
+	it.qty = 0;
+	it.why = NULL;
+	it.tracked = json_is_true(json_object_get(json_object_get(v,
+	    "inventoryItem"), "tracked"));
+	if (it.tracked && available(v, &it.qty) == -1) {
+		it.tracked = 0;
+		it.why = "not stocked at the connection's location";
+	}
+	return iq->cb(iq->arg, &it);
+}
+
+static int
+items(struct session *s, item_cb cb, void *arg)
+{
+	struct itemq iq;
+
+	iq.cb = cb;
+	iq.arg = arg;
+	return variants(s, items_each, &iq);
+}
+
+/* The index of the quantity a user error is about, or -1. */
+static long
+err_index(json_t *e, size_t n)
+{
+	json_t	*f;
+	const char *i;
+	char	*end;
+	long	 v;
+
+	f = json_object_get(e, "field");
+	if (json_array_size(f) < 3 || (i = json_string_value(json_array_get(f,
+	    2))) == NULL || strcmp(json_string_value(json_array_get(f, 1)) ?
+	    json_string_value(json_array_get(f, 1)) : "", "quantities") != 0)
+		return -1;
+	v = strtol(i, &end, 10);
+	return *end == '\0' && v >= 0 && (size_t)v < n ? v : -1;
+}
+
+/*
+ * One inventorySetQuantities of the items not settled yet.  Shopify
+ * applies all or nothing: when some are refused (a stale level, an item
+ * gone), they are settled as conflict or failed and the rest go again,
+ * under a new key since the input is new.
+ */
+static int
+push(struct session *s, struct push_item *pi, size_t n)
+{
+	struct shopify *sh = s->priv;
+	json_t	*data, *qs, *vars, *errs, *e, *pay;
+	const char *code, *msg;
+	char	 key[64], uri[96];
+	size_t	 i, left, *idx;
+	long	 k;
+	int	 rc;
+
+	if (location(s) == -1)
+		return -1;
+	idx = xreallocarray(NULL, n, sizeof(*idx));
+	for (i = 0; i < n; i++)
+		pi[i].result = 0;
+	rc = 0;
+	for (;;) {
+		qs = json_array();
+		for (i = left = 0; i < n; i++) {
+			if (pi[i].result != 0)
+				continue;
+			idx[left++] = i;
+			json_array_append_new(qs, json_pack("{s:s, s:s, s:I, "
+			    "s:I}", "inventoryItemId", pi[i].id, "locationId",
+			    sh->location, "quantity", (json_int_t)pi[i].to,
+			    "changeFromQuantity", (json_int_t)pi[i].from));
+		}
+		if (left == 0) {
+			json_decref(qs);
+			break;
+		}
+		snprintf(key, sizeof(key), "shopswitch-%s-%lu", sh->run,
+		    ++sh->seq);
+		snprintf(uri, sizeof(uri), "shopswitch://stock-push/%s",
+		    sh->run);
+		vars = json_pack("{s:{s:s, s:s, s:s, s:o}, s:s}", "input",
+		    "name", "available", "reason", "correction",
+		    "referenceDocumentUri", uri, "quantities", qs, "key", key);
+		if ((data = gql(s, m_set, vars, 10, NULL)) == NULL) {
+			rc = -1;
+			break;
+		}
+		pay = json_object_get(data, "inventorySetQuantities");
+		errs = json_object_get(pay, "userErrors");
+		if (json_array_size(errs) == 0) {
+			for (i = 0; i < left; i++)
+				pi[idx[i]].result = PUSH_SET;
+			json_decref(data);
+			break;
+		}
+		json_array_foreach(errs, i, e) {
+			code = json_string_value(json_object_get(e, "code"));
+			msg = json_string_value(json_object_get(e, "message"));
+			if ((k = err_index(e, left)) == -1) {
+				snprintf(s->err, sizeof(s->err), "%s: %s: %s",
+				    sh->endpoint, code != NULL ? code : "error",
+				    msg != NULL ? msg : "");
+				rc = -1;
+				break;
+			}
+			pi[idx[k]].result = code != NULL && strcmp(code,
+			    "CHANGE_FROM_QUANTITY_STALE") == 0 ?
+			    PUSH_CONFLICT : PUSH_FAILED;
+			snprintf(pi[idx[k]].reason, sizeof(pi[idx[k]].reason),
+			    "%s: %s", code != NULL ? code : "error",
+			    msg != NULL ? msg : "");
+		}
+		json_decref(data);
+		if (rc == -1)
+			break;
+	}
+	free(idx);
+	return rc;
+}
+
+/* An order's lines beyond the first page, appended to lines. */
+static int
+more_lines(struct session *s, const char *id, json_t *after, json_t *lines)
+{
+	json_t	*data, *li, *vars, *cur;
+	size_t	 i;
+
+	cur = json_incref(after);
+	for (;;) {
+		vars = json_pack("{s:s, s:O}", "id", id, "after", cur);
+		if ((data = gql(s, q_lines, vars, 253, NULL)) == NULL) {
+			json_decref(cur);
+			return -1;
+		}
+		li = json_object_get(json_object_get(data, "order"),
+		    "lineItems");
+		json_array_foreach(json_object_get(li, "nodes"), i, vars)
+			json_array_append(lines, vars);
+		json_decref(cur);
+		cur = json_incref(json_object_get(json_object_get(li,
+		    "pageInfo"), "endCursor"));
+		if (!json_is_true(json_object_get(json_object_get(li,
+		    "pageInfo"), "hasNextPage")) || cur == NULL) {
+			json_decref(data);
+			json_decref(cur);
+			return 0;
+		}
+		json_decref(data);
+	}
+}
+
+/* The number at the end of a gid ("gid://shopify/Order/12" -> "12"). */
+static const char *
+gid_num(const char *gid)
+{
+	const char *p;
+
+	if (gid == NULL)
+		return "";
+	return (p = strrchr(gid, '/')) != NULL ? p + 1 : gid;
+}
+
+/*
+ * The order record of a Shopify order.  Shopify counts fulfilment per
+ * line: what is ordered now (currentQuantity, removals and refunds left
+ * out) less what is unfulfilled was shipped.
+ */
+static json_t *
+record(struct session *s, json_t *o, json_t *nodes, int raw,
+    unsigned int *st)
+{
+	json_t	*r, *lines, *line, *li, *f, *t, *ships, *one, *money;
+	const char *dfs;
+	json_int_t cur, unf, tcur, tunf;
+	char	 t1[64];
+	size_t	 i, k;
+
+	(void)s;
+	dfs = json_string_value(json_object_get(o,
+	    "displayFulfillmentStatus"));
+	if (dfs == NULL)
+		dfs = "";
+	lines = json_array();
+	tcur = tunf = 0;
+	json_array_foreach(nodes, i, li) {
+		cur = json_integer_value(json_object_get(li,
+		    "currentQuantity"));
+		unf = json_integer_value(json_object_get(li,
+		    "unfulfilledQuantity"));
+		if (unf > cur)
+			unf = cur;
+		tcur += cur;
+		tunf += unf;
+		line = json_object();
+		json_object_set_new(line, "sku", json_string(conn_text(li,
+		    "sku", t1, sizeof(t1))));
+		json_object_set_new(line, "name", json_string(
+		    json_is_string(json_object_get(li, "name")) ?
+		    json_string_value(json_object_get(li, "name")) : ""));
+		json_object_set_new(line, "qty", json_integer(cur));
+		json_object_set_new(line, "qty_shipped", json_integer(cur -
+		    unf));
+		json_array_append_new(lines, line);
+	}
+	if (!json_is_null(json_object_get(o, "cancelledAt")) &&
+	    json_object_get(o, "cancelledAt") != NULL)
+		*st = ST_CANCELLED;
+	else if (strcmp(dfs, "ON_HOLD") == 0)
+		*st = ST_ON_HOLD;
+	else if (tunf == 0)
+		*st = ST_COMPLETED;	/* nothing left to ship */
+	else if (tunf < tcur)
+		*st = ST_PARTIAL;
+	else
+		*st = ST_OPEN;
+
+	r = json_object();
+	json_object_set_new(r, "source", json_string("shopify"));
+	json_object_set_new(r, "shop", json_string(s->cfg->name));
+	json_object_set_new(r, "id", json_string(gid_num(json_string_value(
+	    json_object_get(o, "id")))));
+	json_object_set_new(r, "number", json_string(conn_text(o, "name", t1,
+	    sizeof(t1))));
+	json_object_set_new(r, "reference", json_string(""));
+	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
+	json_object_set_new(r, "platform_status", json_string(dfs));
+	json_object_set_new(r, "created_at", json_string(conn_text(o,
+	    "createdAt", t1, sizeof(t1))));
+	json_object_set_new(r, "updated_at", json_string(conn_text(o,
+	    "updatedAt", t1, sizeof(t1))));
+	json_object_set_new(r, "email", json_string(conn_text(o, "email", t1,
+	    sizeof(t1))));
+	json_object_set_new(r, "name", json_string(""));
+	json_object_set_new(r, "country", json_string(""));
+	money = json_object_get(json_object_get(o, "totalPriceSet"),
+	    "shopMoney");
+	json_object_set_new(r, "total", json_string(conn_text(money,
+	    "amount", t1, sizeof(t1))));
+	json_object_set_new(r, "currency", json_string(conn_text(money,
+	    "currencyCode", t1, sizeof(t1))));
+	json_object_set_new(r, "lines", lines);
+	ships = json_array();
+	json_array_foreach(json_object_get(o, "fulfillments"), i, f) {
+		json_array_foreach(json_object_get(f, "trackingInfo"), k, t) {
+			one = json_object();
+			json_object_set_new(one, "carrier", json_string(
+			    conn_text(t, "company", t1, sizeof(t1))));
+			json_object_set_new(one, "tracking", json_string(
+			    conn_text(t, "number", t1, sizeof(t1))));
+			json_object_set_new(one, "shipped_at", json_string(
+			    conn_text(f, "createdAt", t1, sizeof(t1))));
+			json_array_append_new(ships, one);
+		}
+	}
+	json_object_set_new(r, "shipments", ships);
+	if (raw)
+		json_object_set(r, "raw", o);
+	return r;
+}
+
+/*
+ * Orders by id, page after page of cursors; --since and --until as a
+ * search on updated_at.  Only the last 60 days of orders are visible to
+ * an app without the read_all_orders scope.
+ */
+static int
+orders(struct session *s, const struct order_query *q, order_cb cb,
+    void *arg)
+{
+	json_t	*data, *conn, *o, *vars, *after, *li, *nodes, *r;
+	struct buf query;
+	unsigned int st;
+	char	 t[TZ_LEN];
+	size_t	 i;
+	int	 first, rc, costly;
+
+	memset(&query, 0, sizeof(query));
+	buf_adds(&query, "");
+	if (q->since_set) {
+		tz_format(q->since, t);
+		buf_adds(&query, "updated_at:>='");
+		buf_adds(&query, t);
+		buf_adds(&query, "'");
+	}
+	if (q->until_set) {
+		tz_format(q->until, t);
+		buf_adds(&query, query.len ? " updated_at:<='" :
+		    "updated_at:<='");
+		buf_adds(&query, t);
+		buf_adds(&query, "'");
+	}
+	first = ORDER_PAGE;
+	after = json_null();
+	rc = 0;
+	while (rc == 0) {
+		vars = json_pack("{s:i, s:O, s:s?, s:i}", "first", first,
+		    "after", after, "query", query.len ? buf_str(&query) :
+		    NULL, "lines", LINE_PAGE);
+		data = gql(s, q_orders, vars, 2 + 40.0 * first, &costly);
+		if (data == NULL) {
+			if (costly && first > 1) {
+				first /= 2;
+				continue;
+			}
+			rc = -1;
+			break;
+		}
+		conn = json_object_get(data, "orders");
+		json_array_foreach(json_object_get(conn, "nodes"), i, o) {
+			li = json_object_get(o, "lineItems");
+			nodes = json_object_get(li, "nodes");
+			if (json_is_true(json_object_get(json_object_get(li,
+			    "pageInfo"), "hasNextPage")) && more_lines(s,
+			    json_string_value(json_object_get(o, "id")),
+			    json_object_get(json_object_get(li, "pageInfo"),
+			    "endCursor"), nodes) == -1) {
+				rc = -1;
+				break;
+			}
+			r = record(s, o, nodes, q->raw, &st);
+			if (q->statuses == 0 || (q->statuses & st))
+				rc = cb(arg, r);
+			json_decref(r);
+			if (rc != 0)
+				break;
+		}
+		json_decref(after);
+		after = json_incref(json_object_get(json_object_get(conn,
+		    "pageInfo"), "endCursor"));
+		if (!json_is_true(json_object_get(json_object_get(conn,
+		    "pageInfo"), "hasNextPage")) || after == NULL) {
+			json_decref(data);
+			break;
+		}
+		json_decref(data);
+	}
+	json_decref(after);
+	buf_free(&query);
+	return rc;
+}
+
+const struct connector conn_shopify = {
+	.name = "shopify",
+	.setup = setup,
+	.orders = orders,
+	.stock = stock,
+	.items = items,
+	.push = push,
+	.cas = 1,
+	.close = close_priv
+};
