@@ -10,7 +10,7 @@ CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -DVERSI
 PKGS	= jansson libcrypto libcurl libutf8proc
 # Backquotes, not $(shell): `make check` installs the packages first.
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
-LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)`
+LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)` -lm
 
 BIN = \
 	tools/order-dedupe \

@@ -12,7 +12,8 @@
 /* The keys whose values are credentials: never shown. */
 static const char *const secrets[] = {
 	"api_key", "key", "secret", "token", "password", "client_secret",
-	"access_token", "consumer_key", "consumer_secret"
+	"access_token", "access_token_secret", "consumer_key",
+	"consumer_secret"
 };
 
 int

@@ -24,6 +24,12 @@ for p in d["products"] + d["variations"]:
     if p.get("manage_stock") is True and p.get("sku"):
         print(p["sku"], p["stock_quantity"])' | sort
 }
+magento_levels() {
+	state | python3 -c 'import json, sys
+for r in json.load(sys.stdin)["source_items"]:
+    if r["source_code"] == "default":
+        print(r["sku"], r["quantity"])' | sort
+}
 # same_as_input: every SKU of in.csv that the shop counts has its level.
 same_as_input() {
 	levels >levels
@@ -99,6 +105,91 @@ PY
 	fault '[{"path": "/wp-json/wc/v3/products/batch", "kind": "change", "change": {"sku": "TS-RED-M", "stock_quantity": 11}}]'
 	t 1 woo-push.csv "" stock-push --to woocommerce in.csv
 	same_as_input
+}
+
+# Magento 2: source items of the connection's source, 20 a request.
+MAG=$TOP/tests/sandbox/data/magento
+# The seed's default source: TS-RED-S 5, TS-RED-M 12, TS-RED-L 0,
+# HD-BLK-M 7, HD-BLK-L 1, MUG-BLU 40, MUG-WHT 25, 0042 100, CAP-BLK 2,
+# GIFT-25 999, 8718526012347 12.5, BAG-TOTE 9, KAARS-CRM 0, SOCK-GRN 6,
+# EBOOK-01 1000, TS-RED-XL 3.
+mag_in() {
+	input TS-RED-S,5 TS-RED-M,10 TS-RED-L,4 HD-BLK-M,7 MUG-BLU,38 \
+	    MUG-WHT,25 0042,100 CAP-BLK,2 8718526012347,12 BAG-TOTE,9 \
+	    PST-A2-AMS,4 NOPE,1
+}
+@test "Magento: --dry-run writes the plan and changes nothing" {
+	sandbox_start --platform magento --data "$MAG"
+	mag_in
+	state >before.json
+	t 1 mag-plan.csv "" stock-push --to magento -n in.csv
+	state >after.json
+	cmp before.json after.json
+}
+@test "Magento: a push in one request; the shop then equals the input" {
+	sandbox_start --platform magento --data "$MAG"
+	mag_in
+	t 1 mag-push.csv "" stock-push --to magento in.csv
+	[ "$(writes)" = '{"8718526012347": 1, "MUG-BLU": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
+	t 0 mag-push.req "" requests
+	same_as_input
+}
+@test "Magento: 21 items to a store that takes 20: two requests" {
+	sandbox_start --platform magento --generate products=200 --set input_limit=1
+	stock-snapshot --from magento | awk -F, 'NR == 1 { print "sku,qty"; next } NR <= 22 { print $1 "," $2 + 1; next } { print $1 "," $2 }' >in.csv
+	stock-push --to magento in.csv >out.csv
+	[ "$(grep -c ',set,$' out.csv)" -eq 21 ]
+	[ "$(requests | grep -c '^POST .* 200$')" -eq 2 ]
+	same_as_input
+}
+@test "Magento: a batch above the store's limit is cut to its size" {
+	sandbox_start --platform magento --generate products=200 --set input_limit=1
+	connections "batch = 50" "retry_delay = 0.01"
+	stock-snapshot --from magento | awk -F, 'NR == 1 { print "sku,qty"; next } { print $1 "," $2 + 1 }' >in.csv
+	stock-push --to magento in.csv >out.csv
+	[ "$(grep -c ',set,$' out.csv)" -eq "$(($(wc -l <in.csv) - 1))" ]
+	# One refusal, then requests of at most 20, one more than the
+	# fewest at most (the refused batch goes in parts of 20).
+	requests | grep '^POST' | cut -d' ' -f3 | uniq -c | sed 's/^ *//' >posts
+	n=$(($(wc -l <in.csv) - 1))
+	[ "$(head -n 1 posts)" = "1 400" ]
+	[ "$(sed -n 2p posts | cut -d' ' -f2)" = 200 ]
+	[ "$(wc -l <posts)" -eq 2 ]
+	[ "$(sed -n 2p posts | cut -d' ' -f1)" -le $(( (n + 19) / 20 + 1 )) ]
+	python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o["method"] == "POST" and o["status"] == 200:
+        assert len(o["body"]["sourceItems"]) <= 20, o' "$BATS_TEST_TMPDIR/requests.jsonl"
+	same_as_input
+}
+@test "Magento: a product deleted in between fails alone; the rest are set" {
+	sandbox_start --platform magento --data "$MAG"
+	mag_in
+	fault '[{"path": "/rest/default/V1/inventory/source-items", "method": "POST", "kind": "change", "change": {"sku": "MUG-BLU", "delete": true}}]'
+	t 1 mag-deleted.csv "" stock-push --to magento in.csv
+	[ "$(writes)" = '{"8718526012347": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
+}
+@test "Magento: OAuth 1.0a signatures where bearer tokens are off" {
+	sandbox_start --platform magento --data "$MAG" --set bearer=0
+	mag_in
+	t 3 - "stock-push: http://127.0.0.1:[0-9]+/rest/default/V1/inventory/source-items\?.*: 401: The consumer isn't authorized to access Magento_InventoryApi::source\." stock-push --to magento in.csv
+	sed -i '/^token/d' connections.conf
+	printf '%s\n' "consumer_key = sandbox-consumer-key" "consumer_secret = sandbox-consumer-secret" "access_token = sandbox-token" "access_token_secret = sandbox-token-secret" >>connections.conf
+	t 1 mag-push.csv "" stock-push --to magento in.csv
+	same_as_input
+}
+@test "Magento: a wrong OAuth secret: exit 3 with Magento's words" {
+	sandbox_start --platform magento --data "$MAG" --set bearer=0
+	sed -i '/^token/d' connections.conf
+	printf '%s\n' "consumer_key = sandbox-consumer-key" "consumer_secret = wrong" "access_token = sandbox-token" "access_token_secret = sandbox-token-secret" >>connections.conf
+	mag_in
+	t 3 - "stock-push: http://127.0.0.1:[0-9]+/rest/default/V1/inventory/source-items\?.*: 401: The signature is invalid\. Verify and try again\." stock-push --to magento in.csv
+}
+@test "Magento: kill -9 at random moments of a push, resume: all set, none twice" {
+	sandbox_start --platform magento --generate products=10000
+	stock-snapshot --from magento | awk -F, 'NR == 1 { print "sku,qty"; next } { print $1 "," ($2 * 7 + 3) % 50 }' >in.csv
+	kill_resume
 }
 
 # The guards.

@@ -57,3 +57,8 @@ WOO=$TOP/tests/sandbox/data/woocommerce
 @test "WooCommerce: --inactive adds drafts"      { sandbox_start --platform woocommerce --data "$WOO"; t 0 woo-inactive.csv "" snap_of woocommerce --inactive; }
 @test "WooCommerce: one request per page and per variable product" { sandbox_start --platform woocommerce --data "$WOO"; stock-snapshot --from woocommerce >/dev/null; t 0 woo.req "" requests; }
 @test "WooCommerce: no warehouses: -w is refused, exit 2" { sandbox_start --platform woocommerce --data "$WOO"; t 2 - "stock-snapshot: WooCommerce keeps one stock level per product: no warehouses" stock-snapshot --from woocommerce -w 1; }
+
+# Magento 2: the source items of the connection's source
+MAG=$TOP/tests/sandbox/data/magento
+@test "Magento: the default source's quantities" { sandbox_start --platform magento --data "$MAG"; t 0 mag.csv "" snap_of magento; }
+@test "Magento: the connection's source"         { sandbox_start --platform magento --data "$MAG"; connections "source = wh_ams"; t 0 mag-ams.csv "" snap_of magento; }

@@ -81,6 +81,7 @@ struct want {
 	unsigned long	 line;
 	unsigned int	 nitems;	/* items in the shop with this SKU */
 	int		 tracked;	/* the shop counts its stock */
+	int		 fraction;	/* from is rounded down: write anyway */
 	int		 journal;	/* set by an earlier run */
 	enum state	 st;
 	const char	*reason;	/* for failed and conflict (arena) */
@@ -226,6 +227,7 @@ shop_item(void *arg, const struct shop_item *it)
 	if (!w->journal)		/* the journal has the level before */
 		w->from = it->qty;
 	w->tracked = it->tracked;
+	w->fraction = it->fraction;
 	if (!it->tracked && it->why != NULL)
 		w->reason = arena_strndup(&r->mem, it->why, strlen(it->why));
 	w->id = arena_strndup(&r->mem, it->id, strlen(it->id));
@@ -297,10 +299,14 @@ plan(struct run *r)
 			if (w->reason == NULL)
 				w->reason = "the shop does not track this "
 				    "item's stock";
-		} else if (w->from == w->to)
+		} else if (w->from == w->to && !w->fraction)
 			w->st = S_UNCHANGED;
-		else
+		else {
 			w->st = S_WRITE;
+			if (w->fraction)
+				w->reason = "the shop's level has a fraction, "
+				    "left out in from";
+		}
 	}
 }
 
@@ -802,7 +808,7 @@ main(int argc, char *argv[])
 				w->reason = w->nitems == 0 ? NULL :
 				    "the item changed in the shop";
 				result(&r, conf[i]);
-			} else if (w->from == w->to) {
+			} else if (w->from == w->to && !w->fraction) {
 				w->st = S_UNCHANGED;
 				result(&r, conf[i]);
 			} else

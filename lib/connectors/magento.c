@@ -10,6 +10,7 @@
  * smaller when the store says "Maximum items".  See
  * developer.adobe.com/commerce/webapi/rest.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,7 +453,10 @@ utc(json_t *o, const char *key)
 	return json_string(t);
 }
 
-/* A quantity Magento gives as a number (12 or 12.0). */
+/*
+ * A quantity Magento gives as a number (12, 12.0, or 12.5 where a product
+ * is sold by decimals): rounded down, what can be offered whole.
+ */
 static json_int_t
 qty(json_t *o, const char *key)
 {
@@ -462,7 +466,7 @@ qty(json_t *o, const char *key)
 	if (json_is_integer(v))
 		return json_integer_value(v);
 	if (json_is_real(v))
-		return (json_int_t)json_real_value(v);
+		return (json_int_t)floor(json_real_value(v));
 	if (json_is_string(v))
 		return strtoll(json_string_value(v), NULL, 10);
 	return 0;
@@ -481,6 +485,11 @@ amount(json_t *o, const char *key)
 	if (json_is_integer(v))
 		snprintf(t, sizeof(t), "%lld",
 		    (long long)json_integer_value(v));
+	else if (json_is_real(v) && fabs(json_real_value(v)) < 1e13 &&
+	    fabs(json_real_value(v) * 100 - round(json_real_value(v) *
+	    100)) < 1e-6)
+		/* Cents, as money is written: 56.8 is 56.80. */
+		snprintf(t, sizeof(t), "%.2f", json_real_value(v));
 	else if (json_is_real(v))
 		/* Fifteen digits give back the decimal Magento wrote. */
 		snprintf(t, sizeof(t), "%.15g", json_real_value(v));
@@ -732,7 +741,7 @@ source_page(struct session *s, json_t *items, void *arg)
 	struct srcq *sq = arg;
 	struct stock_row row;
 	struct shop_item it;
-	json_t	*si;
+	json_t	*si, *v;
 	char	 t1[32], t2[32];
 	size_t	 i;
 	int	 rc;
@@ -756,6 +765,9 @@ source_page(struct session *s, json_t *items, void *arg)
 			it.qty = qty(si, "quantity");
 			it.tracked = 1;
 			it.why = NULL;
+			v = json_object_get(si, "quantity");
+			it.fraction = json_is_real(v) &&
+			    floor(json_real_value(v)) != json_real_value(v);
 			rc = sq->icb(sq->arg, &it);
 		}
 		if (rc != 0)

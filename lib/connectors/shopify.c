@@ -566,6 +566,7 @@ items_each(struct session *s, json_t *v, void *arg)
 	it.group = "";
 	it.qty = 0;
 	it.why = NULL;
+	it.fraction = 0;
 	it.tracked = json_is_true(json_object_get(json_object_get(v,
 	    "inventoryItem"), "tracked"));
 	if (it.tracked && available(v, &it.qty) == -1) {

@@ -480,6 +480,7 @@ items_each(struct session *s, json_t *p, json_t *parent, void *arg)
 	it.id = conn_text(p, "id", id, sizeof(id));
 	/* Variations are written per parent, products together. */
 	it.why = NULL;
+	it.fraction = 0;
 	it.group = parent != NULL ? conn_text(parent, "id", group,
 	    sizeof(group)) : "";
 	it.qty = json_integer_value(json_object_get(p, "stock_quantity"));
