@@ -119,7 +119,8 @@ style:
 lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 	shellcheck -S warning tests/run tests/deps tests/sanitize tests/style \
-	    examples/demo bench/run
+	    examples/demo bench/run bench/api bench/push \
+	    tests/sandbox/selftest*.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \

@@ -77,7 +77,7 @@ struct shop_item {
 	long long	 qty;		/* the level now */
 	int		 tracked;	/* the shop counts this item's stock */
 	const char	*why;		/* if not, why not (NULL: untracked) */
-	int		 fraction;	/* qty is rounded down from a fraction */
+	int		 fraction;	/* qty was rounded down */
 };
 
 enum push_result {

@@ -20,7 +20,8 @@ levels() { "${SANDBOX_PLATFORM}_levels"; }
 woocommerce_levels() {
 	state | python3 -c 'import json, sys
 d = json.load(sys.stdin)
-for p in d["products"] + d["variations"]:
+variations = [v for vs in d["variations"].values() for v in vs]
+for p in d["products"] + variations:
     if p.get("manage_stock") is True and p.get("sku"):
         print(p["sku"], p["stock_quantity"])' | sort
 }
@@ -34,7 +35,10 @@ for r in json.load(sys.stdin)["source_items"]:
 same_as_input() {
 	levels >levels
 	tail -n +2 in.csv | tr , ' ' | sort >want
-	join levels want | awk '$2 != $3 { print "wrong:", $0; bad = 1 } END { exit bad }'
+	[ -s levels ] || { echo "the shop has no levels"; return 1; }
+	join levels want >joined
+	[ -s joined ] || { echo "no SKU of the input in the shop"; return 1; }
+	awk '$2 != $3 { print "wrong:", $0; bad = 1 } END { exit bad }' joined
 }
 
 @test "WooCommerce: --dry-run writes the plan and changes nothing" {

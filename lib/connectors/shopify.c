@@ -32,11 +32,13 @@
 
 /*
  * Page sizes from Shopify's cost rules: a connection costs 2 + first x
- * (1 + its node's objects).  A variant with its product, inventory item,
- * level and quantities is 5: 2 + 199 x 5 = 997.  An order with its total (2), 20
+ * (1 + its node's objects).  A variant with its inventory item, level
+ * and quantities is 4: 2 + 249 x 4 = 998; with its product's status too
+ * (for stock-snapshot), 5: 2 + 199 x 5 = 997.  An order with its total (2), 20
  * line items (2 + 20) and 5 fulfillments of 2 tracking numbers (5 x 3)
  * is 40: 2 + 24 x 40 = 962.  A refusal for cost halves the page.
  */
+#define ITEM_PAGE	249
 #define VARIANT_PAGE	199
 #define ORDER_PAGE	24
 #define LINE_PAGE	20
@@ -51,6 +53,14 @@ static const char q_variants[] =
     "pageInfo { hasNextPage endCursor } "
     "nodes { sku displayName barcode product { status } "
     "inventoryItem { id tracked inventoryLevel(locationId: $location) { "
+    "quantities(names: [\"available\"]) { name quantity } } } } } }";
+
+static const char q_items[] =
+    "query Items($first: Int!, $after: String, $location: ID!) { "
+    "productVariants(first: $first, after: $after) { "
+    "pageInfo { hasNextPage endCursor } "
+    "nodes { sku inventoryItem { id tracked "
+    "inventoryLevel(locationId: $location) { "
     "quantities(names: [\"available\"]) { name quantity } } } } } }";
 
 static const char q_orders[] =
@@ -420,10 +430,13 @@ location(struct session *s)
 	return 0;
 }
 
-/* Each variant of the shop, with its level at the location. */
+/*
+ * Each variant of the shop, with its level at the location: query, its
+ * page size and the cost of one variant.
+ */
 static int
-variants(struct session *s, int (*each)(struct session *, json_t *,
-    void *), void *arg)
+variants(struct session *s, const char *query, int page, double node,
+    int (*each)(struct session *, json_t *, void *), void *arg)
 {
 	struct shopify *sh = s->priv;
 	json_t	*data, *conn, *v, *vars;
@@ -433,13 +446,13 @@ variants(struct session *s, int (*each)(struct session *, json_t *,
 
 	if (location(s) == -1)
 		return -1;
-	first = VARIANT_PAGE;
+	first = page;
 	after = json_null();
 	rc = 0;
 	for (;;) {
 		vars = json_pack("{s:i, s:O, s:s}", "first", first, "after",
 		    after, "location", sh->location);
-		data = gql(s, q_variants, vars, 2 + 5.0 * first, &costly);
+		data = gql(s, query, vars, 2 + node * first, &costly);
 		if (data == NULL) {
 			if (costly && first > 1) {
 				first /= 2;	/* Shopify counts dearer */
@@ -542,7 +555,7 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	sq.q = q;
 	sq.cb = cb;
 	sq.arg = arg;
-	return variants(s, stock_each, &sq);
+	return variants(s, q_variants, VARIANT_PAGE, 5, stock_each, &sq);
 }
 
 struct itemq {
@@ -583,7 +596,7 @@ items(struct session *s, item_cb cb, void *arg)
 
 	iq.cb = cb;
 	iq.arg = arg;
-	return variants(s, items_each, &iq);
+	return variants(s, q_items, ITEM_PAGE, 4, items_each, &iq);
 }
 
 /* The index of the quantity a user error is about, or -1. */
