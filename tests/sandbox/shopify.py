@@ -1,0 +1,3212 @@
+"""shopify.py: the Shopify GraphQL Admin API (version 2026-10) for sandbox.py.
+
+    python3 tests/sandbox/sandbox.py --platform shopify \
+        --data tests/sandbox/data/shopify [--api-key shpat_sandbox] \
+        [--set bucket=2000 --set restore=100 ...] \
+        [--generate products=N,variants=V,orders=M,locations=K] ...
+
+Routes: POST /admin/api/2026-10/graphql.json (GraphQL, X-Shopify-Access-Token)
+and POST /admin/oauth/access_token (client credentials grant).  Data:
+locations.json, products.json (variants and their inventory items and
+levels nested), orders.json (line items and fulfillments nested), all with
+Shopify's GraphQL field names and gid://shopify/... ids.
+
+The GraphQL front end is real: a tokenizer and parser for executable
+documents, validation in graphql-ruby's words (Shopify runs graphql-ruby),
+variable coercion, a cost calculation before running, execution with null
+propagation, and the actual cost after.  The schema is the subset in
+SCHEMA_SDL below, with the real 2026-10 names and types.
+
+Sources (searched 2026-11; the copies read are named):
+  [limits]  https://shopify.dev/docs/api/usage/limits (input arrays <= 250)
+  [gql-rl]  https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
+            (cost table: scalar/enum 0, object 1, connection "sized by first
+            and last", mutation 10; leaky bucket; plans 100/200/1000/2000
+            points per second)
+  [call]    help.shopify.com/en/api/graphql-admin-api/call-limit (single
+            query max cost 1000, enforced on the requested cost before
+            execution; the bucket is refunded requested - actual)
+  [blog]    shopify.engineering/rate-limiting-graphql-apis-calculating-query-
+            complexity ("connections: two points plus the number of returned
+            objects"; "mutations cost ten points")
+  [thr]     community.shopify.com/t/throttled/254776 (the Throttled body,
+            actualQueryCost null); Shopify/cli PR #8317 (2026-08: Shopify
+            GraphQL APIs throttle "with a 200 response and extensions.code:
+            THROTTLED"); community.shopify.com/t/8456 (some say 429)
+  [602]     Shopify/shopify-api-js issue #602 (customers(first:10) with an
+            empty result: requestedQueryCost 12, actualQueryCost 3)
+  [isq]     https://shopify.dev/docs/api/admin-graphql/latest/mutations/
+            inventorySetQuantities, .../input-objects/
+            InventorySetQuantitiesInput (2026-10), .../InventoryQuantityInput,
+            .../enums/
+            InventorySetQuantitiesUserErrorCode (2026-10 list)
+  [cas]     https://shopify.dev/changelog/finalizing-compare-and-swap-redesign-
+            for-inventory-set-quantities and the 2027-01 payload page
+            ("As of 2026-04, each quantity ... must include a
+            changeFromQuantity ... Omitting returns an error")
+  [idem]    https://shopify.dev/changelog/making-idempotency-mandatory-for-
+            inventory-adjustments-and-refund-mutations, .../usage/
+            implementing-idempotency
+  [live]    luke-selrai/openclaw-workshop-kit issue #218 (2026-05, against a
+            live store: "INVALID_FIELD_ARGUMENTS - InventoryChangeInput must
+            include the following argument: changeFromQuantity" and
+            "BAD_REQUEST - The @idempotent directive is required for this
+            mutation but was not provided.")
+  [cc]      https://shopify.dev/docs/apps/build/authentication-authorization/
+            client-secrets and .../access-tokens/client-credentials-grant;
+            @shopify/shopify-api 12.2.0 lib/auth/oauth/client-credentials.ts
+            (sends JSON); community.shopify.dev/t/33287 (errors are 400)
+  [401]     shopify-common-errors pages quoting Shopify's 401 body
+  [search]  https://shopify.dev/docs/api/usage/search-syntax
+  [ver]     https://shopify.dev/docs/api/usage/versioning (fall forward)
+  [res]     /work/shared/research/platform-apis-1.md section A
+
+Decisions (UNCONFIRMED marks the ones no source settles; there the sandbox
+takes the strict side):
+
+ 1. Routes.  Only POST /admin/api/2026-10/graphql.json and POST
+    /admin/oauth/access_token exist.  Anything else, including another
+    version and any other method, is 404 {"errors":"Not Found"} after auth.
+    Shopify serves a retired version by falling forward to the oldest
+    supported one [ver]; the sandbox refuses it, so a client that pins the
+    wrong version fails in tests rather than on a silent schema change
+    (UNCONFIRMED what Shopify answers for a version that never existed).
+    Every GraphQL answer carries X-Shopify-API-Version: 2026-10.
+ 2. Auth: header X-Shopify-Access-Token, the permanent token --api-key
+    (default shpat_sandbox) or a token from the client credentials grant.
+    Missing, wrong or expired -> 401 {"errors":"[API] Invalid API key or
+    access token (unrecognized login or wrong password)"} [401] (for an
+    expired token UNCONFIRMED).  The core's request-count limiter is off
+    (RATE_LIMIT None): Shopify limits GraphQL by cost (decision 6).
+ 3. Client credentials grant [cc]: POST /admin/oauth/access_token with
+    grant_type=client_credentials, client_id, client_secret as a form body
+    (the documented one) or a JSON body (what Shopify's own Node library
+    sends).  Answer 200 {"access_token":"shpat_<32 hex>","scope":"...",
+    "expires_in":token_ttl}; every grant issues a new token; a token expires
+    token_ttl seconds after issue (86399 by default: "valid for 24 hours").
+    Errors are 400 (the one observed error of this endpoint is a 400 [cc])
+    with OAuth 2.0 bodies {"error":..,"error_description":..}: unknown
+    client or wrong secret -> invalid_client, another grant type ->
+    unsupported_grant_type, missing fields or credentials in the query
+    string -> invalid_request (texts UNCONFIRMED; Doorkeeper's).  Credential
+    values are redacted in the request log (the handler rewrites the
+    request's query and parsed body before the core logs them).
+ 4. Body: Content-Type must be application/json (a charset parameter is
+    fine).  Anything else, a body that is not a JSON object, or no query
+    string -> 400 {"errors":{"query":"Required parameter missing or
+    invalid"}} (Shopify's usual 400 text; UNCONFIRMED here).  Shopify also
+    takes application/graphql; the sandbox refuses it (strict).
+    "variables" must be an object or null, "operationName" a string or null.
+ 5. GraphQL errors are HTTP 200 with errors[] as graphql-ruby words them:
+    parse errors ('Parse error on "}" (RCURLY) at [1, 10]'), undefinedField
+    ("Field 'x' doesn't exist on type 'Y'"), argumentNotAccepted,
+    missingRequiredArguments, argumentLiteralsIncompatible,
+    missingRequiredInputObjectAttribute, variableNotDefined,
+    variableNotUsed, variableMismatch, selectionMismatch (selections on a
+    scalar, none on an object), fieldConflict, undefinedDirective, "An
+    operation name is required", 'No operation named "X"', and
+    "Variable $x of type T was provided invalid value for a.0.b (..)" with
+    extensions.problems.  Parse and validation errors come without data
+    and without extensions.cost (UNCONFIRMED whether Shopify adds cost).
+    Fragments (definitions, spreads, inline) and introspection (__schema,
+    __type) are refused with extensions.code NOT_EMULATED: the sandbox does
+    not implement them.  __typename works.  @include and @skip work.
+ 6. Cost [gql-rl][call][blog]: computed on the document before running:
+    scalar and enum fields 0, an object field 1 + its selection, a
+    connection 2 + (first or last) x (1 + the node's selection) (edges and
+    nodes count once: the larger; pageInfo and cursor are free), a mutation
+    field 10 flat.  A list of objects costs (its first argument, else 1) x
+    (1 + the item's selection) (UNCONFIRMED: Shopify documents no list
+    rule; so quantities(names:) costs 1).  The actual cost counts what was
+    returned: a connection 2 + the returned nodes' costs but at least 3
+    (matches [602]; UNCONFIRMED beyond that one observation), a list the
+    returned items, a null object 1.  A requested cost over 1000 ->
+    MAX_COST_EXCEEDED, nothing run or charged.  Leaky bucket per app (the
+    permanent token is one app, all client-credential tokens another):
+    maximumAvailable = setting bucket (2000), restoreRate = setting
+    restore (100/s, the Standard plan).  Requested > currentlyAvailable ->
+    the Throttled answer, nothing run or charged.  Else the requested cost
+    is taken, the query runs, and requested - actual is given back.
+    extensions.cost {requestedQueryCost, actualQueryCost, throttleStatus
+    {maximumAvailable (float), currentlyAvailable (int), restoreRate
+    (float)}} as in [thr], on every answer that got as far as the cost.
+ 7. Throttled: HTTP 200 (Shopify's own CLI, 2026-08 [thr]; a community
+    reply says 429, so a client must take both), body {"errors":[{"message":
+    "Throttled","extensions":{"code":"THROTTLED","documentation":
+    "https://shopify.dev/api/usage/rate-limits"}}],"extensions":{"cost":
+    {...,"actualQueryCost":null,...}}}.  No Retry-After: a client computes
+    (requested - currentlyAvailable) / restoreRate.  The fault kind "429"
+    (and --rate-limit) answers 429 with Retry-After: 1.0 and the same
+    errors[] without extensions.
+ 8. MAX_COST_EXCEEDED text: "Query cost is N, which exceeds the single
+    query max cost limit (1000). ..." with extensions {code, cost, maxCost}
+    (wording from memory of Shopify answers: UNCONFIRMED).
+ 9. Connections: nodes, edges {cursor node}, pageInfo {hasNextPage
+    hasPreviousPage startCursor endCursor}.  One of first or last is
+    required ("you must provide one of first or last"), each 0..250; more
+    -> "The first argument must be less than or equal to 250." (text
+    UNCONFIRMED; Shopify refuses, the sandbox never clamps).  These are
+    checked with the cost, before running, and answered without data.
+    Cursors are opaque base64 of {"last_id":N,"last_value":V} (Shopify's
+    own form) and are bound to the sort; one that does not decode or does
+    not fit the sort -> a field error "Invalid cursor for current
+    pagination sort." with data null (text UNCONFIRMED).  Lists are
+    pre-sorted per sort key once per load: a page costs O(page), not
+    O(catalog).  hasPreviousPage is computed, not always false.
+10. Search syntax [search] in query: terms ANDed by whitespace, AND, OR,
+    NOT/-, parentheses, field:value with :<, :<=, :>, :>= and quoted
+    values.  Dates must be quoted (the docs say so; an unquoted date is a
+    warning and the term is ignored), ISO 8601 with Z or an offset, or a
+    bare date (midnight in the shop's zone, Europe/Amsterdam).  A field the
+    resource does not have, or a date that does not parse, is ignored (so
+    the filter widens, never narrows) and reported in extensions.search:
+    [{"path":[..],"query":"..","warnings":[{"field":"x","message":
+    "Invalid search field for this query."}]}] (newer versions report
+    invalid terms there; exact shape UNCONFIRMED).  orders: created_at,
+    updated_at, processed_at, name, email, status (open, closed,
+    cancelled), financial_status, fulfillment_status (shipped, partial,
+    unshipped, unfulfilled), sku, id.  productVariants: sku (exact,
+    case-insensitive: Shopify's search ignores case; a client must
+    compare the SKU it gets back), barcode, product_id, id, title,
+    product_status.  locations: name, active, id.  Free text matches a
+    substring of the name/SKU/email.
+11. Orders: default sortKey PROCESSED_AT (= createdAt here), also ID,
+    CREATED_AT, UPDATED_AT, ORDER_NUMBER; other valid keys are refused as
+    not emulated.  Only orders created in the 60 days before the setting
+    now (2026-11-26T12:00:00Z) are visible, in lists and order(id:),
+    unless read_all_orders=true [res A2]; older ones are silently absent,
+    as on Shopify.  fulfillments(first:) is a list [Fulfillment!]!, not a
+    connection; trackingInfo(first:) too.  Money amounts are Decimal
+    strings as Ruby prints them ("59.9", "10.0").
+12. productVariants: default sortKey ID, also SKU, TITLE, NAME, POSITION.
+    All variants are listed, whatever their product's status.
+    InventoryItem.inventoryLevel(locationId:) is null where the item is not
+    stocked; inventoryLevels(...) is a connection over the levels at active
+    locations (UNCONFIRMED for inactive ones).  quantities(names:) answers
+    in the order asked; names: available, committed, damaged, incoming,
+    on_hand, quality_control, reserved, safety_stock; on_hand = available
+    + committed + damaged + quality_control + reserved + safety_stock.
+    An unknown name is a field error (UNCONFIRMED).
+13. inventorySetQuantities [isq][cas][idem][live]:
+    - @idempotent(key:) is required: without it a field error
+      BAD_REQUEST "The @idempotent directive is required for this mutation
+      but was not provided." and data.inventorySetQuantities null [live].
+    - Every quantity must carry changeFromQuantity (null allowed): a
+      missing one -> field error INVALID_FIELD_ARGUMENTS
+      "InventoryQuantityInput must include the following argument:
+      changeFromQuantity" [live] (the live report names the adjust input).
+    - More than 250 quantities -> field error MAX_INPUT_SIZE_EXCEEDED "The
+      input array size of N is greater than the maximum allowed of 250."
+      [limits] (text UNCONFIRMED).
+    - Then per-item userErrors with field ["input","quantities","<i>",
+      "<field>"] and the 2026-10 codes: INVALID_INVENTORY_ITEM,
+      INVALID_LOCATION (also for an inactive location: UNCONFIRMED),
+      NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR, ITEM_NOT_STOCKED_AT_
+      LOCATION, NON_MUTABLE_INVENTORY_ITEM (used for an untracked item:
+      UNCONFIRMED, strict), INVALID_QUANTITY_TOO_HIGH (> 1e9),
+      INVALID_QUANTITY_TOO_LOW (< -1e9), INVALID_QUANTITY_NEGATIVE (on_hand
+      below 0; available may go negative, as TOO_LOW implies),
+      CHANGE_FROM_QUANTITY_STALE (changeFromQuantity not null and not the
+      current value of the named quantity); INVALID_NAME, INVALID_REASON,
+      INVALID_REFERENCE_DOCUMENT on ["input","name"] etc.  Messages are the
+      enum's descriptions.
+    - Atomic: one userError and nothing is applied (UNCONFIRMED; the
+      strict choice).
+    - Idempotency: the same key with the same input returns the stored
+      payload (same group id and createdAt) and applies nothing; the same
+      key with another input -> IDEMPOTENCY_KEY_PARAMETER_MISMATCH; the
+      same key and input after an attempt that ended in userErrors ->
+      IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED (2026-10 code; UNCONFIRMED that
+      Shopify does not replay the errors instead).  Keys are kept until
+      reset (Shopify has a retention window).  The selection set is not
+      part of the request's identity.
+    - Applying: setting available moves on_hand by the same delta and vice
+      versa; changes[] lists the named quantity then the other one, per
+      item (UNCONFIRMED).  Setting a level to the value it already has is
+      applied, listed with delta 0 and counted as a write (UNCONFIRMED,
+      the visible choice: a client that re-sends unchanged levels shows up
+      in the write counts).  Each applied quantity counts one write for
+      the SKU in GET /_sandbox/writes ("#<inventory item number>" when the
+      SKU is empty).  An empty quantities list applies nothing and answers
+      a null group.
+14. JSON as Rails writes it: UTF-8, '/' unescaped, '<' '>' '&' as \\u003c
+    \\u003e \\u0026, U+2028/9 escaped.
+15. Faults: the fault "500" answers Shopify's GraphQL internal error body
+    {"errors":[{"message":"Internal error. Looks like something went wrong
+    on our end.\\nRequest ID: ..","extensions":{"code":
+    "INTERNAL_SERVER_ERROR","requestId":".."}}]}.  The fault "change"
+    takes {"sku": S, "available": N} (a sale or delivery at the first
+    active location, or at "location": GID; not a write) or {"sku": S,
+    "delete": true} (the variant and its inventory item are gone).
+16. Ids are realistic: 11- to 14-digit numbers, above 2^32, so a client
+    that keeps them in 32 bits fails.  The seed has: three locations (one
+    inactive), 15 products with 25 variants (an empty SKU, an untracked
+    item, one stocked in Utrecht only, one in Amsterdam only, SKU 000123,
+    a digits-only SKU, barcodes null and set, an oversold level, non-ASCII
+    and "&" in titles) and 16 orders #1001..#1016 (one 104 days old, so
+    hidden by decision 11; fulfilled, partly fulfilled with two
+    fulfillments, cancelled, on hold, in progress, 30 line items, a
+    removed line, lines without SKU, no e-mail).
+17. --generate locations=K (all active, default 2), products=N and/or
+    variants=V (one SKU per variant, all tracked, stocked at every active
+    location; V over N products, or apparel in 4 sizes and the rest in
+    one), orders=M (over the 120 days before now, so part of them are
+    older than 60 days).  Deterministic for --seed.  Generated orders are
+    built, not checked field by field, and the collector is off while
+    loading: 10,000 variants load in under a second, 100,000 orders in
+    about three.  A page of 250 variants is answered in about 6 ms:
+    each list is sorted once per sort key, cursors are found by bisection
+    and a page scans only as far as it needs.
+
+Settings (--set NAME=VALUE): client_id, client_secret, token_ttl, bucket,
+restore, read_all_orders, now (see SETTINGS).
+"""
+
+import base64
+import binascii
+import bisect
+import gc
+import json
+import random
+import re
+import secrets
+import time
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode
+
+from sandbox import PlatformBase, Response, SetupError, is_int, load_array
+
+VERSION = "2026-10"
+GRAPHQL_PATH = "/admin/api/%s/graphql.json" % VERSION
+OAUTH_PATH = "/admin/oauth/access_token"
+API_KEY = "shpat_sandbox"       # sandbox.py's default for this platform
+RATE_LIMIT = None               # limited by cost, below, not by count
+SETTINGS = {
+    "client_id": "sandbox-client",      # client credentials grant
+    "client_secret": "sandbox-secret",
+    "token_ttl": "86399",               # seconds a granted token lives
+    "bucket": "2000",                   # maximumAvailable (points)
+    "restore": "100",                   # restoreRate (points per second)
+    "read_all_orders": "false",         # else only the last 60 days
+    "now": "2026-11-26T12:00:00Z",      # the shop's "now" for that rule
+}
+MAX_QUERY_COST = 1000
+MAX_PAGE = 250
+MAX_INPUT_ARRAY = 250
+MUTATION_COST = 10
+ORDER_WINDOW_DAYS = 60
+SCOPES = "read_inventory,write_inventory,read_locations,read_orders," \
+         "read_products"
+RATE_DOC = "https://shopify.dev/api/usage/rate-limits"
+UNAUTHORIZED = "[API] Invalid API key or access token (unrecognized login " \
+               "or wrong password)"
+QUANTITY_NAMES = ("available", "committed", "damaged", "incoming", "on_hand",
+                  "quality_control", "reserved", "safety_stock")
+UNAVAILABLE = ("committed", "damaged", "quality_control", "reserved",
+               "safety_stock")          # on_hand = available + these
+LEVEL_FIELDS = ("available", "incoming") + UNAVAILABLE
+REASONS = ("correction", "cycle_count_available", "damaged",
+           "movement_canceled", "movement_created", "movement_received",
+           "movement_updated", "other", "promotion", "quality_control",
+           "received", "reservation_created", "reservation_deleted",
+           "reservation_updated", "restock", "safety_stock", "shrinkage")
+QTY_LIMIT = 1000000000
+TIME_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
+PRICE_RE = re.compile(r"\A\d+\.\d{2}\Z")
+ORDER_NAME_RE = re.compile(r"\A#?[0-9A-Za-z-]+\Z")
+URI_RE = re.compile(r"\A[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
+
+
+def gid(kind, n):
+    return "gid://shopify/%s/%d" % (kind, n)
+
+
+def parse_gid(value, kind):
+    """The number in gid://shopify/KIND/N, or None.  (No regular
+    expression: this runs a few times per order over 100,000 orders.)"""
+    if isinstance(value, str) and value.startswith("gid://shopify/"):
+        head, sep, tail = value[14:].partition("/")
+        if head == kind and sep and tail.isdigit() and tail.isascii() and \
+                tail[0] != "0" and len(tail) < 20:
+            return int(tail)
+    return None
+
+
+def valid_stamp(text):
+    """YYYY-MM-DDTHH:MM:SSZ and a real time (fromisoformat is the quick
+    check; valid_time's strptime is slow over 100,000 orders)."""
+    if not isinstance(text, str) or not TIME_RE.match(text):
+        return False
+    try:
+        datetime.fromisoformat(text[:-1])
+    except ValueError:
+        return False
+    return True
+
+
+def stamp(dt):
+    return dt.astimezone(timezone.utc).replace(
+        microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def parse_stamp(text):
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=timezone.utc)
+
+
+def shop_tz():
+    try:
+        from zoneinfo import ZoneInfo
+        return ZoneInfo("Europe/Amsterdam")
+    except Exception:
+        return timezone(timedelta(hours=1))
+
+
+def ruby_decimal(text):
+    """A decimal string as Ruby's BigDecimal#to_s("F") writes it."""
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0") or "0"
+    return "%s.%s" % (whole, frac)
+
+
+def shopify_json(obj):
+    """JSON as Rails renders it: UTF-8, HTML characters escaped."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for c, e in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                 ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(c, e)
+    return text.encode("utf-8")
+
+
+def respond(status, obj, headers=None):
+    return Response(status, shopify_json(obj),
+                    "application/json; charset=utf-8", headers)
+
+
+# ====================================================================
+# GraphQL: tokens, documents, schema, validation, execution
+# ====================================================================
+
+class GqlError(Exception):
+    """One entry of errors[]."""
+
+    def __init__(self, message, loc=None, extensions=None, path=None):
+        super().__init__(message)
+        self.message = message
+        self.loc = loc
+        self.extensions = extensions
+        self.path = path
+
+    def json(self):
+        e = {"message": self.message}
+        if self.loc:
+            e["locations"] = [{"line": self.loc[0], "column": self.loc[1]}]
+        if self.path is not None:
+            e["path"] = self.path
+        if self.extensions:
+            e["extensions"] = self.extensions
+        return e
+
+
+class FieldError(Exception):
+    """Raised by a resolver: the field is null and errors[] says why."""
+
+    def __init__(self, message, extensions=None):
+        super().__init__(message)
+        self.message = message
+        self.extensions = extensions
+
+
+class _Null(Exception):
+    """A null reached a non-null position: the parent becomes null."""
+
+
+TOKEN_NAMES = {"!": "BANG", "$": "VAR_SIGN", "&": "AMP", "(": "LPAREN",
+               ")": "RPAREN", "...": "ELLIPSIS", ":": "COLON", "=": "EQUALS",
+               "@": "DIR_SIGN", "[": "LBRACKET", "]": "RBRACKET",
+               "{": "LCURLY", "|": "PIPE", "}": "RCURLY", "NAME": "IDENTIFIER",
+               "INT": "INT", "FLOAT": "FLOAT", "STRING": "STRING"}
+NAME_RE = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
+NUM_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n",
+           "r": "\r", "t": "\t"}
+
+
+def lex_error(text, loc):
+    return GqlError('Parse error on "%s" (error) at [%d, %d]'
+                    % (text, loc[0], loc[1]), loc)
+
+
+def tokenize(src):
+    """[(kind, value, (line, column))], ending with EOF."""
+    toks = []
+    i, n, line, start = 0, len(src), 1, 0
+    while True:
+        while i < n:
+            c = src[i]
+            if c in " \t,\ufeff":
+                i += 1
+            elif c == "\n" or c == "\r":
+                i += 1
+                if c == "\r" and i < n and src[i] == "\n":
+                    i += 1
+                line, start = line + 1, i
+            elif c == "#":
+                while i < n and src[i] not in "\r\n":
+                    i += 1
+            else:
+                break
+        loc = (line, i - start + 1)
+        if i >= n:
+            toks.append(("EOF", None, loc))
+            return toks
+        c = src[i]
+        if c == ".":
+            if not src.startswith("...", i):
+                raise lex_error(".", loc)
+            toks.append(("...", "...", loc))
+            i += 3
+        elif c in "!$&():=@[]{}|":
+            toks.append((c, c, loc))
+            i += 1
+        elif c == "_" or c.isascii() and c.isalpha():
+            m = NAME_RE.match(src, i)
+            toks.append(("NAME", m.group(), loc))
+            i = m.end()
+        elif c == "-" or "0" <= c <= "9":
+            m = NUM_RE.match(src, i)
+            if not m or m.end() < n and (src[m.end()] in "._" or
+                                         src[m.end()].isalnum()):
+                end = m.end() + 1 if m else i + 1
+                raise lex_error(src[i:end], loc)
+            kind = "FLOAT" if m.group(1) or m.group(2) else "INT"
+            toks.append((kind, m.group(), loc))
+            i = m.end()
+        elif c == '"':
+            if src.startswith('"""', i):
+                j = i + 3
+                raw = []
+                while True:
+                    if j >= n:
+                        raise GqlError("Unterminated string", loc)
+                    if src.startswith('\\"""', j):
+                        raw.append('"""')
+                        j += 4
+                    elif src.startswith('"""', j):
+                        j += 3
+                        break
+                    else:
+                        if src[j] == "\n":
+                            line, start = line + 1, j + 1
+                        raw.append(src[j])
+                        j += 1
+                toks.append(("STRING", block_string("".join(raw)), loc))
+                i = j
+            else:
+                j = i + 1
+                out = []
+                while True:
+                    if j >= n or src[j] in "\r\n":
+                        raise GqlError("Unterminated string", loc)
+                    ch = src[j]
+                    if ch == '"':
+                        j += 1
+                        break
+                    if ch == "\\":
+                        e = src[j + 1:j + 2]
+                        if e in ESCAPES:
+                            out.append(ESCAPES[e])
+                            j += 2
+                        elif e == "u" and re.match(r"[0-9A-Fa-f]{4}\Z",
+                                                   src[j + 2:j + 6]):
+                            out.append(chr(int(src[j + 2:j + 6], 16)))
+                            j += 6
+                        else:
+                            raise GqlError("Bad unicode escape in %r"
+                                           % src[j:j + 6], loc)
+                    else:
+                        out.append(ch)
+                        j += 1
+                toks.append(("STRING", "".join(out), loc))
+                i = j
+        else:
+            raise lex_error(c, loc)
+
+
+def block_string(raw):
+    lines = raw.splitlines() or [""]
+    indent = None
+    for ln in lines[1:]:
+        stripped = ln.lstrip(" \t")
+        if stripped:
+            w = len(ln) - len(stripped)
+            indent = w if indent is None else min(indent, w)
+    if indent:
+        lines = [lines[0]] + [ln[indent:] for ln in lines[1:]]
+    while lines and not lines[0].strip(" \t"):
+        lines.pop(0)
+    while lines and not lines[-1].strip(" \t"):
+        lines.pop()
+    return "\n".join(lines)
+
+
+class Op:
+    def __init__(self, kind, name, var_defs, directives, selections, loc):
+        self.kind, self.name, self.var_defs = kind, name, var_defs
+        self.directives, self.selections, self.loc = \
+            directives, selections, loc
+
+
+class VarDef:
+    def __init__(self, name, typ, default, loc):
+        self.name, self.type, self.default, self.loc = name, typ, default, loc
+
+
+class Field:
+    def __init__(self, alias, name, args, directives, selections, loc):
+        self.alias, self.name, self.args = alias, name, args
+        self.directives, self.selections, self.loc = \
+            directives, selections, loc
+        self.key = alias or name
+
+
+class Directive:
+    def __init__(self, name, args, loc):
+        self.name, self.args, self.loc = name, args, loc
+
+
+class Fragment:
+    """A fragment definition, spread or inline fragment: refused."""
+
+    def __init__(self, kind, name, loc):
+        self.kind, self.name, self.loc = kind, name, loc
+
+
+class Parser:
+    """Recursive descent over tokenize()'s tokens.  Values are tuples
+    (kind, payload, loc); types ("N", name) / ("L", t) / ("NN", t)."""
+
+    def __init__(self, toks):
+        self.toks = toks
+        self.i = 0
+
+    def peek(self):
+        return self.toks[self.i]
+
+    def advance(self):
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def fail(self):
+        t = self.peek()
+        if t[0] == "EOF":
+            raise GqlError("Unexpected end of document", t[2])
+        raise GqlError('Parse error on "%s" (%s) at [%d, %d]'
+                       % (t[1], TOKEN_NAMES.get(t[0], t[0]), t[2][0],
+                          t[2][1]), t[2])
+
+    def expect(self, kind, value=None):
+        t = self.peek()
+        if t[0] != kind or (value is not None and t[1] != value):
+            self.fail()
+        self.i += 1
+        return t
+
+    def document(self):
+        if self.peek()[0] == "EOF":
+            self.fail()
+        defs = []
+        while self.peek()[0] != "EOF":
+            defs.append(self.definition())
+        return defs
+
+    def definition(self):
+        t = self.peek()
+        if t[0] == "{":
+            return Op("query", None, [], [], self.selection_set(), t[2])
+        if t[0] == "NAME" and t[1] in ("query", "mutation", "subscription"):
+            self.advance()
+            name = self.advance()[1] if self.peek()[0] == "NAME" else None
+            var_defs = self.variable_defs() if self.peek()[0] == "(" else []
+            dirs = self.directives(False)
+            return Op(t[1], name, var_defs, dirs, self.selection_set(), t[2])
+        if t[0] == "NAME" and t[1] == "fragment":
+            self.advance()
+            name = self.expect("NAME")[1]
+            self.expect("NAME", "on")
+            self.expect("NAME")
+            self.directives(False)
+            self.selection_set()
+            return Fragment("definition", name, t[2])
+        self.fail()
+
+    def variable_defs(self):
+        self.expect("(")
+        out = []
+        while True:
+            t = self.expect("$")
+            name = self.expect("NAME")[1]
+            self.expect(":")
+            typ = self.type_ref()
+            default = None
+            if self.peek()[0] == "=":
+                self.advance()
+                default = self.value(True)
+            self.directives(True)
+            out.append(VarDef(name, typ, default, t[2]))
+            if self.peek()[0] == ")":
+                self.advance()
+                return out
+
+    def type_ref(self):
+        if self.peek()[0] == "[":
+            self.advance()
+            typ = ("L", self.type_ref())
+            self.expect("]")
+        else:
+            typ = ("N", self.expect("NAME")[1])
+        if self.peek()[0] == "!":
+            self.advance()
+            typ = ("NN", typ)
+        return typ
+
+    def selection_set(self):
+        self.expect("{")
+        sels = []
+        while True:
+            sels.append(self.selection())
+            if self.peek()[0] == "}":
+                self.advance()
+                return sels
+
+    def selection(self):
+        t = self.peek()
+        if t[0] == "...":
+            self.advance()
+            nxt = self.peek()
+            if nxt[0] == "NAME" and nxt[1] != "on":
+                self.advance()
+                self.directives(False)
+                return Fragment("spread", nxt[1], t[2])
+            if nxt[0] == "NAME":
+                self.advance()
+                self.expect("NAME")
+            self.directives(False)
+            self.selection_set()
+            return Fragment("inline", None, t[2])
+        first = self.expect("NAME")
+        alias, name = None, first[1]
+        if self.peek()[0] == ":":
+            self.advance()
+            alias, name = name, self.expect("NAME")[1]
+        args = self.arguments(False) if self.peek()[0] == "(" else []
+        dirs = self.directives(False)
+        sels = self.selection_set() if self.peek()[0] == "{" else None
+        return Field(alias, name, args, dirs, sels, first[2])
+
+    def arguments(self, const):
+        self.expect("(")
+        out = []
+        while True:
+            t = self.expect("NAME")
+            self.expect(":")
+            out.append((t[1], self.value(const), t[2]))
+            if self.peek()[0] == ")":
+                self.advance()
+                return out
+
+    def directives(self, const):
+        out = []
+        while self.peek()[0] == "@":
+            t = self.advance()
+            name = self.expect("NAME")[1]
+            args = self.arguments(const) if self.peek()[0] == "(" else []
+            out.append(Directive(name, args, t[2]))
+        return out
+
+    def value(self, const):
+        t = self.peek()
+        k = t[0]
+        if k == "$" and not const:
+            self.advance()
+            return ("var", self.expect("NAME")[1], t[2])
+        if k == "INT":
+            self.advance()
+            return ("int", int(t[1]), t[2])
+        if k == "FLOAT":
+            self.advance()
+            return ("float", float(t[1]), t[2])
+        if k == "STRING":
+            self.advance()
+            return ("string", t[1], t[2])
+        if k == "NAME":
+            self.advance()
+            if t[1] in ("true", "false"):
+                return ("bool", t[1] == "true", t[2])
+            if t[1] == "null":
+                return ("null", None, t[2])
+            return ("enum", t[1], t[2])
+        if k == "[":
+            self.advance()
+            items = []
+            while self.peek()[0] != "]":
+                items.append(self.value(const))
+            self.advance()
+            return ("list", items, t[2])
+        if k == "{":
+            self.advance()
+            fields = []
+            while self.peek()[0] != "}":
+                n = self.expect("NAME")
+                self.expect(":")
+                fields.append((n[1], self.value(const), n[2]))
+            self.advance()
+            return ("object", fields, t[2])
+        self.fail()
+
+
+def print_type(t):
+    if t[0] == "NN":
+        return print_type(t[1]) + "!"
+    if t[0] == "L":
+        return "[%s]" % print_type(t[1])
+    return t[1]
+
+
+def base_name(t):
+    while t[0] != "N":
+        t = t[1]
+    return t[1]
+
+
+def is_list(t):
+    while t[0] == "NN":
+        t = t[1]
+    return t[0] == "L"
+
+
+def print_value(v):
+    k, p = v[0], v[1]
+    if k == "var":
+        return "$" + p
+    if k == "string":
+        return json.dumps(p, ensure_ascii=False)
+    if k == "bool":
+        return "true" if p else "false"
+    if k == "null":
+        return "null"
+    if k in ("int", "enum"):
+        return str(p)
+    if k == "float":
+        return repr(p)
+    if k == "list":
+        return "[%s]" % ", ".join(print_value(x) for x in p)
+    return "{%s}" % ", ".join("%s: %s" % (n, print_value(x))
+                              for n, x, _ in p)
+
+
+# ---------------------------------------------------------------- schema
+
+SCHEMA_SDL = """
+scalar String scalar Int scalar Float scalar Boolean scalar ID
+scalar DateTime scalar Decimal scalar URL scalar UnsignedInt64
+
+enum CurrencyCode { EUR USD GBP CHF DKK SEK NOK PLN CZK }
+enum ProductStatus { ACTIVE ARCHIVED DRAFT UNLISTED }
+enum LocationSortKeys { ID NAME RELEVANCE }
+enum ProductVariantSortKeys { FULL_TITLE ID INVENTORY_LEVELS_AVAILABLE
+  INVENTORY_MANAGEMENT INVENTORY_POLICY INVENTORY_QUANTITY NAME POPULAR
+  POSITION RELEVANCE SKU TITLE }
+enum OrderSortKeys { CREATED_AT CURRENT_TOTAL_PRICE CUSTOMER_NAME
+  DESTINATION FINANCIAL_STATUS FULFILLMENT_STATUS ID ORDER_NUMBER PO_NUMBER
+  PROCESSED_AT RELEVANCE TOTAL_ITEMS_QUANTITY TOTAL_PRICE UPDATED_AT }
+enum OrderDisplayFinancialStatus { AUTHORIZED EXPIRED PAID PARTIALLY_PAID
+  PARTIALLY_REFUNDED PENDING REFUNDED VOIDED }
+enum OrderDisplayFulfillmentStatus { FULFILLED IN_PROGRESS ON_HOLD OPEN
+  PARTIALLY_FULFILLED PENDING_FULFILLMENT REQUEST_DECLINED RESTOCKED
+  SCHEDULED UNFULFILLED }
+enum FulfillmentStatus { CANCELLED ERROR FAILURE OPEN PENDING SUCCESS }
+enum InventorySetQuantitiesUserErrorCode { CHANGE_FROM_QUANTITY_STALE
+  COMPARE_QUANTITY_REQUIRED COMPARE_QUANTITY_STALE
+  IDEMPOTENCY_CONCURRENT_REQUEST IDEMPOTENCY_KEY_PARAMETER_MISMATCH
+  IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED INVALID_INVENTORY_ITEM INVALID_LOCATION
+  INVALID_NAME INVALID_QUANTITY_NEGATIVE INVALID_QUANTITY_TOO_HIGH
+  INVALID_QUANTITY_TOO_LOW INVALID_REASON INVALID_REFERENCE_DOCUMENT
+  ITEM_NOT_STOCKED_AT_LOCATION NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR
+  NON_MUTABLE_INVENTORY_ITEM }
+
+type QueryRoot {
+  shop: Shop!
+  location(id: ID): Location
+  locations(first: Int, after: String, last: Int, before: String,
+    reverse: Boolean = false, sortKey: LocationSortKeys = NAME,
+    query: String, includeInactive: Boolean = false,
+    includeLegacy: Boolean = false): LocationConnection!
+  productVariant(id: ID!): ProductVariant
+  productVariants(first: Int, after: String, last: Int, before: String,
+    reverse: Boolean = false, sortKey: ProductVariantSortKeys = ID,
+    query: String, savedSearchId: ID): ProductVariantConnection!
+  inventoryItem(id: ID!): InventoryItem
+  order(id: ID!): Order
+  orders(first: Int, after: String, last: Int, before: String,
+    reverse: Boolean = false, sortKey: OrderSortKeys = PROCESSED_AT,
+    query: String, savedSearchId: ID): OrderConnection!
+}
+type Mutation {
+  inventorySetQuantities(input: InventorySetQuantitiesInput!):
+    InventorySetQuantitiesPayload
+}
+type Shop { id: ID! name: String! ianaTimezone: String!
+  currencyCode: CurrencyCode! myshopifyDomain: String! }
+type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean!
+  startCursor: String endCursor: String }
+type Location { id: ID! legacyResourceId: UnsignedInt64! name: String!
+  isActive: Boolean! }
+type LocationConnection { edges: [LocationEdge!]! nodes: [Location!]!
+  pageInfo: PageInfo! }
+type LocationEdge { cursor: String! node: Location! }
+type Product { id: ID! legacyResourceId: UnsignedInt64! title: String!
+  handle: String! status: ProductStatus! }
+type ProductVariant { id: ID! legacyResourceId: UnsignedInt64!
+  sku: String barcode: String title: String! displayName: String!
+  position: Int! inventoryQuantity: Int product: Product!
+  inventoryItem: InventoryItem! }
+type ProductVariantConnection { edges: [ProductVariantEdge!]!
+  nodes: [ProductVariant!]! pageInfo: PageInfo! }
+type ProductVariantEdge { cursor: String! node: ProductVariant! }
+type InventoryItem { id: ID! legacyResourceId: UnsignedInt64! sku: String
+  tracked: Boolean! variant: ProductVariant!
+  inventoryLevel(locationId: ID!): InventoryLevel
+  inventoryLevels(first: Int, after: String, last: Int, before: String,
+    reverse: Boolean = false, query: String): InventoryLevelConnection! }
+type InventoryLevel { id: ID! location: Location! item: InventoryItem!
+  updatedAt: DateTime!
+  quantities(names: [String!]!): [InventoryQuantity!]! }
+type InventoryLevelConnection { edges: [InventoryLevelEdge!]!
+  nodes: [InventoryLevel!]! pageInfo: PageInfo! }
+type InventoryLevelEdge { cursor: String! node: InventoryLevel! }
+type InventoryQuantity { name: String! quantity: Int! updatedAt: DateTime }
+type Order { id: ID! legacyResourceId: UnsignedInt64! name: String!
+  createdAt: DateTime! updatedAt: DateTime! processedAt: DateTime!
+  cancelledAt: DateTime closed: Boolean! closedAt: DateTime email: String
+  displayFinancialStatus: OrderDisplayFinancialStatus
+  displayFulfillmentStatus: OrderDisplayFulfillmentStatus!
+  currencyCode: CurrencyCode! totalPriceSet: MoneyBag!
+  lineItems(first: Int, after: String, last: Int, before: String,
+    reverse: Boolean = false): LineItemConnection!
+  fulfillments(first: Int): [Fulfillment!]! }
+type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]!
+  pageInfo: PageInfo! }
+type OrderEdge { cursor: String! node: Order! }
+type MoneyBag { shopMoney: MoneyV2! presentmentMoney: MoneyV2! }
+type MoneyV2 { amount: Decimal! currencyCode: CurrencyCode! }
+type LineItem { id: ID! sku: String name: String! title: String!
+  quantity: Int! currentQuantity: Int! unfulfilledQuantity: Int!
+  variant: ProductVariant }
+type LineItemConnection { edges: [LineItemEdge!]! nodes: [LineItem!]!
+  pageInfo: PageInfo! }
+type LineItemEdge { cursor: String! node: LineItem! }
+type Fulfillment { id: ID! name: String! status: FulfillmentStatus!
+  createdAt: DateTime! updatedAt: DateTime!
+  trackingInfo(first: Int): [FulfillmentTrackingInfo!]! }
+type FulfillmentTrackingInfo { company: String number: String url: URL }
+type InventorySetQuantitiesPayload {
+  inventoryAdjustmentGroup: InventoryAdjustmentGroup
+  userErrors: [InventorySetQuantitiesUserError!]! }
+type InventorySetQuantitiesUserError {
+  code: InventorySetQuantitiesUserErrorCode field: [String!]
+  message: String! }
+type InventoryAdjustmentGroup { id: ID! createdAt: DateTime!
+  reason: String! referenceDocumentUri: String
+  changes(inventoryItemIds: [ID!], locationIds: [ID!],
+    quantityNames: [String!]): [InventoryChange!]! }
+type InventoryChange { name: String! delta: Int! quantityAfterChange: Int
+  item: InventoryItem location: Location ledgerDocumentUri: URL }
+input InventorySetQuantitiesInput { name: String! reason: String!
+  referenceDocumentUri: String quantities: [InventoryQuantityInput!]! }
+input InventoryQuantityInput { inventoryItemId: ID! locationId: ID!
+  quantity: Int! changeFromQuantity: Int }
+"""
+
+
+class ArgDef:
+    def __init__(self, name, typ, default=None, has_default=False):
+        self.name, self.type = name, typ
+        self.default, self.has_default = default, has_default
+
+
+class FieldDef:
+    def __init__(self, name, typ, args):
+        self.name, self.type, self.args = name, typ, args
+
+
+class TypeDef:
+    def __init__(self, name, kind, values=()):
+        self.name, self.kind = name, kind
+        self.values = set(values)
+        self.fields = {}
+
+
+def const_value(v):
+    k = v[0]
+    if k == "list":
+        return [const_value(x) for x in v[1]]
+    if k == "object":
+        return {n: const_value(x) for n, x, _ in v[1]}
+    return v[1]
+
+
+def build_schema(sdl):
+    p = Parser(tokenize(sdl))
+    types = {}
+
+    def input_value():
+        name = p.expect("NAME")[1]
+        p.expect(":")
+        typ = p.type_ref()
+        if p.peek()[0] == "=":
+            p.advance()
+            return ArgDef(name, typ, const_value(p.value(True)), True)
+        return ArgDef(name, typ)
+
+    while p.peek()[0] != "EOF":
+        kw = p.expect("NAME")[1]
+        name = p.expect("NAME")[1]
+        if kw == "scalar":
+            types[name] = TypeDef(name, "SCALAR")
+        elif kw == "enum":
+            p.expect("{")
+            vals = []
+            while p.peek()[0] != "}":
+                vals.append(p.expect("NAME")[1])
+            p.advance()
+            types[name] = TypeDef(name, "ENUM", vals)
+        else:
+            td = TypeDef(name, "OBJECT" if kw == "type" else "INPUT_OBJECT")
+            p.expect("{")
+            while p.peek()[0] != "}":
+                if kw == "input":
+                    a = input_value()
+                    td.fields[a.name] = a
+                    continue
+                fname = p.expect("NAME")[1]
+                args = {}
+                if p.peek()[0] == "(":
+                    p.advance()
+                    while p.peek()[0] != ")":
+                        a = input_value()
+                        args[a.name] = a
+                    p.advance()
+                p.expect(":")
+                td.fields[fname] = FieldDef(fname, p.type_ref(), args)
+            p.advance()
+            types[name] = td
+    return types
+
+
+SCHEMA = build_schema(SCHEMA_SDL)
+# (type, field) -> (FieldDef, returns a scalar or enum, non-null): for speed.
+FIELD_META = {t.name: {f.name: (f, SCHEMA[base_name(f.type)].kind in
+                                ("SCALAR", "ENUM"), f.type[0] == "NN")
+                       for f in t.fields.values()}
+              for t in SCHEMA.values() if t.kind == "OBJECT"}
+BOOL_NN = ("NN", ("N", "Boolean"))
+DIRECTIVES = {"include": {"if": BOOL_NN}, "skip": {"if": BOOL_NN},
+              "idempotent": {"key": ("NN", ("N", "String"))}}
+INT32 = 2 ** 31
+
+
+def scalar_literal_ok(name, v):
+    k, p = v[0], v[1]
+    if name == "Int":
+        return k == "int" and -INT32 <= p < INT32
+    if name == "Float":
+        return k in ("int", "float")
+    if name == "Boolean":
+        return k == "bool"
+    if name == "ID":
+        return k in ("string", "int")
+    return k == "string"
+
+
+def coerce_scalar(name, val):
+    """(ok, value) for a variable's JSON value."""
+    if name == "Int":
+        return is_int(val) and -INT32 <= val < INT32, val
+    if name == "Float":
+        ok = type(val) in (int, float)
+        return ok, float(val) if ok else val
+    if name == "Boolean":
+        return type(val) is bool, val
+    if name == "ID":
+        if is_int(val):
+            return True, str(val)
+        return isinstance(val, str), val
+    return isinstance(val, str), val
+
+
+def compatible(vt, lt):
+    """Whether a variable of type vt may be used where lt is expected."""
+    if lt[0] == "NN":
+        return vt[0] == "NN" and compatible(vt[1], lt[1])
+    if vt[0] == "NN":
+        return compatible(vt[1], lt)
+    if lt[0] == "L":
+        return vt[0] == "L" and compatible(vt[1], lt[1])
+    return vt[0] == "N" and vt[1] == lt[1]
+
+
+def strip_nn(t):
+    if t[0] == "NN":
+        return strip_nn(t[1])
+    if t[0] == "L":
+        return ("L", strip_nn(t[1]))
+    return t
+
+
+class Validator:
+    """graphql-ruby's static validation, for the schema subset."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.errors = []
+
+    def err(self, msg, loc, ext, path=None):
+        self.errors.append(GqlError(msg, loc, ext, path))
+
+    def run(self):
+        ops = [d for d in self.doc if isinstance(d, Op)]
+        for d in self.doc:
+            if isinstance(d, Fragment):
+                self.not_emulated(d)
+        names = set()
+        for op in ops:
+            if op.name is not None:
+                if op.name in names:
+                    self.err('Operation name "%s" must be unique' % op.name,
+                             op.loc, {"code": "operationNotUnique",
+                                      "operationName": op.name})
+                names.add(op.name)
+        if len(ops) > 1 and any(op.name is None for op in ops):
+            self.err("Operation name is required when multiple operations "
+                     "are present", ops[0].loc,
+                     {"code": "loneAnonymousOperation"})
+        for op in ops:
+            self.operation(op)
+        return self.errors
+
+    def not_emulated(self, frag):
+        what = {"definition": "fragment %s" % frag.name,
+                "spread": "...%s" % frag.name,
+                "inline": "an inline fragment"}[frag.kind]
+        self.err("The sandbox does not implement fragments (%s); write the "
+                 "fields out" % what, frag.loc, {"code": "NOT_EMULATED"})
+
+    def operation(self, op):
+        if op.kind == "subscription":
+            self.err("Schema is not configured for subscriptions", op.loc,
+                     {"code": "missingSubscriptionConfiguration"})
+            return
+        root = "QueryRoot" if op.kind == "query" else "Mutation"
+        self.op_path = op.kind + (" " + op.name if op.name else "")
+        self.op_desc = op.name or "anonymous " + op.kind
+        self.vars = {}
+        self.used = set()
+        self.undeclared = set()
+        for vd in op.var_defs:
+            if vd.name in self.vars:
+                self.err('There can only be one variable named "%s"'
+                         % vd.name, vd.loc, {"code": "variableNotUnique",
+                                             "variableName": vd.name})
+                continue
+            td = SCHEMA.get(base_name(vd.type))
+            if td is None or td.kind == "OBJECT":
+                self.err("%s isn't a defined input type (on $%s)"
+                         % (print_type(vd.type), vd.name), vd.loc,
+                         {"code": "variableRequiresValidType",
+                          "typeName": print_type(vd.type),
+                          "variableName": vd.name})
+                continue
+            if vd.default is not None:
+                if not self.literal_ok(vd.default, vd.type, [], [],
+                                       vd.name):
+                    self.err("Default value for $%s doesn't match type %s"
+                             % (vd.name, print_type(vd.type)), vd.loc,
+                             {"code": "defaultValueInvalidType",
+                              "variableName": vd.name,
+                              "typeName": print_type(vd.type)})
+            self.vars[vd.name] = vd
+        for d in op.directives:
+            self.err("'@%s' can't be applied to %ss (allowed: fields)"
+                     % (d.name, op.kind), d.loc,
+                     {"code": "directiveCannotBeApplied",
+                      "targetName": op.kind, "name": d.name})
+        self.selections(op.selections, root, [self.op_path])
+        for name, vd in self.vars.items():
+            if name not in self.used:
+                self.err("Variable $%s is declared by %s but not used"
+                         % (name, self.op_desc), vd.loc,
+                         {"code": "variableNotUsed", "variableName": name})
+
+    def selections(self, sels, tname, path):
+        td = SCHEMA[tname]
+        seen = {}
+        for sel in sels:
+            if isinstance(sel, Fragment):
+                self.not_emulated(sel)
+                continue
+            fpath = path + [sel.key]
+            self.directives(sel, fpath)
+            if sel.name == "__typename":
+                if sel.args:
+                    self.err("Field '__typename' doesn't accept argument "
+                             "'%s'" % sel.args[0][0], sel.args[0][2],
+                             {"code": "argumentNotAccepted",
+                              "name": "__typename", "typeName": "Field",
+                              "argumentName": sel.args[0][0]}, fpath)
+                if sel.selections is not None:
+                    self.scalar_selection(sel, "String!", "scalars", fpath)
+                continue
+            if sel.name in ("__schema", "__type"):
+                self.err("The sandbox does not implement introspection (%s)"
+                         % sel.name, sel.loc, {"code": "NOT_EMULATED"},
+                         fpath)
+                continue
+            fdef = td.fields.get(sel.name)
+            if fdef is None:
+                self.err("Field '%s' doesn't exist on type '%s'"
+                         % (sel.name, tname), sel.loc,
+                         {"code": "undefinedField", "typeName": tname,
+                          "fieldName": sel.name}, fpath)
+                continue
+            prev = seen.get(sel.key)
+            if prev is not None and (
+                    prev.name != sel.name or
+                    sorted((n, print_value(v)) for n, v, _ in prev.args) !=
+                    sorted((n, print_value(v)) for n, v, _ in sel.args)):
+                self.err("Field '%s' has a field conflict: %s or %s?"
+                         % (sel.key, self.describe(prev), self.describe(sel)),
+                         sel.loc, {"code": "fieldConflict",
+                                   "fieldName": sel.key}, fpath)
+            seen[sel.key] = sel
+            self.arguments(sel, fdef, fpath)
+            named = base_name(fdef.type)
+            child = SCHEMA[named]
+            if child.kind in ("SCALAR", "ENUM"):
+                if sel.selections is not None:
+                    self.scalar_selection(
+                        sel, print_type(fdef.type),
+                        "scalars" if child.kind == "SCALAR" else "enums",
+                        fpath)
+            elif sel.selections is None:
+                self.err("Field must have selections (field '%s' returns %s "
+                         "but has no selections. Did you mean '%s { ... }'?)"
+                         % (sel.name, print_type(fdef.type), sel.name),
+                         sel.loc, {"code": "selectionMismatch",
+                                   "nodeName": "field '%s'" % sel.name,
+                                   "typeName": print_type(fdef.type)}, fpath)
+            else:
+                self.selections(sel.selections, named, fpath)
+
+    @staticmethod
+    def describe(f):
+        args = ", ".join("%s: %s" % (n, print_value(v)) for n, v, _ in f.args)
+        return "%s%s" % (f.name, "(%s)" % args if args else "")
+
+    def scalar_selection(self, sel, typ, word, path):
+        names = ", ".join(s.name if isinstance(s, Field) else "..."
+                          for s in sel.selections)
+        self.err("Selections can't be made on %s (field '%s' returns %s but "
+                 "has selections [%s])" % (word, sel.name, typ, names),
+                 sel.loc, {"code": "selectionMismatch",
+                           "nodeName": "field '%s'" % sel.name,
+                           "typeName": typ}, path)
+
+    def arguments(self, sel, fdef, path):
+        given = set()
+        for name, value, loc in sel.args:
+            if name in given:
+                self.err('There can be only one argument named "%s"' % name,
+                         loc, {"code": "argumentNotUnique", "name": name},
+                         path)
+                continue
+            given.add(name)
+            adef = fdef.args.get(name)
+            if adef is None:
+                self.err("Field '%s' doesn't accept argument '%s'"
+                         % (sel.name, name), loc,
+                         {"code": "argumentNotAccepted", "name": sel.name,
+                          "typeName": "Field", "argumentName": name}, path)
+                continue
+            self.check_value(value, adef.type, name, "Field", sel.name, path)
+        missing = [a.name for a in fdef.args.values()
+                   if a.type[0] == "NN" and not a.has_default and
+                   a.name not in given]
+        if missing:
+            self.err("Field '%s' is missing required arguments: %s"
+                     % (sel.name, ", ".join(missing)), sel.loc,
+                     {"code": "missingRequiredArguments",
+                      "className": "Field", "name": sel.name,
+                      "arguments": ", ".join(missing)}, path)
+
+    def directives(self, sel, path):
+        seen = set()
+        for d in sel.directives:
+            spec = DIRECTIVES.get(d.name)
+            if spec is None:
+                self.err("Directive @%s is not defined" % d.name, d.loc,
+                         {"code": "undefinedDirective",
+                          "directiveName": d.name}, path)
+                continue
+            if d.name in seen:
+                self.err('The directive "%s" can only be used once at this '
+                         'location.' % d.name, d.loc,
+                         {"code": "directiveNotUniqueForLocation",
+                          "directiveName": d.name}, path)
+            seen.add(d.name)
+            given = set()
+            for an, av, al in d.args:
+                if an not in spec:
+                    self.err("Directive '%s' doesn't accept argument '%s'"
+                             % (d.name, an), al,
+                             {"code": "argumentNotAccepted", "name": d.name,
+                              "typeName": "Directive", "argumentName": an},
+                             path)
+                    continue
+                given.add(an)
+                self.check_value(av, spec[an], an, "Directive", d.name, path)
+            missing = [a for a in spec if a not in given]
+            if missing:
+                self.err("Directive '%s' is missing required arguments: %s"
+                         % (d.name, ", ".join(missing)), d.loc,
+                         {"code": "missingRequiredArguments",
+                          "className": "Directive", "name": d.name,
+                          "arguments": ", ".join(missing)}, path)
+
+    def check_value(self, value, typ, argname, kind, owner, path):
+        specific = []
+        if not self.literal_ok(value, typ, specific, path, argname) and \
+                not specific:
+            self.err("Argument '%s' on %s '%s' has an invalid value (%s). "
+                     "Expected type '%s'." % (argname, kind, owner,
+                                              print_value(value),
+                                              print_type(typ)),
+                     value[2], {"code": "argumentLiteralsIncompatible",
+                                "typeName": kind, "argumentName": argname},
+                     path)
+        self.errors.extend(specific)
+
+    def literal_ok(self, v, t, specific, path, argname):
+        kind = v[0]
+        if kind == "var":
+            self.use_var(v, t, path, argname)
+            return True
+        if t[0] == "NN":
+            return kind != "null" and self.literal_ok(v, t[1], specific,
+                                                      path, argname)
+        if kind == "null":
+            return True
+        if t[0] == "L":
+            if kind == "list":
+                return all([self.literal_ok(x, t[1], specific, path, argname)
+                            for x in v[1]])
+            return self.literal_ok(v, t[1], specific, path, argname)
+        td = SCHEMA[t[1]]
+        if td.kind == "SCALAR":
+            return scalar_literal_ok(td.name, v)
+        if td.kind == "ENUM":
+            return kind == "enum" and v[1] in td.values
+        if kind != "object":
+            return False
+        ok = True
+        seen = set()
+        for fname, fv, floc in v[1]:
+            fdef = td.fields.get(fname)
+            if fdef is None:
+                specific.append(GqlError(
+                    "InputObject '%s' doesn't accept argument '%s'"
+                    % (td.name, fname), floc,
+                    {"code": "argumentNotAccepted", "name": td.name,
+                     "typeName": "InputObject", "argumentName": fname},
+                    path))
+                ok = False
+                continue
+            seen.add(fname)
+            if not self.literal_ok(fv, fdef.type, specific, path, fname):
+                ok = False
+        for fdef in td.fields.values():
+            if fdef.type[0] == "NN" and not fdef.has_default and \
+                    fdef.name not in seen:
+                specific.append(GqlError(
+                    "Argument '%s' on InputObject '%s' is required. Expected "
+                    "type %s" % (fdef.name, td.name, print_type(fdef.type)),
+                    v[2], {"code": "missingRequiredInputObjectAttribute",
+                           "argumentName": fdef.name,
+                           "argumentType": print_type(fdef.type),
+                           "inputObjectType": td.name}, path))
+                ok = False
+        return ok
+
+    def use_var(self, v, t, path, argname):
+        name = v[1]
+        self.used.add(name)
+        vd = self.vars.get(name)
+        if vd is None:
+            if name not in self.undeclared:
+                self.undeclared.add(name)
+                self.err("Variable $%s is used by %s but not declared"
+                         % (name, self.op_desc), v[2],
+                         {"code": "variableNotDefined",
+                          "variableName": name}, path)
+            return
+        vt = vd.type
+        ok = compatible(vt, t) or (
+            vd.default is not None and vd.default[0] != "null" and
+            t[0] == "NN" and compatible(vt, t[1]))
+        if ok:
+            return
+        what = "Nullability" if strip_nn(vt) == strip_nn(t) else "Type"
+        self.err("%s mismatch on variable $%s and argument %s (%s / %s)"
+                 % (what, name, argname, print_type(vt), print_type(t)),
+                 v[2], {"code": "variableMismatch", "variableName": name,
+                        "typeName": print_type(vt), "argumentName": argname,
+                        "errorMessage": "%s mismatch" % what}, path)
+
+
+def coerce_input(val, t, path, problems):
+    """A variable's JSON value as the type wants it; problems collects
+    graphql-ruby's {"path", "explanation"}.  Input objects keep only the
+    fields that were given or have defaults: presence matters
+    (changeFromQuantity)."""
+    if t[0] == "NN":
+        if val is None:
+            problems.append({"path": path,
+                             "explanation": "Expected value to not be null"})
+            return None
+        return coerce_input(val, t[1], path, problems)
+    if val is None:
+        return None
+    if t[0] == "L":
+        if isinstance(val, list):
+            return [coerce_input(x, t[1], path + [i], problems)
+                    for i, x in enumerate(val)]
+        return [coerce_input(val, t[1], path, problems)]
+    td = SCHEMA[t[1]]
+    if td.kind == "SCALAR":
+        ok, v = coerce_scalar(td.name, val)
+        if not ok:
+            problems.append({"path": path, "explanation":
+                             "Could not coerce value %s to %s"
+                             % (json.dumps(val, ensure_ascii=False),
+                                td.name)})
+        return v
+    if td.kind == "ENUM":
+        if not (isinstance(val, str) and val in td.values):
+            problems.append({"path": path, "explanation":
+                             "Expected %s to be one of: %s"
+                             % (json.dumps(val, ensure_ascii=False),
+                                ", ".join(sorted(td.values)))})
+        return val
+    if not isinstance(val, dict):
+        problems.append({"path": path, "explanation":
+                         "Expected %s to be a key-value object."
+                         % json.dumps(val, ensure_ascii=False)})
+        return None
+    out = {}
+    for k in val:
+        if k not in td.fields:
+            problems.append({"path": path + [k], "explanation":
+                             "Field is not defined on %s" % td.name})
+    for f in td.fields.values():
+        if f.name in val:
+            out[f.name] = coerce_input(val[f.name], f.type, path + [f.name],
+                                       problems)
+        elif f.has_default:
+            out[f.name] = f.default
+        elif f.type[0] == "NN":
+            problems.append({"path": path + [f.name], "explanation":
+                             "Expected value to not be null"})
+    return out
+
+
+class Executor:
+    """One operation: argument values, cost, execution, actual cost."""
+
+    def __init__(self, platform, op, variables):
+        self.platform = platform
+        self.op = op
+        self.vars = variables
+        self.errors = []
+        self.errored = set()
+        self.pre_errors = []
+        self.search = []
+        self.field_cache = {}
+        self.root = "QueryRoot" if op.kind == "query" else "Mutation"
+
+    # ---- values
+
+    def value_of(self, v, t):
+        kind = v[0]
+        if kind == "var":
+            return self.vars.get(v[1])
+        if t[0] == "NN":
+            return self.value_of(v, t[1])
+        if kind == "null":
+            return None
+        if t[0] == "L":
+            if kind == "list":
+                return [self.value_of(x, t[1]) for x in v[1]]
+            return [self.value_of(v, t[1])]
+        td = SCHEMA[t[1]]
+        if td.kind == "INPUT_OBJECT":
+            return self.object_of(dict((n, x) for n, x, _ in v[1]), td.fields)
+        if td.name == "Float":
+            return float(v[1])
+        if td.name == "ID" and kind == "int":
+            return str(v[1])
+        return v[1]
+
+    def object_of(self, given, defs):
+        out = {}
+        for a in defs.values():
+            if a.name in given:
+                val = given[a.name]
+                if val[0] == "var" and val[1] not in self.vars:
+                    if a.has_default:
+                        out[a.name] = a.default
+                    continue
+                out[a.name] = self.value_of(val, a.type)
+            elif a.has_default:
+                out[a.name] = a.default
+        return out
+
+    def args_of(self, field, fdef):
+        return self.object_of(dict((n, x) for n, x, _ in field.args),
+                              fdef.args)
+
+    def directive_arg(self, field, dname, aname):
+        """(present, value) of @dname(aname:) on field."""
+        for d in field.directives:
+            if d.name == dname:
+                for n, v, _ in d.args:
+                    if n == aname:
+                        return True, self.value_of(v, DIRECTIVES[dname][aname])
+                return True, None
+        return False, None
+
+    def fields(self, sels):
+        """The fields of a selection set that @skip/@include keep."""
+        got = self.field_cache.get(id(sels))
+        if got is None:
+            got = []
+            for f in sels:
+                if not isinstance(f, Field):
+                    continue
+                skip = self.directive_arg(f, "skip", "if")
+                inc = self.directive_arg(f, "include", "if")
+                if (skip[0] and skip[1]) or (inc[0] and not inc[1]):
+                    continue
+                got.append(f)
+            self.field_cache[id(sels)] = got
+        return got
+
+    # ---- cost
+
+    def requested_cost(self):
+        if self.op.kind == "mutation":
+            return MUTATION_COST * sum(
+                1 for f in self.fields(self.op.selections)
+                if f.name != "__typename")
+        return self.cost_of(self.op.selections, self.root, [])
+
+    def cost_of(self, sels, tname, path):
+        td = SCHEMA[tname]
+        total = 0
+        for f in self.fields(sels):
+            if f.name == "__typename":
+                continue
+            fdef = td.fields[f.name]
+            named = base_name(fdef.type)
+            if SCHEMA[named].kind in ("SCALAR", "ENUM"):
+                continue
+            fpath = path + [f.key]
+            args = self.args_of(f, fdef)
+            if named.endswith("Connection"):
+                size = self.page_size(args, f, fpath)
+                total += 2 + size * self.node_cost(f.selections, named, fpath)
+            elif is_list(fdef.type):
+                size = args.get("first") if "first" in fdef.args else None
+                if size is not None and size < 0:
+                    self.pre_errors.append(GqlError(
+                        "The first argument must be a non-negative integer.",
+                        f.loc, {"code": "argumentLiteralsIncompatible"},
+                        fpath))
+                    size = 0
+                total += (1 if size is None else size) * (
+                    1 + self.cost_of(f.selections, named, fpath))
+            else:
+                total += 1 + self.cost_of(f.selections, named, fpath)
+        return total
+
+    def page_size(self, args, f, path):
+        first, last = args.get("first"), args.get("last")
+        if first is None and last is None:
+            self.pre_errors.append(GqlError(
+                "you must provide one of first or last", f.loc, None, path))
+            return 0
+        for name, v in (("first", first), ("last", last)):
+            if v is None:
+                continue
+            if v > MAX_PAGE:
+                self.pre_errors.append(GqlError(
+                    "The %s argument must be less than or equal to %d."
+                    % (name, MAX_PAGE), f.loc,
+                    {"code": "argumentLiteralsIncompatible",
+                     "argumentName": name}, path))
+            elif v < 0:
+                self.pre_errors.append(GqlError(
+                    "The %s argument must be a non-negative integer." % name,
+                    f.loc, {"code": "argumentLiteralsIncompatible",
+                            "argumentName": name}, path))
+        return max(v for v in (first, last) if v is not None)
+
+    def node_cost(self, sels, conn, path):
+        node = base_name(SCHEMA[conn].fields["nodes"].type)
+        best = 0
+        for f in self.fields(sels):
+            if f.name == "nodes":
+                best = max(best, 1 + self.cost_of(f.selections, node,
+                                                  path + [f.key]))
+            elif f.name == "edges":
+                for g in self.fields(f.selections):
+                    if g.name == "node":
+                        best = max(best, 1 + self.cost_of(
+                            g.selections, node, path + [f.key, g.key]))
+        return best or 1
+
+    def actual_cost(self, data, requested):
+        if self.op.kind == "mutation":
+            return requested
+        return min(requested,
+                   self.actual_of(self.op.selections, self.root, data))
+
+    def actual_of(self, sels, tname, data):
+        if data is None:
+            return 0
+        meta = FIELD_META[tname]
+        total = 0
+        for f in self.fields(sels):
+            if f.name == "__typename":
+                continue
+            fdef, leaf, _ = meta[f.name]
+            if leaf:
+                continue
+            named = base_name(fdef.type)
+            v = data.get(f.key)
+            if named.endswith("Connection"):
+                node = base_name(SCHEMA[named].fields["nodes"].type)
+                best = 0
+                for g in self.fields(f.selections) if v else ():
+                    if g.name == "nodes" and v.get(g.key) is not None:
+                        best = max(best, sum(
+                            1 + self.actual_of(g.selections, node, x)
+                            for x in v[g.key]))
+                    elif g.name == "edges" and v.get(g.key) is not None:
+                        for h in self.fields(g.selections):
+                            if h.name == "node":
+                                best = max(best, sum(
+                                    1 + self.actual_of(h.selections, node,
+                                                       e.get(h.key))
+                                    for e in v[g.key]))
+                total += 2 + max(1, best)
+            elif is_list(fdef.type):
+                costs = [1 + self.actual_of(f.selections, named, x)
+                         for x in v or ()]
+                if "first" in fdef.args:
+                    total += sum(costs)
+                elif costs:
+                    total += max(costs)     # an unsized list counts once
+            else:
+                total += 1 + self.actual_of(f.selections, named, v)
+        return total
+
+    # ---- execution
+
+    def run(self):
+        try:
+            return self.select(self.op.selections, self.root, None, [])
+        except _Null:
+            return None
+
+    def select(self, sels, tname, obj, path):
+        meta = FIELD_META[tname]
+        out = {}
+        resolvers = self.platform.RESOLVERS
+        for f in self.fields(sels):
+            if f.name == "__typename":
+                out[f.key] = tname
+                continue
+            fdef, leaf, nonnull = meta[f.name]
+            r = resolvers.get((tname, f.name))
+            if r is None:
+                value = obj.get(f.name)
+                if leaf and (value is not None or not nonnull):
+                    out[f.key] = value      # the common case, made quick
+                    continue
+                fpath = path + [f.key]
+            else:
+                fpath = path + [f.key]
+                try:
+                    value = r(self.platform, obj, self.args_of(f, fdef), self,
+                              f, fpath)
+                except FieldError as e:
+                    self.errors.append(GqlError(e.message, f.loc,
+                                                e.extensions, fpath))
+                    self.errored.add(tuple(fpath))
+                    value = None
+            out[f.key] = self.complete(fdef.type, value, f, fpath)
+        return out
+
+    def complete(self, t, value, f, path):
+        if t[0] == "NN":
+            r = self.complete(t[1], value, f, path)
+            if r is None:
+                if tuple(path) not in self.errored:
+                    self.errored.add(tuple(path))
+                    self.errors.append(GqlError(
+                        "Cannot return null for non-nullable field %s"
+                        % f.name, f.loc, None, path))
+                raise _Null()
+            return r
+        if value is None:
+            return None
+        if t[0] == "L":
+            try:
+                return [self.complete(t[1], v, f, path + [i])
+                        for i, v in enumerate(value)]
+            except _Null:
+                return None
+        td = SCHEMA[t[1]]
+        if td.kind in ("SCALAR", "ENUM"):
+            return value
+        try:
+            return self.select(f.selections, td.name, value, path)
+        except _Null:
+            return None
+
+
+# ====================================================================
+# search syntax (the query: argument)
+# ====================================================================
+
+SEARCH_TOKEN_RE = re.compile(r"""\s+|\(|\)|(?:[^\s()'"]|'[^']*'|"[^"]*")+""")
+TERM_RE = re.compile(r"\A([A-Za-z_][A-Za-z0-9_.]*):(<=|>=|<|>)?(.*)\Z", re.S)
+DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+STAMP_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+                      r"(Z|[+-]\d{2}:?\d{2})\Z")
+
+
+def unquote(text):
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1], True
+    return text, False
+
+
+class Search:
+    """A parsed query: string.  fields maps a field name to a function
+    (comparator, value, quoted) -> predicate or a warning string;
+    free(value) -> predicate for free text."""
+
+    def __init__(self, text, fields, free):
+        self.fields = fields
+        self.free = free
+        self.warnings = []
+        toks = [t for t in SEARCH_TOKEN_RE.findall(text) if t.strip()]
+        self.toks = toks
+        self.i = 0
+        self.pred = self.or_expr() if toks else None
+        while self.i < len(self.toks):        # a stray ")"
+            self.i += 1
+            self.warnings.append({"field": None,
+                                  "message": "Unbalanced parenthesis."})
+
+    def peek(self):
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def or_expr(self):
+        parts = [self.and_expr()]
+        while self.peek() == "OR":
+            self.i += 1
+            parts.append(self.and_expr())
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        if any(p is True for p in parts):
+            return True
+        return parts[0] if len(parts) == 1 else \
+            (lambda x, ps=parts: any(p(x) for p in ps))
+
+    def and_expr(self):
+        parts = []
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.i += 1
+                continue
+            parts.append(self.unary())
+        parts = [p for p in parts if p is not None and p is not True]
+        if not parts:
+            return True
+        return parts[0] if len(parts) == 1 else \
+            (lambda x, ps=parts: all(p(x) for p in ps))
+
+    def unary(self):
+        tok = self.peek()
+        if tok == "NOT" or (tok and tok.startswith("-") and len(tok) > 1):
+            if tok == "NOT":
+                self.i += 1
+            else:
+                self.toks[self.i] = tok[1:]
+            inner = self.unary()
+            if inner is None or inner is True:
+                return True
+            return lambda x, p=inner: not p(x)
+        if tok == "(":
+            self.i += 1
+            inner = self.or_expr()
+            if self.peek() == ")":
+                self.i += 1
+            else:
+                self.warnings.append({"field": None,
+                                      "message": "Unbalanced parenthesis."})
+            return True if inner is None else inner
+        self.i += 1
+        if tok is None or tok == ")":
+            return True
+        return self.term(tok)
+
+    def term(self, tok):
+        m = TERM_RE.match(tok)
+        if not m:
+            value, _ = unquote(tok)
+            return self.free(value)
+        name, comp, raw = m.group(1), m.group(2) or "", m.group(3)
+        value, quoted = unquote(raw)
+        handler = self.fields.get(name)
+        if handler is None:
+            self.warnings.append({"field": name, "message":
+                                  "Invalid search field for this query."})
+            return True
+        got = handler(comp, value, quoted)
+        if isinstance(got, str):
+            self.warnings.append({"field": name, "message": got})
+            return True
+        return got
+
+
+def compare(comp, a, b):
+    if comp == "":
+        return a == b
+    if comp == "<":
+        return a < b
+    if comp == "<=":
+        return a <= b
+    if comp == ">":
+        return a > b
+    return a >= b
+
+
+def date_term(attr):
+    """A handler comparing the stamp in attr with a quoted date."""
+    def handler(comp, value, quoted):
+        if not quoted:
+            return "Date values must be a quoted string."
+        if DATE_RE.match(value):
+            try:
+                day = datetime.strptime(value, "%Y-%m-%d").replace(
+                    tzinfo=shop_tz())
+            except ValueError:
+                return "Invalid date value %r." % value
+            lo, hi = stamp(day), stamp(day + timedelta(days=1))
+            if comp == "":
+                return lambda x: lo <= x[attr] < hi
+            bound = hi if comp in ("<=", ">") else lo
+            c = {"<=": "<", ">": ">="}.get(comp, comp)
+            return lambda x: compare(c, x[attr], bound)
+        if STAMP_RE.match(value):
+            v = value.replace("Z", "+00:00")
+            if re.search(r"[+-]\d{4}\Z", v):
+                v = v[:-2] + ":" + v[-2:]
+            try:
+                t = stamp(datetime.fromisoformat(v))
+            except ValueError:
+                return "Invalid date value %r." % value
+            return lambda x: compare(comp, x[attr], t)
+        return "Invalid date value %r." % value
+    return handler
+
+
+def number_term(get):
+    def handler(comp, value, quoted):
+        if not value.lstrip("-").isdigit():
+            return "Invalid value %r." % value
+        n = int(value)
+        return lambda x: compare(comp, get(x), n)
+    return handler
+
+
+def text_term(get):
+    """Case-insensitive exact match (":" only; comparators compare)."""
+    def handler(comp, value, quoted):
+        v = value.lower()
+        return lambda x: any(compare(comp, (s or "").lower(), v)
+                             for s in get(x))
+    return handler
+
+
+# ====================================================================
+# the platform
+# ====================================================================
+
+def resolver(type_name, field_name):
+    def mark(fn):
+        fn.resolves = (type_name, field_name)
+        return fn
+    return mark
+
+
+class Platform(PlatformBase):
+    name = "shopify"
+
+    def __init__(self, data_dir, generate, seed, api_key, settings=None):
+        self.data_dir = data_dir
+        self.generate = dict(generate)
+        self.seed = seed
+        self.api_key = api_key
+        self.settings = dict(SETTINGS)
+        self.settings.update(settings or {})
+        self.parse_settings()
+        unknown = set(self.generate) - {"locations", "products", "variants",
+                                        "orders"}
+        if unknown:
+            raise SetupError("--generate: shopify has no %s (it knows "
+                             "locations, products, variants, orders)"
+                             % ", ".join(sorted(unknown)))
+        self.compiled = {}
+        self.reset()
+
+    def parse_settings(self):
+        s = self.settings
+        try:
+            self.token_ttl = float(s["token_ttl"])
+            self.bucket_max = float(s["bucket"])
+            self.restore = float(s["restore"])
+            if self.token_ttl <= 0 or self.bucket_max <= 0 or \
+                    self.restore <= 0:
+                raise ValueError
+        except ValueError:
+            raise SetupError("--set token_ttl, bucket and restore must be "
+                             "numbers above 0") from None
+        if s["read_all_orders"] not in ("true", "false"):
+            raise SetupError("--set read_all_orders must be true or false")
+        self.read_all_orders = s["read_all_orders"] == "true"
+        if not valid_stamp(s["now"]):
+            raise SetupError("--set now must be YYYY-MM-DDTHH:MM:SSZ")
+        self.now = parse_stamp(s["now"])
+        self.cutoff = stamp(self.now - timedelta(days=ORDER_WINDOW_DAYS))
+        if not s["client_id"] or not s["client_secret"]:
+            raise SetupError("--set client_id and client_secret must not be "
+                             "empty")
+
+    # ---- data
+
+    def reset(self):
+        # The collector would run hundreds of times over the millions of
+        # new dicts of 100,000 orders and double the time; it is off while
+        # the data is built.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            d = self.data_dir
+            locations = load_array(d, "locations.json")
+            products = load_array(d, "products.json")
+            orders = load_array(d, "orders.json")
+            if self.generate:
+                locations, products, orders = generate_data(
+                    self.generate, self.seed, locations, products, orders,
+                    self.now)
+            self.load(locations, products, orders)
+        finally:
+            if enabled:
+                gc.enable()
+        self.tokens = {}            # token -> monotonic expiry
+        self.buckets = {}           # app -> [available, monotonic time]
+        self.idempotency = {}       # key -> record
+        self.write_counts = {}
+        self.history = []
+        self.next_group = 1
+
+    def load(self, locations, products, orders):
+        self.locations = []
+        self.loc_by_id = {}
+        for l in locations:
+            where = "locations.json: location %r" % (l.get("id"),)
+            lid = parse_gid(l.get("id"), "Location")
+            if lid is None or lid in self.loc_by_id:
+                raise SetupError("%s: id must be a unique "
+                                 "gid://shopify/Location/N" % where)
+            if not isinstance(l.get("name"), str) or not l["name"].strip():
+                raise SetupError("%s: name must be a non-empty string"
+                                 % where)
+            active = l.get("isActive", True)
+            if type(active) is not bool:
+                raise SetupError("%s: isActive must be true or false" % where)
+            loc = {"_id": lid, "id": l["id"], "legacyResourceId": str(lid),
+                   "name": l["name"], "isActive": active}
+            self.locations.append(loc)
+            self.loc_by_id[lid] = loc
+        self.locations.sort(key=lambda x: x["_id"])
+
+        self.products = []
+        self.variants = []
+        self.var_by_id = {}
+        self.items = {}
+        pids = set()
+        skus = {}
+        for p in products:
+            where = "products.json: product %r" % (p.get("id"),)
+            pid = parse_gid(p.get("id"), "Product")
+            if pid is None or pid in pids:
+                raise SetupError("%s: id must be a unique "
+                                 "gid://shopify/Product/N" % where)
+            pids.add(pid)
+            if not isinstance(p.get("title"), str) or not p["title"].strip():
+                raise SetupError("%s: title must be a non-empty string"
+                                 % where)
+            status = p.get("status", "ACTIVE")
+            if status not in SCHEMA["ProductStatus"].values:
+                raise SetupError("%s: status %r is not one of %s" % (
+                    where, status,
+                    ", ".join(sorted(SCHEMA["ProductStatus"].values))))
+            handle = p.get("handle") or re.sub(
+                r"[^a-z0-9]+", "-", p["title"].lower()).strip("-")
+            prod = {"_id": pid, "id": p["id"], "legacyResourceId": str(pid),
+                    "title": p["title"], "handle": handle, "status": status}
+            self.products.append(prod)
+            vs = p.get("variants")
+            if not isinstance(vs, list) or not vs:
+                raise SetupError("%s: variants must be a non-empty list"
+                                 % where)
+            for pos, v in enumerate(vs, 1):
+                self.load_variant(v, prod, pos, skus)
+        self.variants.sort(key=lambda x: x["_id"])
+
+        self.orders = []
+        self.order_by_id = {}
+        lids = set()
+        fids = set()
+        check = self.generate.get("orders") is None
+        for o in orders:
+            self.load_order(o, lids, fids, check)
+        self.orders.sort(key=lambda x: x["_id"])
+        self.shop = {"id": "gid://shopify/Shop/48500001",
+                     "name": "Sandbox Winkel", "ianaTimezone":
+                     "Europe/Amsterdam", "currencyCode": "EUR",
+                     "myshopifyDomain": "sandbox-winkel.myshopify.com"}
+        self.sorted_cache = {}
+
+    def load_variant(self, v, prod, pos, skus):
+        where = "products.json: variant %r" % (v.get("id"),)
+        vid = parse_gid(v.get("id"), "ProductVariant")
+        if vid is None or vid in self.var_by_id:
+            raise SetupError("%s: id must be a unique "
+                             "gid://shopify/ProductVariant/N" % where)
+        title = v.get("title", "Default Title")
+        if not isinstance(title, str) or not title:
+            raise SetupError("%s: title must be a non-empty string" % where)
+        sku = v.get("sku")
+        if sku is not None and not isinstance(sku, str):
+            raise SetupError("%s: sku must be a string or null" % where)
+        if sku:
+            if sku in skus:
+                raise SetupError("%s: sku %r is also variant %r's"
+                                 % (where, sku, skus[sku]))
+            skus[sku] = v["id"]
+        barcode = v.get("barcode")
+        if barcode is not None and not isinstance(barcode, str):
+            raise SetupError("%s: barcode must be a string or null" % where)
+        it = v.get("inventoryItem")
+        if not isinstance(it, dict):
+            raise SetupError("%s: inventoryItem must be an object" % where)
+        iid = parse_gid(it.get("id"), "InventoryItem")
+        if iid is None or iid in self.items:
+            raise SetupError("%s: inventoryItem.id must be a unique "
+                             "gid://shopify/InventoryItem/N" % where)
+        tracked = it.get("tracked", True)
+        if type(tracked) is not bool:
+            raise SetupError("%s: inventoryItem.tracked must be true or "
+                             "false" % where)
+        variant = {"_id": vid, "id": v["id"], "legacyResourceId": str(vid),
+                   "title": title, "sku": sku, "barcode": barcode,
+                   "position": pos, "product": prod,
+                   "displayName": "%s - %s" % (prod["title"], title)}
+        item = {"_id": iid, "id": it["id"], "legacyResourceId": str(iid),
+                "tracked": tracked, "variant": variant, "levels": {}}
+        variant["inventoryItem"] = item
+        levels = it.get("levels", {})
+        if not isinstance(levels, dict):
+            raise SetupError("%s: inventoryItem.levels must be an object "
+                             "keyed by location id" % where)
+        for lgid, q in levels.items():
+            lwhere = "%s: level at %s" % (where, lgid)
+            loc = self.loc_by_id.get(parse_gid(lgid, "Location"))
+            if loc is None:
+                raise SetupError("%s: no such location in locations.json"
+                                 % lwhere)
+            if not isinstance(q, dict):
+                raise SetupError("%s: must be an object" % lwhere)
+            extra = set(q) - set(LEVEL_FIELDS) - {"updatedAt"}
+            if extra:
+                raise SetupError("%s: unknown field(s) %s (on_hand is "
+                                 "computed; the fields are %s)" % (
+                                     lwhere, ", ".join(sorted(extra)),
+                                     ", ".join(LEVEL_FIELDS)))
+            level = {"_loc": loc, "_item": item,
+                     "id": "gid://shopify/InventoryLevel/%d?inventory_item_"
+                           "id=%d" % (loc["_id"], iid),
+                     "updatedAt": q.get("updatedAt", "2026-11-01T08:00:00Z")}
+            if not valid_stamp(level["updatedAt"]):
+                raise SetupError("%s: updatedAt must be YYYY-MM-DDTHH:MM:SSZ"
+                                 % lwhere)
+            for f in LEVEL_FIELDS:
+                n = q.get(f, 0)
+                if not is_int(n) or (n < 0 and f != "available") or \
+                        abs(n) > QTY_LIMIT:
+                    raise SetupError("%s: %s must be an integer%s" % (
+                        lwhere, f, "" if f == "available" else " >= 0"))
+                level[f] = n
+            item["levels"][loc["_id"]] = level
+        self.variants.append(variant)
+        self.var_by_id[vid] = variant
+        self.items[iid] = item
+
+    FIN = SCHEMA["OrderDisplayFinancialStatus"].values
+    FUL = SCHEMA["OrderDisplayFulfillmentStatus"].values
+    FSTATUS = SCHEMA["FulfillmentStatus"].values
+    FIN_LIST, FUL_LIST, FSTATUS_LIST = (", ".join(sorted(x))
+                                        for x in (FIN, FUL, FSTATUS))
+
+    def load_order(self, o, lids, fids, check):
+        oid = parse_gid(o.get("id"), "Order")
+        if check:
+            self.check_order(o, oid, lids, fids)
+        order = dict(o)
+        order.update({"_id": oid, "legacyResourceId": str(oid),
+                      "_num": int(re.sub(r"\D", "", o["name"]) or 0),
+                      "processedAt": o.get("processedAt", o["createdAt"]),
+                      "closed": o.get("closed", False),
+                      "currencyCode": o.get("currencyCode", "EUR"),
+                      "cancelledAt": o.get("cancelledAt"),
+                      "closedAt": o.get("closedAt"), "email": o.get("email"),
+                      "displayFinancialStatus":
+                          o.get("displayFinancialStatus")})
+        money = {"amount": ruby_decimal(o["totalPrice"]),
+                 "currencyCode": order["currencyCode"]}
+        order["totalPriceSet"] = {"shopMoney": money,
+                                  "presentmentMoney": money}
+        lines = []
+        for li in o["lineItems"]:
+            line = dict(li)
+            vid = li.get("variantId")
+            line.update({"_id": parse_gid(li["id"], "LineItem"),
+                         "_variant": self.var_by_id.get(
+                             parse_gid(vid, "ProductVariant")) if vid
+                         else None, "sku": li.get("sku"),
+                         "title": li.get("title", li["name"])})
+            lines.append(line)
+        lines.sort(key=lambda x: x["_id"])
+        order["_lines"] = lines
+        order["_fulfillments"] = []
+        for i, f in enumerate(o.get("fulfillments", ())):
+            ful = dict(f)
+            ful.update({"_id": parse_gid(f["id"], "Fulfillment"),
+                        "updatedAt": f.get("updatedAt", f["createdAt"]),
+                        "name": f.get("name", "%s-F%d" % (o["name"], i + 1)),
+                        "_tracking": [dict({"company": None, "number": None,
+                                            "url": None}, **t)
+                                      for t in f.get("trackingInfo", ())]})
+            order["_fulfillments"].append(ful)
+        self.orders.append(order)
+        self.order_by_id[oid] = order
+
+    def check_order(self, o, oid, lids, fids):
+        """Refuse an inconsistent order, naming file, order and field.
+        (Generated orders skip this: 100,000 of them load in seconds.)"""
+        where = "orders.json: order %r" % (o.get("id"),)
+
+        def need(cond, what, *fmt):
+            if not cond:
+                raise SetupError("%s: %s" % (where, what % fmt if fmt
+                                             else what))
+        need(oid is not None and oid not in self.order_by_id,
+             "id must be a unique gid://shopify/Order/N")
+        name = o.get("name")
+        need(isinstance(name, str) and ORDER_NAME_RE.match(name),
+             "name must be a string such as \"#1001\"")
+        for f in ("createdAt", "updatedAt"):
+            need(valid_stamp(o.get(f)), "%s must be YYYY-MM-DDTHH:MM:SSZ", f)
+        need(o["updatedAt"] >= o["createdAt"],
+             "updatedAt is before createdAt")
+        for f in ("cancelledAt", "closedAt", "processedAt"):
+            need(o.get(f) is None or valid_stamp(o[f]),
+                 "%s must be null or YYYY-MM-DDTHH:MM:SSZ", f)
+        need(type(o.get("closed", False)) is bool, "closed must be a boolean")
+        need(o.get("email") is None or isinstance(o["email"], str),
+             "email must be a string or null")
+        need(o.get("displayFinancialStatus") is None or
+             o["displayFinancialStatus"] in self.FIN,
+             "displayFinancialStatus must be null or one of %s",
+             self.FIN_LIST)
+        need(o.get("displayFulfillmentStatus") in self.FUL,
+             "displayFulfillmentStatus must be one of %s", self.FUL_LIST)
+        need(o.get("currencyCode", "EUR") in SCHEMA["CurrencyCode"].values,
+             "currencyCode is not one the sandbox knows")
+        need(isinstance(o.get("totalPrice"), str) and
+             PRICE_RE.match(o["totalPrice"]),
+             "totalPrice must be a string such as \"59.90\"")
+        lines = o.get("lineItems")
+        need(isinstance(lines, list) and lines and
+             all(isinstance(li, dict) for li in lines),
+             "lineItems must be a non-empty list of objects")
+        for li in lines:
+            lwhere = li.get("id")
+            lid = parse_gid(lwhere, "LineItem")
+            need(lid is not None and lid not in lids,
+                 "line item %r: id must be a unique gid://shopify/LineItem/N",
+                 lwhere)
+            lids.add(lid)
+            need(li.get("sku") is None or isinstance(li["sku"], str),
+                 "line item %r: sku must be a string or null", lwhere)
+            need(isinstance(li.get("name"), str) and li["name"],
+                 "line item %r: name must be a non-empty string", lwhere)
+            q, cur, unf = (li.get("quantity"), li.get("currentQuantity"),
+                           li.get("unfulfilledQuantity"))
+            need(is_int(q) and q >= 1 and is_int(cur) and 0 <= cur <= q and
+                 is_int(unf) and 0 <= unf <= cur,
+                 "line item %r: needs 0 <= unfulfilledQuantity <= "
+                 "currentQuantity <= quantity, quantity >= 1", lwhere)
+            if li.get("variantId") is not None:
+                need(parse_gid(li["variantId"], "ProductVariant")
+                     in self.var_by_id, "line item %r: variantId %r is not "
+                     "in products.json", lwhere, li["variantId"])
+        fuls = o.get("fulfillments", [])
+        need(isinstance(fuls, list) and all(isinstance(f, dict)
+                                            for f in fuls),
+             "fulfillments must be a list of objects")
+        for f in fuls:
+            fwhere = f.get("id")
+            fid = parse_gid(fwhere, "Fulfillment")
+            need(fid is not None and fid not in fids, "fulfillment %r: id "
+                 "must be a unique gid://shopify/Fulfillment/N", fwhere)
+            fids.add(fid)
+            need(f.get("status") in self.FSTATUS, "fulfillment %r: status "
+                 "must be one of %s", fwhere, self.FSTATUS_LIST)
+            for k in ("createdAt", "updatedAt"):
+                need(f.get(k) is None and k == "updatedAt" or
+                     valid_stamp(f.get(k)), "fulfillment %r: %s must be "
+                     "YYYY-MM-DDTHH:MM:SSZ", fwhere, k)
+            ti = f.get("trackingInfo", [])
+            need(isinstance(ti, list) and all(
+                isinstance(t, dict) and set(t) <= {"company", "number", "url"}
+                and all(x is None or isinstance(x, str) for x in t.values())
+                for t in ti), "fulfillment %r: trackingInfo must be a list "
+                "of {company, number, url}", fwhere)
+        status = o["displayFulfillmentStatus"]
+        if status == "FULFILLED":
+            need(all(li["unfulfilledQuantity"] == 0 for li in lines),
+                 "FULFILLED but a line item has unfulfilledQuantity > 0")
+        if status == "UNFULFILLED":
+            need(not any(f["status"] == "SUCCESS" for f in fuls),
+                 "UNFULFILLED but it has a SUCCESS fulfillment")
+
+    # ---- the hooks sandbox.py calls
+
+    def app_key(self, req):
+        tok = req.header("X-Shopify-Access-Token")
+        if tok and tok == self.api_key:
+            return "app:permanent"
+        exp = self.tokens.get(tok) if tok else None
+        if exp is not None and time.monotonic() < exp:
+            return "app:" + self.settings["client_id"]
+        return None
+
+    def authenticate(self, req):
+        if req.path == OAUTH_PATH:
+            return "ok", "oauth"
+        if not req.header("X-Shopify-Access-Token"):
+            return "missing", None
+        key = self.app_key(req)
+        return ("ok", key) if key else ("bad", None)
+
+    def unauthorized(self, req, state):
+        return respond(401, {"errors": UNAUTHORIZED})
+
+    def rate_headers(self, limit, remaining):
+        return []
+
+    def rate_limited(self, limit):
+        return respond(429, {"errors": [{"message": "Throttled",
+                                         "extensions": {
+                                             "code": "THROTTLED",
+                                             "documentation": RATE_DOC}}]},
+                       [("Retry-After", "1.0")])
+
+    def server_error(self):
+        rid = "%08x-%04x-%04x-%04x-%012x" % tuple(
+            secrets.randbits(b) for b in (32, 16, 16, 16, 48))
+        return respond(500, {"errors": [{
+            "message": "Internal error. Looks like something went wrong on "
+                       "our end.\nRequest ID: %s (include this in support "
+                       "requests)." % rid,
+            "extensions": {"code": "INTERNAL_SERVER_ERROR",
+                           "requestId": rid}}]})
+
+    def check(self, req):
+        return None
+
+    def change(self, c):
+        """A fault of kind change: {"sku": S, "available": N} sets the
+        available quantity at the first active location, or at
+        "location": GID (a sale or a delivery in the shop, not counted as
+        a write); {"sku": S, "delete": true} deletes the variant and its
+        inventory item."""
+        for v in [v for v in self.variants if v["sku"] == c.get("sku")]:
+            item = v["inventoryItem"]
+            if c.get("delete"):
+                self.variants.remove(v)
+                del self.var_by_id[v["_id"]]
+                del self.items[item["_id"]]
+                self.sorted_cache = {k: x for k, x in self.sorted_cache.items()
+                                     if k[0] != "variants"}
+            elif is_int(c.get("available")):
+                loc = self.loc_by_id.get(parse_gid(c.get("location"),
+                                                   "Location")) if \
+                    c.get("location") else next(
+                        (l for l in self.locations if l["isActive"]), None)
+                level = item["levels"].get(loc["_id"]) if loc else None
+                if level is not None:
+                    level["available"] = c["available"]
+                    level["updatedAt"] = stamp(datetime.now(timezone.utc))
+
+    def state(self):
+        def levels(item):
+            out = {}
+            for lid, lv in sorted(item["levels"].items()):
+                q = {f: lv[f] for f in LEVEL_FIELDS}
+                q["on_hand"] = on_hand(lv)
+                out[lv["_loc"]["id"]] = q
+            return out
+        return {
+            "locations": [{"id": l["id"], "name": l["name"],
+                           "isActive": l["isActive"]}
+                          for l in self.locations],
+            "variants": [{"id": v["id"], "sku": v["sku"],
+                          "inventoryItemId": v["inventoryItem"]["id"],
+                          "tracked": v["inventoryItem"]["tracked"],
+                          "levels": levels(v["inventoryItem"])}
+                         for v in self.variants],
+            "orders": [{"id": o["id"], "name": o["name"],
+                        "createdAt": o["createdAt"],
+                        "updatedAt": o["updatedAt"]} for o in self.orders],
+            "idempotencyKeys": {k: {"failed": r["failed"],
+                                    "replays": r["replays"]}
+                                for k, r in self.idempotency.items()},
+            "adjustments": self.history,
+            "tokens": len(self.tokens),
+            "writes": self.writes(),
+        }
+
+    # ---- routing
+
+    def route(self, req):
+        if req.path == OAUTH_PATH and req.method == "POST":
+            return self.oauth(req)
+        if req.path == GRAPHQL_PATH and req.method == "POST":
+            return self.graphql(req)
+        return respond(404, {"errors": "Not Found"})
+
+    # ---- client credentials grant
+
+    def oauth(self, req):
+        ctype = (req.header("Content-Type") or "").split(";")[0].strip()
+        params = None
+        if ctype.lower() == "application/x-www-form-urlencoded":
+            try:
+                params = dict(parse_qsl(req.body.decode("utf-8"),
+                                        keep_blank_values=True))
+            except UnicodeDecodeError:
+                params = None
+        elif ctype.lower() == "application/json" and req.json_ok and \
+                isinstance(req.json, dict):
+            params = {k: v for k, v in req.json.items()
+                      if isinstance(v, str)}
+            req.json = {k: ("REDACTED" if k == "client_secret" else v)
+                        for k, v in req.json.items()}
+        in_query = bool(req.query)
+        if in_query:
+            req.query = urlencode([(k, "REDACTED" if k == "client_secret"
+                                    else v) for k, v in req.params()])
+
+        def error(code, text):
+            return respond(400, {"error": code, "error_description": text})
+        if params is None or in_query or not all(
+                params.get(k) for k in ("grant_type", "client_id",
+                                        "client_secret")):
+            return error("invalid_request", "The request is missing a "
+                         "required parameter, includes an unsupported "
+                         "parameter value, or is otherwise malformed.")
+        if params["grant_type"] != "client_credentials":
+            return error("unsupported_grant_type", "The authorization grant "
+                         "type is not supported by the authorization server.")
+        if params["client_id"] != self.settings["client_id"] or \
+                params["client_secret"] != self.settings["client_secret"]:
+            return error("invalid_client", "Client authentication failed due "
+                         "to unknown client, no client authentication "
+                         "included, or unsupported authentication method.")
+        now = time.monotonic()
+        for t, exp in list(self.tokens.items()):
+            if exp <= now:
+                del self.tokens[t]
+        token = "shpat_" + secrets.token_hex(16)
+        self.tokens[token] = now + self.token_ttl
+        scope = SCOPES + (",read_all_orders" if self.read_all_orders else "")
+        ttl = self.token_ttl
+        return respond(200, {"access_token": token, "scope": scope,
+                             "expires_in": int(ttl) if ttl == int(ttl)
+                             else ttl})
+
+    # ---- GraphQL
+
+    def compile(self, text):
+        """(document, errors) for a query text; cached, since a client
+        sends the same text page after page."""
+        got = self.compiled.get(text)
+        if got is None:
+            try:
+                doc = Parser(tokenize(text)).document()
+                got = (doc, Validator(doc).run())
+            except GqlError as e:
+                got = (None, [e])
+            if len(self.compiled) >= 256:
+                self.compiled.clear()
+            self.compiled[text] = got
+        return got
+
+    def bucket(self, app):
+        now = time.monotonic()
+        b = self.buckets.get(app)
+        if b is None:
+            b = self.buckets[app] = [self.bucket_max, now]
+        b[0] = min(self.bucket_max, b[0] + (now - b[1]) * self.restore)
+        b[1] = now
+        return b
+
+    def cost_ext(self, requested, actual, b):
+        return {"requestedQueryCost": requested, "actualQueryCost": actual,
+                "throttleStatus": {"maximumAvailable": self.bucket_max,
+                                   "currentlyAvailable": int(b[0]),
+                                   "restoreRate": self.restore}}
+
+    def graphql(self, req):
+        headers = [("X-Shopify-API-Version", VERSION)]
+
+        def answer(status, obj):
+            return respond(status, obj, headers)
+        ctype = (req.header("Content-Type") or "").split(";")[0].strip()
+        body = req.json if req.json_ok else None
+        if ctype.lower() != "application/json" or \
+                not isinstance(body, dict) or \
+                not isinstance(body.get("query"), str) or \
+                not body["query"].strip():
+            return answer(400, {"errors": {"query": "Required parameter "
+                                           "missing or invalid"}})
+        variables = body.get("variables")
+        if variables is None:
+            variables = {}
+        if not isinstance(variables, dict):
+            return answer(200, {"errors": [{"message": "Variables must be "
+                                            "a JSON object or null"}]})
+        op_name = body.get("operationName") or None
+        if op_name is not None and not isinstance(op_name, str):
+            return answer(200, {"errors": [{"message": "operationName must "
+                                            "be a string or null"}]})
+        doc, errors = self.compile(body["query"])
+        if errors:
+            return answer(200, {"errors": [e.json() for e in errors]})
+        ops = [d for d in doc if isinstance(d, Op)]
+        if op_name is not None:
+            ops = [o for o in ops if o.name == op_name]
+            if not ops:
+                return answer(200, {"errors": [{"message":
+                              'No operation named "%s"' % op_name}]})
+        elif len(ops) > 1:
+            return answer(200, {"errors": [{"message":
+                          "An operation name is required"}]})
+        op = ops[0]
+        coerced = {}
+        errs = []
+        for vd in op.var_defs:
+            if vd.name not in variables:
+                if vd.default is not None:
+                    coerced[vd.name] = Executor(self, op, {}).value_of(
+                        vd.default, vd.type)
+                    continue
+                if vd.type[0] != "NN":
+                    continue
+            problems = []
+            val = coerce_input(variables.get(vd.name), vd.type, [], problems)
+            if problems:
+                p = problems[0]
+                msg = "Variable $%s of type %s was provided invalid value" % (
+                    vd.name, print_type(vd.type))
+                if p["path"]:
+                    msg += " for %s (%s)" % (".".join(str(x) for x in
+                                                      p["path"]),
+                                             p["explanation"])
+                errs.append(GqlError(msg, vd.loc, {
+                    "value": variables.get(vd.name), "problems": problems}))
+                continue
+            coerced[vd.name] = val
+        if errs:
+            return answer(200, {"errors": [e.json() for e in errs]})
+
+        ex = Executor(self, op, coerced)
+        requested = ex.requested_cost()
+        if ex.pre_errors:
+            return answer(200, {"errors": [e.json() for e in ex.pre_errors]})
+        b = self.bucket(self.app_key(req))
+        if requested > MAX_QUERY_COST:
+            return answer(200, {"errors": [{
+                "message": "Query cost is %d, which exceeds the single query "
+                           "max cost limit (%d).\n\nSee https://shopify.dev/"
+                           "concepts/about-apis/rate-limits for more "
+                           "information on how the\ncost of a query is "
+                           "calculated.\n\nTo query larger amounts of data "
+                           "with fewer limits, bulk operations should be used "
+                           "instead.\nSee https://shopify.dev/tutorials/"
+                           "perform-bulk-operations-with-admin-api for usage "
+                           "details.\n" % (requested, MAX_QUERY_COST),
+                "extensions": {"code": "MAX_COST_EXCEEDED",
+                               "cost": requested,
+                               "maxCost": MAX_QUERY_COST}}],
+                "extensions": {"cost": self.cost_ext(requested, None, b)}})
+        if requested > b[0]:
+            return answer(200, {"errors": [{
+                "message": "Throttled", "extensions": {
+                    "code": "THROTTLED", "documentation": RATE_DOC}}],
+                "extensions": {"cost": self.cost_ext(requested, None, b)}})
+        b[0] -= requested
+        data = ex.run()
+        actual = ex.actual_cost(data, requested)
+        b[0] = min(self.bucket_max, b[0] + max(0, requested - actual))
+        out = {}
+        if ex.errors:
+            out["errors"] = [e.json() for e in ex.errors]
+        out["data"] = data
+        ext = {"cost": self.cost_ext(requested, actual, b)}
+        if ex.search:
+            ext["search"] = ex.search
+        out["extensions"] = ext
+        return answer(200, out)
+
+    # ---- paging
+
+    SORTS = {
+        "locations": {"NAME": lambda x: (x["name"], x["_id"]),
+                      "ID": lambda x: (x["_id"], x["_id"])},
+        "variants": {"ID": lambda x: (x["_id"], x["_id"]),
+                     "SKU": lambda x: (x["sku"] or "", x["_id"]),
+                     "TITLE": lambda x: (x["title"], x["_id"]),
+                     "NAME": lambda x: (x["displayName"], x["_id"]),
+                     "POSITION": lambda x: (x["position"], x["_id"])},
+        "orders": {"ID": lambda x: (x["_id"], x["_id"]),
+                   "CREATED_AT": lambda x: (x["createdAt"], x["_id"]),
+                   "PROCESSED_AT": lambda x: (x["processedAt"], x["_id"]),
+                   "UPDATED_AT": lambda x: (x["updatedAt"], x["_id"]),
+                   "ORDER_NUMBER": lambda x: (x["_num"], x["_id"])},
+    }
+
+    def sorted_by(self, what, sort_key):
+        keyfn = self.SORTS[what].get(sort_key)
+        if keyfn is None:
+            raise FieldError("The sandbox does not emulate sortKey %s here "
+                             "(it takes %s)" % (sort_key, ", ".join(
+                                 sorted(self.SORTS[what]))),
+                             {"code": "NOT_EMULATED"})
+        got = self.sorted_cache.get((what, sort_key))
+        if got is None:
+            pool = {"locations": self.locations, "variants": self.variants,
+                    "orders": self.orders}[what]
+            items = sorted(pool, key=keyfn)
+            got = (items, [keyfn(x) for x in items], keyfn)
+            self.sorted_cache[(what, sort_key)] = got
+        return got
+
+    @staticmethod
+    def cursor(key):
+        return base64.b64encode(json.dumps(
+            {"last_id": key[1], "last_value": key[0]},
+            separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        ).decode("ascii")
+
+    @staticmethod
+    def decode_cursor(text, keys):
+        try:
+            d = json.loads(base64.b64decode(text.encode("ascii"),
+                                            validate=True).decode("utf-8"))
+            k = (d["last_value"], d["last_id"])
+            if not is_int(k[1]) or set(d) != {"last_id", "last_value"}:
+                raise ValueError
+            if keys and type(keys[0][0]) is not type(k[0]):
+                raise ValueError
+        except (ValueError, KeyError, TypeError, UnicodeError,
+                binascii.Error, AttributeError):
+            raise FieldError("Invalid cursor for current pagination sort.",
+                             {"code": "INVALID_CURSOR"}) from None
+        return k
+
+    def page(self, args, items, keys, keyfn, match):
+        """A connection over items (sorted ascending by keys) filtered by
+        match (None: all), as first/after/last/before/reverse ask."""
+        first, last = args.get("first"), args.get("last")
+        after, before = args.get("after"), args.get("before")
+        rev = bool(args.get("reverse"))
+        n = len(items)
+
+        def at(v):
+            return items[n - 1 - v] if rev else items[v]
+
+        def ok(x):
+            return match is None or match(x)
+        lo, hi = 0, n
+        if after is not None:
+            k = self.decode_cursor(after, keys)
+            lo = n - bisect.bisect_left(keys, k) if rev \
+                else bisect.bisect_right(keys, k)
+        if before is not None:
+            k = self.decode_cursor(before, keys)
+            hi = n - bisect.bisect_right(keys, k) if rev \
+                else bisect.bisect_left(keys, k)
+        sel = []
+        has_next = has_prev = False
+        if first is not None:
+            v = lo
+            while v < hi and len(sel) <= first:
+                if ok(at(v)):
+                    sel.append(at(v))
+                v += 1
+            if len(sel) > first:
+                sel.pop()
+                has_next = True
+            if last is not None and len(sel) > last:
+                sel = sel[len(sel) - last:]
+                has_prev = True
+            elif after is not None:
+                has_prev = any(ok(at(v)) for v in range(lo - 1, -1, -1))
+        else:
+            v = hi - 1
+            while v >= lo and len(sel) <= last:
+                if ok(at(v)):
+                    sel.append(at(v))
+                v -= 1
+            if len(sel) > last:
+                sel.pop()
+                has_prev = True
+            sel.reverse()
+            if before is not None:
+                has_next = any(ok(at(v)) for v in range(hi, n))
+        # edges (with a cursor per node) are made only when asked for.
+        return {"_keyfn": keyfn, "nodes": sel,
+                "pageInfo": {"hasNextPage": has_next,
+                             "hasPreviousPage": has_prev,
+                             "startCursor": self.cursor(keyfn(sel[0]))
+                             if sel else None,
+                             "endCursor": self.cursor(keyfn(sel[-1]))
+                             if sel else None}}
+
+    def r_edges(self, obj, args, ex, f, path):
+        keyfn = obj["_keyfn"]
+        return [{"cursor": self.cursor(keyfn(x)), "node": x}
+                for x in obj["nodes"]]
+
+    def search(self, ex, path, text, fields, free):
+        if text is None or not text.strip():
+            return None
+        s = Search(text, fields, free)
+        if s.warnings:
+            ex.search.append({"path": path, "query": text,
+                              "warnings": s.warnings})
+        return None if s.pred is True else s.pred
+
+    # ---- resolvers: query root
+
+    def lookup(self, value, kind, table):
+        n = parse_gid(value, kind)
+        if n is None:
+            if not (isinstance(value, str) and
+                    re.match(r"\Agid://shopify/[A-Za-z]+/[1-9][0-9]*\Z",
+                             value)):
+                raise FieldError("Invalid global id '%s'" % value, {
+                    "code": "argumentLiteralsIncompatible",
+                    "typeName": "CoercionError"})
+            return None
+        return table.get(n)
+
+    @resolver("QueryRoot", "shop")
+    def r_shop(self, obj, args, ex, f, path):
+        return self.shop
+
+    @resolver("QueryRoot", "location")
+    def r_location(self, obj, args, ex, f, path):
+        if args.get("id") is None:
+            return next((l for l in self.locations if l["isActive"]), None)
+        return self.lookup(args["id"], "Location", self.loc_by_id)
+
+    @resolver("QueryRoot", "locations")
+    def r_locations(self, obj, args, ex, f, path):
+        items, keys, keyfn = self.sorted_by("locations", args["sortKey"])
+        pred = self.search(ex, path, args.get("query"), {
+            "name": text_term(lambda x: [x["name"]]),
+            "id": number_term(lambda x: x["_id"]),
+            "active": lambda c, v, q: (lambda x: x["isActive"] == (
+                v.lower() == "true"))
+            if v.lower() in ("true", "false") else "Invalid value %r." % v,
+        }, lambda v: lambda x: v.lower() in x["name"].lower())
+        inactive = args.get("includeInactive")
+
+        def match(x):
+            return (inactive or x["isActive"]) and (pred is None or pred(x))
+        return self.page(args, items, keys, keyfn, match)
+
+    @resolver("QueryRoot", "productVariant")
+    def r_product_variant(self, obj, args, ex, f, path):
+        return self.lookup(args["id"], "ProductVariant", self.var_by_id)
+
+    @resolver("QueryRoot", "inventoryItem")
+    def r_inventory_item(self, obj, args, ex, f, path):
+        return self.lookup(args["id"], "InventoryItem", self.items)
+
+    @resolver("QueryRoot", "productVariants")
+    def r_product_variants(self, obj, args, ex, f, path):
+        if args.get("savedSearchId") is not None:
+            raise FieldError("The sandbox does not emulate savedSearchId",
+                             {"code": "NOT_EMULATED"})
+        items, keys, keyfn = self.sorted_by("variants", args["sortKey"])
+        pred = self.search(ex, path, args.get("query"), {
+            "sku": text_term(lambda x: [x["sku"]]),
+            "barcode": text_term(lambda x: [x["barcode"]]),
+            "title": text_term(lambda x: [x["title"]]),
+            "product_id": number_term(lambda x: x["product"]["_id"]),
+            "id": number_term(lambda x: x["_id"]),
+            "product_status": text_term(lambda x: [x["product"]["status"]]),
+        }, lambda v: lambda x: v.lower() in (x["sku"] or "").lower() or
+            v.lower() in x["displayName"].lower())
+        return self.page(args, items, keys, keyfn, pred)
+
+    def visible(self, order):
+        return self.read_all_orders or order["createdAt"] >= self.cutoff
+
+    @resolver("QueryRoot", "order")
+    def r_order(self, obj, args, ex, f, path):
+        o = self.lookup(args["id"], "Order", self.order_by_id)
+        return o if o is not None and self.visible(o) else None
+
+    FIN_FILTER = {"authorized", "expired", "paid", "partially_paid",
+                  "partially_refunded", "pending", "refunded", "voided"}
+
+    @resolver("QueryRoot", "orders")
+    def r_orders(self, obj, args, ex, f, path):
+        if args.get("savedSearchId") is not None:
+            raise FieldError("The sandbox does not emulate savedSearchId",
+                             {"code": "NOT_EMULATED"})
+        items, keys, keyfn = self.sorted_by("orders", args["sortKey"])
+
+        def status(c, v, q):
+            v = v.lower()
+            tests = {"open": lambda x: not x["closed"] and
+                     x["cancelledAt"] is None,
+                     "closed": lambda x: x["closed"],
+                     "cancelled": lambda x: x["cancelledAt"] is not None,
+                     "any": lambda x: True}
+            return tests.get(v, lambda x: False)
+
+        def fulfillment(c, v, q):
+            want = {"shipped": {"FULFILLED"},
+                    "partial": {"PARTIALLY_FULFILLED"},
+                    "unshipped": {"UNFULFILLED"},
+                    "unfulfilled": {"UNFULFILLED", "PARTIALLY_FULFILLED"},
+                    "any": None}.get(v.lower(), set())
+            if want is None:
+                return lambda x: True
+            return lambda x: x["displayFulfillmentStatus"] in want
+
+        def financial(c, v, q):
+            v = v.lower()
+            return lambda x: (x["displayFinancialStatus"] or "").lower() == v
+        pred = self.search(ex, path, args.get("query"), {
+            "created_at": date_term("createdAt"),
+            "updated_at": date_term("updatedAt"),
+            "processed_at": date_term("processedAt"),
+            "name": lambda c, v, q: (lambda x: compare(
+                c, x["_num"], int(v.lstrip("#"))))
+            if v.lstrip("#").isdigit() else
+            (lambda x: x["name"].lower() == v.lower()),
+            "email": text_term(lambda x: [x["email"]]),
+            "status": status,
+            "financial_status": financial,
+            "fulfillment_status": fulfillment,
+            "sku": text_term(lambda x: [li["sku"] for li in x["_lines"]]),
+            "id": number_term(lambda x: x["_id"]),
+        }, lambda v: lambda x: v.lower() in x["name"].lower() or
+            v.lower() in (x["email"] or "").lower())
+        visible = self.visible
+
+        def match(x):
+            return visible(x) and (pred is None or pred(x))
+        return self.page(args, items, keys, keyfn, match)
+
+    # ---- resolvers: catalog
+
+    @resolver("ProductVariant", "inventoryQuantity")
+    def r_inventory_quantity(self, obj, args, ex, f, path):
+        return sum(lv["available"]
+                   for lv in obj["inventoryItem"]["levels"].values()
+                   if lv["_loc"]["isActive"])
+
+    @resolver("InventoryItem", "sku")
+    def r_item_sku(self, obj, args, ex, f, path):
+        return obj["variant"]["sku"]
+
+    @resolver("InventoryItem", "inventoryLevel")
+    def r_inventory_level(self, obj, args, ex, f, path):
+        loc = self.lookup(args["locationId"], "Location", self.loc_by_id)
+        return obj["levels"].get(loc["_id"]) if loc else None
+
+    @resolver("InventoryItem", "inventoryLevels")
+    def r_inventory_levels(self, obj, args, ex, f, path):
+        items = [lv for _, lv in sorted(obj["levels"].items())]
+        keys = [(lv["_loc"]["_id"], lv["_loc"]["_id"]) for lv in items]
+        pred = self.search(ex, path, args.get("query"), {
+            "location_id": number_term(lambda x: x["_loc"]["_id"]),
+        }, lambda v: lambda x: v.lower() in x["_loc"]["name"].lower())
+        return self.page(args, items, keys,
+                         lambda lv: (lv["_loc"]["_id"], lv["_loc"]["_id"]),
+                         lambda lv: lv["_loc"]["isActive"] and
+                         (pred is None or pred(lv)))
+
+    @resolver("InventoryLevel", "location")
+    def r_level_location(self, obj, args, ex, f, path):
+        return obj["_loc"]
+
+    @resolver("InventoryLevel", "item")
+    def r_level_item(self, obj, args, ex, f, path):
+        return obj["_item"]
+
+    @resolver("InventoryLevel", "quantities")
+    def r_quantities(self, obj, args, ex, f, path):
+        bad = [n for n in args["names"] if n not in QUANTITY_NAMES]
+        if bad:
+            raise FieldError("The quantity name '%s' is not valid. Valid "
+                             "names are: %s" % (bad[0],
+                                                ", ".join(QUANTITY_NAMES)),
+                             {"code": "INVALID_QUANTITY_NAME"})
+        return [{"name": n, "quantity": quantity(obj, n),
+                 "updatedAt": obj["updatedAt"]} for n in args["names"]]
+
+    # ---- resolvers: orders
+
+    @resolver("Order", "lineItems")
+    def r_line_items(self, obj, args, ex, f, path):
+        items = obj["_lines"]
+        return self.page(args, items, [(x["_id"], x["_id"]) for x in items],
+                         lambda x: (x["_id"], x["_id"]), None)
+
+    @resolver("Order", "fulfillments")
+    def r_fulfillments(self, obj, args, ex, f, path):
+        n = args.get("first")
+        return obj["_fulfillments"][:n] if n is not None \
+            else obj["_fulfillments"]
+
+    @resolver("Fulfillment", "trackingInfo")
+    def r_tracking(self, obj, args, ex, f, path):
+        n = args.get("first")
+        return obj["_tracking"][:n] if n is not None else obj["_tracking"]
+
+    @resolver("LineItem", "variant")
+    def r_line_variant(self, obj, args, ex, f, path):
+        return obj["_variant"]
+
+    # ---- resolvers: the mutation
+
+    @resolver("InventoryAdjustmentGroup", "changes")
+    def r_changes(self, obj, args, ex, f, path):
+        items = args.get("inventoryItemIds")
+        locs = args.get("locationIds")
+        names = args.get("quantityNames")
+        return [c for c in obj["_changes"]
+                if (items is None or c["item"]["id"] in items) and
+                (locs is None or c["location"]["id"] in locs) and
+                (names is None or c["name"] in names)]
+
+    @resolver("Mutation", "inventorySetQuantities")
+    def r_set_quantities(self, obj, args, ex, f, path):
+        inp = args["input"]
+        qs = inp["quantities"]
+        if len(qs) > MAX_INPUT_ARRAY:
+            raise FieldError("The input array size of %d is greater than the "
+                             "maximum allowed of %d." % (len(qs),
+                                                         MAX_INPUT_ARRAY),
+                             {"code": "MAX_INPUT_SIZE_EXCEEDED"})
+        if any("changeFromQuantity" not in q for q in qs):
+            raise FieldError("InventoryQuantityInput must include the "
+                             "following argument: changeFromQuantity",
+                             {"code": "INVALID_FIELD_ARGUMENTS"})
+        present, key = ex.directive_arg(f, "idempotent", "key")
+        if not present:
+            raise FieldError("The @idempotent directive is required for this "
+                             "mutation but was not provided.",
+                             {"code": "BAD_REQUEST"})
+        fingerprint = json.dumps(inp, sort_keys=True)
+        rec = self.idempotency.get(key)
+        if rec is not None:
+            if rec["fingerprint"] != fingerprint:
+                return user_errors(("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", None,
+                                    "The same idempotency key cannot be used "
+                                    "with different operation parameters."))
+            if rec["failed"]:
+                return user_errors(("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED",
+                                    None, "A previous request with this "
+                                    "idempotency key failed. Retry with a new "
+                                    "idempotency key."))
+            rec["replays"] += 1
+            return rec["payload"]
+        payload = self.set_quantities(inp, key)
+        self.idempotency[key] = {"fingerprint": fingerprint,
+                                 "payload": payload, "replays": 0,
+                                 "failed": bool(payload["userErrors"])}
+        return payload
+
+    def set_quantities(self, inp, key):
+        errors = []
+        name, reason = inp["name"], inp["reason"]
+        ref = inp.get("referenceDocumentUri")
+        if name not in ("available", "on_hand"):
+            errors.append(("INVALID_NAME", ["input", "name"],
+                           "The quantity name must be either 'available' or "
+                           "'on_hand'."))
+            name = None
+        if reason not in REASONS:
+            errors.append(("INVALID_REASON", ["input", "reason"],
+                           "The specified reason is invalid."))
+        if ref is not None and (not URI_RE.match(ref) or (
+                ref.startswith("gid://") and not re.match(
+                    r"\Agid://[^/\s]+/[^/\s]+/\S+\Z", ref))):
+            errors.append(("INVALID_REFERENCE_DOCUMENT",
+                           ["input", "referenceDocumentUri"],
+                           "The specified reference document is invalid."))
+        plan = []
+        seen = set()
+        for i, q in enumerate(inp["quantities"]):
+            f = ["input", "quantities", str(i)]
+            item = self.items.get(parse_gid(q["inventoryItemId"],
+                                            "InventoryItem"))
+            loc = self.loc_by_id.get(parse_gid(q["locationId"], "Location"))
+            if item is None:
+                errors.append(("INVALID_INVENTORY_ITEM",
+                               f + ["inventoryItemId"], "The specified "
+                               "inventory item could not be found."))
+            if loc is None or not loc["isActive"]:
+                errors.append(("INVALID_LOCATION", f + ["locationId"],
+                               "The specified location could not be found."))
+            if item is None or loc is None or not loc["isActive"]:
+                continue
+            if (item["_id"], loc["_id"]) in seen:
+                errors.append(("NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR",
+                               f + ["inventoryItemId"], "The combination of "
+                               "inventoryItemId and locationId must be "
+                               "unique."))
+                continue
+            seen.add((item["_id"], loc["_id"]))
+            level = item["levels"].get(loc["_id"])
+            if level is None:
+                errors.append(("ITEM_NOT_STOCKED_AT_LOCATION",
+                               f + ["locationId"], "The specified inventory "
+                               "item is not stocked at the location."))
+                continue
+            if not item["tracked"]:
+                errors.append(("NON_MUTABLE_INVENTORY_ITEM",
+                               f + ["inventoryItemId"], "The specified "
+                               "inventory item is not allowed to be adjusted "
+                               "via API."))
+                continue
+            qty = q["quantity"]
+            if qty > QTY_LIMIT:
+                errors.append(("INVALID_QUANTITY_TOO_HIGH", f + ["quantity"],
+                               "The total quantity can't be higher than "
+                               "1,000,000,000."))
+                continue
+            if qty < -QTY_LIMIT:
+                errors.append(("INVALID_QUANTITY_TOO_LOW", f + ["quantity"],
+                               "The total quantity can't be lower than "
+                               "-1,000,000,000."))
+                continue
+            if name == "on_hand" and qty < 0:
+                errors.append(("INVALID_QUANTITY_NEGATIVE", f + ["quantity"],
+                               "The quantity can't be negative."))
+                continue
+            if name is None:
+                continue
+            current = quantity(level, name)
+            cfq = q["changeFromQuantity"]
+            if cfq is not None and cfq != current:
+                errors.append(("CHANGE_FROM_QUANTITY_STALE",
+                               f + ["changeFromQuantity"],
+                               "The changeFromQuantity value does not match "
+                               "persisted value."))
+                continue
+            plan.append((item, loc, level, qty, current))
+        if errors:
+            return user_errors(*errors)
+        if not plan:
+            return {"inventoryAdjustmentGroup": None, "userErrors": []}
+        now = stamp(datetime.now(timezone.utc))
+        other = "on_hand" if name == "available" else "available"
+        changes = []
+        for item, loc, level, qty, current in plan:
+            delta = qty - current
+            level["available"] += delta
+            level["updatedAt"] = now
+            for n in (name, other):
+                changes.append({"name": n, "delta": delta,
+                                "quantityAfterChange": quantity(level, n),
+                                "item": item, "location": loc,
+                                "ledgerDocumentUri": None})
+            sku = item["variant"]["sku"] or "#%d" % item["_id"]
+            self.write_counts[sku] = self.write_counts.get(sku, 0) + 1
+            self.history.append({"sku": item["variant"]["sku"],
+                                 "inventoryItemId": item["id"],
+                                 "locationId": loc["id"], "name": name,
+                                 "old": current, "new": qty,
+                                 "reason": inp["reason"],
+                                 "idempotencyKey": key})
+        group = {"id": gid("InventoryAdjustmentGroup",
+                           7700000000 + self.next_group),
+                 "createdAt": now, "reason": inp["reason"],
+                 "referenceDocumentUri": ref, "_changes": changes}
+        self.next_group += 1
+        return {"inventoryAdjustmentGroup": group, "userErrors": []}
+
+
+Platform.RESOLVERS = {fn.resolves: fn for fn in vars(Platform).values()
+                      if hasattr(fn, "resolves")}
+Platform.RESOLVERS.update({(t, "edges"): Platform.r_edges for t in SCHEMA
+                          if t.endswith("Connection")})
+
+
+def on_hand(level):
+    return level["available"] + sum(level[f] for f in UNAVAILABLE)
+
+
+def quantity(level, name):
+    return on_hand(level) if name == "on_hand" else level[name]
+
+
+def user_errors(*errors):
+    return {"inventoryAdjustmentGroup": None,
+            "userErrors": [{"code": c, "field": f, "message": m}
+                           for c, f, m in errors]}
+
+
+# ====================================================================
+# generation
+# ====================================================================
+
+FAMILIES = (("TS", "T-shirt", True), ("HD", "Hoodie", True),
+            ("MUG", "Mok", False), ("CAP", "Pet", False),
+            ("BAG", "Tas", False), ("PL", "Polo", True))
+COLOURS = (("RED", "rood"), ("BLU", "blauw"), ("BLK", "zwart"),
+           ("WHT", "wit"), ("GRN", "groen"))
+SIZES = ("S", "M", "L", "XL")
+PLACES = ("Magazijn Utrecht", "Winkel Amsterdam", "Magazijn Antwerpen",
+          "Winkel Köln", "Magazijn Rotterdam", "Winkel Gent")
+FIRST_NAMES = ("jan", "sanne", "pieter", "fleur", "daan", "zoe", "bram",
+               "lotte")
+CARRIERS = (("PostNL", "3SABCD%09d", "https://jouw.postnl.nl/track-and-trace/"
+             "3SABCD%09d-NL-3511AB"),
+            ("DHL", "JVGL%010d", "https://www.dhl.com/nl-nl/home/"
+             "tracking.html?tracking-id=JVGL%010d"))
+
+
+def ean13(n12):
+    digits = [int(c) for c in n12]
+    check = (10 - sum(d * (3 if i % 2 else 1)
+                      for i, d in enumerate(digits)) % 10) % 10
+    return n12 + str(check)
+
+
+def generate_data(spec, seed, locations, products, orders, now):
+    rng = random.Random(seed)
+    n_var = spec.get("variants")
+    n_prod = spec.get("products")
+    if n_prod is None and n_var is None and not products and \
+            spec.get("orders"):
+        n_prod = 20
+    if "locations" in spec or (not locations and (
+            n_prod is not None or n_var is not None)):
+        locations = [{"id": gid("Location", 61001 + 7 * i),
+                      "name": PLACES[i % len(PLACES)] + (
+                          " %d" % (i // len(PLACES) + 1)
+                          if i >= len(PLACES) else ""),
+                      "isActive": True}
+                     for i in range(spec.get("locations", 2))]
+    if n_prod is not None or n_var is not None:
+        products = generate_products(rng, n_prod, n_var, locations)
+        # Orders kept from --data cannot link to generated variants.
+        orders = [dict(o, lineItems=[{k: v for k, v in li.items()
+                                      if k != "variantId"}
+                                     for li in o.get("lineItems", [])])
+                  for o in orders]
+    if spec.get("orders") is not None:
+        orders = generate_orders(rng, spec["orders"], products, now)
+    return locations, products, orders
+
+
+def generate_products(rng, n_prod, n_var, locations):
+    active = [l["id"] for l in locations if l.get("isActive", True)]
+    if n_var is not None and n_prod:
+        counts = [n_var // n_prod + (1 if i < n_var % n_prod else 0)
+                  for i in range(n_prod)]
+    else:
+        counts = None
+    products = []
+    pid, vid, iid, made, i = 80000001, 81000001, 82000001, 0, 0
+    while True:
+        if counts is not None:
+            if i >= len(counts):
+                break
+            size_count = counts[i]
+        elif n_var is not None:
+            if made >= n_var:
+                break
+        elif i >= n_prod:
+            break
+        fam, fname, apparel = FAMILIES[i % len(FAMILIES)]
+        col, cname = COLOURS[(i // len(FAMILIES)) % len(COLOURS)]
+        serial = i // (len(FAMILIES) * len(COLOURS))
+        base = "%s-%s" % (fam, col) + ("-%d" % (serial + 1) if serial else "")
+        if counts is None:
+            size_count = len(SIZES) if apparel else 1
+            if n_var is not None:
+                size_count = min(size_count, n_var - made)
+        if size_count <= 0:
+            i += 1
+            continue
+        labels = list(SIZES) + ["XXL", "3XL"] + ["V%d" % k for k in
+                                                 range(7, size_count + 1)]
+        single = size_count == 1 and counts is None and not apparel
+        variants = []
+        for k in range(size_count):
+            title = "Default Title" if single else labels[k]
+            sku = base if single else "%s-%s" % (base, labels[k])
+            levels = {}
+            for loc in active:
+                committed = rng.choice((0, 0, 0, 1, 2))
+                levels[loc] = {"available": rng.randint(0, 60),
+                               "committed": committed}
+            made += 1
+            variants.append({
+                "id": gid("ProductVariant", vid), "title": title, "sku": sku,
+                "barcode": None if made % 7 == 0 else
+                ean13("871852%06d" % (made % 1000000)),
+                "inventoryItem": {"id": gid("InventoryItem", iid),
+                                  "tracked": True, "levels": levels}})
+            vid += rng.randint(1, 3)
+            iid += rng.randint(1, 3)
+        products.append({"id": gid("Product", pid),
+                         "title": "%s %s%s" % (fname, cname, " %d" % (
+                             serial + 1) if serial else ""),
+                         "status": "ARCHIVED" if i % 23 == 22 else "ACTIVE",
+                         "variants": variants})
+        pid += rng.randint(1, 4)
+        i += 1
+    return products
+
+
+def generate_orders(rng, n, products, now):
+    sellable = [(p, v) for p in products for v in p["variants"]]
+    if not sellable:
+        raise SetupError("--generate orders needs products")
+    span = 120 * 86400
+    t0 = now - timedelta(seconds=span)
+    weights = (("FULFILLED", 55), ("UNFULFILLED", 20),
+               ("PARTIALLY_FULFILLED", 8), ("ON_HOLD", 4), ("CANCELLED", 8),
+               ("IN_PROGRESS", 5))
+    population = [s for s, w in weights for _ in range(w)]
+    forced = [s for s, _ in weights]
+    orders = []
+    oid, lid, fid = 6000000001, 7000000001, 8000000001
+    for i in range(n):
+        created = t0 + timedelta(seconds=int(span * (i + rng.random()) / n))
+        kind = forced[i] if i < len(forced) else rng.choice(population)
+        updated = min(now, created + timedelta(
+            minutes=rng.randint(0, 4320)))
+        lines = []
+        picks = rng.sample(sellable, min(len(sellable),
+                                         rng.choice((1, 1, 2, 3))))
+        total = 0
+        for p, v in picks:
+            q = rng.choice((1, 1, 2, 3))
+            if kind == "CANCELLED":
+                cur, unf = 0, 0
+            elif kind == "FULFILLED":
+                cur, unf = q, 0
+            elif kind == "PARTIALLY_FULFILLED":
+                cur, unf = q, (q if p is not picks[0][0] else 0)
+            else:
+                cur, unf = q, q
+            total += q * 1995
+            lines.append({"id": gid("LineItem", lid), "sku": v["sku"],
+                          "name": "%s - %s" % (p["title"], v["title"]),
+                          "quantity": q, "currentQuantity": cur,
+                          "unfulfilledQuantity": unf,
+                          "variantId": v["id"]})
+            lid += 1
+        if kind == "PARTIALLY_FULFILLED" and all(
+                li["unfulfilledQuantity"] == 0 for li in lines):
+            kind = "FULFILLED"
+        fuls = []
+        if kind in ("FULFILLED", "PARTIALLY_FULFILLED"):
+            company, num, url = CARRIERS[i % len(CARRIERS)]
+            fuls.append({"id": gid("Fulfillment", fid), "status": "SUCCESS",
+                         "createdAt": stamp(updated),
+                         "trackingInfo": [{"company": company,
+                                           "number": num % fid,
+                                           "url": url % fid}]})
+            fid += 1
+        cancelled = kind == "CANCELLED"
+        fin = "REFUNDED" if cancelled else rng.choice(
+            ("PAID", "PAID", "PAID", "PENDING", "AUTHORIZED"))
+        name = FIRST_NAMES[i % len(FIRST_NAMES)]
+        orders.append({
+            "id": gid("Order", oid), "name": "#%d" % (2001 + i),
+            "createdAt": stamp(created), "updatedAt": stamp(updated),
+            "cancelledAt": stamp(updated) if cancelled else None,
+            "closed": cancelled or kind == "FULFILLED",
+            "email": "%s%d@example.com" % (name, i),
+            "displayFinancialStatus": fin,
+            "displayFulfillmentStatus": "UNFULFILLED" if cancelled else kind,
+            "currencyCode": "EUR", "totalPrice": "%d.%02d" % divmod(total,
+                                                                    100),
+            "lineItems": lines, "fulfillments": fuls})
+        oid += rng.randint(1, 5)
+    return orders
