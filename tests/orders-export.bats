@@ -227,3 +227,33 @@ MAG=$TOP/tests/sandbox/data/magento
 	[ "$(tail -n +2 out.csv | cut -d, -f3 | sort | uniq -d | wc -l)" -eq 0 ]
 	[ "$(requests | grep -c '/V1/orders?')" -eq 1 ]
 }
+
+# Shopify (GraphQL Admin API 2026-10)
+SHOP=$TOP/tests/sandbox/data/shopify
+@test "Shopify: orders of the last 60 days, statuses from line quantities" {
+	sandbox_start --platform shopify --data "$SHOP"
+	t 0 shop-all.jsonl "" orders-export --from shopify -o jsonl
+}
+@test "Shopify: an order of 30 lines: its lines past 20 in one more query" {
+	sandbox_start --platform shopify --data "$SHOP"
+	orders-export --from shopify -o jsonl >out.jsonl
+	[ "$(grep -c '"number":"#1008"' out.jsonl)" -eq 1 ]
+	[ "$(grep '"number":"#1008"' out.jsonl | grep -o '"sku":' | wc -l)" -eq 30 ]
+	[ "$(requests | wc -l)" -eq 2 ]
+}
+@test "Shopify: read_all_orders shows the older ones too" {
+	sandbox_start --platform shopify --data "$SHOP" --set read_all_orders=true
+	orders-export --from shopify >out.csv
+	[ "$(tail -n +2 out.csv | wc -l)" -eq 16 ]
+}
+@test "Shopify: --since/--until as an updated_at search" {
+	sandbox_start --platform shopify --data "$SHOP"
+	t 0 shop-since.csv "" orders-export --from shopify --since 2026-11-05T21:00:00Z --until 2026-11-16T13:00:00Z
+	python3 -c 'import json, sys
+q = json.loads(open(sys.argv[1]).readline())["body"]["variables"]["query"]
+assert q == "updated_at:>=\x272026-11-05T21:00:00Z\x27 updated_at:<=\x272026-11-16T13:00:00Z\x27", q' "$BATS_TEST_TMPDIR/requests.jsonl"
+}
+@test "Shopify: --status partially_shipped" {
+	sandbox_start --platform shopify --data "$SHOP"
+	t 0 shop-partial.csv "" orders-export --from shopify --status partially_shipped
+}

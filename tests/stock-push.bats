@@ -31,6 +31,15 @@ for r in json.load(sys.stdin)["source_items"]:
     if r["source_code"] == "default":
         print(r["sku"], r["quantity"])' | sort
 }
+shopify_levels() {
+	state | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+loc = [l["id"] for l in d["locations"] if l["name"] == "Magazijn Utrecht"][0]
+for v in d["variants"]:
+    lv = v.get("levels", {}).get(loc)
+    if v.get("sku") and lv is not None:
+        print(v["sku"], lv["available"])' | sort
+}
 # same_as_input: every SKU of in.csv that the shop counts has its level.
 same_as_input() {
 	levels >levels
@@ -193,7 +202,120 @@ for l in open(sys.argv[1]):
 @test "Magento: kill -9 at random moments of a push, resume: all set, none twice" {
 	sandbox_start --platform magento --generate products=10000
 	stock-snapshot --from magento | awk -F, 'NR == 1 { print "sku,qty"; next } { print $1 "," ($2 * 7 + 3) % 50 }' >in.csv
-	kill_resume
+	kill_resume 20
+}
+
+# Shopify: GraphQL, 250 levels a mutation, compared with the level read.
+SHOP=$TOP/tests/sandbox/data/shopify
+# At Magazijn Utrecht: TS-RED-S 4, TS-RED-M 12, TS-RED-L 0, TS-RED-XL 7,
+# HD-BLK-S 3, HD-BLK-M 6, HD-BLK-L -1, MUG-BLU 24, MUG-WHT 0, ...
+shop_in() {
+	input TS-RED-S,4 TS-RED-M,10 TS-RED-L,5 TS-RED-XL,7 HD-BLK-S,3 \
+	    HD-BLK-M,6 HD-BLK-L,0 MUG-BLU,24 MUG-WHT,2 BAG-NAT,14 \
+	    PL-GRN-M,8 SOCK-3640,30 SOCK-4146,28 CANDLE-CB,15 NOPE,1
+}
+shop_conn() { connections "location = Magazijn Utrecht" "retry_delay = 0.01"; }
+@test "Shopify: --dry-run writes the plan and changes nothing" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	shop_in
+	state >before.json
+	t 1 shop-plan.csv "" stock-push --to shopify -n in.csv
+	state >after.json
+	cmp before.json after.json
+}
+@test "Shopify: a push in one mutation; the shop then equals the input" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	shop_in
+	t 1 shop-push.csv "" stock-push --to shopify in.csv
+	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
+	same_as_input
+	# Each level compared with the one read, under an idempotency key.
+	python3 -c 'import json, sys
+posts = [json.loads(l)["body"] for l in open(sys.argv[1])]
+m = [b for b in posts if b["query"].startswith("mutation")]
+assert len(m) == 1, len(m)
+qs = m[0]["variables"]["input"]["quantities"]
+assert sorted((q["quantity"], q["changeFromQuantity"]) for q in qs) == [(0, -1), (2, 0), (5, 0), (10, 12)], qs
+assert m[0]["variables"]["key"].startswith("shopswitch-")' "$BATS_TEST_TMPDIR/requests.jsonl"
+}
+@test "Shopify: 251 levels go in two mutations, of 250 and 1" {
+	sandbox_start --platform shopify --generate products=100,variants=300,locations=2
+	connections "location = Magazijn Utrecht" "retry_delay = 0.01"
+	stock-snapshot --from shopify | awk -F, 'NR == 1 { print "sku,qty"; next } NR <= 252 { print $1 "," $2 + 1; next } { print $1 "," $2 }' >in.csv
+	stock-push --to shopify in.csv >out.csv
+	[ "$(grep -c ',set,$' out.csv)" -eq 251 ]
+	python3 -c 'import json, sys
+sizes = [len(json.loads(l)["body"]["variables"]["input"]["quantities"])
+         for l in open(sys.argv[1]) if "mutation" in l]
+assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
+}
+@test "Shopify: a sale between read and write is a conflict; the rest are set" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	shop_in
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
+	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
+}
+@test "Shopify: --on-conflict=overwrite reads the level again and sets it" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	shop_in
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	t 1 shop-overwrite.csv "" stock-push --to shopify --on-conflict=overwrite in.csv
+	same_as_input
+}
+@test "Shopify: a write applied but not answered is not applied twice" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = Magazijn Utrecht" "retry_delay = 0.01" "timeout = 1"
+	shop_in
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 2}]'
+	t 1 shop-push.csv "" stock-push --to shopify in.csv
+	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
+}
+@test "Shopify: two pushes share the cost bucket: THROTTLED is waited out" {
+	sandbox_start --platform shopify --generate products=300,variants=1500,locations=2 --set bucket=1000 --set restore=500
+	connections "location = Magazijn Utrecht" "retry_delay = 0.01"
+	stock-snapshot --from shopify | awk -F, 'NR == 1 { print "sku,qty"; next } { print $1 "," $2 + 1 }' >in.csv
+	# Each paces by what the answers say of the bucket, which the other
+	# drains too: what one is refused for it waits out and sends again.
+	stock-push --to shopify -n -v in.csv >a.csv 2>a.err &
+	stock-push --to shopify -n -v in.csv >b.csv 2>b.err || { cat b.err; return 1; }
+	wait $! || { cat a.err; return 1; }
+	cmp a.csv b.csv
+	[ "$(grep -c would_set b.csv)" -gt 1000 ]
+	cat a.err b.err | sed -n 's/.*requests (\([0-9]*\) throttled)$/\1/p' >throttled
+	[ "$(wc -l <throttled)" -eq 2 ]
+}
+@test "Shopify: client credentials, a token renewed when it runs out" {
+	sandbox_start --platform shopify --data "$SHOP" --set token_ttl=1
+	sed -i '/^token/d' connections.conf
+	connections "location = Magazijn Utrecht" "client_id = sandbox-client" "client_secret = sandbox-secret"
+	sed -i '/^token/d' connections.conf
+	shop_in
+	t 1 shop-push.csv "" stock-push --to shopify in.csv
+	[ "$(requests | grep -c '^POST /admin/oauth/access_token 200')" -ge 2 ]
+}
+@test "Shopify: a wrong token: exit 3 with Shopify's words" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	sed -i 's/shpat_sandbox/shpat_wrong/' connections.conf
+	shop_in
+	t 3 - "stock-push: http://127.0.0.1:[0-9]+/admin/api/2026-10/graphql.json: 401: \[API\] Invalid API key or access token \(unrecognized login or wrong password\)" stock-push --to shopify in.csv
+}
+@test "Shopify: several locations and none named: exit 2, naming them" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_in
+	t 2 - "stock-push: .*/connections.conf:1: \[shopify\] needs location =, the shop has several: one of Magazijn Utrecht \(78650654971\), Pop-up Köln \(78650720507\), Winkel Amsterdam \(78650687739\)" stock-push --to shopify in.csv
+}
+@test "Shopify: kill -9 at random moments of a push, resume: all set, none twice" {
+	# A bucket that never runs dry: the moments, not the pacing, matter.
+	sandbox_start --platform shopify --generate products=4000,variants=10000,locations=2 --set restore=1000000 --set bucket=1000000
+	connections "location = Magazijn Utrecht" "retry_delay = 0.01"
+	stock-snapshot --from shopify | awk -F, 'NR == 1 { print "sku,qty"; next } $1 != "" { print $1 "," ($2 * 7 + 3) % 50 }' >in.csv
+	kill_resume 250
 }
 
 # The guards.
@@ -341,27 +463,40 @@ stock-push: nothing was written; --force pushes anyway" stock-push --to woocomme
 @test "WooCommerce: kill -9 at random moments of a push, resume: all set, none twice" {
 	sandbox_start --platform woocommerce --generate products=10000
 	stock-snapshot --from woocommerce | awk -F, 'NR == 1 { print "sku,qty"; next } $1 != "" { print $1 "," ($2 * 7 + 3) % 50 }' >in.csv
-	kill_resume
+	kill_resume 4
 }
 
-# kill_resume: push in.csv with a journal, killing the push with SIGKILL
-# at random moments until a run ends by itself; then every SKU is right
-# and none was written twice.
+# kill_resume BATCH: push in.csv with a journal, killing the push with
+# SIGKILL at random moments, up to 8 times, then letting a run end by
+# itself; then every SKU is right and none was written twice.  The
+# moments: after a random number of the batches still to write (BATCH
+# levels each) were journalled, plus up to 30 ms, so that a kill can fall
+# in the listing, in a write, or between a write and its journal line.
 kill_resume() {
-	local i rc
-	for i in $(seq 30); do
+	local i rc pid k n left
+	left=$(($(stock-push --to "$SANDBOX_PLATFORM" --force -n in.csv |
+	    grep -c ',would_set,') / $1 + 1))
+	for i in $(seq 9); do
 		stock-push --to "$SANDBOX_PLATFORM" --force --journal j in.csv >"out.$i" 2>"err.$i" &
-		sleep "$((RANDOM % 2)).$((RANDOM % 10))$((RANDOM % 9 + 1))"
-		if kill -9 $! 2>/dev/null; then
-			wait $! || true
-			continue
+		pid=$!
+		if [ "$i" -lt 9 ]; then
+			n=$(cat j 2>/dev/null | wc -l)
+			k=$((n + RANDOM % (left / 4 + 1)))
+			while kill -0 "$pid" 2>/dev/null &&
+			    [ "$(cat j 2>/dev/null | wc -l)" -lt "$k" ]; do
+				sleep 0.005
+			done
+			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
+			if kill -9 "$pid" 2>/dev/null; then
+				wait "$pid" 2>/dev/null || true
+				continue
+			fi
 		fi
-		rc=0; wait $! || rc=$?
+		rc=0; wait "$pid" || rc=$?
 		[ "$rc" -le 1 ] || { cat "err.$i"; return 1; }
 		break
 	done
 	[ "$i" -gt 1 ] || { echo "never killed: the push was too quick"; return 1; }
-	[ "$i" -lt 30 ] || { echo "never finished"; return 1; }
 	writes | python3 -c 'import json, sys
 w = json.load(sys.stdin)
 twice = {k: v for k, v in w.items() if v > 1}

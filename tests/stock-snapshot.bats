@@ -62,3 +62,9 @@ WOO=$TOP/tests/sandbox/data/woocommerce
 MAG=$TOP/tests/sandbox/data/magento
 @test "Magento: the default source's quantities" { sandbox_start --platform magento --data "$MAG"; t 0 mag.csv "" snap_of magento; }
 @test "Magento: the connection's source"         { sandbox_start --platform magento --data "$MAG"; connections "source = wh_ams"; t 0 mag-ams.csv "" snap_of magento; }
+
+# Shopify: available at the connection's location
+SHOP=$TOP/tests/sandbox/data/shopify
+@test "Shopify: available at the location, active products" { sandbox_start --platform shopify --data "$SHOP"; connections "location = 78650654971"; t 0 shop.csv "" snap_of shopify; }
+@test "Shopify: --inactive adds draft and archived products" { sandbox_start --platform shopify --data "$SHOP"; connections "location = Winkel Amsterdam"; t 0 shop-ams.csv "" snap_of shopify --inactive; }
+@test "Shopify: a location the shop lacks: exit 2" { sandbox_start --platform shopify --data "$SHOP"; connections "location = Rotterdam"; t 2 - "stock-snapshot: .*/connections.conf:1: \[shopify\] names no location of the shop: one of .*" stock-snapshot --from shopify; }
