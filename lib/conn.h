@@ -133,6 +133,7 @@ struct connector {
 	int		(*push)(struct session *s, struct push_item *items,
 			    size_t n);
 	int		 cas;		/* push compares the level read */
+	int		 shops;		/* orders come from webshops: --shop */
 	void		(*close)(struct session *s);	/* free s->priv */
 };
 

@@ -257,3 +257,8 @@ assert q == "updated_at:>=\x272026-11-05T21:00:00Z\x27 updated_at:<=\x272026-11-
 	sandbox_start --platform shopify --data "$SHOP"
 	t 0 shop-partial.csv "" orders-export --from shopify --status partially_shipped
 }
+@test "--shop with a shop's connection: exit 2" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	t 2 - "orders-export: --shop: woocommerce has no webshop connections: it is a shop \(a warehouse system has them\)" orders-export --from woocommerce --shop 7
+	[ ! -s requests.jsonl ]
+}

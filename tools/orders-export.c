@@ -313,6 +313,12 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		return EXIT_TROUBLE;
 	}
+	if (q.shop != NULL && !s->c->shops) {
+		msg_err("--shop: %s has no webshop connections: it is a shop "
+		    "(a warehouse system has them)", s->c->name);
+		sess_close(s);
+		return EXIT_TROUBLE;
+	}
 	out.wr = wr_open(stdout, o.ofmt, o.excel);
 	memcpy(out.hdr, cols, sizeof(cols));
 	n = NCOLS;

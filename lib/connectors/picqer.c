@@ -579,5 +579,6 @@ const struct connector conn_picqer = {
 	.contact_key = "contact",
 	.setup = setup,
 	.orders = orders,
-	.stock = stock
+	.stock = stock,
+	.shops = 1
 };
