@@ -481,6 +481,9 @@ items_each(struct session *s, json_t *p, json_t *parent, void *arg)
 	/* Variations are written per parent, products together. */
 	it.why = NULL;
 	it.fraction = 0;
+	if (json_is_string(json_object_get(p, "manage_stock")))
+		it.why = "its stock is kept on the parent product "
+		    "(manage_stock: parent)";
 	it.group = parent != NULL ? conn_text(parent, "id", group,
 	    sizeof(group)) : "";
 	it.qty = json_integer_value(json_object_get(p, "stock_quantity"));
