@@ -46,28 +46,6 @@ http_opts_init(struct http_opts *o)
 	o->backoff_max_ms = 30000;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-pause_for(double sec)
-{
-	struct timespec ts;
-
-	if (sec <= 0)
-		return;
-	ts.tv_sec = (time_t)sec;
-	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 /* Whether the value of query parameter name[0..n) must not be shown. */
 static int
 secret_param(const char *name, size_t n)
@@ -277,7 +255,8 @@ http_new(const struct http_opts *o)
 		h->capacity = h->tokens = o->rate_limit;
 		h->rate = o->rate_limit / o->rate_window;
 	}
-	h->seed = (unsigned int)(now() * 1e6) ^ (unsigned int)(size_t)h;
+	h->seed = (unsigned int)(mono_now() * 1e6) ^
+	    (unsigned int)(size_t)h;
 	return h;
 }
 
@@ -289,7 +268,7 @@ pace(struct http *h)
 
 	if (h->rate <= 0)
 		return;
-	t = now();
+	t = mono_now();
 	if (h->last > 0) {
 		h->tokens += (t - h->last) * h->rate;
 		if (h->tokens > h->capacity)
@@ -297,9 +276,9 @@ pace(struct http *h)
 	}
 	h->last = t;
 	if (h->tokens < 1) {
-		pause_for((1 - h->tokens) / h->rate);
+		sleep_secs((1 - h->tokens) / h->rate);
 		h->tokens = 1;
-		h->last = now();
+		h->last = mono_now();
 	}
 	h->tokens -= 1;
 }
@@ -427,9 +406,9 @@ http_request(struct http *h, const char *method, const char *url,
 		h->h_limit = h->h_remain = h->h_pages = -1;
 		h->h_retry = -1;
 		h->cerr[0] = '\0';
-		t0 = now();
+		t0 = mono_now();
 		cc = curl_easy_perform(h->curl);
-		r->ms = (now() - t0) * 1000;
+		r->ms = (mono_now() - t0) * 1000;
 		h->count++;
 		if (cc == CURLE_OK)
 			curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE,
@@ -490,7 +469,7 @@ http_request(struct http *h, const char *method, const char *url,
 		wait = d / 2 + d / 2 * ((double)rand_r(&h->seed) / RAND_MAX);
 		if (h->h_retry > wait)
 			wait = h->h_retry;
-		pause_for(wait);
+		sleep_secs(wait);
 	}
 	/* The handle must not keep pointers to what is freed here. */
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);

@@ -1,8 +1,12 @@
-/* util: allocators that exit, a bump arena and growable byte buffers. */
+/*
+ * util: allocators that exit, a bump arena, growable byte buffers, and
+ * the monotonic clock.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -202,4 +206,26 @@ buf_free(struct buf *b)
 {
 	free(b->s);
 	memset(b, 0, sizeof(*b));
+}
+
+double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+sleep_secs(double sec)
+{
+	struct timespec ts;
+
+	if (sec <= 0)
+		return;
+	ts.tv_sec = (time_t)sec;
+	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }

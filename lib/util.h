@@ -55,4 +55,7 @@ void	 buf_adds(struct buf *, const char *);
 const char *buf_str(struct buf *);		/* NUL-terminated view */
 void	 buf_free(struct buf *);
 
+double	 mono_now(void);		/* seconds on the monotonic clock */
+void	 sleep_secs(double);		/* sleep, signals or not */
+
 #endif /* UTIL_H */

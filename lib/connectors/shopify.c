@@ -100,28 +100,6 @@ struct shopify {
 	double		 seen;		/* when avail was seen, or 0 */
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_for(double sec)
-{
-	struct timespec ts;
-
-	if (sec <= 0)
-		return;
-	ts.tv_sec = (time_t)sec;
-	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1)
-		;
-}
-
 static int
 setup(struct session *s, struct http_opts *o)
 {
@@ -256,7 +234,7 @@ learn(struct shopify *sh, json_t *j)
 	    "currentlyAvailable"));
 	sh->max = json_number_value(json_object_get(ts, "maximumAvailable"));
 	sh->restore = json_number_value(json_object_get(ts, "restoreRate"));
-	sh->seen = now();
+	sh->seen = mono_now();
 }
 
 /* Wait until the bucket holds cost points, as far as is known. */
@@ -267,11 +245,11 @@ pace(struct shopify *sh, double cost)
 
 	if (sh->seen == 0 || sh->restore <= 0)
 		return;
-	have = sh->avail + (now() - sh->seen) * sh->restore;
+	have = sh->avail + (mono_now() - sh->seen) * sh->restore;
 	if (have > sh->max)
 		have = sh->max;
 	if (have < cost)
-		sleep_for((cost - have) / sh->restore);
+		sleep_secs((cost - have) / sh->restore);
 }
 
 /* The extensions.code of the first error of an answer, or "". */
@@ -341,7 +319,7 @@ gql(struct session *s, const char *query, json_t *vars, double cost,
 			/* Wait for the points, then the same request. */
 			http_count_throttled(s->http);
 			if (sh->restore <= 0)
-				sleep_for(1);
+				sleep_secs(1);
 			http_resp_free(&r);
 			continue;
 		}
