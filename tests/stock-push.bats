@@ -451,6 +451,12 @@ stock-push: nothing was written; --force pushes anyway" stock-push --to woocomme
 	[ "$(writes)" = '{"BAG-TOTE": 1, "HD-BLK-M": 1, "PL-GRN-M": 1}' ]
 	[ "$(sed -n 3p j)" = '{"set":[["BAG-TOTE",2,5]]}' ]
 }
+@test "a journal that cannot be written: exit 2 before any write" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	woo_in
+	t 2 - "stock-push: /dev/full: No space left on device" stock-push --to woocommerce --journal /dev/full in.csv
+	[ "$(posts)" = "" ]
+}
 @test "a journal in use by another push is refused" {
 	sandbox_start --platform woocommerce --data "$WOO"
 	woo_in

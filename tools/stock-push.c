@@ -538,8 +538,8 @@ batch_cmp(const void *x, const void *y)
 /*
  * Write the levels: the entries in todo, batch after batch of one group
  * each.  Each batch the shop confirmed is journalled and reported before
- * the next goes out.  0, or -1 when the shop stopped answering (the rest
- * are reported failed).
+ * the next goes out.  0; -1 when the shop stopped answering, -2 when
+ * the journal could not be written (the rest are reported failed).
  */
 static int
 push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
@@ -547,6 +547,7 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 	struct push_item *pi;
 	struct want *w;
 	json_t	*j, *set;
+	const char *reason;
 	size_t	 i, k, m;
 	int	 rc;
 	char	 why[2200];
@@ -567,13 +568,11 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 			pi[m].result = PUSH_FAILED;
 			pi[m].reason[0] = '\0';
 		}
-		if (rc == -1 || s->c->push(s, pi, m) == -1) {
-			if (rc == 0)
-				snprintf(why, sizeof(why), "the shop did not "
-				    "confirm: %s", s->err);
-			else
-				snprintf(why, sizeof(why), "not sent: the "
-				    "shop stopped answering");
+		if (rc != 0) {
+			/* The shop stopped answering, or the journal. */
+			snprintf(why, sizeof(why), "not sent: %s", rc == -1 ?
+			    "the shop stopped answering" : "the journal "
+			    "could not be written");
 			for (k = 0; k < m; k++) {
 				w = want_of(todo[i + k]);
 				w->st = S_FAILED;
@@ -581,10 +580,20 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 				    strlen(why));
 				result(r, todo[i + k]);
 			}
-			if (rc == 0)
-				msg_err("%s", s->err);
-			rc = -1;
 			continue;
+		}
+		why[0] = '\0';
+		if (s->c->push(s, pi, m) == -1) {
+			/* What it confirmed before it failed is set. */
+			msg_err("%s", s->err);
+			snprintf(why, sizeof(why), "the shop did not confirm: "
+			    "%s", s->err);
+			for (k = 0; k < m; k++)
+				if (pi[k].result != PUSH_SET) {
+					pi[k].result = PUSH_FAILED;
+					pi[k].reason[0] = '\0';
+				}
+			rc = -1;
 		}
 		set = json_array();
 		for (k = 0; k < m; k++) {
@@ -597,14 +606,16 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 			} else {
 				w->st = pi[k].result == PUSH_CONFLICT ?
 				    S_CONFLICT : S_FAILED;
-				w->reason = arena_strndup(&r->mem,
-				    pi[k].reason, strlen(pi[k].reason));
+				reason = pi[k].reason[0] != '\0' ?
+				    pi[k].reason : why;
+				w->reason = arena_strndup(&r->mem, reason,
+				    strlen(reason));
 			}
 		}
 		if (r->journal != NULL && json_array_size(set) > 0) {
 			j = json_pack("{s:o}", "set", set);
-			if (journal_put(r, j) == -1)
-				rc = -1;	/* the rest: not sent */
+			if (journal_put(r, j) == -1 && rc == 0)
+				rc = -2;	/* the rest: not sent */
 			json_decref(j);
 		} else
 			json_decref(set);
@@ -648,7 +659,7 @@ main(int argc, char *argv[])
 	double	 maxzero, mincover;
 	size_t	 i, ntodo, nconf, round;
 	unsigned long count[S_CONFLICT + 1];
-	int	 ch, force, overwrite, status;
+	int	 ch, force, overwrite, status, rc;
 
 	msg_init("stock-push");
 	opts_init(&o);
@@ -777,8 +788,8 @@ main(int argc, char *argv[])
 	}
 	fflush(stdout);
 	status = EXIT_OK;
-	if (ntodo > 0 && push(&r, s, todo, ntodo) == -1)
-		status = EXIT_PLATFORM;
+	if (ntodo > 0 && (rc = push(&r, s, todo, ntodo)) != 0)
+		status = rc == -1 ? EXIT_PLATFORM : EXIT_TROUBLE;
 
 	/* Conflicts: reported, or written again over the level now. */
 	conf = xreallocarray(NULL, r.wants.n + 1, sizeof(*conf));
@@ -814,8 +825,8 @@ main(int argc, char *argv[])
 			} else
 				todo[ntodo++] = conf[i];
 		}
-		if (ntodo > 0 && push(&r, s, todo, ntodo) == -1)
-			status = EXIT_PLATFORM;
+		if (ntodo > 0 && (rc = push(&r, s, todo, ntodo)) != 0)
+			status = rc == -1 ? EXIT_PLATFORM : EXIT_TROUBLE;
 	}
 	for (i = 0; i < r.wants.n; i++)
 		if (want_of(r.wants.ent[i])->st == S_CONFLICT)
