@@ -513,3 +513,8 @@ print(len(w), "SKUs written once")'
 	! grep -v ',\(set\|unchanged\),$' "out.$i" | tail -n +2 | grep .
 	same_as_input
 }
+@test "JSON Lines in, JSON Lines out" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	printf '{"sku":"MUG-BLU","qty":3}\n{"sku":"TS-RED-M","qty":"12"}\n' >in.jsonl
+	t 0 woo-jsonl.jsonl "" stock-push --to woocommerce --min-coverage 0 in.jsonl
+}

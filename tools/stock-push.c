@@ -197,6 +197,8 @@ read_input(struct run *r, int argc, char *argv[])
 		msg_err("%s", rd_error(rd));
 		rc = -1;
 	}
+	if (o.ofmt == FMT_NONE)		/* the results follow the input */
+		o.ofmt = rd_format(rd) == FMT_JSONL ? FMT_JSONL : FMT_CSV;
 	rd_close(rd);
 	return rc == 0 ? 0 : -1;
 }
@@ -739,8 +741,6 @@ main(int argc, char *argv[])
 	status = EXIT_TROUBLE;
 	if (read_input(&r, argc, argv) == -1)
 		goto out;
-	if (o.ofmt == FMT_NONE)
-		o.ofmt = FMT_CSV;
 	if ((s = sess_open(config, to, msg_verbose() ? msg_note : NULL,
 	    err, sizeof(err))) == NULL) {
 		msg_err("%s", err);
