@@ -128,7 +128,8 @@ struct connector {
 	 * Write n levels (at most s->batch, all of one group) in one
 	 * request, as far as the platform allows, and set each item's
 	 * result.  0 when the platform answered for every item; -1
-	 * (s->err) when it did not, and what became of them is unknown.
+	 * (s->err) when it did not: the items it confirmed are PUSH_SET,
+	 * and what became of the others is unknown.
 	 */
 	int		(*push)(struct session *s, struct push_item *items,
 			    size_t n);
@@ -166,8 +167,10 @@ int		 conn_fail(struct session *s, const struct http_resp *r,
 /* Append s to b percent-encoded for a query string. */
 void		 conn_qescape(struct buf *b, const char *s);
 
-/* Member key of o as text: a string as is, an integer in decimal, or "";
- * tmp (len bytes) holds a number's digits. */
+/*
+ * Member key of o as text: a string as is, an integer in decimal, or "";
+ * tmp (len bytes) holds a number's digits.
+ */
 const char	*conn_text(json_t *o, const char *key, char *tmp, size_t len);
 
 #endif /* CONN_H */

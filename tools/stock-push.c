@@ -765,6 +765,10 @@ main(int argc, char *argv[])
 	msg_note("%lu catalog items in %lu requests; the shop tracks %lu "
 	    "SKUs, %lu in stock", r.listed, http_count(s->http),
 	    r.shop_skus, r.shop_stocked);
+	if (!s->c->cas)
+		msg_note("%s cannot compare a level before it sets it: a sale "
+		    "from now until its batch is written is overwritten",
+		    s->c->name);
 	plan(&r);
 
 	r.wr = wr_open(stdout, o.ofmt, o.excel);
