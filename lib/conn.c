@@ -42,6 +42,69 @@ conn_status_name(unsigned int bit)
 	return "";
 }
 
+unsigned int
+conn_word_status(const struct conn_word *map, size_t n, const char *word)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(map[i].word, word) == 0)
+			return map[i].st;
+	return 0;
+}
+
+json_t *
+conn_order(const struct session *s, const struct order_head *h,
+    json_t *lines, json_t *shipments, json_t *raw)
+{
+	json_t	*r;
+
+	r = json_object();
+	json_object_set_new(r, "source", json_string(s->c->name));
+	json_object_set_new(r, "shop", json_string(s->cfg->name));
+	json_object_set_new(r, "id", json_string(h->id));
+	json_object_set_new(r, "number", json_string(h->number));
+	json_object_set_new(r, "reference", json_string(h->reference));
+	json_object_set_new(r, "status", json_string(conn_status_name(
+	    h->status)));
+	json_object_set_new(r, "platform_status",
+	    json_string(h->platform_status));
+	json_object_set_new(r, "created_at", json_string(h->created_at));
+	json_object_set_new(r, "updated_at", json_string(h->updated_at));
+	json_object_set_new(r, "email", json_string(h->email));
+	json_object_set_new(r, "name", json_string(h->name));
+	json_object_set_new(r, "country", json_string(h->country));
+	json_object_set_new(r, "total", json_string(h->total));
+	json_object_set_new(r, "currency", json_string(h->currency));
+	json_object_set_new(r, "lines", lines);
+	json_object_set_new(r, "shipments", shipments);
+	if (raw != NULL)
+		json_object_set(r, "raw", raw);
+	return r;
+}
+
+json_t *
+conn_line(const char *sku, const char *name, json_int_t qty,
+    json_t *qty_shipped)
+{
+	json_t	*l;
+
+	l = json_object();
+	json_object_set_new(l, "sku", json_string(sku));
+	json_object_set_new(l, "name", json_string(name));
+	json_object_set_new(l, "qty", json_integer(qty));
+	json_object_set_new(l, "qty_shipped", qty_shipped);
+	return l;
+}
+
+json_t *
+conn_shipment(const char *carrier, const char *tracking,
+    const char *shipped_at)
+{
+	return json_pack("{s:s, s:s, s:s}", "carrier", carrier, "tracking",
+	    tracking, "shipped_at", shipped_at);
+}
+
 struct session *
 sess_open(const char *config, const char *name,
     void (*log)(const char *, ...), char *err, size_t errlen)

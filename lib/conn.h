@@ -98,6 +98,28 @@ struct push_item {
 	char		 reason[256];	/* why not set, in the shop's words */
 };
 
+/* A platform's word for an order's status, and the normalised status. */
+struct conn_word {
+	const char	*word;		/* the platform's */
+	unsigned int	 st;		/* enum ord_status bit */
+};
+
+/* The members of an order record before its lines, as text. */
+struct order_head {
+	const char	*id;		/* the platform's id */
+	const char	*number;	/* the number people see */
+	const char	*reference;	/* the external reference, or "" */
+	unsigned int	 status;	/* enum ord_status bit */
+	const char	*platform_status;	/* the platform's word */
+	const char	*created_at;	/* RFC 3339, UTC, or "" */
+	const char	*updated_at;
+	const char	*email;
+	const char	*name;
+	const char	*country;
+	const char	*total;		/* as text, never through a double */
+	const char	*currency;
+};
+
 /* Each order record (a JSON object); return -1 to stop. */
 typedef int	(*order_cb)(void *arg, json_t *order);
 /* Each stock row; return -1 to stop. */
@@ -163,6 +185,27 @@ const char	*conn_status_name(unsigned int bit);
  */
 int		 conn_fail(struct session *s, const struct http_resp *r,
 		    const char *codekey, const char *msgkey);
+
+/* The status bit of a platform's word in map (n entries), or 0. */
+unsigned int	 conn_word_status(const struct conn_word *map, size_t n,
+		    const char *word);
+
+/*
+ * The order record (shopswitch(7)) of session s: source and shop, h's
+ * members, lines, shipments (both stolen), and raw (borrowed; NULL for
+ * none): the record's members in their one order.
+ */
+json_t		*conn_order(const struct session *s,
+		    const struct order_head *h, json_t *lines,
+		    json_t *shipments, json_t *raw);
+
+/* A line of an order record; qty_shipped is stolen (null when unknown). */
+json_t		*conn_line(const char *sku, const char *name, json_int_t qty,
+		    json_t *qty_shipped);
+
+/* A shipment of an order record. */
+json_t		*conn_shipment(const char *carrier, const char *tracking,
+		    const char *shipped_at);
 
 /* Append s to b percent-encoded for a query string. */
 void		 conn_qescape(struct buf *b, const char *s);

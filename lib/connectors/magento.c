@@ -28,10 +28,7 @@
 #define BATCH	20			/* the default input limit */
 
 /* Magento's order states and the normalised statuses. */
-static const struct {
-	const char	*state;		/* Magento's state */
-	unsigned int	 st;		/* what it means here */
-} statmap[] = {
+static const struct conn_word statmap[] = {
 	{ "pending_payment",	ST_DRAFT },
 	{ "new",		ST_OPEN },
 	{ "processing",		ST_OPEN },	/* or partially shipped */
@@ -435,22 +432,26 @@ filter(struct buf *q, int g, int f, const char *field, const char *cond,
 	conn_qescape(q, cond);
 }
 
-/* A Magento time ("2026-11-01 10:00:00", UTC) in RFC 3339, or "". */
-static json_t *
-utc(json_t *o, const char *key)
+/*
+ * A Magento time ("2026-11-01 10:00:00", UTC) in RFC 3339 into out, or
+ * "".
+ */
+static const char *
+utc(json_t *o, const char *key, char out[TZ_LEN])
 {
 	const char *v;
-	char	 t[TZ_LEN];
 	time_t	 tt;
 
 	v = json_string_value(json_object_get(o, key));
+	out[0] = '\0';
 	if (v == NULL || strlen(v) != 19)
-		return json_string("");
-	snprintf(t, sizeof(t), "%.10sT%.8sZ", v, v + 11);
-	if (tz_parse(t, &tt) == -1)
-		return json_string("");
-	tz_format(tt, t);
-	return json_string(t);
+		return out;
+	snprintf(out, TZ_LEN, "%.10sT%.8sZ", v, v + 11);
+	if (tz_parse(out, &tt) == -1)
+		out[0] = '\0';
+	else
+		tz_format(tt, out);
+	return out;
 }
 
 /*
@@ -472,53 +473,52 @@ qty(json_t *o, const char *key)
 	return 0;
 }
 
-/* An amount as text: Magento writes it as a JSON number. */
-static json_t *
-amount(json_t *o, const char *key)
+/* An amount as text into t (len bytes): Magento writes a JSON number. */
+static const char *
+amount(json_t *o, const char *key, char *t, size_t len)
 {
 	json_t	*v;
-	char	 t[64];
 
 	v = json_object_get(o, key);
 	if (json_is_string(v))
-		return json_string(json_string_value(v));
+		return json_string_value(v);
 	if (json_is_integer(v))
-		snprintf(t, sizeof(t), "%lld",
-		    (long long)json_integer_value(v));
+		snprintf(t, len, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v) && fabs(json_real_value(v)) < 1e13 &&
 	    fabs(json_real_value(v) * 100 - round(json_real_value(v) *
 	    100)) < 1e-6)
 		/* Cents, as money is written: 56.8 is 56.80. */
-		snprintf(t, sizeof(t), "%.2f", json_real_value(v));
+		snprintf(t, len, "%.2f", json_real_value(v));
 	else if (json_is_real(v))
 		/* Fifteen digits give back the decimal Magento wrote. */
-		snprintf(t, sizeof(t), "%.15g", json_real_value(v));
+		snprintf(t, len, "%.15g", json_real_value(v));
 	else
 		t[0] = '\0';
-	return json_string(t);
+	return t;
 }
 
-/* The order record of a Magento order; *st gets its status bit. */
+/*
+ * The order record of a Magento order, with its shipments (borrowed, or
+ * NULL for none); *st gets its status bit.
+ */
 static json_t *
-record(struct session *s, json_t *o, int raw, unsigned int *st)
+record(struct session *s, json_t *o, int raw, json_t *ships,
+    unsigned int *st)
 {
-	json_t	*r, *lines, *it, *line, *bill, *pid;
+	struct order_head h;
+	json_t	*lines, *it, *bill, *pid;
 	const char *state, *first, *last;
-	char	 t1[32], name[512];
+	char	 t[6][64], name[512], created[TZ_LEN], updated[TZ_LEN];
 	json_int_t q, shipped, anyship;
 	size_t	 i;
 
 	state = json_string_value(json_object_get(o, "state"));
 	if (state == NULL)
 		state = "";
-	*st = 0;
-	for (i = 0; i < NELEM(statmap); i++)
-		if (strcmp(statmap[i].state, state) == 0)
-			*st = statmap[i].st;
-	if (*st == 0) {
+	if ((*st = conn_word_status(statmap, NELEM(statmap), state)) == 0) {
 		snprintf(s->err, sizeof(s->err), "order %s: state '%s' is not "
-		    "one Magento defines", conn_text(o, "increment_id", t1,
-		    sizeof(t1)), state);
+		    "one Magento defines", conn_text(o, "increment_id", t[0],
+		    sizeof(t[0])), state);
 		return NULL;
 	}
 	bill = json_object_get(o, "billing_address");
@@ -531,25 +531,6 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	snprintf(name, sizeof(name), "%s%s%s", first, *first && *last ?
 	    " " : "", last);
 
-	r = json_object();
-	json_object_set_new(r, "source", json_string("magento"));
-	json_object_set_new(r, "shop", json_string(s->cfg->name));
-	json_object_set_new(r, "id", json_string(conn_text(o, "entity_id",
-	    t1, sizeof(t1))));
-	json_object_set_new(r, "number", json_string(conn_text(o,
-	    "increment_id", t1, sizeof(t1))));
-	json_object_set_new(r, "reference", json_string(""));
-	json_object_set_new(r, "platform_status", json_string(state));
-	json_object_set_new(r, "created_at", utc(o, "created_at"));
-	json_object_set_new(r, "updated_at", utc(o, "updated_at"));
-	json_object_set_new(r, "email", json_string(conn_text(o,
-	    "customer_email", t1, sizeof(t1))));
-	json_object_set_new(r, "name", json_string(name));
-	json_object_set_new(r, "country", json_string(conn_text(bill,
-	    "country_id", t1, sizeof(t1))));
-	json_object_set_new(r, "total", amount(o, "grand_total"));
-	json_object_set_new(r, "currency", json_string(conn_text(o,
-	    "order_currency_code", t1, sizeof(t1))));
 	lines = json_array();
 	anyship = 0;
 	json_array_foreach(json_object_get(o, "items"), i, it) {
@@ -560,24 +541,28 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 		q = qty(it, "qty_ordered") - qty(it, "qty_canceled");
 		shipped = qty(it, "qty_shipped");
 		anyship += shipped;
-		line = json_object();
-		json_object_set_new(line, "sku", json_string(conn_text(it,
-		    "sku", t1, sizeof(t1))));
-		json_object_set_new(line, "name", json_string(conn_text(it,
-		    "name", name, sizeof(name))));
-		json_object_set_new(line, "qty", json_integer(q));
-		json_object_set_new(line, "qty_shipped", json_integer(shipped));
-		json_array_append_new(lines, line);
+		json_array_append_new(lines, conn_line(conn_text(it, "sku",
+		    t[0], sizeof(t[0])), conn_text(it, "name", t[1],
+		    sizeof(t[1])), q, json_integer(shipped)));
 	}
 	/* Processing with something shipped: a partial shipment. */
 	if (strcmp(state, "processing") == 0 && anyship > 0)
 		*st = ST_PARTIAL;
-	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
-	json_object_set_new(r, "lines", lines);
-	json_object_set_new(r, "shipments", json_array());
-	if (raw)
-		json_object_set(r, "raw", o);
-	return r;
+
+	h.id = conn_text(o, "entity_id", t[0], sizeof(t[0]));
+	h.number = conn_text(o, "increment_id", t[1], sizeof(t[1]));
+	h.reference = "";
+	h.status = *st;
+	h.platform_status = state;
+	h.created_at = utc(o, "created_at", created);
+	h.updated_at = utc(o, "updated_at", updated);
+	h.email = conn_text(o, "customer_email", t[2], sizeof(t[2]));
+	h.name = name;
+	h.country = conn_text(bill, "country_id", t[3], sizeof(t[3]));
+	h.total = amount(o, "grand_total", t[4], sizeof(t[4]));
+	h.currency = conn_text(o, "order_currency_code", t[5], sizeof(t[5]));
+	return conn_order(s, &h, lines, ships != NULL ? json_incref(ships) :
+	    json_array(), raw ? o : NULL);
 }
 
 struct orderq {
@@ -592,9 +577,9 @@ static int
 ship_page(struct session *s, json_t *items, void *arg)
 {
 	struct orderq *oq = arg;
-	json_t	*sh, *tr, *list, *one;
+	json_t	*sh, *tr, *list;
 	const char *carrier;
-	char	 id[32];
+	char	 id[32], num[32], at[TZ_LEN];
 	size_t	 i, k;
 
 	(void)s;
@@ -610,14 +595,9 @@ ship_page(struct session *s, json_t *items, void *arg)
 			if (carrier == NULL || *carrier == '\0')
 				carrier = json_string_value(json_object_get(tr,
 				    "title"));
-			one = json_object();
-			json_object_set_new(one, "carrier", json_string(
-			    carrier != NULL ? carrier : ""));
-			json_object_set_new(one, "tracking", json_string(
-			    conn_text(tr, "track_number", id, sizeof(id))));
-			json_object_set_new(one, "shipped_at", utc(sh,
-			    "created_at"));
-			json_array_append_new(list, one);
+			json_array_append_new(list, conn_shipment(carrier !=
+			    NULL ? carrier : "", conn_text(tr, "track_number",
+			    num, sizeof(num)), utc(sh, "created_at", at)));
 		}
 	}
 	return 0;
@@ -661,14 +641,12 @@ order_page(struct session *s, json_t *items, void *arg)
 	json_array_foreach(items, i, o) {
 		if (rc != 0)
 			break;
-		if ((r = record(s, o, oq->q->raw, &st)) == NULL) {
+		t = json_object_get(oq->tracks, conn_text(o, "entity_id", id,
+		    sizeof(id)));
+		if ((r = record(s, o, oq->q->raw, t, &st)) == NULL) {
 			rc = -1;
 			break;
 		}
-		t = json_object_get(oq->tracks, conn_text(o, "entity_id", id,
-		    sizeof(id)));
-		if (t != NULL)
-			json_object_set(r, "shipments", t);
 		if (oq->q->statuses == 0 || (oq->q->statuses & st))
 			rc = oq->cb(oq->arg, r);
 		json_decref(r);
@@ -704,7 +682,7 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 				continue;
 			if (states.len > 0)
 				buf_addc(&states, ',');
-			buf_adds(&states, statmap[i].state);
+			buf_adds(&states, statmap[i].word);
 		}
 		filter(&query, g++, 0, "state", "in", buf_str(&states));
 	}

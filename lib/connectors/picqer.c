@@ -19,10 +19,7 @@
 #define PAGE	100			/* items in a full page */
 
 /* Picqer's statuses and the normalised ones. */
-static const struct {
-	const char	*picqer;	/* Picqer's word */
-	unsigned int	 st;		/* what it means here */
-} statmap[] = {
+static const struct conn_word statmap[] = {
 	{ "concept",	ST_DRAFT },
 	{ "expected",	ST_OPEN },
 	{ "processing",	ST_OPEN },	/* or partially shipped */
@@ -127,18 +124,17 @@ each_item(struct session *s, const char *path, const char *query,
 	}
 }
 
-/* A Picqer time ("2026-11-01 10:00:00", local) in UTC, or "". */
-static json_t *
-utc(struct session *s, json_t *o, const char *key)
+/* A Picqer time ("2026-11-01 10:00:00", local) in UTC into out, or "". */
+static const char *
+utc(struct session *s, json_t *o, const char *key, char out[TZ_LEN])
 {
-	char	 out[TZ_LEN];
 	json_t	*v;
 
 	v = json_object_get(o, key);
 	if (!json_is_string(v) || tz_local_to_utc(s->tz, json_string_value(v),
 	    out) == -1)
-		return json_string("");
-	return json_string(out);
+		out[0] = '\0';
+	return out;
 }
 
 /* Whether any picklist of the order was shipped (closed). */
@@ -165,50 +161,24 @@ some_shipped(json_t *o)
 static json_t *
 record(struct session *s, json_t *o, int raw, unsigned int *st)
 {
-	json_t	*r, *lines, *p, *line, *ps, *part;
+	struct order_head h;
+	json_t	*lines, *p, *ps, *part, *shipped;
 	const char *pst;
-	char	 t1[32], t2[32];
+	char	 t[8][32], created[TZ_LEN], updated[TZ_LEN];
 	json_int_t amount, cancelled;
 	size_t	 i;
 
 	ps = json_object_get(o, "status");
 	pst = json_is_string(ps) ? json_string_value(ps) : "";
-	*st = 0;
-	for (i = 0; i < NELEM(statmap); i++)
-		if (strcmp(statmap[i].picqer, pst) == 0)
-			*st = statmap[i].st;
-	if (*st == 0) {
+	if ((*st = conn_word_status(statmap, NELEM(statmap), pst)) == 0) {
 		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
 		    "one Picqer documents (concept, expected, processing, "
-		    "paused, completed, cancelled)", conn_text(o, "idorder", t1,
-		    sizeof(t1)), pst);
+		    "paused, completed, cancelled)", conn_text(o, "idorder",
+		    t[0], sizeof(t[0])), pst);
 		return NULL;
 	}
 	if (strcmp(pst, "processing") == 0 && some_shipped(o))
 		*st = ST_PARTIAL;
-
-	r = json_object();
-	json_object_set_new(r, "source", json_string("picqer"));
-	json_object_set_new(r, "shop", json_string(s->cfg->name));
-	json_object_set_new(r, "id", json_string(conn_text(o, "idorder", t1,
-	    sizeof(t1))));
-	json_object_set_new(r, "number", json_string(conn_text(o, "orderid", t1,
-	    sizeof(t1))));
-	json_object_set_new(r, "reference", json_string(conn_text(o,
-	    "reference", t1, sizeof(t1))));
-	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
-	json_object_set_new(r, "platform_status", json_string(pst));
-	json_object_set_new(r, "created_at", utc(s, o, "created"));
-	json_object_set_new(r, "updated_at", utc(s, o, "updated"));
-	json_object_set_new(r, "email", json_string(conn_text(o, "emailaddress",
-	    t1, sizeof(t1))));
-	json_object_set_new(r, "name", json_string(conn_text(o, "deliveryname",
-	    t2, sizeof(t2))));
-	json_object_set_new(r, "country", json_string(conn_text(o,
-	    "deliverycountry", t1, sizeof(t1))));
-	/* A Picqer order carries no total and no currency. */
-	json_object_set_new(r, "total", json_string(""));
-	json_object_set_new(r, "currency", json_string(""));
 
 	lines = json_array();
 	json_array_foreach(json_object_get(o, "products"), i, p) {
@@ -219,29 +189,32 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 		amount = json_integer_value(json_object_get(p, "amount"));
 		cancelled = json_integer_value(json_object_get(p,
 		    "amount_cancelled"));
-		line = json_object();
-		json_object_set_new(line, "sku", json_string(conn_text(p,
-		    "productcode", t1, sizeof(t1))));
-		json_object_set_new(line, "name", json_string(conn_text(p,
-		    "name", t2, sizeof(t2))));
-		json_object_set_new(line, "qty", json_integer(amount -
-		    cancelled));
 		/* Shipped per line is known only when all or none is. */
 		if (*st == ST_COMPLETED)
-			json_object_set_new(line, "qty_shipped",
-			    json_integer(amount - cancelled));
+			shipped = json_integer(amount - cancelled);
 		else if (*st == ST_PARTIAL)
-			json_object_set_new(line, "qty_shipped", json_null());
+			shipped = json_null();
 		else
-			json_object_set_new(line, "qty_shipped",
-			    json_integer(0));
-		json_array_append_new(lines, line);
+			shipped = json_integer(0);
+		json_array_append_new(lines, conn_line(conn_text(p,
+		    "productcode", t[0], sizeof(t[0])), conn_text(p, "name",
+		    t[1], sizeof(t[1])), amount - cancelled, shipped));
 	}
-	json_object_set_new(r, "lines", lines);
-	json_object_set_new(r, "shipments", json_array());
-	if (raw)
-		json_object_set(r, "raw", o);
-	return r;
+
+	h.id = conn_text(o, "idorder", t[0], sizeof(t[0]));
+	h.number = conn_text(o, "orderid", t[1], sizeof(t[1]));
+	h.reference = conn_text(o, "reference", t[2], sizeof(t[2]));
+	h.status = *st;
+	h.platform_status = pst;
+	h.created_at = utc(s, o, "created", created);
+	h.updated_at = utc(s, o, "updated", updated);
+	h.email = conn_text(o, "emailaddress", t[3], sizeof(t[3]));
+	h.name = conn_text(o, "deliveryname", t[4], sizeof(t[4]));
+	h.country = conn_text(o, "deliverycountry", t[5], sizeof(t[5]));
+	/* A Picqer order carries no total, currency or shipments. */
+	h.total = "";
+	h.currency = "";
+	return conn_order(s, &h, lines, json_array(), raw ? o : NULL);
 }
 
 struct shopq {
@@ -316,10 +289,10 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 	nwant = 0;
 	for (i = 0; i < NELEM(statmap); i++) {
 		st = statmap[i].st;
-		if (strcmp(statmap[i].picqer, "processing") == 0)
+		if (strcmp(statmap[i].word, "processing") == 0)
 			st |= ST_PARTIAL;	/* it may be partly shipped */
 		if (q->statuses & st)
-			want[nwant++] = statmap[i].picqer;
+			want[nwant++] = statmap[i].word;
 	}
 	if (q->statuses == 0)
 		want[nwant++] = NULL;

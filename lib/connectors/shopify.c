@@ -728,13 +728,13 @@ static json_t *
 record(struct session *s, json_t *o, json_t *nodes, int raw,
     unsigned int *st)
 {
-	json_t	*r, *lines, *line, *li, *f, *t, *ships, *one, *money;
+	struct order_head h;
+	json_t	*lines, *li, *f, *t, *ships, *money, *cancelled;
 	const char *dfs;
 	json_int_t cur, unf, tcur, tunf;
-	char	 t1[64];
+	char	 b[7][64];
 	size_t	 i, k;
 
-	(void)s;
 	dfs = json_string_value(json_object_get(o,
 	    "displayFulfillmentStatus"));
 	if (dfs == NULL)
@@ -750,19 +750,12 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 			unf = cur;
 		tcur += cur;
 		tunf += unf;
-		line = json_object();
-		json_object_set_new(line, "sku", json_string(conn_text(li,
-		    "sku", t1, sizeof(t1))));
-		json_object_set_new(line, "name", json_string(
-		    json_is_string(json_object_get(li, "name")) ?
-		    json_string_value(json_object_get(li, "name")) : ""));
-		json_object_set_new(line, "qty", json_integer(cur));
-		json_object_set_new(line, "qty_shipped", json_integer(cur -
-		    unf));
-		json_array_append_new(lines, line);
+		json_array_append_new(lines, conn_line(conn_text(li, "sku",
+		    b[0], sizeof(b[0])), conn_text(li, "name", b[1],
+		    sizeof(b[1])), cur, json_integer(cur - unf)));
 	}
-	if (!json_is_null(json_object_get(o, "cancelledAt")) &&
-	    json_object_get(o, "cancelledAt") != NULL)
+	cancelled = json_object_get(o, "cancelledAt");
+	if (cancelled != NULL && !json_is_null(cancelled))
 		*st = ST_CANCELLED;
 	else if (strcmp(dfs, "ON_HOLD") == 0)
 		*st = ST_ON_HOLD;
@@ -773,48 +766,30 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 	else
 		*st = ST_OPEN;
 
-	r = json_object();
-	json_object_set_new(r, "source", json_string("shopify"));
-	json_object_set_new(r, "shop", json_string(s->cfg->name));
-	json_object_set_new(r, "id", json_string(gid_num(json_string_value(
-	    json_object_get(o, "id")))));
-	json_object_set_new(r, "number", json_string(conn_text(o, "name", t1,
-	    sizeof(t1))));
-	json_object_set_new(r, "reference", json_string(""));
-	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
-	json_object_set_new(r, "platform_status", json_string(dfs));
-	json_object_set_new(r, "created_at", json_string(conn_text(o,
-	    "createdAt", t1, sizeof(t1))));
-	json_object_set_new(r, "updated_at", json_string(conn_text(o,
-	    "updatedAt", t1, sizeof(t1))));
-	json_object_set_new(r, "email", json_string(conn_text(o, "email", t1,
-	    sizeof(t1))));
-	json_object_set_new(r, "name", json_string(""));
-	json_object_set_new(r, "country", json_string(""));
-	money = json_object_get(json_object_get(o, "totalPriceSet"),
-	    "shopMoney");
-	json_object_set_new(r, "total", json_string(conn_text(money,
-	    "amount", t1, sizeof(t1))));
-	json_object_set_new(r, "currency", json_string(conn_text(money,
-	    "currencyCode", t1, sizeof(t1))));
-	json_object_set_new(r, "lines", lines);
 	ships = json_array();
 	json_array_foreach(json_object_get(o, "fulfillments"), i, f) {
-		json_array_foreach(json_object_get(f, "trackingInfo"), k, t) {
-			one = json_object();
-			json_object_set_new(one, "carrier", json_string(
-			    conn_text(t, "company", t1, sizeof(t1))));
-			json_object_set_new(one, "tracking", json_string(
-			    conn_text(t, "number", t1, sizeof(t1))));
-			json_object_set_new(one, "shipped_at", json_string(
-			    conn_text(f, "createdAt", t1, sizeof(t1))));
-			json_array_append_new(ships, one);
-		}
+		json_array_foreach(json_object_get(f, "trackingInfo"), k, t)
+			json_array_append_new(ships, conn_shipment(conn_text(t,
+			    "company", b[0], sizeof(b[0])), conn_text(t,
+			    "number", b[1], sizeof(b[1])), conn_text(f,
+			    "createdAt", b[2], sizeof(b[2]))));
 	}
-	json_object_set_new(r, "shipments", ships);
-	if (raw)
-		json_object_set(r, "raw", o);
-	return r;
+	money = json_object_get(json_object_get(o, "totalPriceSet"),
+	    "shopMoney");
+	h.id = gid_num(json_string_value(json_object_get(o, "id")));
+	h.number = conn_text(o, "name", b[0], sizeof(b[0]));
+	h.reference = "";
+	h.status = *st;
+	h.platform_status = dfs;
+	h.created_at = conn_text(o, "createdAt", b[1], sizeof(b[1]));
+	h.updated_at = conn_text(o, "updatedAt", b[2], sizeof(b[2]));
+	h.email = conn_text(o, "email", b[3], sizeof(b[3]));
+	/* No name or country without the customer scopes. */
+	h.name = "";
+	h.country = "";
+	h.total = conn_text(money, "amount", b[4], sizeof(b[4]));
+	h.currency = conn_text(money, "currencyCode", b[5], sizeof(b[5]));
+	return conn_order(s, &h, lines, ships, raw ? o : NULL);
 }
 
 /*

@@ -22,10 +22,7 @@
 #define BATCH	100			/* items in one batch request */
 
 /* WooCommerce's statuses and the normalised ones. */
-static const struct {
-	const char	*woo;		/* WooCommerce's word */
-	unsigned int	 st;		/* what it means here */
-} statmap[] = {
+static const struct conn_word statmap[] = {
 	{ "pending",	ST_DRAFT },	/* awaiting payment: not to ship */
 	{ "processing",	ST_OPEN },
 	{ "on-hold",	ST_ON_HOLD },
@@ -124,20 +121,23 @@ each_item(struct session *s, const char *path, const char *query,
 	return rc;
 }
 
-/* A WooCommerce GMT time ("2026-11-01T09:00:00") in RFC 3339, or "". */
-static json_t *
-utc(json_t *o, const char *key)
+/*
+ * A WooCommerce GMT time ("2026-11-01T09:00:00") in RFC 3339 into out,
+ * or "".
+ */
+static const char *
+utc(json_t *o, const char *key, char out[TZ_LEN])
 {
 	const char *v;
-	char	 out[TZ_LEN];
 	time_t	 t;
 
 	v = json_string_value(json_object_get(o, key));
-	if (v == NULL || strlen(v) != 19 || snprintf(out, sizeof(out),
-	    "%sZ", v) < 0 || tz_parse(out, &t) == -1)
-		return json_string("");
-	tz_format(t, out);
-	return json_string(out);
+	if (v == NULL || strlen(v) != 19 || snprintf(out, TZ_LEN, "%sZ",
+	    v) < 0 || tz_parse(out, &t) == -1)
+		out[0] = '\0';
+	else
+		tz_format(t, out);
+	return out;
 }
 
 /* The first non-empty of member key of the objects a and b. */
@@ -157,23 +157,20 @@ either(json_t *a, json_t *b, const char *key)
 static json_t *
 record(struct session *s, json_t *o, int raw, unsigned int *st)
 {
-	json_t	*r, *lines, *p, *line, *bill, *ship;
+	struct order_head h;
+	json_t	*lines, *p, *bill, *ship;
 	const char *wst, *first, *last;
-	char	 t1[32], name[512];
+	char	 t[5][32], name[512], created[TZ_LEN], updated[TZ_LEN];
 	json_int_t qty;
 	size_t	 i;
 
 	wst = json_string_value(json_object_get(o, "status"));
 	if (wst == NULL)
 		wst = "";
-	*st = 0;
-	for (i = 0; i < NELEM(statmap); i++)
-		if (strcmp(statmap[i].woo, wst) == 0)
-			*st = statmap[i].st;
-	if (*st == 0) {
+	if ((*st = conn_word_status(statmap, NELEM(statmap), wst)) == 0) {
 		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
 		    "one WooCommerce defines (a plugin's own? see "
-		    "shopswitch(7))", conn_text(o, "id", t1, sizeof(t1)),
+		    "shopswitch(7))", conn_text(o, "id", t[0], sizeof(t[0])),
 		    wst);
 		return NULL;
 	}
@@ -184,47 +181,29 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	snprintf(name, sizeof(name), "%s%s%s", first, *first && *last ?
 	    " " : "", last);
 
-	r = json_object();
-	json_object_set_new(r, "source", json_string("woocommerce"));
-	json_object_set_new(r, "shop", json_string(s->cfg->name));
-	json_object_set_new(r, "id", json_string(conn_text(o, "id", t1,
-	    sizeof(t1))));
-	json_object_set_new(r, "number", json_string(conn_text(o, "number",
-	    t1, sizeof(t1))));
-	json_object_set_new(r, "reference", json_string(""));
-	json_object_set_new(r, "status", json_string(conn_status_name(*st)));
-	json_object_set_new(r, "platform_status", json_string(wst));
-	json_object_set_new(r, "created_at", utc(o, "date_created_gmt"));
-	json_object_set_new(r, "updated_at", utc(o, "date_modified_gmt"));
-	json_object_set_new(r, "email", json_string(either(bill, NULL,
-	    "email")));
-	json_object_set_new(r, "name", json_string(name));
-	json_object_set_new(r, "country", json_string(either(ship, bill,
-	    "country")));
-	json_object_set_new(r, "total", json_string(conn_text(o, "total",
-	    t1, sizeof(t1))));
-	json_object_set_new(r, "currency", json_string(conn_text(o,
-	    "currency", t1, sizeof(t1))));
 	lines = json_array();
 	json_array_foreach(json_object_get(o, "line_items"), i, p) {
 		qty = json_integer_value(json_object_get(p, "quantity"));
-		line = json_object();
-		json_object_set_new(line, "sku", json_string(conn_text(p,
-		    "sku", t1, sizeof(t1))));
-		json_object_set_new(line, "name", json_string(either(p, NULL,
-		    "name")));
-		json_object_set_new(line, "qty", json_integer(qty));
 		/* No shipments: completed is all shipped, else none. */
-		json_object_set_new(line, "qty_shipped", json_integer(*st ==
-		    ST_COMPLETED ? qty : 0));
-		json_array_append_new(lines, line);
+		json_array_append_new(lines, conn_line(conn_text(p, "sku",
+		    t[0], sizeof(t[0])), either(p, NULL, "name"), qty,
+		    json_integer(*st == ST_COMPLETED ? qty : 0)));
 	}
-	json_object_set_new(r, "lines", lines);
+
+	h.id = conn_text(o, "id", t[0], sizeof(t[0]));
+	h.number = conn_text(o, "number", t[1], sizeof(t[1]));
+	h.reference = "";
+	h.status = *st;
+	h.platform_status = wst;
+	h.created_at = utc(o, "date_created_gmt", created);
+	h.updated_at = utc(o, "date_modified_gmt", updated);
+	h.email = either(bill, NULL, "email");
+	h.name = name;
+	h.country = either(ship, bill, "country");
+	h.total = conn_text(o, "total", t[2], sizeof(t[2]));
+	h.currency = conn_text(o, "currency", t[3], sizeof(t[3]));
 	/* Track and trace is only in the order notes: not read. */
-	json_object_set_new(r, "shipments", json_array());
-	if (raw)
-		json_object_set(r, "raw", o);
-	return r;
+	return conn_order(s, &h, lines, json_array(), raw ? o : NULL);
 }
 
 struct orderq {
@@ -288,7 +267,7 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 				continue;
 			if (n++ > 0)
 				buf_adds(&query, "%2C");
-			conn_qescape(&query, statmap[i].woo);
+			conn_qescape(&query, statmap[i].word);
 		}
 		if (n == 0) {		/* partially shipped: never here */
 			buf_free(&query);
