@@ -128,6 +128,17 @@ connections() {
 	export SHOPSWITCH_CONFIG=$BATS_TEST_TMPDIR/connections.conf
 }
 
+# magento_oauth [CONSUMER_SECRET]: the Magento connection signs with the
+# sandbox's OAuth keys instead of sending its token as a bearer.
+magento_oauth() {
+	sed -i '/^token/d' "$BATS_TEST_TMPDIR/connections.conf"
+	printf '%s\n' "consumer_key = sandbox-consumer-key" \
+	    "consumer_secret = ${1:-sandbox-consumer-secret}" \
+	    "access_token = sandbox-token" \
+	    "access_token_secret = sandbox-token-secret" \
+	    >>"$BATS_TEST_TMPDIR/connections.conf"
+}
+
 # state: the sandbox's data now; writes: its write counts per SKU.
 state() { curl -sf "$SANDBOX/_sandbox/state"; }
 writes() { curl -sf "$SANDBOX/_sandbox/writes"; }

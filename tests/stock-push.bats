@@ -13,6 +13,15 @@ woo_in() {
 	input TS-RED-M,10 MUG-BLU,0 HD-BLK-S,4 HD-BLK-M,9 PL-GRN-M,2 GIFT-25,3 \
 	    NOPE,1 BAG-TOTE,5 8718526012347,9 PL-GRN-L,5
 }
+# dry_run EXPECTED: stock-push --dry-run of in.csv to the sandbox's shop
+# writes the plan EXPECTED (exit 1: the input names a SKU the shop lacks)
+# and leaves the shop byte for byte as it was.
+dry_run() {
+	state >before.json
+	t 1 "$1" "" stock-push --to "$SANDBOX_PLATFORM" -n in.csv
+	state >after.json
+	cmp before.json after.json
+}
 # posts: the write requests the sandbox received.
 posts() { requests | grep '^POST' || true; }
 # levels: "SKU qty" of every item the sandbox's shop counts, sorted.
@@ -53,10 +62,7 @@ same_as_input() {
 @test "WooCommerce: --dry-run writes the plan and changes nothing" {
 	sandbox_start --platform woocommerce --data "$WOO"
 	woo_in
-	state >before.json
-	t 1 woo-plan.csv "" stock-push --to woocommerce --dry-run in.csv
-	state >after.json
-	cmp before.json after.json
+	dry_run woo-plan.csv
 	[ "$(posts)" = "" ]
 }
 @test "WooCommerce: a push sets each SKU once; the shop then equals the input" {
@@ -134,10 +140,7 @@ mag_in() {
 @test "Magento: --dry-run writes the plan and changes nothing" {
 	sandbox_start --platform magento --data "$MAG"
 	mag_in
-	state >before.json
-	t 1 mag-plan.csv "" stock-push --to magento -n in.csv
-	state >after.json
-	cmp before.json after.json
+	dry_run mag-plan.csv
 }
 @test "Magento: a push in one request; the shop then equals the input" {
 	sandbox_start --platform magento --data "$MAG"
@@ -187,15 +190,13 @@ for l in open(sys.argv[1]):
 	sandbox_start --platform magento --data "$MAG" --set bearer=0
 	mag_in
 	t 3 - "stock-push: http://127.0.0.1:[0-9]+/rest/default/V1/inventory/source-items\?.*: 401: The consumer isn't authorized to access Magento_InventoryApi::source\." stock-push --to magento in.csv
-	sed -i '/^token/d' connections.conf
-	printf '%s\n' "consumer_key = sandbox-consumer-key" "consumer_secret = sandbox-consumer-secret" "access_token = sandbox-token" "access_token_secret = sandbox-token-secret" >>connections.conf
+	magento_oauth
 	t 1 mag-push.csv "" stock-push --to magento in.csv
 	same_as_input
 }
 @test "Magento: a wrong OAuth secret: exit 3 with Magento's words" {
 	sandbox_start --platform magento --data "$MAG" --set bearer=0
-	sed -i '/^token/d' connections.conf
-	printf '%s\n' "consumer_key = sandbox-consumer-key" "consumer_secret = wrong" "access_token = sandbox-token" "access_token_secret = sandbox-token-secret" >>connections.conf
+	magento_oauth wrong
 	mag_in
 	t 3 - "stock-push: http://127.0.0.1:[0-9]+/rest/default/V1/inventory/source-items\?.*: 401: The signature is invalid\. Verify and try again\." stock-push --to magento in.csv
 }
@@ -219,10 +220,7 @@ shop_conn() { connections "location = Magazijn Utrecht" "retry_delay = 0.01"; }
 	sandbox_start --platform shopify --data "$SHOP"
 	shop_conn
 	shop_in
-	state >before.json
-	t 1 shop-plan.csv "" stock-push --to shopify -n in.csv
-	state >after.json
-	cmp before.json after.json
+	dry_run shop-plan.csv
 }
 @test "Shopify: a push in one mutation; the shop then equals the input" {
 	sandbox_start --platform shopify --data "$SHOP"
