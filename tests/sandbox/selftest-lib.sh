@@ -46,12 +46,13 @@ now_ms() {
 }
 
 # start NAME ARGS...: start a sandbox for $platform, wait for its ready
-# file; sets port_NAME, pid_NAME, ms_NAME (launch to ready file, in ms).
+# file; sets port_NAME and pid_NAME.  It waits as long as the sandbox is
+# alive (up to ten minutes): a busy machine is slow, not broken.  How fast
+# it starts is measured in make bench, never asserted here.
 start() {
 	name=$1
 	shift
 	ready=$tmp/$name.ready
-	t0=$(now_ms)
 	python3 "$here/sandbox.py" --platform "$platform" --port 0 \
 		--ready "$ready" --log "$tmp/$name.log" "$@" \
 		2>"$tmp/$name.err" &
@@ -60,15 +61,14 @@ start() {
 	i=0
 	while [ ! -s "$ready" ]; do
 		i=$((i + 1))
-		if [ "$i" -gt 500 ] || ! kill -0 "$pid" 2>/dev/null; then
+		if [ "$i" -gt 60000 ] || ! kill -0 "$pid" 2>/dev/null; then
 			echo "Bail out! sandbox $name did not start:"
 			sed 's/^/# /' "$tmp/$name.err"
 			exit 2
 		fi
 		sleep 0.01
 	done
-	ms=$(($(now_ms) - t0))
-	eval "port_$name=\$(cat \"\$ready\") pid_$name=$pid ms_$name=$ms"
+	eval "port_$name=\$(cat \"\$ready\") pid_$name=$pid"
 }
 
 # py EXPR: evaluate EXPR with d = the JSON on standard input.

@@ -88,9 +88,7 @@ oget() {
 start seed --data "$seed"
 start strict --data "$seed" --set bearer=0 --set input_limit=1 --set max_items=20
 start gen --generate products=1000,orders=120 --set past_end=empty
-t0=$(now_ms)
 start big --generate products=10000
-big_ms=$(($(now_ms) - t0))
 
 # ------------------------------------------------------------ routes, auth
 # shellcheck disable=SC2154
@@ -389,9 +387,9 @@ kill "$s2"
 is "--generate is deterministic" "$g1" "$g2"
 # shellcheck disable=SC2154
 base=http://127.0.0.1:$port_big
-is "10,000 products start in under 2 s ($big_ms ms) and page 300 at a time" \
-	"$([ "$big_ms" -lt 2000 ] && echo fast) $(get "$si?$(f 0 0 source_code default)&searchCriteria[pageSize]=300&searchCriteria[currentPage]=34" | py '(len(d["items"]), d["total_count"])')" \
-	"fast (100, 10000)"
+is "10,000 products page 300 at a time" \
+	"$(get "$si?$(f 0 0 source_code default)&searchCriteria[pageSize]=300&searchCriteria[currentPage]=34" | py '(len(d["items"]), d["total_count"])')" \
+	"(100, 10000)"
 
 # ------------------------------------------------------------ bad data, options
 mkdir "$tmp/bad"

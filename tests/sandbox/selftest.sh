@@ -36,19 +36,6 @@ headers() {
 start seed --data "$seed"
 start gen --generate orders=250,products=120,warehouses=2
 start rate --data "$seed" --rate-limit 5 --rate-window 2
-# shellcheck disable=SC2154
-{
-	echo "# start-up (launch to ready file): seed ${ms_seed} ms," \
-		"generated ${ms_gen} ms, rate ${ms_rate} ms"
-	worst=$ms_seed
-	[ "$ms_gen" -gt "$worst" ] && worst=$ms_gen
-	[ "$ms_rate" -gt "$worst" ] && worst=$ms_rate
-	if [ "$worst" -lt 1000 ]; then
-		ok "starts in well under a second (slowest ${worst} ms)"
-	else
-		not_ok "starts in well under a second" "slowest: ${worst} ms"
-	fi
-}
 
 # ------------------------------------------------------------ auth, UA
 # shellcheck disable=SC2154
@@ -224,13 +211,8 @@ fault '[{"path":"/api/v1/orders","kind":"reset"}]'
 get /api/v1/orders -o /dev/null 2>/dev/null
 is "fault reset: connection reset (curl exit 56)" "$?" 56
 fault '[{"path":"/api/v1/orders","kind":"slow","delay":3}]'
-t0=$(now_ms)
 get /api/v1/orders -o /dev/null -m 1 2>/dev/null
-rc=$?
-t1=$(now_ms)
-is "fault slow: the client times out (curl exit 28)" "$rc" 28
-is "fault slow: timed out after about 1 s, not after the delay" \
-	"$((t1 - t0 >= 900 && t1 - t0 < 2500))" 1
+is "fault slow: the client times out before the delay (curl exit 28)" "$?" 28
 fault '[{"path":"/api/v1/orders","kind":"truncate"}]'
 get /api/v1/orders -o /dev/null 2>/dev/null
 is "fault truncate: body shorter than Content-Length (curl exit 18)" "$?" 18
@@ -323,19 +305,17 @@ fault '[{"path":"/api/v1/orders","kind":"slow","delay":30}]'
 get /api/v1/orders -o /dev/null 2>/dev/null &
 client=$!
 sleep 0.2
-t0=$(now_ms)
 # shellcheck disable=SC2154
 kill -TERM "$pid_seed"
 wait "$pid_seed"
 rc=$?
-t1=$(now_ms)
-wait "$client" 2>/dev/null
+wait "$client"
+crc=$?
 is "SIGTERM: exits 0 with a slow answer in flight" "$rc" 0
-if [ $((t1 - t0)) -lt 1000 ]; then
-	ok "SIGTERM: stops at once ($((t1 - t0)) ms)"
-else
-	not_ok "SIGTERM: stops at once" "took $((t1 - t0)) ms"
-fi
+# Stopped at once, not after the 30 s answer: the client got no answer
+# (curl 52, empty reply, or 56, reset), not a 200 (0).
+is "SIGTERM: the slow answer was cut off, not waited for" \
+	"$([ "$crc" -eq 52 ] || [ "$crc" -eq 56 ] && echo cut || echo "curl $crc")" cut
 # shellcheck disable=SC2154
 kill -INT "$pid_gen"
 wait "$pid_gen"
