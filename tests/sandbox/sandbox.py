@@ -188,6 +188,23 @@ class PlatformBase:
     def writes(self):
         return dict(sorted(self.write_counts.items()))
 
+    def count(self, key):
+        """Count one write of key (a SKU, or "order 4711 note")."""
+        self.write_counts[key] = self.write_counts.get(key, 0) + 1
+
+    def mails(self):
+        """The e-mails the shop sent to customers, oldest first: what the
+        platform would have mailed ({"to", "template", "order"}).  A
+        platform appends to self.mail_log; reset() clears it."""
+        return list(getattr(self, "mail_log", []))
+
+    def mail(self, to, template, order):
+        """The shop mails a customer: record it."""
+        if not hasattr(self, "mail_log"):
+            self.mail_log = []
+        self.mail_log.append({"to": to, "template": template,
+                              "order": order})
+
     def change(self, c):
         """A fault of kind change (see README.md); a platform that has
         none refuses it loudly."""
@@ -352,6 +369,7 @@ class Sandbox:
     def reset(self):
         with self.lock:
             self.platform.reset()
+            self.platform.mail_log = []
         self.faults.clear()
         self.log.clear()
         self.limiter.reset()
@@ -418,6 +436,9 @@ class Sandbox:
         if route == ("GET", "/_sandbox/writes"):
             with self.lock:
                 return control_json(200, self.platform.writes())
+        if route == ("GET", "/_sandbox/mail"):
+            with self.lock:
+                return control_json(200, self.platform.mails())
         if route == ("POST", "/_sandbox/reset"):
             self.reset()
             return Response(204)
