@@ -29,6 +29,7 @@ LIBOBJ = \
 	lib/htab.o \
 	lib/http.o \
 	lib/jscan.o \
+	lib/journal.o \
 	lib/key.o \
 	lib/msg.o \
 	lib/opts.o \
@@ -44,6 +45,7 @@ HDR = \
 	lib/htab.h \
 	lib/http.h \
 	lib/jscan.h \
+	lib/journal.h \
 	lib/key.h \
 	lib/msg.h \
 	lib/opts.h \

@@ -7,25 +7,19 @@
  * found, to write), refuse a plan that would empty the shop, then write
  * batch by batch, each confirmed batch journalled before the next.
  */
-#include <sys/file.h>
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "conn.h"
 #include "htab.h"
+#include "journal.h"
 #include "msg.h"
 #include "opts.h"
 #include "rd.h"
-#include "tz.h"
 #include "util.h"
 #include "wr.h"
 
@@ -93,8 +87,7 @@ struct run {
 	unsigned long	 shop_skus;	/* SKUs the shop tracks */
 	unsigned long	 shop_stocked;	/* of which with stock */
 	unsigned long	 listed;	/* catalog items seen */
-	FILE		*journal;	/* --journal, open for appending */
-	const char	*jname;		/* its name */
+	struct journal	*journal;	/* --journal, or NULL */
 	struct writer	*wr;		/* the results */
 	int		 dry;		/* --dry-run */
 	int		 wfailed;	/* a write to the results failed */
@@ -362,165 +355,64 @@ guard(struct run *r, double maxzero, double mincover, int force)
 }
 
 /*
- * Load the journal of an earlier run of this push: the SKUs it set.  A
- * line cut short by a crash ends the journal and is cut off the file.
- * 0, or -1 after a message.
+ * A line of the journal of an earlier run of this push: the SKUs it set,
+ * each with the level before and the level set.
  */
 static int
-journal_load(struct run *r, const char *to)
+journal_line(void *arg, json_t *j, const char *where, char *err,
+    size_t errlen)
 {
-	json_t	*j, *set, *it;
-	json_error_t jerr;
+	struct run *r = arg;
 	struct ht_entry *e;
 	struct want *w;
-	char	*line;
-	size_t	 cap, i;
-	ssize_t	 len;
-	off_t	 good;
-	unsigned long n;
-	int	 isnew, rc;
-	const char *jto, *sku;
+	json_t	*it;
+	const char *sku;
+	size_t	 i;
+	int	 isnew;
 
-	line = NULL;
-	cap = 0;
-	n = 0;
-	good = 0;
-	rc = 0;
-	rewind(r->journal);
-	while ((len = getline(&line, &cap, r->journal)) != -1) {
-		n++;
-		if (line[len - 1] != '\n') {
-			msg_warn("%s:%lu: a line cut short (the run that "
-			    "wrote it was killed): ignored", r->jname, n);
-			break;
+	json_array_foreach(json_object_get(j, "set"), i, it) {
+		sku = json_string_value(json_array_get(it, 0));
+		if (sku == NULL || json_array_size(it) != 3) {
+			snprintf(err, errlen, "%s: not a journal line", where);
+			return -1;
 		}
-		if ((j = json_loadb(line, (size_t)len, 0, &jerr)) == NULL) {
-			msg_err("%s:%lu: not a journal line: %s", r->jname, n,
-			    jerr.text);
-			rc = -1;
-			break;
+		e = ht_lookup(&r->wants, sku, strlen(sku), 0, &isnew);
+		if (e == NULL) {
+			snprintf(err, errlen, "%s: SKU %s was set by this "
+			    "push, but the input does not name it: the journal "
+			    "is of another push", where, sku);
+			return -1;
 		}
-		if (n == 1) {
-			jto = json_string_value(json_object_get(j, "to"));
-			if (jto == NULL || json_object_get(j,
-			    "stock-push") == NULL) {
-				msg_err("%s:1: not a stock-push journal",
-				    r->jname);
-				rc = -1;
-			} else if (strcmp(jto, to) != 0) {
-				msg_err("%s:1: the journal of a push to %s, "
-				    "not to %s", r->jname, jto, to);
-				rc = -1;
-			}
-			json_decref(j);
-			good = ftello(r->journal);
-			if (rc == -1)
-				break;
-			continue;
+		w = want_of(e);
+		if (json_integer_value(json_array_get(it, 2)) != w->to) {
+			snprintf(err, errlen, "%s: SKU %s was set to %lld, the "
+			    "input says %lld: the journal is of another push",
+			    where, sku, (long long)json_integer_value(
+			    json_array_get(it, 2)), w->to);
+			return -1;
 		}
-		set = json_object_get(j, "set");
-		json_array_foreach(set, i, it) {
-			sku = json_string_value(json_array_get(it, 0));
-			if (sku == NULL || json_array_size(it) != 3) {
-				msg_err("%s:%lu: not a journal line", r->jname,
-				    n);
-				rc = -1;
-				break;
-			}
-			e = ht_lookup(&r->wants, sku, strlen(sku), 0, &isnew);
-			if (e == NULL) {
-				msg_err("%s:%lu: SKU %s was set by this push, "
-				    "but the input does not name it: the "
-				    "journal is of another push", r->jname, n,
-				    sku);
-				rc = -1;
-				break;
-			}
-			w = want_of(e);
-			if (json_integer_value(json_array_get(it, 2)) !=
-			    w->to) {
-				msg_err("%s:%lu: SKU %s was set to %lld, the "
-				    "input says %lld: the journal is of "
-				    "another push", r->jname, n, sku,
-				    (long long)json_integer_value(
-				    json_array_get(it, 2)), w->to);
-				rc = -1;
-				break;
-			}
-			w->journal = 1;
-			w->from = json_integer_value(json_array_get(it, 1));
-		}
-		json_decref(j);
-		if (rc == -1)
-			break;
-		good = ftello(r->journal);
+		w->journal = 1;
+		w->from = json_integer_value(json_array_get(it, 1));
 	}
-	free(line);
-	if (rc == 0 && ftruncate(fileno(r->journal), good) == -1) {
-		msg_err("%s: %s", r->jname, strerror(errno));
-		rc = -1;
-	}
-	if (rc == 0 && fseeko(r->journal, 0, SEEK_END) == -1) {
-		msg_err("%s: %s", r->jname, strerror(errno));
-		rc = -1;
-	}
-	return rc;
+	return 0;
 }
 
-/* Append a line to the journal and make it durable.  0, or -1. */
-static int
-journal_put(struct run *r, json_t *j)
-{
-	char	*s;
-	int	 rc;
-
-	s = json_dumps(j, JSON_COMPACT);
-	rc = 0;
-	if (s == NULL || fprintf(r->journal, "%s\n", s) < 0 ||
-	    fflush(r->journal) == EOF || fsync(fileno(r->journal)) == -1) {
-		msg_err("%s: %s", r->jname, strerror(errno));
-		rc = -1;
-	}
-	free(s);
-	return rc;
-}
-
-/* Open the journal; a new one gets its first line.  0, or -1. */
+/* Open the journal, taking in what an earlier run set.  0, or -1. */
 static int
 journal_open(struct run *r, const char *path, const char *to)
 {
-	struct stat st;
-	json_t	*j;
-	char	 t[TZ_LEN];
-	int	 fd;
+	char	 err[2048];
+	unsigned long cut;
 
-	r->jname = path;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0666)) == -1 || (r->journal = fdopen(fd, "a+")) == NULL) {
-		msg_err("%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
+	r->journal = jn_open(path, "stock-push", "push", "to", to,
+	    journal_line, r, &cut, err, sizeof(err));
+	if (cut > 0)
+		msg_warn("%s:%lu: a line cut short (the run that wrote it "
+		    "was killed): ignored", path, cut);
+	if (r->journal == NULL) {
+		msg_err("%s", err);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		msg_err("%s: another stock-push is using this journal",
-		    path);
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		msg_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (st.st_size > 0)
-		return journal_load(r, to);
-	tz_format(time(NULL), t);
-	j = json_pack("{s:i, s:s, s:s}", "stock-push", 1, "to", to,
-	    "started", t);
-	if (journal_put(r, j) == -1) {
-		json_decref(j);
-		return -1;
-	}
-	json_decref(j);
 	return 0;
 }
 
@@ -616,8 +508,11 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 		}
 		if (r->journal != NULL && json_array_size(set) > 0) {
 			j = json_pack("{s:o}", "set", set);
-			if (journal_put(r, j) == -1 && rc == 0)
-				rc = -2;	/* the rest: not sent */
+			if (jn_put(r->journal, j, why, sizeof(why)) == -1) {
+				msg_err("%s", why);
+				if (rc == 0)
+					rc = -2;	/* the rest: not sent */
+			}
 			json_decref(j);
 		} else
 			json_decref(set);
@@ -858,8 +753,7 @@ out:
 		msg_err("%s", o.err);
 		status = EXIT_TROUBLE;
 	}
-	if (r.journal != NULL)
-		fclose(r.journal);
+	jn_close(r.journal);
 	free(todo);
 	free(conf);
 	ht_free(&r.wants);
