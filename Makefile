@@ -31,6 +31,7 @@ LIBOBJ = \
 	lib/jscan.o \
 	lib/journal.o \
 	lib/key.o \
+	lib/money.o \
 	lib/msg.o \
 	lib/opts.o \
 	lib/rd.o \
@@ -47,6 +48,7 @@ HDR = \
 	lib/jscan.h \
 	lib/journal.h \
 	lib/key.h \
+	lib/money.h \
 	lib/msg.h \
 	lib/opts.h \
 	lib/rd.h \
@@ -60,7 +62,8 @@ UNIT = \
 	tests/unit/conn \
 	tests/unit/htab \
 	tests/unit/jscan \
-	tests/unit/key
+	tests/unit/key \
+	tests/unit/money
 
 MAN1 = \
 	man/order-dedupe.1 \
