@@ -7,11 +7,12 @@
 
 Routes, under /rest/V1, /rest/default/V1 or /rest/all/V1:
 GET orders, GET orders/{id}, GET shipments, GET products,
-GET inventory/sources, GET inventory/source-items and
-POST inventory/source-items.  Data: sources.json, products.json,
-source_items.json, orders.json, shipments.json (one JSON array each, in
-the shape Magento returns; a missing sources.json means the default source
-alone).  The connection url is http://127.0.0.1:PORT.
+GET inventory/sources, GET inventory/source-items,
+POST inventory/source-items and POST order/{orderId}/ship.  Data:
+sources.json, products.json, source_items.json, orders.json,
+shipments.json (one JSON array each, in the shape Magento returns; a
+missing sources.json means the default source alone).  The connection
+url is http://127.0.0.1:PORT.
 
 Settings (--set NAME=VALUE): bearer (1: the integration access token, the
 --api-key, is accepted as "Authorization: Bearer"; 0: refused, OAuth 1.0a
@@ -48,6 +49,33 @@ magento/inventory, [docs] is AdobeDocs/commerce-webapi src/pages):
            SourceItemsSaveHandler.php, SourceItem/Validator/*.php,
            Model/Validators/*.php; [inv] InventoryApi/etc/webapi.xml;
            [docs] rest/inventory/manage-source-items.md, manage-sources.md
+ [ship]    [m2] app/code/Magento/Sales/: Model/ShipOrder.php,
+           Model/Order/ShipmentDocumentFactory.php,
+           Model/Order/ShipmentFactory.php (2.4: validateItem, castQty,
+           setItemsToShipment), Model/Order/Validation/ShipOrder.php and
+           CanShip.php, Model/ValidatorResultMerger.php,
+           Model/Order/Shipment/Validation/QuantityValidator.php and
+           TrackValidator.php, Model/Order/Shipment/
+           ShipmentItemsValidator.php, OrderRegistrar.php, Item.php
+           (register), Track/Validator.php, Comment/Validator.php,
+           Sender/EmailSender.php, Model/ResourceModel/Order/Shipment/
+           Track.php (_beforeSave), Model/Order/Item.php (isDummy,
+           isShipSeparately, getQtyToShip, getSimpleQtyToShip),
+           Model/Order.php (canInvoice, canCreditmemo, canShip),
+           Model/Order/StateResolver.php, Model/ResourceModel/Order/
+           Handler/State.php; [m2] Bundle/Model/Sales/Order/Shipment/
+           BundleShipmentTypeValidator.php and Bundle/Model/Sales/Order/
+           BundleOrderTypeValidator.php; [m2] dev/tests/api-functional/
+           testsuite/Magento/Sales/Service/V1/ShipOrderTest.php;
+           [m2] Framework/Webapi/Rest/Request.php (getBodyParams,
+           getContentType), Framework/Webapi/ServiceOutputProcessor.php
+           (convertValue); magento/devdocs (REST declaration of
+           /V1/order/:orderId/ship: Magento_Sales::ship); [docs]
+           rest/tutorials/orders/order-create-shipment.md
+           (https://developer.adobe.com/commerce/webapi/rest/tutorials/
+           orders/order-create-shipment/); issues magento/magento2#26228
+           (a configurable's child keeps qty_shipped 0), #38029 and
+           #40465 (bundle children's qty_shipped in 2.4.6 to 2.4.8-p3)
  [orders]  [docs] rest/tutorials/orders/order-create-order.md,
            order-create-shipment.md; magento/magento2#3787, #26986
  [res]     /work/shared/research/platform-apis-1.md section C
@@ -79,7 +107,9 @@ Decisions:
      "parameters":{"resources":"Magento_Sales::actions_view"}} with the
     route's resource (orders: Magento_Sales::actions_view; shipments:
     Magento_Sales::shipment (UNCONFIRMED: read from memory of 2.4's
-    Sales webapi.xml); products: Magento_Catalog::products; sources and
+    Sales webapi.xml); POST order/{orderId}/ship: Magento_Sales::ship
+    (magento/devdocs quoting webapi.xml; an older webapi.xml said
+    Magento_Sales::sales); products: Magento_Catalog::products; sources and
     source items: Magento_InventoryApi::source; POST source-items:
     Magento_InventoryApi::stock_source_item_assign [inv webapi.xml]).
  4. OAuth 1.0a [oauth], "Authorization: OAuth k="v", ..." (the parameters
@@ -205,11 +235,12 @@ Decisions:
     "parameters":{"max":300}}; a missing pageSize becomes
     default_page_size (echoed as page_size).
 12. POST inventory/source-items [msi].  Content-Type must be
-    application/json (400 "Content-Type header is empty."; other types
-    400 "Server cannot understand Content-Type HTTP header media type %1";
-    XML is not emulated), the body JSON (400 "Decoding error."); these
-    texts are from memory of Rest\\Request and its JSON deserializer
-    (UNCONFIRMED).  Body
+    application/json (400 "Content-Type header is empty.", "Content-Type
+    header is invalid.", "UTF-8 is the only supported charset.": these
+    three are Rest\\Request::getContentType's; other types 400 "Server
+    cannot understand Content-Type HTTP header media type %1"; XML is not
+    emulated), the body JSON (400 "Decoding error."); these two texts are
+    from memory of the deserializers (UNCONFIRMED).  Body
     {"sourceItems":[{sku, source_code, quantity, status}]} (source_items
     accepted too); missing: 400 '"%fieldName" is required...'
     {"fieldName":"sourceItems"}; []: 400 "Input data is empty".  Item
@@ -245,20 +276,30 @@ Decisions:
     A configurable product is two rows: the parent (product_type
     "configurable", the child's SKU, the price, row_total and every qty_*)
     and the child (product_type "simple", parent_item_id, price 0, the
-    same qty_ordered and qty_shipped as the parent, and a "parent_item"
-    copy of the parent).  Count the parent row and skip rows with a
-    parent_item_id (UNCONFIRMED: whether Magento raises the child's
-    qty_shipped too).  Virtual items are never shipped: a complete order
-    can have qty_shipped 0 on them.  GET orders/{id}: a non-numeric id is
-    400 'Invalid type for value: "x". Expected Type: "int".', 0 is 400
-    "An ID is needed. Set the ID and try again.", an unknown id 404
-    "The entity that was requested doesn't exist. Verify the entity and
-    try again.".
+    same qty_ordered as the parent, and a "parent_item" copy of the
+    parent).  A shipment raises the parent's qty_shipped only: the
+    child's shipment line gets qty 0 (ShipmentFactory: a dummy whose
+    parent is shipped and that has no bundle_selection_attributes) and is
+    not registered, so Magento leaves the child at 0 (magento/magento2
+    #26228, confirmed on 2.4-develop; qty_canceled likewise).  The seed's
+    orders 2 and 15 were written before that was known and give the child
+    the parent's qty_shipped (and qty_canceled); they stay so, and the
+    loader accepts 0 or the parent's value.  Count the parent row and
+    skip rows with a parent_item_id.  A bundle is a "bundle" row and one
+    "simple" row per selection (parent_item_id; qty_ordered = the
+    selection's qty x the bundle's).  Virtual items are never shipped: a
+    complete order can have qty_shipped 0 on them.  GET orders/{id}: a
+    non-numeric id is 400 'Invalid type for value: "x". Expected Type:
+    "int".', 0 is 400 "An ID is needed. Set the ID and try again.", an
+    unknown id 404 "The entity that was requested doesn't exist. Verify
+    the entity and try again.".
 14. Shipments: {entity_id, increment_id, order_id, items[{order_item_id,
     sku, qty, ...}], tracks[{track_number, title, carrier_code,
     created_at, ...}], ...}; filter order_id with "in" to get the track &
     trace of a page of orders in one request.  A configurable line is
-    shipped through its parent item only (UNCONFIRMED).
+    shipped through its parent item only (ShipmentFactory marks the
+    child's line isDeleted, so it is never saved; decision 19).
+    Shipments made with POST order/{id}/ship are listed here at once.
 15. Products: listed without stock (no extension_attributes.stock_item in
     lists: magento/magento2#36533); status 1 enabled, 2 disabled;
     configurables carry extension_attributes.configurable_product_links
@@ -269,6 +310,147 @@ Decisions:
     rate_limited() is the 2.4.7 backpressure answer, 429
     {"message":"Too Many Requests","trace":null}; server_error() the
     masked 500.
+17. POST order/{orderId}/ship [ship]: ShipOrderInterface::execute(orderId,
+    items[], notify, appendComment, comment, tracks[], packages[],
+    arguments).  No body is no parameters (Rest\\Request::getBodyParams
+    decodes only a non-empty body, so no Content-Type is needed then); a
+    body needs Content-Type application/json (decision 12).  Top-level
+    keys are the parameter names, camelCase or snake_case (orderId in the
+    body is overridden by the path's); any other key: 400 "not
+    supported" (the strict choice of decision 10; Magento ignores it).
+    Nested keys are matched as in decision 6: items[] {order_item_id int,
+    qty float, extension_attributes {}}, tracks[] {track_number, title,
+    carrier_code: strings, extension_attributes {}}, comment {comment
+    string, is_visible_on_front int, extension_attributes {}},
+    packages[] {extension_attributes {}} (accepted and ignored:
+    ShipmentDocumentFactory never uses them), arguments
+    {extension_attributes {source_code}} (accepted and ignored, see
+    below); an unknown nested key is 400 "not supported", a value that
+    does not convert is 400 'Error occurred during "qty" processing.
+    Invalid type for value: "one". Expected Type: "float".'.  notify and
+    appendComment convert as filter_var(FILTER_VALIDATE_BOOLEAN): "1",
+    "true", "on", "yes" are true, any other scalar false.  items, tracks
+    or packages that are not arrays become null, which execute(array)
+    refuses with a TypeError: 500 (UNCONFIRMED, as decision 12); a
+    comment or arguments that is not an object is 400 'Invalid type...'
+    (UNCONFIRMED: the strict choice).  The path's orderId: not a number
+    400 'Invalid type for value: "x". Expected Type: "int".', 0 400 "An
+    ID is needed. Set the ID and try again.", unknown 404 "The entity
+    that was requested doesn't exist. Verify the entity and try again."
+    (OrderRepository::get, before any validation).
+    The answer is 200 with the new shipment's entity_id as a JSON
+    *string*, e.g. "9": ShipOrder returns $shipment->getEntityId(), which
+    after the INSERT is PDO's lastInsertId() (a PHP string), and
+    ServiceOutputProcessor::convertValue passes scalars through unchanged
+    (the api-functional test casts the result with (int)).  UNCONFIRMED
+    by a captured answer; a client must accept a number or a string.
+    Adobe's tutorial says only "A shipment ID, such as 3".
+18. Ship: validation [ship].  The shipment is built first (decision 19),
+    then ShipOrder's validator collects, in this order: CanShip (state
+    payment_review, holded or canceled, or a virtual order: 'A shipment
+    cannot be created when an order has a status of <status>' with the
+    status label, e.g. "fraud"; otherwise no item with qty_to_ship > 0:
+    "The order does not allow a shipment to be created."),
+    QuantityValidator (no shipment lines, or their qty summing to 0:
+    "You can't create a shipment without products."; 'The quantity to
+    ship must not be greater than the unshipped quantity for product SKU
+    "%1".' cannot happen, see 19), TrackValidator ("Please enter a
+    tracking number." per track whose track_number is PHP-empty: missing,
+    "" or "0"), and BundleShipmentTypeValidator over the order items the
+    request names (decision 19).  Any message: 400 {"message":
+    "Shipment Document Validation Error(s):\\n" + the messages joined by
+    "\\n"} (a DocumentValidationException, a LocalizedException with
+    the text already rendered, so no "parameters").  So pending_payment
+    and new orders can be shipped (CanShip does not refuse them); a
+    complete, closed or canceled order gets two lines.  Then the save, in
+    one transaction (OrderMutex): a track whose carrier_code is
+    PHP-empty fails Track\\Validator ("Carrier Code is a required
+    field"), a comment without text fails Comment\\Validator, and
+    ShipOrder turns either into 400 {"message":"Could not save a
+    shipment, see error log for details"}; nothing is written.
+    carrier_code is not checked against the store's carriers (no
+    validator does): any string is stored, as is title.  carrier_code is
+    varchar(32) in sales_shipment_track; longer values are stored whole
+    here (UNCONFIRMED: MySQL might truncate or refuse).
+19. Ship: quantities [ship].  items [] (or absent) means every
+    non-virtual top-level item (and a separately shipped bundle's
+    children) at qty_ordered, which ShipmentFactory then cuts to
+    qty_to_ship.  Explicit items ship min(qty, qty_to_ship) each: a qty
+    above what is left is silently cut, not refused (the brief expected
+    a 400; ShipmentFactory::prepareItems takes the min before the
+    QuantityValidator runs), an item with nothing left, a qty <= 0 or an
+    order_item_id not in the order is skipped, and qty is cut to an
+    integer unless the item is_qty_decimal (castQty: 1.5 ships 1, 0.5
+    ships nothing).  qty_to_ship = qty_ordered - qty_shipped -
+    qty_refunded - qty_canceled (at least 0), and 0 for a dummy
+    (Item::isDummy(true): a configurable's child, a bundle's child when
+    shipped together, a bundle row when shipped separately).  A
+    configurable ships through its parent row; naming only the child row
+    ships nothing ("You can't create a shipment without products.").  A
+    bundle shipped together ships through the bundle row: each child
+    line gets (child qty_ordered / bundle qty_ordered) x the bundle's
+    qty, at most the child's own qty left; the children's qty_shipped are
+    raised (OrderRegistrar registers every line with qty > 0) but their
+    lines are not saved (isDeleted), and total_qty counts every line (a
+    bundle of 1 with selections of 1 and 2: total_qty 4, one item line).
+    Issues #38029 and #40465 report the children staying at 0 on 2.4.6
+    to 2.4.8-p3: UNCONFIRMED which is right; the sandbox follows the
+    code.  Naming a child row of such a bundle adds 'Cannot create
+    shipment as bundle product "SET-MUG" has shipment type "Together".
+    Bundle product itself should be shipped instead.'  Shipped
+    separately: the children ship themselves and the bundle row gets a
+    line of qty 1 whenever one of its children ships (qty 1 for a dummy
+    without a shipped parent); naming the bundle row alone is "You can't
+    create a shipment without products." plus '... has shipment type
+    "Separately". Bundle product options should be shipped instead.'
+    Whether a bundle ships separately is the order item's
+    product_options.shipment_type, which the REST answer does not carry:
+    the sandbox reads the catalog product's custom attribute
+    shipment_type ("1" separately; absent or "0" together, Magento's
+    default).  Every sandbox bundle counts as fixed-price (children are
+    dummies for invoicing).  POST /V1/shipment's BundleOrderTypeValidator
+    checks only paths containing "v1/shipment", so not this route.
+    MSI: with Magento_InventoryShipping, a shipment also deducts the
+    shipped quantities from a source (arguments.extension_attributes.
+    source_code, or the default source); the sandbox does NOT emulate
+    that deduction: source items are unchanged by a shipment.
+20. Ship: what changes [ship].  Each line with qty > 0 raises its order
+    item's qty_shipped (and updated_at).  The shipment gets the next
+    entity_id and increment_id (the highest in shipments.json + 1), the
+    order's customer and address ids, created_at and updated_at now
+    (UTC), items (order_item_id, sku, name, price, product_id, weight,
+    qty), tracks (entity fields as in shipments.json: order_id,
+    parent_id, created_at, updated_at, track_number, title,
+    carrier_code; weight, qty and description null), comments
+    (comment, is_customer_notified = notify && appendComment,
+    is_visible_on_front), packages [].  A new order becomes processing,
+    status processing (ShipOrder with StateResolver's IN_PROGRESS).  The
+    order's save runs State::check: unless canceled or holded, with
+    nothing left to invoice (canInvoice: an item with qty_ordered -
+    qty_invoiced - qty_canceled > 0): processing or complete with nothing
+    to refund, nothing to ship and not virtual becomes closed;
+    processing with nothing left to ship (canShip; for a bundle's
+    children their own qty left) becomes complete, status complete; and
+    so does processing when isPartiallyRefundedOrderShipped holds:
+    total_qty_ordered <= qty_refunded of simple rows + qty_shipped of
+    every row (child rows too, so a partly shipped bundle or
+    configurable can complete early: Magento's rule, emulated).
+    canCreditmemo compares total_paid with total_refunded; the seed has
+    neither, so they are taken as row_invoiced (+ shipping once
+    invoiced) and amount_refunded of the top-level rows.  A state or
+    status changed by State::check adds a status history entry first in
+    status_histories: {comment "", entity_name "order", status,
+    is_visible_on_front 0, parent_id, created_at}; new -> processing
+    (made by ShipOrder before the save) adds none.  The order's
+    updated_at is now.  notify true: the shipment e-mail is sent
+    (EmailSender; sales_email/shipment/enabled on and no asynchronous
+    sending assumed): the sandbox records mail(customer_email,
+    "shipment", order entity_id) (GET /_sandbox/mail) and the shipment
+    gets email_sent 1; notify false sends nothing and email_sent is null
+    (left out).  Writes (GET /_sandbox/writes): "order <entity_id>
+    shipment" per shipment, "order <entity_id> track" per track; a
+    refused request writes nothing.  Faults as everywhere: a slow answer
+    is sent after the shipment is made.
 """
 
 import base64
@@ -299,6 +481,10 @@ SETTINGS = {
     "past_end": "last",
 }
 
+DEFAULT_STATUS = {"new": "pending", "pending_payment": "pending_payment",
+                  "processing": "processing", "complete": "complete",
+                  "closed": "closed", "canceled": "canceled",
+                  "holded": "holded", "payment_review": "payment_review"}
 ORDER_STATES = ("new", "pending_payment", "processing", "complete", "closed",
                 "canceled", "holded", "payment_review")
 PRODUCT_TYPES = ("simple", "configurable", "virtual", "bundle", "grouped",
@@ -472,6 +658,21 @@ def is_numeric(v):
 
 def php_trim(s):
     return s.strip(" \t\n\r\0\x0b")
+
+
+def php_empty(v):
+    """PHP's empty() for a converted string (or null): "0" is empty."""
+    return v is None or v == "" or v == "0"
+
+
+def php_bool(key, v):
+    """TypeProcessor::setType for bool: filter_var(FILTER_VALIDATE_BOOLEAN);
+    anything but an array converts."""
+    if isinstance(v, (list, dict)):
+        raise type_error(key, v, "bool")
+    if isinstance(v, bool):
+        return v
+    return php_str(v).strip().lower() in ("1", "true", "on", "yes")
 
 
 def rawurlencode(s):
@@ -860,13 +1061,16 @@ class Platform(PlatformBase):
                     raise SetupError("%s: parent_item_id %r is not a "
                                      "configurable or bundle item of this "
                                      "order" % (pw, parent))
+                # Magento leaves the child's qty_shipped at 0 (decision
+                # 13); the seed's first orders give it the parent's.
                 if mine[parent]["product_type"] == "configurable" and (
                         it["sku"] != mine[parent]["sku"] or
                         it["qty_ordered"] != mine[parent]["qty_ordered"] or
-                        it["qty_shipped"] != mine[parent]["qty_shipped"]):
+                        it["qty_shipped"] not in (
+                            0, mine[parent]["qty_shipped"])):
                     raise SetupError("%s: a configurable's child has the "
-                                     "parent's sku, qty_ordered and "
-                                     "qty_shipped" % pw)
+                                     "parent's sku and qty_ordered, and "
+                                     "qty_shipped 0 or the parent's" % pw)
             self.orders[oid] = self.order_json(normalise(o))
         self.order_items = item_ids
         self.order_table = Table(
@@ -917,6 +1121,25 @@ class Platform(PlatformBase):
         self.shipment_table = Table(
             [self.shipments[i] for i in sorted(self.shipments)],
             SHIPMENT_FIELDS, indexed=("order_id",))
+        # The next auto-increment values of the sales tables.
+        sh = list(self.shipments.values())
+        self.next_id = {
+            "shipment": max(self.shipments, default=0) + 1,
+            "shipment_item": max((i.get("entity_id", 0) for s in sh
+                                  for i in s.get("items", [])),
+                                 default=0) + 1,
+            "track": max((t.get("entity_id", 0) for s in sh
+                          for t in s.get("tracks", [])), default=0) + 1,
+            "comment": max((c.get("entity_id", 0) for s in sh
+                            for c in s.get("comments", [])), default=0) + 1,
+            "history": max((h.get("entity_id", 0)
+                            for o in self.orders.values()
+                            for h in o.get("status_histories", [])),
+                           default=0) + 1,
+            "increment": max((int(s["increment_id"]) for s in sh
+                              if str(s.get("increment_id", "")).isdigit()),
+                             default=0) + 1,
+        }
 
     @staticmethod
     def order_json(o):
@@ -1054,6 +1277,7 @@ class Platform(PlatformBase):
         ("POST", "inventory/source-items"): (
             "save_source_items",
             "Magento_InventoryApi::stock_source_item_assign"),
+        ("POST", "order/:id/ship"): ("ship_order", "Magento_Sales::ship"),
     }
 
     def preroute(self, req):
@@ -1079,6 +1303,9 @@ class Platform(PlatformBase):
         key = "/".join(rest)
         if len(rest) == 2 and rest[0] == "orders" and rest[1] != "items":
             key = "orders/:id"
+            args = [unquote_plus(rest[1])]
+        elif len(rest) == 3 and rest[0] == "order" and rest[2] == "ship":
+            key = "order/:id/ship"
             args = [unquote_plus(rest[1])]
         found = self.ROUTES.get((req.method, key))
         if found is None:
@@ -1368,8 +1595,10 @@ class Platform(PlatformBase):
 
     # ---- writes
 
-    def save_source_items(self, req):
-        self.query(req, None)
+    @staticmethod
+    def check_json(req):
+        """Rest\\Request::getContentType and the JSON deserializer
+        (decision 12): the body must be application/json and parse."""
         ctype = req.header("Content-Type")
         if not ctype:
             raise reject(400, "Content-Type header is empty.")
@@ -1384,6 +1613,10 @@ class Platform(PlatformBase):
                          "header media type %1", [m.group(1)])
         if not req.json_ok:
             raise reject(400, "Decoding error.")
+
+    def save_source_items(self, req):
+        self.query(req, None)
+        self.check_json(req)
         body = req.json if isinstance(req.json, dict) else {}
         items = None
         for k, v in body.items():
@@ -1509,6 +1742,501 @@ class Platform(PlatformBase):
             errors.append(('Product with requested "%field": "%value" was '
                            'was not found.', {"field": "sku", "value": sku}))
         return errors
+
+    # ---- shipping (decisions 17 to 20)
+
+    SHIP_PARAMS = {"items": "items", "notify": "notify",
+                   "appendComment": "appendComment",
+                   "append_comment": "appendComment", "comment": "comment",
+                   "tracks": "tracks", "packages": "packages",
+                   "arguments": "arguments", "orderId": "orderId",
+                   "order_id": "orderId"}
+
+    def ship_order(self, req, ident):
+        """POST order/{orderId}/ship: ShipOrder::execute (decision 17)."""
+        self.query(req, None)
+        if not is_numeric(ident):
+            raise reject(400, 'Invalid type for value: "%s". Expected Type: '
+                         '"int".' % ident)
+        args = self.ship_input(req)
+        n = int(float(ident))
+        if n == 0:
+            raise reject(400, "An ID is needed. Set the ID and try again.")
+        order = self.orders.get(n)
+        if order is None:
+            raise reject(404, NO_ENTITY)
+        lines, total = self.shipment_lines(order, args["items"])
+        messages = self.can_ship_messages(order)
+        messages += self.quantity_messages(order, lines)
+        messages += ["Please enter a tracking number."
+                     for t in args["tracks"] if php_empty(t["track_number"])]
+        messages += self.bundle_messages(order, args["items"])
+        if messages:
+            raise reject(400, "Shipment Document Validation Error(s):\n" +
+                         "\n".join(messages))
+        # Saving: the track and comment resource models validate their
+        # rows; a failure there rolls everything back (decision 18).
+        comment = args["comment"]
+        if any(php_empty(t["carrier_code"]) for t in args["tracks"]) or (
+                comment is not None and php_empty(comment["comment"])):
+            raise reject(400, "Could not save a shipment, see error log for "
+                         "details")
+        shipment = self.register_shipment(order, lines, total, args)
+        self.count("order %d shipment" % order["entity_id"])
+        for _ in args["tracks"]:
+            self.count("order %d track" % order["entity_id"])
+        if args["notify"]:
+            self.mail(order.get("customer_email"), "shipment",
+                      order["entity_id"])
+            shipment["email_sent"] = 1
+        return mg_response(200, str(shipment["entity_id"]))
+
+    def ship_input(self, req):
+        """The body as ServiceInputProcessor converts it for ShipOrder's
+        parameters (decision 17): an empty body is no parameters."""
+        body = {}
+        if req.body:
+            self.check_json(req)
+            body = req.json
+            if isinstance(body, list):      # (array) of a JSON list
+                body = {str(i): v for i, v in enumerate(body)}
+            elif body is None:
+                body = {}
+            elif not isinstance(body, dict):
+                body = {"0": body}
+        given = {}
+        for key, value in body.items():
+            name = self.SHIP_PARAMS.get(key)
+            if name is None:
+                raise not_supported(key)
+            if value is not None and (name not in given or key == name):
+                given[name] = (key, value)
+        args = {"items": [], "notify": False, "appendComment": False,
+                "comment": None, "tracks": [], "packages": [],
+                "arguments": None}
+        for name, (key, value) in given.items():
+            if name == "orderId":           # the path's value wins
+                continue
+            if name in ("notify", "appendComment"):
+                args[name] = php_bool(key, value)
+            elif name in ("items", "tracks", "packages"):
+                if isinstance(value, dict):
+                    value = list(value.values())
+                if not isinstance(value, list):
+                    # convertValue makes it null; execute(array) fails.
+                    raise internal_error()
+                convert = {"items": self.ship_item, "tracks": self.ship_track,
+                           "packages": self.ship_package}[name]
+                args[name] = [convert(v) for v in value]
+            elif name == "comment":
+                args[name] = self.ship_comment(key, value)
+            else:
+                args[name] = self.ship_arguments(key, value)
+        return args
+
+    @staticmethod
+    def data_object(node, fields, type_name, key=None):
+        """A data object from a JSON object: its keys matched as
+        ServiceInputProcessor does (decision 6), the values converted;
+        fields: {normalised key: (name, type)}."""
+        if not isinstance(node, dict):
+            if key is None:
+                raise internal_error()      # a null entity in an array
+            raise type_error(key, node, type_name)
+        out = {name: None for name, kind in fields.values()
+               if kind != "ext"}
+        for k, v in node.items():
+            slot = fields.get(k.replace("_", "").lower())
+            if slot is None:
+                raise not_supported(k)
+            name, kind = slot
+            if v is None:
+                continue
+            if kind == "ext":
+                if not isinstance(v, dict):
+                    raise type_error(k, v, "array")
+                allowed = name or ()
+                for ek, ev in v.items():
+                    if ek not in allowed:
+                        raise not_supported(ek)
+                    if isinstance(ev, (list, dict)):
+                        raise type_error(ek, ev, "string")
+                    out[ek] = php_str(ev) if not isinstance(ev, bool) \
+                        else ("1" if ev else "")
+                continue
+            if kind == "string":
+                if isinstance(v, (list, dict)):
+                    raise type_error(k, v, "string")
+                v = "1" if v is True else "" if v is False else php_str(v)
+            else:
+                if not is_numeric(v):
+                    raise type_error(k, v, kind)
+                v = int(float(v)) if kind == "int" else float(v)
+            out[name] = v
+        return out
+
+    def ship_item(self, node):
+        return self.data_object(node, {
+            "orderitemid": ("order_item_id", "int"),
+            "qty": ("qty", "float"),
+            "extensionattributes": (None, "ext")}, "ShipmentItemCreation")
+
+    def ship_track(self, node):
+        return self.data_object(node, {
+            "tracknumber": ("track_number", "string"),
+            "title": ("title", "string"),
+            "carriercode": ("carrier_code", "string"),
+            "extensionattributes": (None, "ext")}, "ShipmentTrackCreation")
+
+    def ship_package(self, node):
+        return self.data_object(node, {
+            "extensionattributes": (None, "ext")}, "ShipmentPackageCreation")
+
+    def ship_comment(self, key, node):
+        return self.data_object(node, {
+            "comment": ("comment", "string"),
+            "isvisibleonfront": ("is_visible_on_front", "int"),
+            "extensionattributes": (None, "ext")},
+            "\\Magento\\Sales\\Api\\Data\\ShipmentCommentCreationInterface",
+            key)
+
+    def ship_arguments(self, key, node):
+        return self.data_object(node, {
+            "extensionattributes": (("source_code",), "ext")},
+            "\\Magento\\Sales\\Api\\Data\\ShipmentCreationArgumentsInterface",
+            key)
+
+    # Order items as Magento\Sales\Model\Order\Item sees them.
+
+    @staticmethod
+    def item_by_id(order, iid):
+        for it in order["items"]:
+            if it["item_id"] == iid:
+                return it
+        return None
+
+    def parent_of(self, order, it):
+        pid = it.get("parent_item_id")
+        return None if pid is None else self.item_by_id(order, pid)
+
+    @staticmethod
+    def children_of(order, it):
+        return [c for c in order["items"]
+                if c.get("parent_item_id") == it["item_id"]]
+
+    def ship_separately(self, order, it):
+        """isShipSeparately: the bundle's shipment_type, read here from the
+        catalog product's custom attribute shipment_type ("1": separately;
+        absent or "0": together), as the order item's product_options are
+        not in the REST answer (decision 19)."""
+        top = self.parent_of(order, it) or it
+        product = self.products.get(top.get("product_id"))
+        for a in (product or {}).get("custom_attributes", []):
+            if a.get("attribute_code") == "shipment_type":
+                return str(a.get("value")) == "1"
+        return False
+
+    def is_dummy(self, order, it):
+        """Order\\Item::isDummy(true)."""
+        sep = self.ship_separately(order, it)
+        if self.children_of(order, it):
+            return sep
+        if it.get("parent_item_id") is not None:
+            return not sep
+        return False
+
+    @staticmethod
+    def simple_qty_to_ship(it):
+        return max(it["qty_ordered"] - it["qty_shipped"] - it["qty_refunded"]
+                   - it["qty_canceled"], 0)
+
+    def qty_to_ship(self, order, it):
+        return 0 if self.is_dummy(order, it) else self.simple_qty_to_ship(it)
+
+    def shipment_lines(self, order, items):
+        """ShipmentDocumentFactory::create and ShipmentFactory::
+        prepareItems: [(order item, qty)] and the shipment's total_qty."""
+        if items:
+            wanted = {}
+            for i in items:
+                wanted[i["order_item_id"]] = i["qty"]
+        else:
+            wanted = {it["item_id"]: it["qty_ordered"] for it in order["items"]
+                      if not it.get("is_virtual") and (
+                          it.get("parent_item_id") is None or
+                          self.ship_separately(order, it))}
+        lines = []
+        for it in order["items"]:
+            if not self.can_ship_item(order, it, wanted):
+                continue
+            dummy = self.is_dummy(order, it)
+            if not dummy and (wanted.get(it["item_id"]) or 0) <= 0:
+                continue
+            if dummy:
+                qty = 0
+                parent = self.parent_of(order, it)
+                if parent is not None and \
+                        wanted.get(parent["item_id"]) is not None:
+                    if parent["product_type"] == "bundle":
+                        # bundle_selection_attributes.qty: the child's
+                        # quantity per bundle.
+                        per = it["qty_ordered"] / parent["qty_ordered"]
+                        qty = min(per * wanted[parent["item_id"]],
+                                  self.simple_qty_to_ship(it))
+                else:
+                    qty = 1
+            elif it["item_id"] in wanted:
+                qty = min(wanted[it["item_id"]], self.qty_to_ship(order, it))
+            else:
+                continue
+            qty = float(qty) if it.get("is_qty_decimal") else int(qty)
+            lines.append((it, max(qty, 0)))
+        kept = []
+        total = 0
+        for it, qty in lines:
+            if self.children_of(order, it) and \
+                    self.ship_separately(order, it) and not any(
+                        c.get("parent_item_id") == it["item_id"]
+                        for c, _ in lines):
+                continue
+            total += qty
+            kept.append((it, qty))
+        return kept, total
+
+    def can_ship_item(self, order, it, wanted):
+        """ShipmentFactory::canShipItem."""
+        if it.get("is_virtual") or it.get("locked_do_ship"):
+            return False
+        if self.is_dummy(order, it):
+            children = self.children_of(order, it)
+            if children:
+                if self.ship_separately(order, it):
+                    return True
+                for c in children:
+                    if c.get("is_virtual"):
+                        continue
+                    if not wanted:
+                        if self.qty_to_ship(order, c) > 0:
+                            return True
+                    elif (wanted.get(c["item_id"]) or 0) > 0:
+                        return True
+                return False
+            parent = self.parent_of(order, it)
+            if parent is not None:
+                if not wanted:
+                    return self.qty_to_ship(order, parent) > 0
+                return (wanted.get(parent["item_id"]) or 0) > 0
+        return self.qty_to_ship(order, it) > 0
+
+    def can_ship_messages(self, order):
+        """Order\\Validation\\CanShip."""
+        if order["state"] in ("payment_review", "holded", "canceled") or \
+                order.get("is_virtual"):
+            return ["A shipment cannot be created when an order has a status "
+                    "of %s" % order["status"]]
+        if not any(self.qty_to_ship(order, it) > 0 and not it.get(
+                "is_virtual") and not it.get("locked_do_ship")
+                for it in order["items"]):
+            return ["The order does not allow a shipment to be created."]
+        return []
+
+    def quantity_messages(self, order, lines):
+        """Order\\Shipment\\Validation\\QuantityValidator."""
+        empty = "You can't create a shipment without products."
+        if not lines:
+            return [empty]
+        out = []
+        total = 0
+        for it, qty in lines:
+            if qty <= self.qty_to_ship(order, it) or self.is_dummy(order, it):
+                total += qty
+            else:
+                out.append('The quantity to ship must not be greater than the '
+                           'unshipped quantity for product SKU "%s".'
+                           % it["sku"])
+        if total <= 0:
+            out.append(empty)
+        return out
+
+    def bundle_messages(self, order, items):
+        """Bundle's BundleShipmentTypeValidator, over the order items the
+        request names."""
+        asked = {i["order_item_id"] for i in items}
+        text = ('Cannot create shipment as bundle product "%s" has shipment '
+                'type "%s". %s should be shipped instead.')
+        out = []
+        for it in order["items"]:
+            if it["item_id"] not in asked or not self.is_dummy(order, it):
+                continue
+            if self.children_of(order, it) and it["product_type"] == "bundle":
+                out.append(text % (it["sku"], "Separately",
+                                   "Bundle product options"))
+            parent = self.parent_of(order, it)
+            if parent is not None and parent["product_type"] == "bundle":
+                out.append(text % (parent["sku"], "Together",
+                                   "Bundle product itself"))
+        return out
+
+    def register_shipment(self, order, lines, total, args):
+        """OrderRegistrar, the shipment's save, the state change of a new
+        order and the order's save with State::check (decision 18)."""
+        now = stamp(datetime.now(timezone.utc))
+        ids = self.next_id
+        sid = ids["shipment"]
+        ids["shipment"] += 1
+        inc = "%09d" % ids["increment"]
+        ids["increment"] += 1
+        items = []
+        for it, qty in lines:
+            if qty > 0:
+                it["qty_shipped"] = php_num(float(it["qty_shipped"] + qty))
+                it["updated_at"] = now
+            if it.get("is_virtual") or (
+                    it.get("parent_item_id") is not None and
+                    not self.ship_separately(order, it)):
+                continue                    # isDeleted(true): not saved
+            row = {"entity_id": ids["shipment_item"], "name": it["name"],
+                   "parent_id": sid, "price": it["price"]}
+            ids["shipment_item"] += 1
+            if "product_id" in it:
+                row["product_id"] = it["product_id"]
+            row.update({"sku": it["sku"], "order_item_id": it["item_id"],
+                        "qty": php_num(float(qty))})
+            if "weight" in it:
+                row["weight"] = it["weight"]
+            items.append(row)
+        tracks = []
+        for t in args["tracks"]:
+            tracks.append({"order_id": order["entity_id"], "created_at": now,
+                           "entity_id": ids["track"], "parent_id": sid,
+                           "updated_at": now, "weight": None, "qty": None,
+                           "description": None,
+                           "track_number": t["track_number"],
+                           "title": t["title"],
+                           "carrier_code": t["carrier_code"]})
+            ids["track"] += 1
+        comments = []
+        c = args["comment"]
+        if c is not None:
+            comments.append({"comment": c["comment"], "created_at": now,
+                             "entity_id": ids["comment"],
+                             "is_customer_notified": 1 if args["notify"] and
+                             args["appendComment"] else 0,
+                             "is_visible_on_front":
+                             c["is_visible_on_front"] or 0,
+                             "parent_id": sid})
+            ids["comment"] += 1
+        shipment = {"billing_address_id": order.get("billing_address_id"),
+                    "created_at": now}
+        if order.get("customer_id") is not None:
+            shipment["customer_id"] = order["customer_id"]
+        shipment.update({
+            "entity_id": sid, "increment_id": inc,
+            "order_id": order["entity_id"], "packages": []})
+        if order.get("billing_address_id") is not None:
+            shipment["shipping_address_id"] = \
+                order["billing_address_id"] - 1
+        shipment.update({
+            "store_id": order.get("store_id", 1),
+            "total_qty": php_num(float(total)), "updated_at": now,
+            "items": items, "tracks": tracks, "comments": comments})
+        if shipment["billing_address_id"] is None:
+            del shipment["billing_address_id"]
+        self.shipments[sid] = shipment
+        self.shipment_table.append(shipment)
+        if order["state"] == "new":
+            order["state"] = self.state_for_new(order)
+            order["status"] = DEFAULT_STATUS[order["state"]]
+        self.check_state(order, now)
+        order["updated_at"] = now
+        by_id = {it["item_id"]: it for it in order["items"]}
+        for it in order["items"]:
+            if it.get("parent_item_id") is not None:
+                it["parent_item"] = dict(by_id[it["parent_item_id"]])
+        return shipment
+
+    # Order::canInvoice, canCreditmemo, canShip and the state handlers.
+
+    def can_invoice(self, order):
+        if order["state"] in ("holded", "payment_review", "canceled",
+                              "complete", "closed"):
+            return False
+        # Item::getQtyToInvoice; a child is a dummy for invoicing, as
+        # every sandbox bundle has a fixed price (decision 19).
+        return any(it.get("parent_item_id") is None and max(
+            it["qty_ordered"] - it["qty_invoiced"] - it["qty_canceled"], 0)
+            > 0 and not it.get("locked_do_invoice") for it in order["items"])
+
+    @staticmethod
+    def can_creditmemo(order):
+        if order["state"] in ("holded", "payment_review", "canceled",
+                              "closed"):
+            return False
+        top = [it for it in order["items"] if it.get("parent_item_id") is None]
+        paid = order.get("total_paid")
+        if paid is None:
+            invoiced = sum(it.get("row_invoiced", 0) for it in top)
+            paid = invoiced + (order.get("shipping_amount", 0)
+                               if invoiced else 0)
+        refunded = order.get("total_refunded")
+        if refunded is None:
+            refunded = sum(it.get("amount_refunded", 0) for it in top)
+        return abs(round(paid, 2) - refunded) >= .0001
+
+    def can_ship(self, order):
+        if order["state"] in ("holded", "payment_review", "canceled") or \
+                order.get("is_virtual"):
+            return False
+        for it in order["items"]:
+            parent = self.parent_of(order, it)
+            qty = self.simple_qty_to_ship(it) if parent is not None and \
+                parent["product_type"] == "bundle" else \
+                self.qty_to_ship(order, it)
+            if qty > 0 and not it.get("is_virtual") and \
+                    not it.get("locked_do_ship"):
+                return True
+        return False
+
+    def state_for_new(self, order):
+        """StateResolver::getStateForOrder(order, [IN_PROGRESS]) for a new
+        order: always processing."""
+        return "processing"
+
+    def check_state(self, order, now):
+        """ResourceModel\\Order\\Handler\\State::check, run by the order's
+        save."""
+        state, status = order["state"], order["status"]
+        if state != "canceled" and state != "holded" and \
+                not self.can_invoice(order):
+            if state in ("processing", "complete") and \
+                    not self.can_creditmemo(order) and \
+                    not self.can_ship(order) and not order.get("is_virtual"):
+                order["state"] = "closed"
+            elif state == "processing" and (
+                    not self.can_ship(order) or
+                    self.partially_refunded_shipped(order)):
+                order["state"] = "complete"
+            elif order.get("is_virtual") and status == "closed":
+                order["state"] = "closed"
+            if order["state"] != state:
+                order["status"] = DEFAULT_STATUS[order["state"]]
+        if (order["state"], order["status"]) != (state, status):
+            ids = self.next_id
+            order.setdefault("status_histories", []).insert(0, {
+                "comment": "", "created_at": now,
+                "entity_id": ids["history"], "entity_name": "order",
+                "is_visible_on_front": 0, "parent_id": order["entity_id"],
+                "status": order["status"]})
+            ids["history"] += 1
+
+    @staticmethod
+    def partially_refunded_shipped(order):
+        """State::isPartiallyRefundedOrderShipped (every row counted)."""
+        shipped = sum(int(it["qty_shipped"]) for it in order["items"])
+        refunded = sum(int(it["qty_refunded"]) for it in order["items"]
+                       if it["product_type"] == "simple")
+        return shipped > 0 and \
+            order.get("total_qty_ordered", 0) <= refunded + shipped
 
 
 # ------------------------------------------------------------ search helpers
