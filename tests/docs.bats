@@ -155,7 +155,7 @@ run_examples() {
 # at a connections file (mode 600) with a section [PLATFORM] for each,
 # as the pages' EXAMPLES say.  teardown stops the sandboxes.
 start_sandbox() {
-	local p port i
+	local p port
 	[ -f "$TOP/tests/sandbox/sandbox.py" ] || skip "sandbox not yet present"
 	command -v python3 >/dev/null ||
 	    skip "python3 is not installed: the sandbox cannot run"
@@ -168,19 +168,14 @@ start_sandbox() {
 		    --data "$TOP/tests/sandbox/data/$p" --port 0 --ready "$port" \
 		    </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/sandbox.err" 3>&- &
 		SANDBOX_PIDS="${SANDBOX_PIDS:-} $!"
-		i=0
+		# As long as it is alive: a busy machine is slow, not broken.
 		while [ ! -s "$port" ]; do
 			if ! kill -0 "$!" 2>/dev/null; then
 				echo "the sandbox did not start:"
 				cat "$BATS_TEST_TMPDIR/sandbox.err"
 				return 1
 			fi
-			i=$((i + 1))
-			if [ "$i" -gt 100 ]; then
-				echo "the sandbox did not listen within 10 seconds"
-				return 1
-			fi
-			sleep 0.1
+			sleep 0.05
 		done
 		{
 			printf '[%s]\nplatform = %s\n' "$p" "$p"
