@@ -84,6 +84,7 @@ start tight --data "$seed" --set bucket=40 --set restore=20 --set token_ttl=1 \
 	--set read_all_orders=true
 start gen --generate variants=600,orders=300,locations=3 --seed 7 \
 	--set bucket=100000 --set restore=100000
+start lag --data "$seed" --set search_lag=600 --set order_create_limit=2
 # await NAME PID: wait for a background sandbox's ready file, as long as
 # it is alive: a busy machine is slow, not broken.
 await() {
@@ -367,6 +368,238 @@ curl -s -X POST "$base/_sandbox/reset" >/dev/null
 is "reset: levels, writes and keys back" \
 	"$(level "$I_TSM" "$UT" available) $(curl -s "$base/_sandbox/writes") $(curl -s "$base/_sandbox/state" | py 'd["idempotencyKeys"]')" "12 {} {}"
 
+# ------------------------------------------------------------ fulfillment orders
+# The seed's fulfillment orders (data/shopify/orders.json).
+FO1004=gid://shopify/FulfillmentOrder/7012345600145   # OPEN, Utrecht
+FOL1004=gid://shopify/FulfillmentOrderLineItem/22012345670091 # TS-RED-S 2 of 2
+FO1006=gid://shopify/FulfillmentOrder/7012345600203   # cancelled: CLOSED
+FO1007=gid://shopify/FulfillmentOrder/7012345600232   # ON_HOLD
+FO1008U=gid://shopify/FulfillmentOrder/7012345600261  # OPEN, Utrecht
+FO1008A=gid://shopify/FulfillmentOrder/7012345600290  # OPEN, Amsterdam
+FO1009=gid://shopify/FulfillmentOrder/7012345600319   # OPEN, Utrecht
+FO1011=gid://shopify/FulfillmentOrder/7012345600377   # OPEN, no e-mail
+FO1012=gid://shopify/FulfillmentOrder/7012345600406   # IN_PROGRESS, 2 of 3 left
+FO1016=gid://shopify/FulfillmentOrder/7012345600493   # OPEN, Amsterdam
+FO1001=gid://shopify/FulfillmentOrder/7012345600029   # of the hidden #1001
+O1004=gid://shopify/Order/6543210987124
+mails() {
+	curl -s "$base/_sandbox/mail"
+}
+writes() {
+	curl -s "$base/_sandbox/writes"
+}
+# The order-completion read: an order by name, its fulfillment orders.
+RQ='query R($q: String!) { orders(first: 1, query: $q) { nodes { id name tags note email cancelledAt displayFulfillmentStatus displayFinancialStatus createdAt updatedAt totalPriceSet { shopMoney { amount currencyCode } } taxesIncluded customAttributes { key value } fulfillments(first: 10) { id status createdAt trackingInfo(first: 5) { company number url } } fulfillmentOrders(first: 5, after: null) { nodes { id status requestStatus supportedActions { action } assignedLocation { location { id } } lineItems(first: 50) { nodes { id remainingQuantity totalQuantity lineItem { id sku } } } } } } } }'
+base=http://127.0.0.1:$port_seed
+is "the read costs 2 + 1 x (1 + 2 + 1 + 10 x 6 + 2 + 5 x (1 + 1 + 2 + 2 + 50 x 2)) = 598" \
+	"$(q "$RQ" '{"q":"name:1008"}' | py 'd["extensions"]["cost"]["requestedQueryCost"]')" 598
+is "name:'#1008': two OPEN fulfillment orders, 26 lines at Utrecht and 4 at Amsterdam" \
+	"$(q "$RQ" "{\"q\":\"name:'#1008'\"}" | py '[(n["status"], n["requestStatus"], n["assignedLocation"]["location"]["id"][-5:], len(n["lineItems"]["nodes"]), sum(l["remainingQuantity"] for l in n["lineItems"]["nodes"])) for n in d["data"]["orders"]["nodes"][0]["fulfillmentOrders"]["nodes"]]')" \
+	"[('OPEN', 'UNSUBMITTED', '54971', 26, 48), ('OPEN', 'UNSUBMITTED', '87739', 4, 10)]"
+is "name:1004, name:#1004 and name:'#1004' find #1004; name:100 finds nothing" \
+	"$(for n in 1004 '#1004' "'#1004'" 100; do q 'query($q: String) { orders(first: 5, query: $q) { nodes { name } } }' "{\"q\":\"name:$n\"}" | py '[o["name"] for o in d["data"]["orders"]["nodes"]]'; done | tr '\n' ' ')" \
+	"['#1004'] ['#1004'] ['#1004'] [] "
+is "tag: exact (not the 10011 one), case-insensitive, with AND; tag_not" \
+	"$(for t in "tag:'shopswitch:woocommerce:old:1001'" 'tag:vip' 'tag:imported AND name:1009' 'tag_not:VIP AND name:>=1011 AND name:<=1013'; do q 'query($q: String) { orders(first: 20, query: $q) { nodes { name tags } } }' "{\"q\":\"$t\"}" | py '[(o["name"], o["tags"]) for o in d["data"]["orders"]["nodes"]]'; done | tr '\n' ' ')" \
+	"[('#1009', ['imported', 'shopswitch:woocommerce:old:1001'])] [('#1012', ['VIP'])] [('#1009', ['imported', 'shopswitch:woocommerce:old:1001'])] [('#1011', ['shopswitch:woocommerce:old:10011']), ('#1013', [])] "
+is "a backslash escapes a colon, or a quote in a quoted value" \
+	"$(q 'query($a: String, $b: String) { a: orders(first: 5, query: $a) { nodes { name } } b: orders(first: 5, query: $b) { nodes { name } } }' '{"a":"tag:shopswitch\\:woocommerce\\:old\\:1001","b":"tag:'"'"'O\\'"'"'Brien'"'"' OR name:1009"}' | py '([o["name"] for o in d["data"]["a"]["nodes"]], [o["name"] for o in d["data"]["b"]["nodes"]])')" \
+	"(['#1009'], ['#1009'])"
+is "the new order fields: note, customAttributes, taxesIncluded, sourceIdentifier" \
+	"$(q 'query($q: String) { orders(first: 2, query: $q, sortKey: ORDER_NUMBER) { nodes { name note customAttributes { key value } taxesIncluded sourceName sourceIdentifier } } }' '{"q":"name:1009 OR name:1013"}' | py 'd["data"]["orders"]["nodes"]')" \
+	"[{'name': '#1009', 'note': None, 'customAttributes': [{'key': 'shopswitch_source', 'value': 'woocommerce'}], 'taxesIncluded': False, 'sourceName': 'shopswitch', 'sourceIdentifier': 'woocommerce:1001'}, {'name': '#1013', 'note': 'Graag met naam op de tas', 'customAttributes': [{'key': 'Naam', 'value': 'Fleur'}, {'key': 'Bron', 'value': 'telefoon'}], 'taxesIncluded': False, 'sourceName': None, 'sourceIdentifier': None}]"
+SQ='query S($q: String) { orders(first: 20, query: $q, sortKey: ORDER_NUMBER) { nodes { name displayFulfillmentStatus fulfillmentOrders(first: 2) { nodes { status supportedActions { action } assignedLocation { location { id } } lineItems(first: 3) { nodes { totalQuantity remainingQuantity } } } } } } }'
+is "each seed case: fulfillment orders, status, location, total/remaining" \
+	"$(q "$SQ" '{"q":"name:>=1003 AND name:<=1016 AND NOT name:1008"}' | py '[(o["name"], [(n["status"], n["assignedLocation"]["location"]["id"][-2:], [(l["totalQuantity"], l["remainingQuantity"]) for l in n["lineItems"]["nodes"]]) for n in o["fulfillmentOrders"]["nodes"]]) for o in d["data"]["orders"]["nodes"]]')" \
+	"[('#1003', [('CLOSED', '71', [(1, 0), (1, 0)])]), ('#1004', [('OPEN', '71', [(2, 2), (1, 1)])]), ('#1005', [('IN_PROGRESS', '71', [(2, 0), (1, 0), (1, 1)])]), ('#1006', [('CLOSED', '71', [(4, 4)])]), ('#1007', [('ON_HOLD', '71', [(1, 1), (1, 1)])]), ('#1009', [('OPEN', '71', [(5, 5)])]), ('#1010', [('CLOSED', '39', [(1, 0), (1, 0)])]), ('#1011', [('OPEN', '71', [(2, 2)])]), ('#1012', [('IN_PROGRESS', '71', [(3, 2)])]), ('#1013', [('OPEN', '71', [(1, 1)])]), ('#1014', [('CLOSED', '71', [(1, 0)])]), ('#1015', [('IN_PROGRESS', '71', [(2, 2)])]), ('#1016', [('OPEN', '39', [(1, 1), (1, 1)])])]"
+is "supportedActions: OPEN, IN_PROGRESS (partial), IN_PROGRESS (progress), ON_HOLD, CLOSED" \
+	"$(q "$SQ" '{"q":"name:1004 OR name:1012 OR name:1015 OR name:1007 OR name:1014"}' | py '[(o["name"], [a["action"] for a in o["fulfillmentOrders"]["nodes"][0]["supportedActions"]]) for o in d["data"]["orders"]["nodes"]]')" \
+	"[('#1004', ['CREATE_FULFILLMENT', 'REPORT_PROGRESS', 'MOVE', 'HOLD']), ('#1007', ['RELEASE_HOLD', 'HOLD', 'MOVE']), ('#1012', ['CREATE_FULFILLMENT', 'MOVE', 'HOLD']), ('#1014', []), ('#1015', ['CREATE_FULFILLMENT', 'HOLD', 'MARK_AS_OPEN'])]"
+is "fulfillmentOrder(id:), and null for an order older than 60 days" \
+	"$(q 'query($a: ID!, $b: ID!) { a: fulfillmentOrder(id: $a) { status orderName orderId lineItems(first: 2) { nodes { sku lineItem { name } } } } b: fulfillmentOrder(id: $b) { id } }' "{\"a\":\"$FO1012\",\"b\":\"$FO1001\"}" | py 'd["data"]')" \
+	"{'a': {'status': 'IN_PROGRESS', 'orderName': '#1012', 'orderId': 'gid://shopify/Order/6543210987452', 'lineItems': {'nodes': [{'sku': 'PL-GRN-S', 'lineItem': {'name': 'Polo Groen - S'}}]}}, 'b': None}"
+is "seed fulfillments: line items and location" \
+	"$(q 'query($q: String) { orders(first: 1, query: $q) { nodes { fulfillments(first: 5) { name displayStatus totalQuantity location { id } fulfillmentLineItems(first: 5) { nodes { quantity lineItem { sku } } } } } } }' '{"q":"name:1005"}' | py '[(f["name"], f["displayStatus"], f["totalQuantity"], f["location"]["id"][-2:], [(n["quantity"], n["lineItem"]["sku"]) for n in f["fulfillmentLineItems"]["nodes"]]) for f in d["data"]["orders"]["nodes"][0]["fulfillments"]]')" \
+	"[('#1005-F1', 'FULFILLED', 2, '71', [(2, 'PL-GRN-M')]), ('#1005-F2', 'FULFILLED', 1, '71', [(1, 'BAG-NAT')])]"
+is "fulfillmentOrders without first: refused, no data" \
+	"$(q 'query($q: String) { orders(first: 1, query: $q) { nodes { fulfillmentOrders { nodes { id } } } } }' '{"q":"name:1004"}' | py '(d["errors"][0]["message"], "data" in d)')" \
+	"('you must provide one of first or last', False)"
+
+# ------------------------------------------------------------ fulfillmentCreate
+FC='mutation F($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { id name status displayStatus trackingInfo(first: 5) { company number url } fulfillmentLineItems(first: 10) { nodes { quantity lineItem { sku } } } location { id } } userErrors { field message } } }'
+# fc GROUPS [EXTRA]: run fulfillmentCreate; EXTRA is more FulfillmentInput.
+fc() {
+	q "$FC" "{\"f\":{\"lineItemsByFulfillmentOrder\":$1${2:+,$2}}}"
+}
+# fcerr GROUPS: the userErrors of fulfillmentCreate, as (field, message).
+fcerr() {
+	fc "$1" | py '[(e["field"], e["message"]) for e in d["data"]["fulfillmentCreate"]["userErrors"]]'
+}
+ostate() {
+	q 'query($id: ID!) { order(id: $id) { displayFulfillmentStatus lineItems(first: 5) { nodes { unfulfilledQuantity } } fulfillmentOrders(first: 2) { nodes { status lineItems(first: 5) { nodes { remainingQuantity } } } } } }' "{\"id\":\"$1\"}" |
+		py '(d["data"]["order"]["displayFulfillmentStatus"], [l["unfulfilledQuantity"] for l in d["data"]["order"]["lineItems"]["nodes"]], [(n["status"], [l["remainingQuantity"] for l in n["lineItems"]["nodes"]]) for n in d["data"]["order"]["fulfillmentOrders"]["nodes"]])'
+}
+r=$(fc "[{\"fulfillmentOrderId\":\"$FO1004\",\"fulfillmentOrderLineItems\":[{\"id\":\"$FOL1004\",\"quantity\":1}]}]" '"trackingInfo":{"company":"PostNL","number":"3SABCD1","url":"https://jouw.postnl.nl/track-and-trace/3SABCD1"}')
+is "fulfillmentCreate 1 of 2 TS-RED-S: a SUCCESS fulfillment with tracking, cost 10" \
+	"$(echo "$r" | py '(d["data"]["fulfillmentCreate"]["fulfillment"]["name"], d["data"]["fulfillmentCreate"]["fulfillment"]["status"], d["data"]["fulfillmentCreate"]["fulfillment"]["displayStatus"], d["data"]["fulfillmentCreate"]["fulfillment"]["trackingInfo"], d["data"]["fulfillmentCreate"]["fulfillment"]["fulfillmentLineItems"]["nodes"], d["data"]["fulfillmentCreate"]["fulfillment"]["location"]["id"][-5:], d["data"]["fulfillmentCreate"]["userErrors"], d["extensions"]["cost"]["requestedQueryCost"])')" \
+	"('#1004-F1', 'SUCCESS', 'FULFILLED', [{'company': 'PostNL', 'number': '3SABCD1', 'url': 'https://jouw.postnl.nl/track-and-trace/3SABCD1'}], [{'quantity': 1, 'lineItem': {'sku': 'TS-RED-S'}}], '54971', [], 10)"
+is "after it: PARTIALLY_FULFILLED, the line and the fulfillment order go down, IN_PROGRESS" \
+	"$(ostate "$O1004")" "('PARTIALLY_FULFILLED', [1, 1], [('IN_PROGRESS', [1, 1])])"
+is "a write for the order, no mail without notifyCustomer" "$(writes) $(mails)" \
+	'{"order 6543210987124 fulfillment": 1} []'
+r=$(fc "[{\"fulfillmentOrderId\":\"$FO1004\"}]" '"notifyCustomer":true,"trackingInfo":{"company":"DHL","numbers":["JVGL1","JVGL2"],"urls":["https://dhl.example/JVGL1"]}')
+is "blank line items fulfil the rest; numbers and urls pair up" \
+	"$(echo "$r" | py '(d["data"]["fulfillmentCreate"]["fulfillment"]["name"], d["data"]["fulfillmentCreate"]["fulfillment"]["trackingInfo"], [(n["quantity"], n["lineItem"]["sku"]) for n in d["data"]["fulfillmentCreate"]["fulfillment"]["fulfillmentLineItems"]["nodes"]])')" \
+	"('#1004-F2', [{'company': 'DHL', 'number': 'JVGL1', 'url': 'https://dhl.example/JVGL1'}, {'company': 'DHL', 'number': 'JVGL2', 'url': None}], [(1, 'TS-RED-S'), (1, 'SJ-GB')])"
+is "after it: FULFILLED, the fulfillment order CLOSED" "$(ostate "$O1004")" \
+	"('FULFILLED', [0, 0], [('CLOSED', [0, 0])])"
+is "notifyCustomer: a shipping_confirmation mail; two writes" "$(mails) $(writes)" \
+	'[{"to": "fleur@example.nl", "template": "shipping_confirmation", "order": "gid://shopify/Order/6543210987124"}] {"order 6543210987124 fulfillment": 2}'
+fc "[{\"fulfillmentOrderId\":\"$FO1011\"}]" '"notifyCustomer":true' >/dev/null
+is "notifyCustomer on an order without e-mail: fulfilled, no mail" \
+	"$(ostate gid://shopify/Order/6543210987411) $(mails | py 'len(d)')" "('FULFILLED', [0], [('CLOSED', [0])]) 1"
+is "the order searches by its new state at once" \
+	"$(q 'query($q: String) { orders(first: 5, query: $q) { nodes { name } } }' '{"q":"fulfillment_status:shipped AND name:>=1004"}' | py '[o["name"] for o in d["data"]["orders"]["nodes"]]')" \
+	"['#1014', '#1004', '#1010', '#1011']"
+is "a CLOSED fulfillment order (fulfilled; a cancelled order's)" \
+	"$(fcerr "[{\"fulfillmentOrderId\":\"$FO1004\"}]") $(fcerr "[{\"fulfillmentOrderId\":\"$FO1006\"}]")" \
+	"[(['fulfillment'], 'Fulfillment order 7012345600145 has an unfulfillable status= closed.')] [(['fulfillment'], 'Fulfillment order 7012345600203 has an unfulfillable status= closed.')]"
+is "an ON_HOLD fulfillment order" "$(fcerr "[{\"fulfillmentOrderId\":\"$FO1007\"}]")" \
+	"[(['fulfillment'], 'Fulfillment order 7012345600232 has an unfulfillable status= on_hold.')]"
+is "two orders" "$(fcerr "[{\"fulfillmentOrderId\":\"$FO1016\"},{\"fulfillmentOrderId\":\"$FO1009\"}]")" \
+	"[(['fulfillment'], 'All fulfillment orders must belong to the same order. Multiple orders with ids [6543210987329, 6543210987616] were found.')]"
+is "two locations" "$(fcerr "[{\"fulfillmentOrderId\":\"$FO1008U\"},{\"fulfillmentOrderId\":\"$FO1008A\"}]")" \
+	"[(['fulfillment'], 'All fulfillment orders must be assigned to a single location. Multiple locations with ids [78650654971, 78650687739] were found.')]"
+is "quantity 0, checked before the lookups" \
+	"$(fcerr "[{\"fulfillmentOrderId\":\"$FO1012\"},{\"fulfillmentOrderId\":\"gid://shopify/FulfillmentOrder/9\",\"fulfillmentOrderLineItems\":[{\"id\":\"gid://shopify/FulfillmentOrderLineItem/9\",\"quantity\":0}]}]")" \
+	"[(['fulfillment', 'lineItemsByFulfillmentOrder', '1', 'fulfillmentOrderLineItems', '0', 'quantity'], 'Quantity must be greater than 0')]"
+is "more than remains (3 of 2 left)" \
+	"$(fcerr "[{\"fulfillmentOrderId\":\"$FO1012\",\"fulfillmentOrderLineItems\":[{\"id\":\"gid://shopify/FulfillmentOrderLineItem/22012345670637\",\"quantity\":3}]}]")" \
+	"[(['fulfillment'], 'Invalid fulfillment order line item quantity requested.')]"
+is "a line item of another fulfillment order" \
+	"$(fcerr "[{\"fulfillmentOrderId\":\"$FO1012\",\"fulfillmentOrderLineItems\":[{\"id\":\"$FOL1004\",\"quantity\":1}]}]")" \
+	"[(['fulfillment'], 'Fulfillment order line item does not exist.')]"
+is "an unknown fulfillment order, one of an order older than 60 days" \
+	"$(fcerr '[{"fulfillmentOrderId":"gid://shopify/FulfillmentOrder/999999999"}]') $(fcerr "[{\"fulfillmentOrderId\":\"$FO1001\"}]")" \
+	"[(['fulfillment'], 'Fulfillment order does not exist.')] [(['fulfillment'], 'Fulfillment order does not exist.')]"
+is "an id that is none: invalid id, RESOURCE_NOT_FOUND, data null" \
+	"$(fc '[{"fulfillmentOrderId":"gid://shopify/FulfillmentOrder/0"}]' | py '(d["errors"][0]["message"], d["errors"][0]["extensions"], d["errors"][0]["path"], d["data"])')" \
+	"('invalid id', {'code': 'RESOURCE_NOT_FOUND'}, ['fulfillmentCreate'], {'fulfillmentCreate': None})"
+is "nothing changed by the refusals" "$(ostate gid://shopify/Order/6543210987452) $(writes)" \
+	"('PARTIALLY_FULFILLED', [2], [('IN_PROGRESS', [2])]) {\"order 6543210987124 fulfillment\": 2, \"order 6543210987411 fulfillment\": 1}"
+is "@idempotent on fulfillmentCreate: refused (it documents no idempotency)" \
+	"$(q "mutation { fulfillmentCreate(fulfillment: {lineItemsByFulfillmentOrder: [{fulfillmentOrderId: \\\"$FO1012\\\"}]}) @idempotent(key: \\\"k\\\") { userErrors { message } } }" | py '(d["errors"][0]["extensions"]["code"], d["errors"][0]["message"], d["data"])')" \
+	"('BAD_REQUEST', 'The @idempotent directive is not supported for this mutation.', {'fulfillmentCreate': None})"
+is "UserError has no code" \
+	"$(q "mutation { fulfillmentCreate(fulfillment: {lineItemsByFulfillmentOrder: []}) { userErrors { code } } }" | py 'd["errors"][0]["message"]')" \
+	"Field 'code' doesn't exist on type 'UserError'"
+
+# ------------------------------------------------------------ orderCreate
+OC='mutation C($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) { orderCreate(order: $order, options: $options) { order { id name email tags note customAttributes { key value } sourceName sourceIdentifier displayFinancialStatus displayFulfillmentStatus taxesIncluded discountCodes createdAt processedAt totalPriceSet { shopMoney { amount currencyCode } } shippingAddress { firstName lastName city zip countryCodeV2 } lineItems(first: 5) { nodes { sku name quantity unfulfilledQuantity variant { id } } } fulfillmentOrders(first: 2) { nodes { id status assignedLocation { location { id } } lineItems(first: 5) { nodes { id remainingQuantity totalQuantity } } } } } userErrors { code field message } } }'
+# oc ORDER [OPTIONS]: run orderCreate.
+oc() {
+	q "$OC" "{\"order\":$1,\"options\":${2:-null}}"
+}
+# ocerr ORDER: its userErrors as (code, field, message).
+ocerr() {
+	oc "$1" | py '[(e["code"], e["field"], e["message"]) for e in d["data"]["orderCreate"]["userErrors"]]'
+}
+V_TSM=gid://shopify/ProductVariant/49876543200032 # TS-RED-M, 19.95
+V_PST=gid://shopify/ProductVariant/49876543200404 # PST-A2-AMS, Amsterdam only
+eur() {
+	echo "{\"shopMoney\":{\"amount\":\"$1\",\"currencyCode\":\"${2:-EUR}\"}}"
+}
+ORD="{\"email\":\"jan@example.nl\",\"tags\":[\"shopswitch:woocommerce:old:2001\",\"imported\"],\"note\":\"van de oude winkel\",\"customAttributes\":[{\"key\":\"old_id\",\"value\":\"2001\"}],\"sourceName\":\"shopswitch\",\"sourceIdentifier\":\"woocommerce:2001\",\"processedAt\":\"2025-03-01T10:00:00Z\",\"shippingAddress\":{\"firstName\":\"Jan\",\"lastName\":\"Jansen\",\"address1\":\"Oudegracht 1\",\"city\":\"Utrecht\",\"zip\":\"3511 AB\",\"countryCode\":\"NL\"},\"lineItems\":[{\"variantId\":\"$V_TSM\",\"quantity\":2,\"priceSet\":$(eur 19.95),\"taxLines\":[{\"title\":\"BTW\",\"rate\":\"0.21\",\"priceSet\":$(eur 8.38)}]},{\"title\":\"Cadeauverpakking\",\"quantity\":1,\"priceSet\":$(eur 3.50)}],\"shippingLines\":[{\"title\":\"PostNL\",\"code\":\"postnl\",\"priceSet\":$(eur 4.95)}],\"discountCode\":{\"itemFixedDiscountCode\":{\"code\":\"WELKOM5\",\"amountSet\":$(eur 5.00)}},\"transactions\":[{\"kind\":\"SALE\",\"status\":\"SUCCESS\",\"gateway\":\"manual\",\"amountSet\":$(eur 51.73)}]}"
+r=$(oc "$ORD")
+id1=$(echo "$r" | py 'd["data"]["orderCreate"]["order"]["id"]')
+is "orderCreate: #1017, tags sorted, the addresses, attributes and source kept" \
+	"$(echo "$r" | py '(d["data"]["orderCreate"]["order"]["name"], int(d["data"]["orderCreate"]["order"]["id"].rsplit("/", 1)[1]) > 2 ** 32, d["data"]["orderCreate"]["order"]["tags"], d["data"]["orderCreate"]["order"]["note"], d["data"]["orderCreate"]["order"]["customAttributes"], d["data"]["orderCreate"]["order"]["sourceIdentifier"], d["data"]["orderCreate"]["order"]["shippingAddress"], d["data"]["orderCreate"]["order"]["processedAt"], d["data"]["orderCreate"]["userErrors"], d["extensions"]["cost"]["requestedQueryCost"])')" \
+	"('#1017', True, ['imported', 'shopswitch:woocommerce:old:2001'], 'van de oude winkel', [{'key': 'old_id', 'value': '2001'}], 'woocommerce:2001', {'firstName': 'Jan', 'lastName': 'Jansen', 'city': 'Utrecht', 'zip': '3511 AB', 'countryCodeV2': 'NL'}, '2025-03-01T10:00:00Z', [], 10)"
+is "its totals: 2 x 19.95 + 3.50 - 5.00 + 4.95 + 8.38 tax = 51.73, PAID by the SALE, UNFULFILLED" \
+	"$(echo "$r" | py '(d["data"]["orderCreate"]["order"]["totalPriceSet"], d["data"]["orderCreate"]["order"]["displayFinancialStatus"], d["data"]["orderCreate"]["order"]["displayFulfillmentStatus"], d["data"]["orderCreate"]["order"]["discountCodes"])')" \
+	"({'shopMoney': {'amount': '51.73', 'currencyCode': 'EUR'}}, 'PAID', 'UNFULFILLED', ['WELKOM5'])"
+is "its lines (the variant's name and SKU) and one OPEN fulfillment order at Utrecht" \
+	"$(echo "$r" | py '([(l["sku"], l["name"], l["quantity"], l["unfulfilledQuantity"], bool(l["variant"])) for l in d["data"]["orderCreate"]["order"]["lineItems"]["nodes"]], [(n["status"], n["assignedLocation"]["location"]["id"][-5:], [(l["totalQuantity"], l["remainingQuantity"]) for l in n["lineItems"]["nodes"]]) for n in d["data"]["orderCreate"]["order"]["fulfillmentOrders"]["nodes"]])')" \
+	"([('TS-RED-M', 'T-shirt Rood - M', 2, 2, True), (None, 'Cadeauverpakking', 1, 1, False)], [('OPEN', '54971', [(2, 2), (1, 1)])])"
+is "BYPASS (the default): no stock moved; no mail; a write 'order created'" \
+	"$(level "$I_TSM" "$UT" available) $(level "$I_TSM" "$UT" committed) $(mails | py 'len(d)') $(writes | py 'd.get("order created")')" "12 2 1 1"
+is "order(id:) and the tag search (search_lag 0) find it at once" \
+	"$(q 'query($id: ID!, $q: String) { order(id: $id) { name } orders(first: 5, query: $q) { nodes { name } } }' "{\"id\":\"$id1\",\"q\":\"tag:'shopswitch:woocommerce:old:2001'\"}" | py '(d["data"]["order"]["name"], [o["name"] for o in d["data"]["orders"]["nodes"]])')" \
+	"('#1017', ['#1017'])"
+fo1=$(echo "$r" | py 'd["data"]["orderCreate"]["order"]["fulfillmentOrders"]["nodes"][0]["id"]')
+fc "[{\"fulfillmentOrderId\":\"$fo1\"}]" >/dev/null
+is "the created order fulfils like any other" "$(ostate "$id1")" \
+	"('FULFILLED', [0, 0], [('CLOSED', [0, 0])])"
+r=$(oc "{\"email\":\"anna@example.nl\",\"lineItems\":[{\"variantId\":\"$V_PST\",\"quantity\":3}]}" '{"inventoryBehaviour":"DECREMENT_IGNORING_POLICY","sendReceipt":true}')
+id2=$(echo "$r" | py 'd["data"]["orderCreate"]["order"]["id"]')
+is "DECREMENT_IGNORING_POLICY at Amsterdam (the only stock), the variant's price; sendReceipt mails" \
+	"$(echo "$r" | py '(d["data"]["orderCreate"]["order"]["name"], d["data"]["orderCreate"]["order"]["totalPriceSet"]["shopMoney"]["amount"], d["data"]["orderCreate"]["order"]["displayFinancialStatus"], d["data"]["orderCreate"]["order"]["fulfillmentOrders"]["nodes"][0]["assignedLocation"]["location"]["id"][-5:])') $(mails | py 'd[-1]')" \
+	"('#1018', '37.5', None, '87739') {'to': 'anna@example.nl', 'template': 'order_confirmation', 'order': '$id2'}"
+I_PST=gid://shopify/InventoryItem/51234567800378
+is "available 11 -> 8, committed 0 -> 3, on_hand 11; a write for the SKU" \
+	"$(level "$I_PST" "$AM" available) $(level "$I_PST" "$AM" committed) $(level "$I_PST" "$AM" on_hand) $(writes | py 'd.get("PST-A2-AMS")')" "8 3 11 1"
+fo2=$(echo "$r" | py 'd["data"]["orderCreate"]["order"]["fulfillmentOrders"]["nodes"][0]["id"]')
+fc "[{\"fulfillmentOrderId\":\"$fo2\"}]" >/dev/null
+is "fulfilling it takes the committed stock: on_hand 8" \
+	"$(level "$I_PST" "$AM" available) $(level "$I_PST" "$AM" committed) $(level "$I_PST" "$AM" on_hand)" "8 0 8"
+r=$(oc "{\"email\":\"piet@example.nl\",\"fulfillmentStatus\":\"FULFILLED\",\"lineItems\":[{\"title\":\"Oud item\",\"quantity\":1,\"priceSet\":$(eur 10)}]}" '{"sendFulfillmentReceipt":true}')
+is "created fulfilled: FULFILLED, the fulfillment order CLOSED, a shipping_confirmation" \
+	"$(echo "$r" | py '(d["data"]["orderCreate"]["order"]["displayFulfillmentStatus"], [n["status"] for n in d["data"]["orderCreate"]["order"]["fulfillmentOrders"]["nodes"]])') $(mails | py '(len(d), d[-1]["template"], d[-1]["to"])')" \
+	"('FULFILLED', ['CLOSED']) (3, 'shipping_confirmation', 'piet@example.nl')"
+# tot ORDER-JSON-PARTS: (total, financial status) of an order with one
+# custom line of 100.00 and the parts given.
+tot() {
+	oc "{\"lineItems\":[{\"title\":\"X\",\"quantity\":1,\"priceSet\":$(eur 100.00)${2:+,$2}}]${1:+,$1}}" |
+		py '(d["data"]["orderCreate"]["order"]["totalPriceSet"]["shopMoney"]["amount"], d["data"]["orderCreate"]["order"]["displayFinancialStatus"])'
+}
+is "totals: percentage, free shipping, taxes included, rate only, authorization, part paid, none" \
+	"$(tot "\"discountCode\":{\"itemPercentageDiscountCode\":{\"code\":\"P15\",\"percentage\":15}}") $(tot "\"shippingLines\":[{\"title\":\"S\",\"priceSet\":$(eur 6.95)}],\"discountCode\":{\"freeShippingDiscountCode\":{\"code\":\"FREE\"}}") $(tot '"taxesIncluded":true' "\"taxLines\":[{\"title\":\"BTW\",\"rate\":0.21,\"priceSet\":$(eur 17.36)}]") $(tot '' '"taxLines":[{"title":"BTW","rate":"0.09"}]') $(tot "\"transactions\":[{\"kind\":\"AUTHORIZATION\",\"amountSet\":$(eur 100)}]") $(tot "\"transactions\":[{\"amountSet\":$(eur 40)}]") $(tot '"financialStatus":"PENDING"')" \
+	"('85.0', None) ('100.0', None) ('100.0', None) ('109.0', None) ('100.0', 'AUTHORIZED') ('100.0', 'PARTIALLY_PAID') ('100.0', 'PENDING')"
+is "no line items" "$(ocerr '{"lineItems":[]}')" \
+	"[('INVALID', ['order', 'lineItems'], 'Line items must have at least one line item')]"
+is "an unknown variant; a line with neither variant nor title" \
+	"$(ocerr '{"lineItems":[{"variantId":"gid://shopify/ProductVariant/1","quantity":1}]}') $(oc '{"lineItems":[{"quantity":1}]}' | py 'len(d["data"]["orderCreate"]["userErrors"])')" \
+	"[('INVALID', ['order'], 'Order Line items is invalid'), ('INVALID', ['order', 'lineItems'], \"Line items Name can't be blank\"), ('INVALID', ['order', 'lineItems'], \"Line items Title can't be blank\")] 3"
+is "quantity 0, a currency mismatch, a negative price, a bad e-mail: all at once" \
+	"$(ocerr "{\"email\":\"nope\",\"lineItems\":[{\"title\":\"A\",\"quantity\":0,\"priceSet\":$(eur 1 USD)},{\"title\":\"B\",\"quantity\":1,\"priceSet\":$(eur -1)}]}")" \
+	"[('INVALID', ['order', 'lineItems', '0', 'quantity'], 'Quantity must be greater than 0'), ('INVALID', ['order', 'lineItems', '0', 'priceSet', 'shopMoney', 'currencyCode'], 'Currency must be EUR.'), ('INVALID', ['order', 'lineItems', '1', 'priceSet'], 'Price must be greater than or equal to 0'), ('INVALID', ['order', 'email'], 'Email is invalid')]"
+is "a tax rate left blank; tax lines on order and lines; two discounts; a fulfillment service; a long tag" \
+	"$(oc "{\"tags\":[\"$(printf '%041d' 0)\"],\"taxLines\":[{\"title\":\"T\",\"rate\":\"0.1\"}],\"discountCode\":{\"itemFixedDiscountCode\":{\"code\":\"A\"},\"freeShippingDiscountCode\":{\"code\":\"B\"}},\"lineItems\":[{\"title\":\"A\",\"quantity\":1,\"fulfillmentService\":\"amazon\",\"taxLines\":[{\"title\":\"T\",\"rate\":\"\"}]}]}" | py '[(e["code"], e["field"]) for e in d["data"]["orderCreate"]["userErrors"]]')" \
+	"[('INVALID', ['order', 'taxLines']), ('FULFILLMENT_SERVICE_INVALID', ['order', 'lineItems', '0', 'fulfillmentService']), ('TAX_LINE_RATE_MISSING', ['order', 'lineItems', '0', 'taxLines', '0', 'rate']), ('INVALID', ['order', 'discountCode']), ('INVALID', ['order', 'tags', '0'])]"
+is "a shipping line without a price: refused by the schema" \
+	"$(oc '{"lineItems":[{"title":"A","quantity":1}],"shippingLines":[{"title":"S"}]}' | py 'd["errors"][0]["extensions"]["problems"]')" \
+	"[{'path': ['shippingLines', 0, 'priceSet'], 'explanation': 'Expected value to not be null'}]"
+is "DECREMENT_OBEYING_POLICY beyond the stock: INVENTORY_CLAIM_FAILED, nothing moved" \
+	"$(oc "{\"lineItems\":[{\"variantId\":\"$V_PST\",\"quantity\":9}]}" '{"inventoryBehaviour":"DECREMENT_OBEYING_POLICY"}' | py '[(e["code"], e["field"]) for e in d["data"]["orderCreate"]["userErrors"]]') $(level "$I_PST" "$AM" available)" \
+	"[('INVENTORY_CLAIM_FAILED', ['order', 'lineItems', '0'])] 8"
+is "customer and customerId: REDUNDANT_CUSTOMER_FIELDS; customer alone: NOT_EMULATED" \
+	"$(oc '{"customerId":"gid://shopify/Customer/1","customer":{"toAssociate":{"id":"gid://shopify/Customer/1"}},"lineItems":[{"title":"A","quantity":1}]}' | py '[(e["code"], e["field"]) for e in d["data"]["orderCreate"]["userErrors"]]') $(oc '{"customer":{"toAssociate":{"id":"gid://shopify/Customer/1"}},"lineItems":[{"title":"A","quantity":1}]}' | py 'd["errors"][0]["extensions"]["code"]')" \
+	"[('REDUNDANT_CUSTOMER_FIELDS', ['order'])] NOT_EMULATED"
+is "a processedAt in the future is clamped to now" \
+	"$(oc '{"processedAt":"2099-01-01T00:00:00Z","lineItems":[{"title":"A","quantity":1}]}' | py 'd["data"]["orderCreate"]["order"]["processedAt"] == d["data"]["orderCreate"]["order"]["createdAt"]')" True
+is "@idempotent on orderCreate: refused" \
+	"$(q 'mutation { orderCreate(order: {lineItems: [{title: \"A\", quantity: 1}]}) @idempotent(key: \"k\") { userErrors { code } } }' | py 'd["errors"][0]["extensions"]["code"]')" BAD_REQUEST
+is "the refusals created nothing: 11 orders created in all, 5 fulfillments written" \
+	"$(writes | py '(d["order created"], sum(v for k, v in d.items() if k.endswith("fulfillment")))')" "(11, 5)"
+curl -s -X POST "$base/_sandbox/reset" >/dev/null
+is "reset: the created orders, fulfillments, mails and writes are gone" \
+	"$(q '{ orders(first: 50) { nodes { name } } }' | py 'len(d["data"]["orders"]["nodes"])') $(ostate "$O1004") $(mails) $(writes)" \
+	"15 ('UNFULFILLED', [2, 1], [('OPEN', [2, 1])]) [] {}"
+
+# ------------------------------------------------------------ search_lag, order_create_limit
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_lag
+r=$(oc '{"tags":["lagging"],"lineItems":[{"title":"A","quantity":1}]}')
+id3=$(echo "$r" | py 'd["data"]["orderCreate"]["order"]["id"]')
+is "search_lag=600: a new order is not in orders(query:) yet, but order(id:) and a plain list have it" \
+	"$(q 'query($id: ID!, $t: String, $n: String) { order(id: $id) { name } t: orders(first: 5, query: $t) { nodes { name } } n: orders(first: 5, query: $n) { nodes { name } } all: orders(first: 1, reverse: true, sortKey: ID) { nodes { name } } }' "{\"id\":\"$id3\",\"t\":\"tag:lagging\",\"n\":\"name:1017\"}" | py '(d["data"]["order"]["name"], d["data"]["t"]["nodes"], d["data"]["n"]["nodes"], d["data"]["all"]["nodes"])')" \
+	"('#1017', [], [], [{'name': '#1017'}])"
+oc '{"lineItems":[{"title":"A","quantity":1}]}' >/dev/null
+is "order_create_limit=2: the third orderCreate within a minute is refused" \
+	"$(oc '{"lineItems":[{"title":"A","quantity":1}]}' | py 'd["data"]["orderCreate"]') $(writes)" \
+	"{'order': None, 'userErrors': [{'code': None, 'field': None, 'message': 'Too many attempts. Please try again later.'}]} {\"order created\": 2}"
+base=http://127.0.0.1:$port_seed
+
 # ------------------------------------------------------------ generated data
 # shellcheck disable=SC2154
 base=http://127.0.0.1:$port_gen
@@ -401,6 +634,13 @@ await gen2 "$pid_gen2"
 is "--generate is deterministic for a --seed" \
 	"$(curl -s "$base/_sandbox/state" | md5sum)" \
 	"$(curl -s "http://127.0.0.1:$(cat "$tmp/gen2.ready")/_sandbox/state" | md5sum)"
+is "generated orders: a fulfillment order each, derived from their state" \
+	"$(q '{ a: orders(first: 24) { nodes { displayFulfillmentStatus cancelledAt lineItems(first: 3) { nodes { unfulfilledQuantity } } fulfillmentOrders(first: 2) { nodes { id status lineItems(first: 3) { nodes { remainingQuantity } } } } } } b: orders(first: 24, reverse: true) { nodes { displayFulfillmentStatus cancelledAt lineItems(first: 3) { nodes { unfulfilledQuantity } } fulfillmentOrders(first: 2) { nodes { id status lineItems(first: 3) { nodes { remainingQuantity } } } } } } }' | py 'sorted(set((o["displayFulfillmentStatus"], o["cancelledAt"] is not None, len(o["fulfillmentOrders"]["nodes"]), int(o["fulfillmentOrders"]["nodes"][0]["id"].rsplit("/", 1)[1]) > 10 ** 15, o["fulfillmentOrders"]["nodes"][0]["status"], [l["unfulfilledQuantity"] for l in o["lineItems"]["nodes"]] == [l["remainingQuantity"] for l in o["fulfillmentOrders"]["nodes"][0]["lineItems"]["nodes"]]) for o in d["data"]["a"]["nodes"] + d["data"]["b"]["nodes"]))')" \
+	"[('FULFILLED', False, 1, True, 'CLOSED', True), ('ON_HOLD', False, 1, True, 'ON_HOLD', True), ('PARTIALLY_FULFILLED', False, 1, True, 'IN_PROGRESS', True), ('UNFULFILLED', False, 1, True, 'OPEN', True), ('UNFULFILLED', True, 1, True, 'CLOSED', True)]"
+fog=$(q 'query($q: String) { orders(first: 1, query: $q) { nodes { fulfillmentOrders(first: 1) { nodes { id } } } } }' '{"q":"fulfillment_status:unshipped AND status:open"}' | py 'd["data"]["orders"]["nodes"][0]["fulfillmentOrders"]["nodes"][0]["id"]')
+is "generated orders: fulfillmentCreate on a derived fulfillment order" \
+	"$(q 'mutation($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { status } userErrors { message } } }' "{\"f\":{\"lineItemsByFulfillmentOrder\":[{\"fulfillmentOrderId\":\"$fog\"}]}}" | py 'd["data"]["fulfillmentCreate"]')" \
+	"{'fulfillment': {'status': 'SUCCESS'}, 'userErrors': []}"
 await big "$pid_big"
 base=http://127.0.0.1:$(cat "$tmp/big.ready")
 is "10,000 variants: a page of 249 from a cursor in the middle" \
@@ -414,6 +654,16 @@ python3 "$here/sandbox.py" --platform shopify --data "$tmp/bad" --port 0 2>"$tmp
 is "a level at an unknown location: exit 2, naming file, variant and location" \
 	"$? $(cat "$tmp/bad.err")" \
 	"2 sandbox: products.json: variant 'gid://shopify/ProductVariant/2': level at gid://shopify/Location/9: no such location in locations.json"
+mkdir "$tmp/badfo"
+cp "$seed/locations.json" "$seed/products.json" "$tmp/badfo/"
+python3 -c 'import json, sys
+o = json.load(open(sys.argv[1]))
+o[3]["fulfillmentOrders"][0]["lineItems"][0]["remainingQuantity"] = 1
+json.dump(o, open(sys.argv[2], "w"))' "$seed/orders.json" "$tmp/badfo/orders.json"
+python3 "$here/sandbox.py" --platform shopify --data "$tmp/badfo" --port 0 2>"$tmp/badfo.err"
+is "a fulfillment order that disagrees with the line items: exit 2, naming it" \
+	"$? $(cat "$tmp/badfo.err")" \
+	"2 sandbox: orders.json: order 'gid://shopify/Order/6543210987124': line item 'gid://shopify/LineItem/16012345670066': unfulfilledQuantity 2, but its open fulfillment orders hold 1"
 python3 "$here/sandbox.py" --platform shopify --data "$seed" --set bucket=lots --port 0 2>/dev/null
 is "--set bucket=lots: exit 2" "$?" 2
 python3 "$here/sandbox.py" --platform shopify --data "$seed" --set colour=red --port 0 2>/dev/null
