@@ -7,6 +7,105 @@ items paged by `offset`, orders, products with stock[] per warehouse,
 warehouses and their stock, webshop orders, and stock changes.  Filters and
 parameters the sandbox does not emulate are refused (400), never ignored, so
 a test cannot pass because a filter was silently dropped.
+
+Decisions 1-13 are numbered, with their sources, in README.md.  These
+continue them, for picklists and their shipments.  Sources:
+
+  [orders]    https://picqer.com/en/api/orders
+  [picklists] https://picqer.com/en/api/picklists
+  [ps]        https://picqer.com/en/api/picklist-shipments ("Picklist
+              Shipments"; several versions of the page were read, the
+              latest with `parcels`)
+  [changelog] https://picqer.com/en/api/changelog
+  [csm]       https://picqer.com/en/api/custom-shippingmethod (a picklist
+              as Picqer sends it to a custom shipping provider)
+
+14. Orders carry `picklists`.  [orders] lists `picklists` among an
+    order's attributes, and Airbyte's Picqer schema types it as an array.
+    The shape of one entry is UNCONFIRMED: the example on [orders] could
+    not be read.  The sandbox gives the picklist object of [picklists]
+    without its `products`: idpicklist, picklistid, idcustomer, idorder,
+    idreturn, idwarehouse, idtemplate, idpicklist_batch,
+    idshippingprovider_profile, deliveryname, deliverycontact,
+    deliveryaddress, deliveryaddress2, deliveryzipcode, deliverycity,
+    deliveryregion, deliverycountry, telephone, emailaddress, reference,
+    assigned_to_iduser, invoiced, urgent, preferred_delivery_date, status,
+    paused_reason, totalproducts, totalpicked, weight, snoozed_until,
+    closed_by_iduser, closed_at, created, updated, idfulfilment_customer,
+    tags.  Two public clients type an order's picklists as that object (a
+    TypeScript client: `picklists: PicqerPicklist[]`; a Python client:
+    `picklists: list[Picklist]`).  `tags` is an array, as [changelog] has
+    it since 2 October 2025.  picklistid is a string of digits, a year and
+    a counter, as in [csm]'s "20140079".  The statuses are those of
+    [picklists]: new, paused, closed, snoozed, cancelled.  An order in a
+    data file without a `picklists` member (files written before it) is
+    served without one; the seed gives every order the member, [] when
+    it has none.  The data files may hold shorter entries: only
+    idpicklist, picklistid and status are required.
+15. Picklists must fit their order's status, checked at start-up (the
+    strict choice; nothing in Picqer's docs says it in these words).  A
+    concept or expected order has none: "Mark the order as 'processing'.
+    If the products are in stock, a picklist will be created" [orders].
+    A cancelled order has only cancelled ones.  A paused order has no
+    closed one.  A completed order ("all products have been shipped") has
+    at least one closed picklist and no new, paused or snoozed one.  A
+    processing order may have any; one closed picklist means part of it
+    was shipped.  Picklist ids are unique over all orders, and an entry's
+    idorder, when given, is its order's.  UNCONFIRMED: whether Picqer
+    keeps the picklists of an order cancelled with force=true.
+16. GET /picklists/{idpicklist}/shipments, "Get shipments from picklist"
+    [ps]: a bare JSON array, in ascending idshipment.  [ps] does not say
+    "This endpoint uses pagination", so it is not paged and takes no
+    parameter: `offset` or any other gets 400 (decision 7).  A picklist
+    without shipments answers [] (a closed picklist of an order picked up
+    at the counter has none).  An unknown or non-numeric idpicklist gets
+    404 with error_code 20, "Picklist not found".  Cancelled shipments
+    are listed, with "cancelled": true ([ps]: "Is this shipment
+    cancelled? Can be done within 5 minutes after creation."): a client
+    must skip them itself.  Other methods get 405 (Picqer creates a
+    shipment with POST; the sandbox does not emulate that).
+17. The shipment object is [ps]'s example with every field of its
+    attribute table: idshipment, idpicklist, idorder, idreturn,
+    idpackaging, idshippingprovider, idcompany_shippingprovider,
+    idcompany_shippingprovider_profile, provider, providername,
+    public_providername, profile_name, carrier_key, labelurl,
+    labelurl_pdf, labelurl_zpl, trackingcode, trackingurl, tracktraceurl,
+    weight, created_by_iduser, cancelled, idfulfilment_customer, parcels,
+    created, updated.  `created` and `updated` are in [ps]'s examples
+    (not its table), in the form of decision 5.  `weight` is in grams
+    ([ps]: null for shipments older than 4 December 2023; the seed's are
+    newer).  `labelurl_zpl` is null for PDF-only providers: UNCONFIRMED
+    (a public Go client types it as interface{}, not string).  Since
+    16 December 2025 ([changelog]: "Added parcels to the shipments API")
+    [ps] lists idpackaging, idfulfilment_customer and `parcels[]`
+    (idparcel, idpackaging, weight, tracking_code, tracking_url,
+    documents[]: idparcel_document, type, size, format, url), and its
+    table no longer lists trackingcode, tracktraceurl or labelurl_*.
+    Whether those are still sent is UNCONFIRMED; the changelog calls
+    parcels an addition, not a breaking change, so the sandbox sends
+    both: the old fields and one parcel with the same tracking and label.
+18. Carrier keys: "postnl" is [ps]'s example; "dhl" and "dpd" are
+    UNCONFIRMED ([ps] points to a list of carrier keys that was not
+    found).  Tracking codes and URLs are invented in each carrier's public
+    form: PostNL "3S" + 4 letters + 9 digits, like [ps]'s
+    "3SDEVC931341234", with a jouw.postnl.nl URL; DHL Parcel "JVGL" + 16
+    digits with a dhlparcel.nl URL; DPD 14 digits with a tracking.dpd.de
+    URL.  Nothing checks them.
+19. shipments.json is checked at start-up: idshipment unique integers;
+    idpicklist a picklist of an order in orders.json, and idorder that
+    order (both [ps]: "Picklist where this shipment is for", "Order where
+    this shipment is for"); `cancelled` a boolean; `created` and
+    `updated`, when given, in the form of decision 5.
+20. GET /picklists/{idpicklist} is not emulated (404, error_code 8): a
+    picklist's answer has its product lines, which the seed does not
+    keep per picklist.  The order's `picklists` entry is what a client
+    can read.
+21. --generate: concept and expected orders get no picklist, processing
+    orders one new picklist, paused orders one paused picklist, one
+    cancelled order in three a cancelled picklist, and completed orders
+    one closed picklist with one shipment (PostNL 60%, DHL 25%, DPD 15%).
+    They come from a second random generator seeded from --seed, so the
+    rest of the generated data is what it was before picklists.
 """
 
 import base64
@@ -29,6 +128,8 @@ PRODUCT_TYPES = ("normal", "unlimited_stock", "virtual_composition",
 STOCK_TYPES = ("normal", "composition_with_stock")   # types that keep stock
 RESERVED_PARTS = ("reservedbackorders", "reservedpicklists",
                   "reservedallocations")
+PICKLIST_STATUSES = ("new", "paused", "closed", "snoozed", "cancelled")
+OPEN_PICKLIST = ("new", "paused", "snoozed")     # not closed or cancelled
 DATETIME_RE = re.compile(r"\A\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
 
 # Picqer's documented error codes (https://picqer.com/en/api/response-codes).
@@ -88,13 +189,14 @@ class Platform(PlatformBase):
         products = load_array(d, "products.json")
         orders = load_array(d, "orders.json")
         webshoporders = load_array(d, "webshoporders.json")
+        shipments = load_array(d, "shipments.json")
         if self.generate:
-            warehouses, products, orders, webshoporders = generate_data(
-                self.generate, self.seed, warehouses, products, orders,
-                webshoporders)
-        self.load(warehouses, products, orders, webshoporders)
+            warehouses, products, orders, webshoporders, shipments = \
+                generate_data(self.generate, self.seed, warehouses,
+                              products, orders, webshoporders, shipments)
+        self.load(warehouses, products, orders, webshoporders, shipments)
 
-    def load(self, warehouses, products, orders, webshoporders):
+    def load(self, warehouses, products, orders, webshoporders, shipments):
         self.warehouses = sorted(warehouses, key=lambda w: w.get("idwarehouse"))
         ids = [w.get("idwarehouse") for w in self.warehouses]
         if not all(is_int(i) for i in ids) or len(set(ids)) != len(ids):
@@ -144,6 +246,7 @@ class Platform(PlatformBase):
 
         self.orders = []
         self.order_by_id = {}
+        self.picklist_by_id = {}        # idpicklist -> (picklist, order)
         for o in orders:
             oid = o.get("idorder")
             where = "orders.json: order %r" % (oid,)
@@ -161,9 +264,11 @@ class Platform(PlatformBase):
             if "orderid" in o and not isinstance(o["orderid"], str):
                 raise SetupError("%s: orderid must be a string, as Picqer "
                                  "returns it" % where)
+            self.check_picklists(o, where)
             self.orders.append(o)
             self.order_by_id[oid] = o
         self.orders.sort(key=lambda o: o["idorder"])
+        self.load_shipments(shipments)
 
         self.webshoporders = []
         self.webshoporder_by_id = {}
@@ -190,6 +295,98 @@ class Platform(PlatformBase):
 
         self.write_counts = {}
         self.stock_history = []
+
+    def check_picklists(self, o, where):
+        """Check an order's picklists (decisions 14 and 15) and index
+        them in self.picklist_by_id."""
+        picklists = o.get("picklists")
+        if picklists is None:
+            return              # a data file written before picklists
+        if not isinstance(picklists, list):
+            raise SetupError("%s: picklists must be an array" % where)
+        statuses = []
+        for pl in picklists:
+            if not isinstance(pl, dict):
+                raise SetupError("%s: a picklist must be an object" % where)
+            pid = pl.get("idpicklist")
+            if not is_int(pid) or pid in self.picklist_by_id:
+                raise SetupError("%s: picklist %r: idpicklist must be an "
+                                 "integer, unique over all orders"
+                                 % (where, pid))
+            plwhere = "%s: picklist %r" % (where, pid)
+            if not isinstance(pl.get("picklistid"), str):
+                raise SetupError("%s: picklistid must be a string"
+                                 % plwhere)
+            if pl.get("status") not in PICKLIST_STATUSES:
+                raise SetupError("%s: status %r is not one of %s"
+                                 % (plwhere, pl.get("status"),
+                                    ", ".join(PICKLIST_STATUSES)))
+            if "idorder" in pl and pl["idorder"] != o["idorder"]:
+                raise SetupError("%s: idorder %r is not its order's"
+                                 % (plwhere, pl["idorder"]))
+            if "idwarehouse" in pl and \
+                    pl["idwarehouse"] not in self.warehouse_by_id:
+                raise SetupError("%s: idwarehouse %r is not in "
+                                 "warehouses.json"
+                                 % (plwhere, pl["idwarehouse"]))
+            for f in ("created", "updated", "closed_at"):
+                if pl.get(f) is not None and not valid_datetime(pl[f]):
+                    raise SetupError("%s: %s must be \"YYYY-MM-DD "
+                                     "HH:MM:SS\" or null" % (plwhere, f))
+            statuses.append(pl["status"])
+            self.picklist_by_id[pid] = (pl, o)
+        status = o["status"]
+        closed = "closed" in statuses
+        still_open = [s for s in statuses if s in OPEN_PICKLIST]
+        if status in ("concept", "expected") and statuses:
+            wrong = "a %s order has no picklists yet (they are made when " \
+                "an order is processed)" % status
+        elif status == "cancelled" and \
+                any(s != "cancelled" for s in statuses):
+            wrong = "a cancelled order has only cancelled picklists"
+        elif status == "paused" and closed:
+            wrong = "a paused order has no closed picklist"
+        elif status == "completed" and (not closed or still_open):
+            wrong = "a completed order has a closed picklist and no new, " \
+                "paused or snoozed one"
+        else:
+            return
+        raise SetupError("%s: picklists: %s, got %s" % (
+            where, wrong, ", ".join(statuses) or "none"))
+
+    def load_shipments(self, shipments):
+        """Check shipments.json (decision 19) and index it by picklist."""
+        self.shipments = []
+        self.shipment_ids = set()
+        self.shipments_by_picklist = {}
+        for sh in shipments:
+            sid = sh.get("idshipment")
+            where = "shipments.json: shipment %r" % (sid,)
+            if not is_int(sid) or sid in self.shipment_ids:
+                raise SetupError("%s: idshipment must be a unique integer"
+                                 % where)
+            pid = sh.get("idpicklist")
+            if not is_int(pid) or pid not in self.picklist_by_id:
+                raise SetupError("%s: idpicklist %r is not a picklist of an "
+                                 "order in orders.json" % (where, pid))
+            owner = self.picklist_by_id[pid][1]["idorder"]
+            if sh.get("idorder") != owner:
+                raise SetupError("%s: idorder %r does not match picklist "
+                                 "%d, which belongs to order %d"
+                                 % (where, sh.get("idorder"), pid, owner))
+            if not isinstance(sh.get("cancelled"), bool):
+                raise SetupError("%s: cancelled must be true or false"
+                                 % where)
+            for f in ("created", "updated"):
+                if f in sh and not valid_datetime(sh[f]):
+                    raise SetupError("%s: %s must be \"YYYY-MM-DD "
+                                     "HH:MM:SS\"" % (where, f))
+            self.shipment_ids.add(sid)
+            self.shipments.append(sh)
+            self.shipments_by_picklist.setdefault(pid, []).append(sh)
+        self.shipments.sort(key=lambda sh: sh["idshipment"])
+        for items in self.shipments_by_picklist.values():
+            items.sort(key=lambda sh: sh["idshipment"])
 
     # ---- the hooks sandbox.py calls
 
@@ -241,6 +438,7 @@ class Platform(PlatformBase):
             "products": [self.product_json(p) for p in self.products],
             "orders": self.orders,
             "webshoporders": self.webshoporders,
+            "shipments": self.shipments,
             "stock": {
                 p["productcode"]: {str(wid): self.levels_json(p, wid)
                                    for wid in self.stock[p["idproduct"]]}
@@ -265,6 +463,8 @@ class Platform(PlatformBase):
          "warehouse_stock"),
         (re.compile(r"/webshoporders"), ("GET",), "list_webshoporders"),
         (re.compile(r"/webshoporders/([^/]+)"), ("GET",), "get_webshoporder"),
+        (re.compile(r"/picklists/([^/]+)/shipments"), ("GET",),
+         "picklist_shipments"),
     ]
 
     def route(self, req):
@@ -292,7 +492,8 @@ class Platform(PlatformBase):
         for name, value in req.params():
             if name not in allowed:
                 raise bad_request("Unknown parameter %r: this endpoint "
-                                  "takes %s" % (name, ", ".join(allowed)))
+                                  "takes %s" % (name, ", ".join(allowed)
+                                                or "none"))
             if name in out:
                 raise bad_request("Parameter %r given more than once" % name)
             if value == "":
@@ -550,6 +751,17 @@ class Platform(PlatformBase):
             raise not_found("Webshop order")
         return json_response(200, w)
 
+    # ---- picklists and shipments
+
+    def picklist_shipments(self, req, ident):
+        """The shipments of a picklist: a bare array, not paged, cancelled
+        ones included (decision 16)."""
+        self.params(req, ())
+        pid = self.id_of(ident, "Picklist")
+        if pid not in self.picklist_by_id:
+            raise not_found("Picklist")
+        return json_response(200, self.shipments_by_picklist.get(pid, []))
+
 
 def json_type(v):
     return {bool: "a boolean", int: "an integer", float: "a number",
@@ -734,7 +946,7 @@ def make_order(idorder, orderid, customer, status, created, updated,
         "calculatevat": True, "status": status,
         "public_status_page": "https://example.picqer.com/s/" + public_id,
         "created": created, "updated": updated, "warehouses": warehouses,
-        "products": lines, "tags": [], "orderfields": [],
+        "products": lines, "tags": [], "orderfields": [], "picklists": [],
     }
 
 
@@ -752,7 +964,185 @@ def public_id(rng):
     return "".join(rng.choice(alphabet) for _ in range(16))
 
 
-def generate_data(spec, seed, warehouses, products, orders, webshoporders):
+# Picklists and shipments (decisions 14-18).  The shipping providers are
+# an account's own configuration; the ids are invented.
+CARRIERS = {
+    "postnl": {"idshippingprovider": 2, "idcompany_shippingprovider": 401,
+               "idcompany_shippingprovider_profile": 1201,
+               "provider": "PostNL", "providername": "PostNL",
+               "public_providername": "PostNL",
+               "profile_name": "Standaard pakket"},
+    "dhl": {"idshippingprovider": 7, "idcompany_shippingprovider": 402,
+            "idcompany_shippingprovider_profile": 1202,
+            "provider": "DHL Parcel", "providername": "DHL",
+            "public_providername": "DHL", "profile_name": "DHL Parcel Connect"},
+    "dpd": {"idshippingprovider": 9, "idcompany_shippingprovider": 403,
+            "idcompany_shippingprovider_profile": 1203,
+            "provider": "DPD", "providername": "DPD",
+            "public_providername": "DPD", "profile_name": "DPD Classic"},
+}
+
+
+def make_picklist(idpicklist, picklistid, order, status, idwarehouse,
+                  totalproducts, weight, created, updated, closed_at=None,
+                  closed_by_iduser=None, paused_reason=None):
+    """A picklist of `order` as an order's `picklists` entry (decision 14):
+    the picklist object of https://picqer.com/en/api/picklists without its
+    products, its address copied from the order."""
+    o = order
+    closed = status == "closed"
+    return {
+        "idpicklist": idpicklist, "picklistid": picklistid,
+        "idcustomer": o.get("idcustomer"), "idorder": o["idorder"],
+        "idreturn": None, "idwarehouse": idwarehouse,
+        "idtemplate": o.get("idtemplate"), "idpicklist_batch": None,
+        "idshippingprovider_profile": o.get("idshippingprovider_profile"),
+        "deliveryname": o.get("deliveryname"),
+        "deliverycontact": o.get("deliverycontactname"),
+        "deliveryaddress": o.get("deliveryaddress"),
+        "deliveryaddress2": o.get("deliveryaddress2"),
+        "deliveryzipcode": o.get("deliveryzipcode"),
+        "deliverycity": o.get("deliverycity"),
+        "deliveryregion": o.get("deliveryregion"),
+        "deliverycountry": o.get("deliverycountry"),
+        "telephone": o.get("telephone"),
+        "emailaddress": o.get("emailaddress"),
+        "reference": o.get("reference"), "assigned_to_iduser": None,
+        "invoiced": bool(o.get("invoiced")) and closed, "urgent": False,
+        "preferred_delivery_date": o.get("preferred_delivery_date"),
+        "status": status, "paused_reason": paused_reason,
+        "totalproducts": totalproducts,
+        "totalpicked": totalproducts if closed else 0, "weight": weight,
+        "snoozed_until": None,
+        "closed_by_iduser": closed_by_iduser if closed else None,
+        "closed_at": closed_at if closed else None,
+        "created": created, "updated": updated,
+        "idfulfilment_customer": o.get("idfulfilment_customer"),
+        "tags": [],
+    }
+
+
+def tracking_code(carrier, rng):
+    """A tracking code in the carrier's public form (decision 18)."""
+    def digits(n):
+        return "".join(str(rng.randrange(10)) for _ in range(n))
+    if carrier == "postnl":
+        return "3SSHSW" + digits(9)
+    if carrier == "dhl":
+        return "JVGL" + digits(16)
+    return "0" + digits(13)                     # DPD: 14 digits
+
+
+def tracking_url(carrier, code, country, zipcode):
+    zipcode = (zipcode or "").replace(" ", "")
+    if carrier == "postnl":
+        return "https://jouw.postnl.nl/track-and-trace/%s-%s-%s" % (
+            code, country, zipcode)
+    if carrier == "dhl":
+        return "https://my.dhlparcel.nl/home/tracktrace/%s/%s" % (
+            code, zipcode)
+    return "https://tracking.dpd.de/status/nl_NL/parcel/%s" % code
+
+
+def make_shipment(idshipment, picklist, carrier, trackingcode, created,
+                  updated, cancelled=False, created_by_iduser=1, zpl=False):
+    """A shipment of `picklist` as "Get shipments from picklist" answers
+    it (decision 17), with one parcel."""
+    pl = picklist
+    url = tracking_url(carrier, trackingcode, pl.get("deliverycountry"),
+                       pl.get("deliveryzipcode"))
+    base = "https://example.picqer.com/shipments/%d/label" % idshipment
+    pdf = base + ".pdf"
+    zpl_url = base + ".zpl" if zpl else None
+    idparcel = 30000 + idshipment
+    documents = [{"idparcel_document": 2 * idparcel, "type": "label",
+                  "size": "A6", "format": "pdf", "url": pdf}]
+    if zpl:
+        documents.append({"idparcel_document": 2 * idparcel + 1,
+                          "type": "label", "size": "A6", "format": "zpl",
+                          "url": zpl_url})
+    out = {"idshipment": idshipment, "idpicklist": pl["idpicklist"],
+           "idorder": pl["idorder"], "idreturn": None, "idpackaging": None}
+    out.update(CARRIERS[carrier])
+    out.update({
+        "carrier_key": carrier, "labelurl": pdf, "labelurl_pdf": pdf,
+        "labelurl_zpl": zpl_url, "trackingcode": trackingcode,
+        "trackingurl": url, "tracktraceurl": url, "weight": pl.get("weight"),
+        "created_by_iduser": created_by_iduser, "cancelled": cancelled,
+        "idfulfilment_customer": pl.get("idfulfilment_customer"),
+        "parcels": [{"idparcel": idparcel, "idpackaging": None,
+                     "weight": pl.get("weight"), "tracking_code": trackingcode,
+                     "tracking_url": url, "documents": documents}],
+        "created": created, "updated": updated,
+    })
+    # The keys in the order of [ps]'s example.
+    return {k: out[k] for k in SHIPMENT_KEYS}
+
+
+SHIPMENT_KEYS = (
+    "idshipment", "idpicklist", "idorder", "idreturn", "idpackaging",
+    "idshippingprovider", "idcompany_shippingprovider",
+    "idcompany_shippingprovider_profile", "provider", "providername",
+    "public_providername", "profile_name", "carrier_key", "labelurl",
+    "labelurl_pdf", "labelurl_zpl", "trackingcode", "trackingurl",
+    "tracktraceurl", "weight", "created_by_iduser", "cancelled",
+    "idfulfilment_customer", "parcels", "created", "updated")
+
+
+def generate_picklists(seed, orders, instants, tz):
+    """Picklists for generated orders and a shipment for each closed one
+    (decision 21).  instants[i] is (created, updated) of orders[i] in UTC.
+    A random generator of its own keeps the rest of the data as it was."""
+    rng = random.Random("picklists %s" % seed)
+    shipments = []
+    idpicklist, idshipment = 60000, 40000
+    number = 5000
+    carriers = ["postnl"] * 12 + ["dhl"] * 5 + ["dpd"] * 3
+    for o, (t, upd) in zip(orders, instants):
+        status = o["status"]
+        if status in ("concept", "expected"):
+            continue
+        if status == "cancelled" and rng.randrange(3):
+            continue
+        units = sum(l["amount"] - l.get("amount_cancelled", 0)
+                    for l in o["products"])
+        weight = sum((l.get("weight") or 0) *
+                     (l["amount"] - l.get("amount_cancelled", 0))
+                     for l in o["products"])
+        idpicklist += rng.randint(1, 3)
+        number += 1
+        wid = o["warehouses"][0] if o["warehouses"] else None
+        args = (idpicklist, "2025%04d" % number, o)
+        if status == "completed":
+            made = t + timedelta(minutes=rng.randint(1, 60))
+            closed = upd - timedelta(minutes=rng.randint(0, 10),
+                                     seconds=rng.randint(0, 59))
+            pl = make_picklist(*args, "closed", wid, units, weight,
+                               local(made, tz), local(closed, tz),
+                               local(closed, tz), rng.randint(1, 3))
+            carrier = rng.choice(carriers)
+            idshipment += rng.randint(1, 3)
+            at = local(closed - timedelta(seconds=rng.randint(60, 300)), tz)
+            shipments.append(make_shipment(
+                idshipment, pl, carrier, tracking_code(carrier, rng), at, at,
+                created_by_iduser=pl["closed_by_iduser"]))
+        elif status == "cancelled":
+            made = t + (upd - t) / 2
+            pl = make_picklist(*args, "cancelled", wid, units, weight,
+                               local(made, tz), local(upd, tz))
+        elif status == "paused":
+            pl = make_picklist(*args, "paused", wid, units, weight,
+                               local(upd, tz), local(upd, tz),
+                               paused_reason="Order gepauzeerd")
+        else:                                   # processing
+            pl = make_picklist(*args, "new", wid, units, weight,
+                               local(upd, tz), local(upd, tz))
+        o["picklists"] = [pl]
+    return shipments
+
+
+def generate_data(spec, seed, warehouses, products, orders, webshoporders,
+                  shipments):
     rng = random.Random(seed)
     tz = amsterdam()
     t0 = datetime(2025, 1, 6, 7, 0, tzinfo=timezone.utc)
@@ -817,6 +1207,7 @@ def generate_data(spec, seed, warehouses, products, orders, webshoporders):
                    ("concept", 12), ("expected", 8), ("paused", 5))
         population = [s for s, w in weights for _ in range(w)]
         orders = []
+        instants = []                   # (created, updated) in UTC
         t = t0
         line_id = 90000
         for i in range(n_ord):
@@ -839,6 +1230,7 @@ def generate_data(spec, seed, warehouses, products, orders, webshoporders):
                 rng.choice(customers), status, local(t, tz), local(upd, tz),
                 None, wids[:1] if len(wids) < 2 or rng.random() < 0.7
                 else wids[:2], lines, public_id(rng)))
+            instants.append((t, upd))
             if own_stock and status in ("processing", "paused") and wids:
                 reserve(products, wids[0], lines)
 
@@ -881,7 +1273,10 @@ def generate_data(spec, seed, warehouses, products, orders, webshoporders):
                 and o["status"] != "completed" else "completed",
                 "status": status, "reason": reason, "ordered": ordered,
                 "created": created, "updated": updated})
-    return warehouses, products, orders, webshoporders
+    if n_ord is not None:
+        # After the webshop orders, which set the orders' references.
+        shipments = generate_picklists(seed, orders, instants, tz)
+    return warehouses, products, orders, webshoporders, shipments
 
 
 def reserve(products, wid, lines):

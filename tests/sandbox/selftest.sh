@@ -36,6 +36,7 @@ headers() {
 start seed --data "$seed"
 start gen --generate orders=250,products=120,warehouses=2
 start rate --data "$seed" --rate-limit 5 --rate-window 2
+start gen2 --generate orders=250,products=120,warehouses=2 --seed 1
 
 # ------------------------------------------------------------ auth, UA
 # shellcheck disable=SC2154
@@ -162,6 +163,109 @@ is "path outside /api/v1: 404" "$(code /api/v2/orders)" 404
 is "wrong method: 405 with Allow" \
 	"$(headers /api/v1/orders -X DELETE | grep -E '^(HTTP|Allow)' | tr '\n' '|')" \
 	"HTTP/1.1 405 Method Not Allowed|Allow: GET|"
+
+# ------------------------------------------------------------ picklists, shipments
+is "orders list their picklists (idpicklist, status), [] when they have none" \
+	"$(get /api/v1/orders | py '[(o["idorder"], [(p["idpicklist"], p["status"]) for p in o["picklists"]]) for o in d]')" \
+	"[(5001, [(8101, 'closed')]), (5003, [(8102, 'closed'), (8104, 'closed')]), (5004, [(8105, 'cancelled')]), (5007, [(8107, 'closed')]), (5008, [(8108, 'new')]), (5010, [(8110, 'paused')]), (5011, [(8111, 'closed'), (8113, 'new')]), (5013, []), (5014, []), (5016, []), (5017, []), (5019, [(8116, 'closed')])]"
+is "a picklist entry: the picklist object without products" \
+	"$(get /api/v1/orders/5001 | py '" ".join(d["picklists"][0])')" \
+	"idpicklist picklistid idcustomer idorder idreturn idwarehouse idtemplate idpicklist_batch idshippingprovider_profile deliveryname deliverycontact deliveryaddress deliveryaddress2 deliveryzipcode deliverycity deliveryregion deliverycountry telephone emailaddress reference assigned_to_iduser invoiced urgent preferred_delivery_date status paused_reason totalproducts totalpicked weight snoozed_until closed_by_iduser closed_at created updated idfulfilment_customer tags"
+is "a picklist entry's values" \
+	"$(get /api/v1/orders/5011 | py '[(p["picklistid"], p["idorder"], p["idwarehouse"], p["totalproducts"], p["totalpicked"], p["closed_at"] is None) for p in d["picklists"]]')" \
+	"[('20250108', 5011, 321, 1, 1, False), ('20250109', 5011, 321, 1, 0, True)]"
+is "shipments of a picklist: a bare array" \
+	"$(get /api/v1/picklists/8101/shipments | py '[(s["idshipment"], s["idpicklist"], s["idorder"], s["carrier_key"], s["provider"], s["trackingcode"], s["tracktraceurl"], s["weight"], s["cancelled"]) for s in d]')" \
+	"[(6201, 8101, 5001, 'postnl', 'PostNL', '3SSHSW482910375', 'https://jouw.postnl.nl/track-and-trace/3SSHSW482910375-NL-3511LK', 750, False)]"
+is "a shipment has the fields of the docs" \
+	"$(get /api/v1/picklists/8101/shipments | py '" ".join(d[0])')" \
+	"idshipment idpicklist idorder idreturn idpackaging idshippingprovider idcompany_shippingprovider idcompany_shippingprovider_profile provider providername public_providername profile_name carrier_key labelurl labelurl_pdf labelurl_zpl trackingcode trackingurl tracktraceurl weight created_by_iduser cancelled idfulfilment_customer parcels created updated"
+is "a shipment's parcel repeats its tracking and label" \
+	"$(get /api/v1/picklists/8101/shipments | py '[(p["tracking_code"] == d[0]["trackingcode"], p["tracking_url"] == d[0]["tracktraceurl"], [(x["type"], x["format"], x["url"] == d[0]["labelurl_pdf"]) for x in p["documents"]]) for p in d[0]["parcels"]]')" \
+	"[(True, True, [('label', 'pdf', True)])]"
+is "order 5003: two picklists, shipped by DHL and by PostNL" \
+	"$(for pl in 8102 8104; do get "/api/v1/picklists/$pl/shipments" | py '[(s["idpicklist"], s["carrier_key"], s["cancelled"]) for s in d]'; done | tr '\n' ' ')" \
+	"[(8102, 'dhl', False)] [(8104, 'postnl', False)] "
+is "a cancelled shipment is listed, before the valid one" \
+	"$(get /api/v1/picklists/8107/shipments | py '[(s["idshipment"], s["carrier_key"], s["cancelled"], s["labelurl_zpl"] is None) for s in d]')" \
+	"[(6205, 'dpd', True, True), (6206, 'dhl', False, False)]"
+is "a closed picklist picked up at the counter (5019): no shipments, []" \
+	"$(get /api/v1/picklists/8116/shipments)" "[]"
+is "an open picklist (5008): []" "$(get /api/v1/picklists/8108/shipments)" "[]"
+is "shipments JSON as PHP writes it: '/' escaped" \
+	"$(get /api/v1/picklists/8101/shipments | grep -c 'https:\\/\\/jouw.postnl.nl\\/track-and-trace\\/')" 1
+is "absent picklist: 404, error_code 20" \
+	"$(get /api/v1/picklists/999/shipments -w ' %{http_code}' | sed 's/^{.*"error_code":\([0-9]*\),.*}/\1/')" "20 404"
+is "non-numeric picklist id: 404" "$(code /api/v1/picklists/abc/shipments)" 404
+is "shipments take no parameters, not even offset: 400" \
+	"$(code '/api/v1/picklists/8101/shipments?offset=0') $(code '/api/v1/picklists/8101/shipments?carrier_key=postnl')" "400 400"
+is "shipments: POST is not emulated, 405 with Allow" \
+	"$(headers /api/v1/picklists/8101/shipments -X POST -d '{}' | grep -E '^(HTTP|Allow)' | tr '\n' '|')" \
+	"HTTP/1.1 405 Method Not Allowed|Allow: GET|"
+is "shipments: no credentials, 401; no User-Agent, 400" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -A ua "$base/api/v1/picklists/8101/shipments") $(code /api/v1/picklists/8101/shipments -H 'User-Agent:')" \
+	"401 400"
+is "shipments: counted against the rate limit" \
+	"$(headers /api/v1/picklists/8101/shipments | grep -ci '^x-ratelimit-remaining: [0-9]')" 1
+fault '[{"path":"/api/v1/picklists/8101/shipments","kind":"503"}]'
+is "shipments: faults apply" "$(code /api/v1/picklists/8101/shipments) $(code /api/v1/picklists/8101/shipments)" "503 200"
+curl -s -o /dev/null -X DELETE "$base/_sandbox/log"
+get /api/v1/picklists/8101/shipments -o /dev/null
+is "shipments: the request is logged" "$(curl -s "$base/_sandbox/log")" \
+	'{"method":"GET","path":"/api/v1/picklists/8101/shipments","query":"","status":200,"auth":"ok","user_agent":"shopswitch-selftest (dev@example.org)","body":null,"fault":null}'
+
+# Generated: every picklist of the 250 orders, and its shipments.
+# shellcheck disable=SC2154
+found=$(python3 - "$port_gen" "$key" <<'EOF'
+import base64, json, re, sys, urllib.request
+port, key = sys.argv[1], sys.argv[2]
+headers = {"Authorization": "Basic " + base64.b64encode(
+    (key + ":").encode()).decode(),
+    "User-Agent": "shopswitch-selftest (dev@example.org)"}
+def get(path):
+    req = urllib.request.Request(
+        "http://127.0.0.1:%s/api/v1%s" % (port, path), headers=headers)
+    with urllib.request.urlopen(req) as f:
+        return json.load(f)
+orders, off = [], 0
+while True:
+    page = get("/orders?offset=%d" % off)
+    orders += page
+    off += 100
+    if len(page) < 100:
+        break
+codes = {"postnl": r"3S[A-Z]{4}[0-9]{9}", "dhl": r"JVGL[0-9]{16}",
+         "dpd": r"[0-9]{14}"}
+kinds, carriers, bad = {}, set(), []
+for o in orders:
+    kinds.setdefault(o["status"], set()).add(
+        tuple(p["status"] for p in o["picklists"]))
+    for p in o["picklists"]:
+        shipments = get("/picklists/%d/shipments" % p["idpicklist"])
+        if len(shipments) != (p["status"] == "closed"):
+            bad.append(p["idpicklist"])
+        for s in shipments:
+            carriers.add(s["carrier_key"])
+            code = s["trackingcode"]
+            if (s["idpicklist"], s["idorder"], s["cancelled"]) != \
+                    (p["idpicklist"], o["idorder"], False) or \
+                    not re.fullmatch(codes.get(s["carrier_key"], "-"), code) \
+                    or not s["tracktraceurl"].startswith("https://") or \
+                    code not in s["tracktraceurl"]:
+                bad.append(s["idshipment"])
+print(len(orders), bad, sorted(carriers))
+print({k: sorted(kinds[k]) for k in sorted(kinds)})
+EOF
+)
+is "generated: each closed picklist has one shipment, with a tracking code and URL of its carrier" \
+	"$(echo "$found" | sed -n 1p)" "250 [] ['dhl', 'dpd', 'postnl']"
+is "generated: picklists fit their order's status" \
+	"$(echo "$found" | sed -n 2p)" \
+	"{'cancelled': [(), ('cancelled',)], 'completed': [('closed',)], 'concept': [()], 'expected': [()], 'paused': [('paused',)], 'processing': [('new',)]}"
+# shellcheck disable=SC2154
+is "generated shipments and picklists are the same for the same --seed" \
+	"$(curl -s "http://127.0.0.1:$port_gen/_sandbox/state" | py '(d["shipments"], [o["picklists"] for o in d["orders"]])' | cksum)" \
+	"$(curl -s "http://127.0.0.1:$port_gen2/_sandbox/state" | py '(d["shipments"], [o["picklists"] for o in d["orders"]])' | cksum)"
 
 # ------------------------------------------------------------ rate limit
 # shellcheck disable=SC2154
@@ -293,6 +397,25 @@ cp "$seed/warehouses.json" "$tmp/bad/"
 python3 "$here/sandbox.py" --platform picqer --data "$tmp/bad" --ready "$tmp/bad.ready" 2>"$tmp/bad.err"
 is "inconsistent seed data: refused (exit 2)" "$? $(test -e "$tmp/bad.ready" && echo started || echo refused)" "2 refused"
 is "the refusal names the product and the field" "$(grep -c "product 103.*freestock" "$tmp/bad.err")" 1
+mkdir "$tmp/badship"
+cp "$seed/orders.json" "$seed/warehouses.json" "$tmp/badship/"
+sed 's/"idpicklist": 8101,/"idpicklist": 8199,/' "$seed/shipments.json" >"$tmp/badship/shipments.json"
+python3 "$here/sandbox.py" --platform picqer --data "$tmp/badship" --ready "$tmp/badship.ready" 2>"$tmp/badship.err"
+is "a shipment on an unknown picklist: refused (exit 2)" "$? $(test -e "$tmp/badship.ready" && echo started || echo refused)" "2 refused"
+is "the refusal names the file, the shipment and the field" \
+	"$(grep -c 'shipments.json: shipment 6201: idpicklist 8199 is not a picklist of an order' "$tmp/badship.err")" 1
+sed 's/"idorder": 5001,/"idorder": 5003,/' "$seed/shipments.json" >"$tmp/badship/shipments.json"
+python3 "$here/sandbox.py" --platform picqer --data "$tmp/badship" 2>"$tmp/badship.err"
+is "a shipment of another order than its picklist's: refused" \
+	"$? $(grep -c 'shipment 6201: idorder 5003 does not match picklist 8101' "$tmp/badship.err")" "2 1"
+cp "$seed/shipments.json" "$tmp/badship/"
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+[o for o in d if o["idorder"] == 5019][0]["picklists"][0]["status"] = "new"
+json.dump(d, open(sys.argv[1], "w"))' "$tmp/badship/orders.json"
+python3 "$here/sandbox.py" --platform picqer --data "$tmp/badship" 2>"$tmp/badship.err"
+is "a completed order without a closed picklist: refused" \
+	"$? $(grep -c 'order 5019: picklists: a completed order has a closed picklist' "$tmp/badship.err")" "2 1"
 mkdir "$tmp/empty"
 start empty --data "$tmp/empty"
 # shellcheck disable=SC2154
