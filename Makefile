@@ -14,7 +14,9 @@ LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)` -lm
 
 BIN = \
 	tools/order-dedupe \
+	tools/orders-complete \
 	tools/orders-export \
+	tools/orders-push \
 	tools/sku-diff \
 	tools/stock-push \
 	tools/stock-snapshot
@@ -31,6 +33,7 @@ LIBOBJ = \
 	lib/jscan.o \
 	lib/journal.o \
 	lib/key.o \
+	lib/mailguard.o \
 	lib/money.o \
 	lib/msg.o \
 	lib/opts.o \
@@ -48,6 +51,7 @@ HDR = \
 	lib/jscan.h \
 	lib/journal.h \
 	lib/key.h \
+	lib/mailguard.h \
 	lib/money.h \
 	lib/msg.h \
 	lib/opts.h \
@@ -67,7 +71,9 @@ UNIT = \
 
 MAN1 = \
 	man/order-dedupe.1 \
+	man/orders-complete.1 \
 	man/orders-export.1 \
+	man/orders-push.1 \
 	man/sku-diff.1 \
 	man/stock-push.1 \
 	man/stock-snapshot.1

@@ -1,10 +1,12 @@
 /* conn: sessions, the connector table, shared error handling. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conn.h"
+#include "money.h"
 #include "tz.h"
 #include "util.h"
 
@@ -76,6 +78,10 @@ conn_order(const struct session *s, const struct order_head *h,
 	json_object_set_new(r, "country", json_string(h->country));
 	json_object_set_new(r, "total", json_string(h->total));
 	json_object_set_new(r, "currency", json_string(h->currency));
+	json_object_set_new(r, "billing_address", h->billing != NULL ?
+	    h->billing : json_null());
+	json_object_set_new(r, "shipping_address", h->shipping != NULL ?
+	    h->shipping : json_null());
 	json_object_set_new(r, "lines", lines);
 	json_object_set_new(r, "shipments", shipments);
 	if (raw != NULL)
@@ -85,7 +91,7 @@ conn_order(const struct session *s, const struct order_head *h,
 
 json_t *
 conn_line(const char *sku, const char *name, json_int_t qty,
-    json_t *qty_shipped)
+    json_t *qty_shipped, const char *total)
 {
 	json_t	*l;
 
@@ -94,15 +100,52 @@ conn_line(const char *sku, const char *name, json_int_t qty,
 	json_object_set_new(l, "name", json_string(name));
 	json_object_set_new(l, "qty", json_integer(qty));
 	json_object_set_new(l, "qty_shipped", qty_shipped);
+	json_object_set_new(l, "total", total != NULL ? json_string(total) :
+	    json_null());
 	return l;
 }
 
 json_t *
-conn_shipment(const char *carrier, const char *tracking,
+conn_shipment(const char *carrier, const char *tracking, const char *url,
     const char *shipped_at)
 {
-	return json_pack("{s:s, s:s, s:s}", "carrier", carrier, "tracking",
-	    tracking, "shipped_at", shipped_at);
+	return json_pack("{s:s, s:s, s:s, s:s}", "carrier", carrier,
+	    "tracking", tracking, "url", url, "shipped_at", shipped_at);
+}
+
+json_t *
+conn_address(const struct conn_addr *a)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "name", a->name ? a->name : "",
+	    "company", a->company ? a->company : "",
+	    "address1", a->address1 ? a->address1 : "",
+	    "address2", a->address2 ? a->address2 : "",
+	    "zip", a->zip ? a->zip : "",
+	    "city", a->city ? a->city : "",
+	    "region", a->region ? a->region : "",
+	    "country", a->country ? a->country : "",
+	    "phone", a->phone ? a->phone : "");
+}
+
+const char *
+conn_amount(json_t *v, char *t, size_t len)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		snprintf(t, len, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v) && fabs(json_real_value(v)) < 1e13 &&
+	    fabs(json_real_value(v) * 100 - round(json_real_value(v) *
+	    100)) < 1e-6)
+		/* Cents, as money is written: 56.8 is 56.80. */
+		snprintf(t, len, "%.2f", json_real_value(v));
+	else if (json_is_real(v))
+		/* Fifteen digits give back the decimal written. */
+		snprintf(t, len, "%.15g", json_real_value(v));
+	else
+		t[0] = '\0';
+	return t;
 }
 
 struct session *
@@ -205,31 +248,40 @@ bad:
 	return NULL;
 }
 
-int
-conn_fail(struct session *s, const struct http_resp *r, const char *codekey,
-    const char *msgkey)
+const char *
+conn_said(const struct http_resp *r, const char *codekey,
+    const char *msgkey, char *out, size_t len)
 {
 	json_t	*j, *code, *msg;
 	json_error_t jerr;
-	char	 said[1024];
 
-	said[0] = '\0';
+	out[0] = '\0';
 	if (r != NULL && r->body.len > 0 && codekey != NULL &&
 	    (j = json_loadb(r->body.s, r->body.len, 0, &jerr)) != NULL) {
 		code = json_object_get(j, codekey);
 		msg = msgkey != NULL ? json_object_get(j, msgkey) : NULL;
 		if (json_is_string(code))	/* a word: says it all */
-			snprintf(said, sizeof(said), ": %s: %s",
-			    json_string_value(code), json_is_string(msg) ?
-			    json_string_value(msg) : "");
+			snprintf(out, len, "%s: %s", json_string_value(code),
+			    json_is_string(msg) ? json_string_value(msg) : "");
 		else if (json_is_integer(code) || json_is_string(msg))
-			snprintf(said, sizeof(said), ": %s %lld: %s", codekey,
+			snprintf(out, len, "%s %lld: %s", codekey,
 			    json_is_integer(code) ? json_integer_value(code) :
 			    0LL, json_is_string(msg) ? json_string_value(msg) :
 			    "");
 		json_decref(j);
 	}
-	snprintf(s->err, sizeof(s->err), "%s%s", http_error(s->http), said);
+	return out;
+}
+
+int
+conn_fail(struct session *s, const struct http_resp *r, const char *codekey,
+    const char *msgkey)
+{
+	char	 said[1024];
+
+	conn_said(r, codekey, msgkey, said, sizeof(said));
+	snprintf(s->err, sizeof(s->err), "%s%s%s", http_error(s->http),
+	    said[0] != '\0' ? ": " : "", said);
 	return -1;
 }
 
@@ -263,6 +315,111 @@ conn_text(json_t *o, const char *key, char *tmp, size_t len)
 		return tmp;
 	}
 	return "";
+}
+
+const char *
+conn_money(const char *a, long long n, const char *b, char *out)
+{
+	long long va, vb, prod, sum;
+	int	 da, db;
+
+	va = 0;
+	da = 2;
+	if ((a != NULL && money_parse(a, &va, &da) == -1) ||
+	    money_parse(b, &vb, &db) == -1 || money_mul(vb, n, &prod) == -1 ||
+	    money_add(va, prod, &sum) == -1)
+		return NULL;
+	return money_format(sum, da > db ? (da > 2 ? da : 2) : (db > 2 ? db :
+	    2), out);
+}
+
+int
+conn_order_money(json_t *o, long long *line, size_t n,
+    struct order_money *m, char *why, size_t len)
+{
+	json_t	*l;
+	const char *t;
+	long long sum;
+	size_t	 i;
+	int	 d;
+
+	m->decimals = 2;
+	t = json_string_value(json_object_get(o, "total"));
+	if (t == NULL || money_parse(t, &m->total, &d) == -1) {
+		snprintf(why, len, "the order's total '%s' is not an amount "
+		    "(an export that carries prices is needed)", t != NULL ?
+		    t : "");
+		return -1;
+	}
+	if (d > m->decimals)
+		m->decimals = d;
+	sum = 0;
+	m->nlines = json_array_size(json_object_get(o, "lines"));
+	if (m->nlines > n) {
+		snprintf(why, len, "%zu lines: more than %zu", m->nlines, n);
+		return -1;
+	}
+	json_array_foreach(json_object_get(o, "lines"), i, l) {
+		if (json_integer_value(json_object_get(l, "qty")) < 1) {
+			snprintf(why, len, "line %zu: qty is not a whole "
+			    "number of at least 1", i + 1);
+			return -1;
+		}
+		t = json_string_value(json_object_get(l, "total"));
+		if (t == NULL || money_parse(t, &line[i], &d) == -1 ||
+		    money_add(sum, line[i], &sum) == -1) {
+			snprintf(why, len, "line %zu: its total '%s' is not an "
+			    "amount (an export that carries prices is "
+			    "needed)", i + 1, t != NULL ? t : "");
+			return -1;
+		}
+		if (d > m->decimals)
+			m->decimals = d;
+	}
+	if (money_add(m->total, -sum, &m->rest) == -1) {
+		snprintf(why, len, "the lines' totals do not fit");
+		return -1;
+	}
+	return 0;
+}
+
+void
+conn_get(json_t *o, const char *key, char *dst, size_t len)
+{
+	conn_copy(dst, len, conn_text(o, key, dst, len));
+}
+
+void
+conn_copy(char *dst, size_t len, const char *src)
+{
+	size_t	 n;
+
+	if (len == 0)
+		return;
+	n = strlen(src);
+	if (n >= len)
+		n = len - 1;
+	memmove(dst, src, n);		/* src may be dst */
+	dst[n] = '\0';
+}
+
+void
+conn_split_name(const char *name, char *first, size_t flen, char *last,
+    size_t llen)
+{
+	const char *sp;
+
+	while (*name == ' ')
+		name++;
+	if ((sp = strchr(name, ' ')) == NULL) {
+		snprintf(first, flen, "%s", name);
+		snprintf(last, llen, "%s", "");
+		return;
+	}
+	snprintf(first, flen, "%.*s", (int)(sp - name), name);
+	while (*sp == ' ')
+		sp++;
+	snprintf(last, llen, "%s", sp);
 }
 
 void

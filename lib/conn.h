@@ -36,6 +36,8 @@ struct session {
 	char		 err[2048];	/* why the last call failed */
 	int		 ours;		/* the caller's mistake: exit 2 */
 	size_t		 batch;		/* most stock levels in one write */
+	double		 search_lag;	/* seconds before find_created sees a
+					   new order (the shop's index) */
 	void		*priv;		/* the connector's own state */
 };
 
@@ -47,6 +49,7 @@ struct order_query {
 	time_t		 until;		/* --until */
 	const char	*shop;		/* --shop: a webshop connection id */
 	int		 raw;		/* --raw: add the platform's object */
+	int		 shipments;	/* --shipments: at a request's cost */
 };
 
 struct stock_query {
@@ -78,6 +81,8 @@ struct shop_item {
 	int		 tracked;	/* the shop counts this item's stock */
 	const char	*why;		/* if not, why not (NULL: untracked) */
 	int		 fraction;	/* qty was rounded down */
+	const char	*ref;		/* what an order line names: a
+					   variant's or product's id */
 };
 
 enum push_result {
@@ -96,6 +101,67 @@ struct push_item {
 	long long	 to;		/* the level to set */
 	enum push_result result;	/* what became of it */
 	char		 reason[256];	/* why not set, in the shop's words */
+};
+
+/* What became of an order that a tool completes in or enters into a shop. */
+enum order_result {
+	OR_DONE = 1,			/* completed, or created */
+	OR_ALREADY,			/* already completed, or exists */
+	OR_NOT_FOUND,			/* no such order in the shop */
+	OR_CANCELLED,			/* the shop has it cancelled */
+	OR_FAILED,			/* the shop refused it, or we cannot */
+	OR_WOULD			/* --dry-run: it would be done */
+};
+
+/* A shipment to pass on to a shop: its track and trace. */
+struct ship {
+	const char	*carrier;	/* "postnl", or the carrier's name */
+	const char	*tracking;	/* the tracking code */
+	const char	*url;		/* where to follow it, or "" */
+};
+
+/* An order for orders-complete to complete in a shop. */
+struct complete_item {
+	const char	*key;		/* the shop's id, or its number */
+	int		 by_number;	/* key is the number people see */
+	const struct ship *ships;	/* its shipments, to pass on */
+	size_t		 nships;
+	int		 dry;		/* look and plan; write nothing */
+	int		 notify;	/* --notify-customer */
+	enum order_result result;	/* set by the connector */
+	char		 id[64];	/* the shop's id, once found */
+	char		 number[64];	/* the shop's number, once found */
+	char		 reason[1024];	/* the plan, or why not done */
+};
+
+/*
+ * An order for orders-push to enter into a shop.  The record is the
+ * old shop's order record; refs[i] is the shop's handle of its line i
+ * (shop_item.ref of the line's SKU).
+ */
+struct create_item {
+	json_t		*order;		/* the order record, borrowed */
+	const char	*marker;	/* the old order's mark on the new */
+	const char	*note;		/* the old number, said for people */
+	const char *const *refs;	/* each line's handle in the shop */
+	int		 dry;		/* check and plan; write nothing */
+	int		 notify;	/* --notify-customer */
+	enum order_result result;	/* set by the connector */
+	char		 id[64];	/* the new order's id */
+	char		 number[64];	/* and number */
+	char		 reason[1024];	/* the plan, or why not done */
+};
+
+/* A customer e-mail that a shop sends by itself, and its setting. */
+struct shop_mail {
+	char		 id[64];	/* the shop's name for the setting */
+	char		 title[128];	/* the e-mail's name in the admin */
+	int		 enabled;	/* the shop sends it now */
+};
+
+enum mail_op {				/* what a tool does, for mails() */
+	MAIL_COMPLETE,			/* orders-complete */
+	MAIL_CREATE			/* orders-push */
 };
 
 /* A platform's word for an order's status, and the normalised status. */
@@ -118,6 +184,8 @@ struct order_head {
 	const char	*country;
 	const char	*total;		/* as text, never through a double */
 	const char	*currency;
+	json_t		*billing;	/* conn_address, stolen; NULL: null */
+	json_t		*shipping;	/* the same */
 };
 
 /* Each order record (a JSON object); return -1 to stop. */
@@ -155,6 +223,47 @@ struct connector {
 	 */
 	int		(*push)(struct session *s, struct push_item *items,
 			    size_t n);
+	/*
+	 * Find order it in the shop and complete it there with its
+	 * shipments, adding only what the shop does not have yet (or,
+	 * with it->dry, say what would be done), and set it->result.
+	 * 0 when the order is settled; -1 (s->err) when the shop could not
+	 * be asked or did not answer: what became of it is unknown.
+	 * NULL: the platform takes no completions (why in no_write).
+	 */
+	int		(*complete)(struct session *s,
+			    struct complete_item *it);
+	/*
+	 * The items of n SKUs, each sold as one order line (ref set),
+	 * handed to cb, in as few requests as the platform allows; SKUs
+	 * not in the shop are not handed out.  0, or -1 (s->err).
+	 */
+	int		(*find_skus)(struct session *s, const char *const *skus,
+			    size_t n, item_cb cb, void *arg);
+	/*
+	 * Look for an order that carries marker (it->marker) and, if found,
+	 * set it->id and it->number.  1 found, 0 not, -1 (s->err).
+	 */
+	int		(*find_created)(struct session *s,
+			    struct create_item *it);
+	/*
+	 * Enter order it as a new, paid order, mailing no one unless
+	 * it->notify (or, with it->dry, check it and say what would be
+	 * done), and set it->result.  0 when settled; -1 (s->err) when the
+	 * shop did not answer: whether the order exists is unknown.
+	 * NULL: orders cannot be entered (why in no_write).
+	 */
+	int		(*create)(struct session *s, struct create_item *it);
+	/*
+	 * The customer e-mails the shop sends by itself when op writes,
+	 * whatever the request asks (WooCommerce), with their settings:
+	 * up to n into m.  The number found, or -1 (s->err).  NULL: none.
+	 */
+	int		(*mails)(struct session *s, enum mail_op op,
+			    struct shop_mail *m, size_t n);
+	/* Turn a customer e-mail of mails() on or off.  0, or -1. */
+	int		(*set_mail)(struct session *s, const char *id, int on);
+	const char	*no_write;	/* why complete or create is NULL */
 	int		 cas;		/* push compares the level read */
 	int		 shops;		/* orders come from webshops: --shop */
 	void		(*close)(struct session *s);	/* free s->priv */
@@ -186,26 +295,93 @@ const char	*conn_status_name(unsigned int bit);
 int		 conn_fail(struct session *s, const struct http_resp *r,
 		    const char *codekey, const char *msgkey);
 
+/*
+ * What the platform said in its error answer r: "code: message" from the
+ * JSON members named (NULL: none), into out; "" when it said nothing.
+ */
+const char	*conn_said(const struct http_resp *r, const char *codekey,
+		    const char *msgkey, char *out, size_t len);
+
 /* The status bit of a platform's word in map (n entries), or 0. */
 unsigned int	 conn_word_status(const struct conn_word *map, size_t n,
 		    const char *word);
 
 /*
  * The order record (shopswitch(7)) of session s: source and shop, h's
- * members, lines, shipments (both stolen), and raw (borrowed; NULL for
- * none): the record's members in their one order.
+ * members (its addresses stolen), lines, shipments (both stolen), and
+ * raw (borrowed; NULL for none): the record's members in their one
+ * order.
  */
 json_t		*conn_order(const struct session *s,
 		    const struct order_head *h, json_t *lines,
 		    json_t *shipments, json_t *raw);
 
-/* A line of an order record; qty_shipped is stolen (null when unknown). */
+/*
+ * A line of an order record: qty_shipped is stolen (null when unknown);
+ * total is what the line cost, tax included, after its discounts, as
+ * text (NULL when unknown).
+ */
 json_t		*conn_line(const char *sku, const char *name, json_int_t qty,
-		    json_t *qty_shipped);
+		    json_t *qty_shipped, const char *total);
 
-/* A shipment of an order record. */
+/* A shipment of an order record; url "" when there is none. */
 json_t		*conn_shipment(const char *carrier, const char *tracking,
-		    const char *shipped_at);
+		    const char *url, const char *shipped_at);
+
+/* The address of an order record; NULL members are written as "". */
+struct conn_addr {
+	const char	*name;		/* the person */
+	const char	*company;
+	const char	*address1;	/* street and number */
+	const char	*address2;
+	const char	*zip;
+	const char	*city;
+	const char	*region;	/* state or province */
+	const char	*country;	/* ISO 3166-1 alpha-2 */
+	const char	*phone;
+};
+json_t		*conn_address(const struct conn_addr *);
+
+/*
+ * A JSON amount as text into t (len bytes): a string as is, a number
+ * with two decimals when it has cents (56.8 is 56.80), else the decimal
+ * it was written as.  "" when it is neither.
+ */
+const char	*conn_amount(json_t *v, char *t, size_t len);
+
+/*
+ * The amount a + n * b (a NULL: 0) written with as many decimals as the
+ * more precise of the two, at least two, into out (MONEY_LEN bytes).
+ * Returns out, or NULL when either is not an amount.
+ */
+const char	*conn_money(const char *a, long long n, const char *b,
+		    char *out);
+
+/*
+ * The money of order record o, for entering it in another shop: each
+ * line's total (line[i], at most n lines), the order's total, and the
+ * rest: what the order cost beyond its lines (shipping and fees), or a
+ * discount when negative.  decimals is how many to write (at least 2).
+ * 0, or -1 with the reason in why.
+ */
+struct order_money {
+	long long	 total;		/* the order's total */
+	long long	 rest;		/* total less the lines' totals */
+	size_t		 nlines;	/* lines */
+	int		 decimals;	/* to write amounts with */
+};
+int		 conn_order_money(json_t *o, long long *line, size_t n,
+		    struct order_money *m, char *why, size_t len);
+
+/* Member key of o as text (conn_text) into dst, len bytes. */
+void		 conn_get(json_t *o, const char *key, char *dst, size_t len);
+
+/* Copy src into dst (len bytes), cut short when it does not fit. */
+void		 conn_copy(char *dst, size_t len, const char *src);
+
+/* A person's name split at its first space: given name, and the rest. */
+void		 conn_split_name(const char *name, char *first, size_t flen,
+		    char *last, size_t llen);
 
 /* Append s to b percent-encoded for a query string. */
 void		 conn_qescape(struct buf *b, const char *s);

@@ -305,10 +305,18 @@ learn(struct http *h)
 		    (double)h->h_remain : h->capacity;
 }
 
-/* Whether an attempt that ended so is worth another. */
+/*
+ * Whether an attempt that ended so is worth another; once: only when the
+ * request cannot have been carried out (a 429 is ignored by the
+ * platforms, a connection never made carried nothing).
+ */
 static int
-retryable(CURLcode cc, long status)
+retryable(CURLcode cc, long status, int once)
 {
+	if (once)
+		return (cc == CURLE_OK && status == 429) ||
+		    cc == CURLE_COULDNT_RESOLVE_HOST ||
+		    cc == CURLE_COULDNT_CONNECT;
 	switch (cc) {
 	case CURLE_OK:
 		return status == 429 || status == 500 || status == 502 ||
@@ -443,9 +451,10 @@ http_request(struct http *h, const char *method, const char *url,
 		else
 			seterr(h, "%s: %ld", shown.s, r->status);
 
-		if (cc == CURLE_OK && r->status >= 200 && r->status < 300)
+		if (cc == CURLE_OK && r->status >= 200 && r->status < 300 &&
+		    !(flags & HTTP_ONCE))
 			;		/* invalid JSON: retry */
-		else if (!retryable(cc, r->status)) {
+		else if (!retryable(cc, r->status, flags & HTTP_ONCE)) {
 			rc = cc == CURLE_OK ? 1 : -1;
 			break;
 		}
@@ -478,6 +487,12 @@ http_request(struct http *h, const char *method, const char *url,
 	buf_free(&sig);
 	buf_free(&shown);
 	return rc;
+}
+
+int
+http_refused(const struct http_resp *r)
+{
+	return r->status >= 400 && r->status < 500 && r->status != 429;
 }
 
 void

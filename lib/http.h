@@ -6,7 +6,9 @@
  * sandbox), sends the User-Agent a platform asks for, paces requests with
  * a token bucket that the platform's rate-limit headers correct, and
  * retries 429, 5xx and network failures with exponential backoff and
- * jitter, honouring Retry-After, resending the very same request.  With
+ * jitter, honouring Retry-After, resending the very same request (a
+ * request that is not idempotent only when it cannot have been carried
+ * out: HTTP_ONCE).  With
  * HTTP_JSON a body that is not valid JSON counts as a failed attempt too
  * (a truncated page), so a caller never sees half an answer.
  *
@@ -46,7 +48,11 @@ struct http_opts {
 
 enum {					/* http_request flags */
 	HTTP_JSON = 1,			/* the answer must be JSON */
-	HTTP_FORM = 2			/* the body is a form, not JSON */
+	HTTP_FORM = 2,			/* the body is a form, not JSON */
+	HTTP_ONCE = 4			/* not idempotent: resent only when it
+					   surely was not carried out (a 429,
+					   no connection), never after a 5xx,
+					   a timeout or a cut answer */
 };
 
 struct http_resp {
@@ -76,11 +82,20 @@ int		 http_url_ok(const char *url, char *err, size_t errlen);
  * answer; 1 when the platform answered otherwise, or kept failing until
  * the retries ran out (resp holds the last answer); -1 when no answer
  * came at all.  http_error says what went wrong, URL included, secrets
- * removed.
+ * removed.  http_refused tells a refusal (nothing was done) from an
+ * answer that leaves it unknown whether a write was carried out.
  */
 int		 http_request(struct http *, const char *method,
 		    const char *url, const char *body, int flags,
 		    struct http_resp *resp);
+
+/*
+ * Whether the answer r of a failed request is the platform refusing it:
+ * a 4xx other than 429 (408 and 409 included: said before the work).
+ * Anything else (5xx, a timeout, a cut or unreadable answer) may have
+ * been carried out.
+ */
+int		 http_refused(const struct http_resp *r);
 
 /* Replace the auth header line (a renewed token); NULL for none. */
 void		 http_set_auth(struct http *, const char *line);

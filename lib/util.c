@@ -3,6 +3,7 @@
  * the monotonic clock.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,4 +229,33 @@ sleep_secs(double sec)
 	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+static volatile sig_atomic_t stop_sig;	/* the signal that asked to stop */
+
+static void
+on_stop(int sig)
+{
+	stop_sig = sig;
+	signal(sig, SIG_DFL);		/* a second one ends the tool */
+}
+
+void
+stop_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int
+stop_asked(void)
+{
+	return stop_sig;
 }

@@ -55,6 +55,15 @@ void	 buf_adds(struct buf *, const char *);
 const char *buf_str(struct buf *);		/* NUL-terminated view */
 void	 buf_free(struct buf *);
 
+/*
+ * SIGINT, SIGTERM and SIGHUP ask a writing tool to stop between two
+ * writes (and put the shop's settings back) instead of dying in the
+ * middle; a second one ends it at once.  stop_asked() is the signal
+ * seen, or 0.
+ */
+void	 stop_on_signals(void);
+int	 stop_asked(void);
+
 double	 mono_now(void);		/* seconds on the monotonic clock */
 void	 sleep_secs(double);		/* sleep, signals or not */
 

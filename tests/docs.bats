@@ -212,11 +212,15 @@ teardown() {
 @test "orders-export.1 documents every long option"  { check_opts orders-export; }
 @test "stock-snapshot.1 documents every long option" { check_opts stock-snapshot; }
 @test "stock-push.1 documents every long option"     { check_opts stock-push; }
+@test "orders-complete.1 documents every long option" { check_opts orders-complete; }
+@test "orders-push.1 documents every long option"    { check_opts orders-push; }
 @test "sku-diff --help lists longopts[]"             { same_opts sku-diff; }
 @test "order-dedupe --help lists longopts[]"         { same_opts order-dedupe; }
 @test "orders-export --help lists longopts[]"        { same_opts orders-export; }
 @test "stock-snapshot --help lists longopts[]"       { same_opts stock-snapshot; }
 @test "stock-push --help lists longopts[]"           { same_opts stock-push; }
+@test "orders-complete --help lists longopts[]"      { same_opts orders-complete; }
+@test "orders-push --help lists longopts[]"          { same_opts orders-push; }
 
 @test "mandoc -Tlint is clean" {
 	if ! command -v mandoc >/dev/null; then
@@ -242,4 +246,12 @@ teardown() {
 @test "stock-push.1 EXAMPLES run as it says" {
 	start_sandbox picqer woocommerce
 	run_examples stock-push.1
+}
+@test "orders-complete.1 EXAMPLES run as it says" {
+	start_sandbox magento woocommerce
+	run_examples orders-complete.1
+}
+@test "orders-push.1 EXAMPLES run as it says" {
+	start_sandbox picqer woocommerce shopify magento
+	run_examples orders-push.1
 }

@@ -13,9 +13,22 @@ count() { tail -n +2 | wc -l | tr -d ' '; }
 @test "all orders, JSON Lines"                  { sandbox_start --data "$SEED"; t 0 all.jsonl     "" $OE -o jsonl; }
 @test "one row per order line"                  { sandbox_start --data "$SEED"; t 0 lines.csv     "" $OE --lines; }
 @test "--raw keeps Picqer's object"             { sandbox_start --data "$SEED"; t 0 raw.jsonl     "" $OE -o jsonl --raw -s draft; }
+@test "--shipments: the track and trace of the closed picklists" { sandbox_start --data "$SEED"; t 0 shipments.jsonl "" $OE -o jsonl --shipments -s completed -s partially_shipped; }
+@test "--shipments: one request more per closed picklist, no more" {
+	sandbox_start --data "$SEED"
+	$OE -o jsonl --shipments -s completed -s partially_shipped >/dev/null
+	t 0 shipments.req "" requests
+}
+@test "--shipments: a failed request for them: exit 3, whole records only" {
+	sandbox_start --data "$SEED"
+	fault '[{"path": "/api/v1/picklists/8104/shipments", "kind": "503", "times": 50}]'
+	t 3 - "orders-export: http://127.0.0.1:[0-9]+/api/v1/picklists/8104/shipments: 503 \(after 6 retries\)" sh -c "$OE -o jsonl --shipments >out.jsonl"
+	order-dedupe -k id out.jsonl >/dev/null
+}
 @test "--excel"                                 { sandbox_start --data "$SEED"; t 0 excel.csv     "" $OE --excel -s cancelled; }
 @test "--lines is for CSV"                      { t 2 - "orders-export: --lines is for CSV output; JSON Lines keeps the lines in each record
 usage: .*
+.*
 .*" $OE --lines -o jsonl; }
 
 # --- statuses, dates, shops -------------------------------------------------
@@ -24,7 +37,7 @@ usage: .*
 @test "--status on_hold (paused)"               { sandbox_start --data "$SEED"; t 0 on_hold.csv   "" $OE -s on_hold; }
 @test "--status completed"                      { sandbox_start --data "$SEED"; t 0 completed.csv "" $OE -s completed; }
 @test "--status cancelled"                      { sandbox_start --data "$SEED"; t 0 cancelled.csv "" $OE -s cancelled; }
-@test "--status partially_shipped: none here"   { sandbox_start --data "$SEED"; t 0 header.csv    "" $OE -s partially_shipped; }
+@test "--status partially_shipped: 5011, a closed picklist and an open one" { sandbox_start --data "$SEED"; t 0 partial-picqer.csv "" $OE -s partially_shipped; }
 @test "two statuses: one listing each"          {
 	sandbox_start --data "$SEED"
 	t 0 draft-hold.csv "" $OE -s on_hold -s draft
@@ -32,6 +45,7 @@ usage: .*
 }
 @test "an unknown --status"                     { t 2 - "orders-export: --status takes draft, open, on_hold, partially_shipped, completed or cancelled, not 'shipped'
 usage: .*
+.*
 .*" $OE -s shipped; }
 @test "--since and --until, in Amsterdam time"  {
 	sandbox_start --data "$SEED"
@@ -40,6 +54,7 @@ usage: .*
 }
 @test "a bad --since"                           { t 2 - "orders-export: --since takes YYYY-MM-DD or an RFC 3339 time such as 2026-11-01T10:00:00Z, not 'last week'
 usage: .*
+.*
 .*" $OE --since 'last week'; }
 @test "--shop: imported from webshop 1"         { sandbox_start --data "$SEED"; t 0 shop1.csv "" $OE --shop 1; }
 @test "--shop: imported from webshop 2"         { sandbox_start --data "$SEED"; t 0 shop2.csv "" $OE --shop 2; }
@@ -152,6 +167,7 @@ usage: .*
 }
 @test "--from is required"                       { t 2 - "orders-export: --from names the connection to export
 usage: .*
+.*
 .*" orders-export; }
 @test "a write error is exit 2"                  { sandbox_start --data "$SEED"; t 2 - "orders-export: write error: No space left on device" sh -c "$OE >/dev/full"; }
 @test "--version"                                { t 0 version.out "" orders-export --version; }

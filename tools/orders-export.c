@@ -20,6 +20,7 @@
 enum {
 	OPT_CONFIG = OPT_TOOL,
 	OPT_RAW,
+	OPT_SHIPMENTS,
 	OPT_SHOP,
 	OPT_SINCE,
 	OPT_UNTIL
@@ -30,6 +31,7 @@ static const struct option longopts[] = {	/* sorted by long name */
 	{ "from",		required_argument,	NULL,	'f' },
 	{ "lines",		no_argument,		NULL,	'l' },
 	{ "raw",		no_argument,		NULL,	OPT_RAW },
+	{ "shipments",		no_argument,		NULL,	OPT_SHIPMENTS },
 	{ "shop",		required_argument,	NULL,	OPT_SHOP },
 	{ "since",		required_argument,	NULL,	OPT_SINCE },
 	{ "status",		required_argument,	NULL,	's' },
@@ -262,6 +264,9 @@ main(int argc, char *argv[])
 		case OPT_RAW:
 			q.raw = out.raw = 1;
 			break;
+		case OPT_SHIPMENTS:
+			q.shipments = 1;
+			break;
 		case OPT_SHOP:
 			q.shop = optarg;
 			break;
@@ -361,6 +366,8 @@ help(void)
 	    "  -f, --from CONN        the connection to export\n"
 	    "  -l, --lines            CSV: one row per order line\n"
 	    "      --raw              add the platform's own object\n"
+	    "      --shipments        Picqer: the shipments too (a request "
+	    "per picklist)\n"
 	    "      --shop ID          only orders imported from that "
 	    "webshop connection\n"
 	    "      --since TIME       orders created at or after TIME\n"
@@ -377,7 +384,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: orders-export [-lqv] [-o fmt] [-s status] "
 	    "[--config file] [--excel] [--raw]\n"
-	    "                     [--shop id] [--since time] [--until time] "
-	    "--from conn\n");
+	    "                     [--shipments] [--shop id] [--since time] "
+	    "[--until time]\n"
+	    "                     --from conn\n");
 	exit(EXIT_TROUBLE);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -473,28 +474,47 @@ qty(json_t *o, const char *key)
 	return 0;
 }
 
-/* An amount as text into t (len bytes): Magento writes a JSON number. */
+/* An amount of o as text into t (len bytes): Magento writes a number. */
 static const char *
 amount(json_t *o, const char *key, char *t, size_t len)
 {
-	json_t	*v;
+	return conn_amount(json_object_get(o, key), t, len);
+}
 
-	v = json_object_get(o, key);
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		snprintf(t, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v) && fabs(json_real_value(v)) < 1e13 &&
-	    fabs(json_real_value(v) * 100 - round(json_real_value(v) *
-	    100)) < 1e-6)
-		/* Cents, as money is written: 56.8 is 56.80. */
-		snprintf(t, len, "%.2f", json_real_value(v));
-	else if (json_is_real(v))
-		/* Fifteen digits give back the decimal Magento wrote. */
-		snprintf(t, len, "%.15g", json_real_value(v));
-	else
-		t[0] = '\0';
-	return t;
+/* Member key of o, a string, or "". */
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *v;
+
+	v = json_string_value(json_object_get(o, key));
+	return v != NULL ? v : "";
+}
+
+/* An order address of Magento's (a JSON object), or NULL. */
+static json_t *
+address(json_t *a)
+{
+	struct conn_addr ca;
+	json_t	*street;
+	char	 name[512];
+
+	if (!json_is_object(a))
+		return NULL;
+	snprintf(name, sizeof(name), "%s%s%s", str(a, "firstname"),
+	    *str(a, "firstname") && *str(a, "lastname") ? " " : "",
+	    str(a, "lastname"));
+	street = json_object_get(a, "street");
+	ca.name = name;
+	ca.company = str(a, "company");
+	ca.address1 = json_string_value(json_array_get(street, 0));
+	ca.address2 = json_string_value(json_array_get(street, 1));
+	ca.zip = str(a, "postcode");
+	ca.city = str(a, "city");
+	ca.region = str(a, "region");
+	ca.country = str(a, "country_id");
+	ca.phone = str(a, "telephone");
+	return conn_address(&ca);
 }
 
 /*
@@ -507,7 +527,7 @@ record(struct session *s, json_t *o, int raw, json_t *ships,
 {
 	struct order_head h;
 	json_t	*lines, *it, *bill, *pid;
-	const char *state, *first, *last;
+	const char *state, *first, *last, *total;
 	char	 t[6][64], name[512], created[TZ_LEN], updated[TZ_LEN];
 	json_int_t q, shipped, anyship;
 	size_t	 i;
@@ -541,9 +561,13 @@ record(struct session *s, json_t *o, int raw, json_t *ships,
 		q = qty(it, "qty_ordered") - qty(it, "qty_canceled");
 		shipped = qty(it, "qty_shipped");
 		anyship += shipped;
+		/* What the row cost: with tax, less its discount. */
+		total = conn_money(amount(it, "row_total_incl_tax", t[2],
+		    sizeof(t[2])), -1, amount(it, "discount_amount", t[3],
+		    sizeof(t[3])), t[4]);
 		json_array_append_new(lines, conn_line(conn_text(it, "sku",
 		    t[0], sizeof(t[0])), conn_text(it, "name", t[1],
-		    sizeof(t[1])), q, json_integer(shipped)));
+		    sizeof(t[1])), q, json_integer(shipped), total));
 	}
 	/* Processing with something shipped: a partial shipment. */
 	if (strcmp(state, "processing") == 0 && anyship > 0)
@@ -561,6 +585,10 @@ record(struct session *s, json_t *o, int raw, json_t *ships,
 	h.country = conn_text(bill, "country_id", t[3], sizeof(t[3]));
 	h.total = amount(o, "grand_total", t[4], sizeof(t[4]));
 	h.currency = conn_text(o, "order_currency_code", t[5], sizeof(t[5]));
+	h.billing = address(bill);
+	h.shipping = address(json_object_get(json_object_get(json_array_get(
+	    json_object_get(json_object_get(o, "extension_attributes"),
+	    "shipping_assignments"), 0), "shipping"), "address"));
 	return conn_order(s, &h, lines, ships != NULL ? json_incref(ships) :
 	    json_array(), raw ? o : NULL);
 }
@@ -597,7 +625,7 @@ ship_page(struct session *s, json_t *items, void *arg)
 				    "title"));
 			json_array_append_new(list, conn_shipment(carrier !=
 			    NULL ? carrier : "", conn_text(tr, "track_number",
-			    num, sizeof(num)), utc(sh, "created_at", at)));
+			    num, sizeof(num)), "", utc(sh, "created_at", at)));
 		}
 	}
 	return 0;
@@ -746,6 +774,7 @@ source_page(struct session *s, json_t *items, void *arg)
 			v = json_object_get(si, "quantity");
 			it.fraction = json_is_real(v) &&
 			    floor(json_real_value(v)) != json_real_value(v);
+			it.ref = NULL;
 			rc = sq->icb(sq->arg, &it);
 		}
 		if (rc != 0)
@@ -885,6 +914,235 @@ push(struct session *s, struct push_item *pi, size_t n)
 	return 0;
 }
 
+/*
+ * One request to path under the store's V1 with body (stolen; NULL for
+ * none), the answer into *out (the caller decrefs it).  Writes are sent
+ * once (HTTP_ONCE).  0 on a 2xx; 1 when Magento refused it (*status,
+ * said: its message); -1 when it is unknown what became of it (s->err).
+ */
+static int
+call(struct session *s, const char *method, const char *path, json_t *body,
+    json_t **out, long *status, struct buf *said)
+{
+	struct magento *m = s->priv;
+	struct http_resp r;
+	struct buf url;
+	char	*text;
+	int	 rc;
+
+	*out = NULL;
+	memset(&url, 0, sizeof(url));
+	buf_adds(&url, m->base);
+	buf_adds(&url, path);
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	rc = http_request(s->http, method, buf_str(&url), text, HTTP_JSON |
+	    (strcmp(method, "GET") != 0 ? HTTP_ONCE : 0), &r);
+	free(text);
+	buf_free(&url);
+	*status = r.status;
+	if (rc == 0) {
+		*out = json_incref(r.json);
+		http_resp_free(&r);
+		return 0;
+	}
+	fail(s, &r);
+	said->len = 0;
+	if (message(&r, said) == -1)
+		buf_adds(said, http_error(s->http));
+	rc = http_refused(&r) ? 1 : -1;
+	http_resp_free(&r);
+	return rc;
+}
+
+struct findq {
+	json_t		*found;		/* the orders with the number */
+	json_t		*tracks;	/* or the track numbers */
+};
+
+static int
+find_page(struct session *s, json_t *items, void *arg)
+{
+	struct findq *fq = arg;
+	json_t	*it, *tr;
+	size_t	 i, k;
+
+	(void)s;
+	json_array_foreach(items, i, it) {
+		if (fq->found != NULL)
+			json_array_append(fq->found, it);
+		json_array_foreach(json_object_get(it, "tracks"), k, tr)
+			if (fq->tracks != NULL && json_is_string(
+			    json_object_get(tr, "track_number")))
+				json_array_append(fq->tracks, json_object_get(
+				    tr, "track_number"));
+	}
+	return 0;
+}
+
+/* Whether some item of order o is left to ship. */
+static int
+to_ship(json_t *o)
+{
+	json_t	*it;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(o, "items"), i, it) {
+		if (json_object_get(it, "parent_item_id") != NULL &&
+		    !json_is_null(json_object_get(it, "parent_item_id")))
+			continue;	/* a child: its parent says */
+		/* is_virtual is 0 or 1 (true, in some versions). */
+		if (json_is_true(json_object_get(it, "is_virtual")) ||
+		    json_integer_value(json_object_get(it, "is_virtual")) != 0)
+			continue;
+		if (qty(it, "qty_ordered") - qty(it, "qty_shipped") -
+		    qty(it, "qty_refunded") - qty(it, "qty_canceled") > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Magento's carrier codes; any other carrier goes as "custom". */
+static const char *
+carrier_code(const char *carrier)
+{
+	static const char *const codes[] = { "dhl", "fedex", "ups", "usps" };
+	size_t	 i;
+
+	for (i = 0; i < NELEM(codes); i++)
+		if (strcasecmp(carrier, codes[i]) == 0)
+			return codes[i];
+	return "custom";
+}
+
+/*
+ * Complete an order as Magento takes it: one shipment of whatever is
+ * left to ship (an empty item list ships it all; Magento knows its
+ * configurables and bundles), with a track for each tracking code the
+ * order's shipments do not hold yet, and notify only when asked.  The
+ * order then moves on as Magento decides: complete once it is shipped
+ * and invoiced.
+ */
+static int
+complete(struct session *s, struct complete_item *it)
+{
+	struct findq fq;
+	struct buf q, said, path;
+	json_t	*o, *tracks, *t, *ans;
+	const char *state;
+	long	 status;
+	size_t	 i, k, nnew;
+	int	 rc;
+
+	memset(&q, 0, sizeof(q));
+	memset(&said, 0, sizeof(said));
+	memset(&path, 0, sizeof(path));
+	o = tracks = NULL;
+	if (it->by_number) {
+		filter(&q, 0, 0, "increment_id", "eq", it->key);
+		fq.found = json_array();
+		fq.tracks = NULL;
+		rc = search(s, "/orders", buf_str(&q), find_page, &fq);
+		if (rc == 0 && json_array_size(fq.found) > 0)
+			o = json_incref(json_array_get(fq.found, 0));
+		json_decref(fq.found);
+	} else {
+		buf_adds(&path, "/orders/");
+		conn_qescape(&path, it->key);
+		rc = call(s, "GET", buf_str(&path), NULL, &o, &status, &said);
+		if (rc == 1 && status == 404)
+			rc = 0;
+	}
+	if (rc != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (o == NULL) {
+		it->result = OR_NOT_FOUND;
+		goto out;
+	}
+	conn_get(o, "entity_id", it->id, sizeof(it->id));
+	conn_get(o, "increment_id", it->number, sizeof(it->number));
+	state = json_string_value(json_object_get(o, "state"));
+	if (state == NULL)
+		state = "";
+	if (strcmp(state, "canceled") == 0 || strcmp(state, "closed") == 0) {
+		it->result = OR_CANCELLED;
+		snprintf(it->reason, sizeof(it->reason), "%s in Magento",
+		    state);
+		goto out;
+	}
+	if (strcmp(state, "complete") == 0 || !to_ship(o)) {
+		it->result = OR_ALREADY;
+		if (strcmp(state, "complete") != 0)
+			snprintf(it->reason, sizeof(it->reason), "all shipped; "
+			    "Magento keeps it %s until it is invoiced", state);
+		goto out;
+	}
+	if (strcmp(state, "holded") == 0 || strcmp(state,
+	    "payment_review") == 0) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s in Magento: it "
+		    "cannot be shipped until it is released", state);
+		goto out;
+	}
+
+	/* The tracks its shipments hold already. */
+	q.len = 0;
+	filter(&q, 0, 0, "order_id", "eq", it->id);
+	fq.found = NULL;
+	fq.tracks = json_array();
+	if (search(s, "/shipments", buf_str(&q), find_page, &fq) != 0) {
+		json_decref(fq.tracks);
+		rc = -1;
+		goto out;
+	}
+	tracks = json_array();
+	for (i = nnew = 0; i < it->nships; i++) {
+		json_array_foreach(fq.tracks, k, t)
+			if (strcmp(json_string_value(t), it->ships[i].tracking)
+			    == 0)
+				break;
+		if (k < json_array_size(fq.tracks))
+			continue;
+		json_array_append_new(tracks, json_pack("{s:s, s:s, s:s}",
+		    "track_number", it->ships[i].tracking, "title",
+		    it->ships[i].carrier, "carrier_code", carrier_code(
+		    it->ships[i].carrier)));
+		nnew++;
+	}
+	json_decref(fq.tracks);
+	snprintf(it->reason, sizeof(it->reason), "a shipment of what is left "
+	    "to ship, %zu track%s", nnew, nnew == 1 ? "" : "s");
+	if (it->dry) {
+		it->result = OR_WOULD;
+		goto out;
+	}
+	path.len = 0;
+	buf_adds(&path, "/order/");
+	buf_adds(&path, it->id);
+	buf_adds(&path, "/ship");
+	rc = call(s, "POST", buf_str(&path), json_pack("{s:[], s:b, s:b, "
+	    "s:O}", "items", "notify", it->notify, "appendComment", 0,
+	    "tracks", tracks), &ans, &status, &said);
+	json_decref(ans);
+	if (rc == 0) {
+		it->result = OR_DONE;
+		it->reason[0] = '\0';
+	} else if (rc == 1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s", buf_str(&said));
+		rc = 0;
+	}
+out:
+	json_decref(o);
+	json_decref(tracks);
+	buf_free(&q);
+	buf_free(&said);
+	buf_free(&path);
+	return rc;
+}
+
 const struct connector conn_magento = {
 	.name = "magento",
 	.setup = setup,
@@ -892,5 +1150,14 @@ const struct connector conn_magento = {
 	.stock = stock,
 	.items = items,
 	.push = push,
+	.complete = complete,
+	.no_write = "Magento 2's REST API has no way to enter an order as it "
+	    "was: an order is placed through a cart (POST /V1/carts/mine, "
+	    "then .../order), at the catalog's prices and the store's "
+	    "shipping rates, and Magento mails the order confirmation when "
+	    "it is placed unless the store turned that e-mail off, which "
+	    "REST cannot see; POST /V1/orders saves an order without "
+	    "reserving stock or checking it.  Enter missed orders in the "
+	    "Magento admin (shopswitch(7))",
 	.close = close_priv
 };

@@ -13,6 +13,7 @@
 
 #include "../conn.h"
 #include "../htab.h"
+#include "../money.h"
 #include "../tz.h"
 #include "../util.h"
 
@@ -54,10 +55,12 @@ setup(struct session *s, struct http_opts *o)
 	return 0;
 }
 
+#define NOPAGE	((size_t)-1)		/* page(): a list that is not paged */
+
 /*
  * GET one page of a list: path and query (already escaped, or "") at
- * offset.  Returns the array (the caller decrefs it), or NULL after
- * conn_fail.
+ * offset (NOPAGE: a list without pages).  Returns the array (the caller
+ * decrefs it), or NULL after conn_fail.
  */
 static json_t *
 page(struct session *s, const char *path, const char *query, size_t offset)
@@ -71,13 +74,14 @@ page(struct session *s, const char *path, const char *query, size_t offset)
 	buf_adds(&url, s->url);
 	buf_adds(&url, "/api/v1/");
 	buf_adds(&url, path);
-	buf_addc(&url, '?');
-	if (query[0] != '\0') {
-		buf_adds(&url, query);
-		buf_addc(&url, '&');
+	if (query[0] != '\0' || offset != NOPAGE)
+		buf_addc(&url, '?');
+	buf_adds(&url, query);
+	if (offset != NOPAGE) {
+		snprintf(off, sizeof(off), "%soffset=%zu", query[0] != '\0' ?
+		    "&" : "", offset);
+		buf_adds(&url, off);
 	}
-	snprintf(off, sizeof(off), "offset=%zu", offset);
-	buf_adds(&url, off);
 	if (http_request(s->http, "GET", url.s, NULL, HTTP_JSON, &r) != 0) {
 		conn_fail(s, &r, "error_code", "error_message");
 		http_resp_free(&r);
@@ -154,17 +158,89 @@ some_shipped(json_t *o)
 	return 0;
 }
 
+/* An address of a Picqer order: the members prefixed with pre. */
+static json_t *
+address(json_t *o, const char *pre)
+{
+	struct conn_addr a;
+	char	 k[8][48], t[9][32];
+	const char *name, *contact;
+	static const char *const keys[] = { "name", "contactname", "address",
+	    "address2", "zipcode", "city", "region", "country" };
+	size_t	 i;
+
+	for (i = 0; i < NELEM(keys); i++)
+		snprintf(k[i], sizeof(k[i]), "%s%s", pre, keys[i]);
+	/* name is the company or the person, contactname the person. */
+	name = conn_text(o, k[0], t[0], sizeof(t[0]));
+	contact = conn_text(o, k[1], t[1], sizeof(t[1]));
+	a.name = *contact != '\0' ? contact : name;
+	a.company = *contact != '\0' ? name : "";
+	a.address1 = conn_text(o, k[2], t[2], sizeof(t[2]));
+	a.address2 = conn_text(o, k[3], t[3], sizeof(t[3]));
+	a.zip = conn_text(o, k[4], t[4], sizeof(t[4]));
+	a.city = conn_text(o, k[5], t[5], sizeof(t[5]));
+	a.region = conn_text(o, k[6], t[6], sizeof(t[6]));
+	a.country = conn_text(o, k[7], t[7], sizeof(t[7]));
+	a.phone = conn_text(o, "telephone", t[8], sizeof(t[8]));
+	return conn_address(&a);
+}
+
 /*
- * The order record of a Picqer order, or NULL (with s->err) when its
- * status is not one Picqer documents.
+ * The shipments of the order's closed picklists, one request each
+ * (Picqer lists them per picklist only), cancelled ones left out.
+ * Returns the array, or NULL after conn_fail.
  */
 static json_t *
-record(struct session *s, json_t *o, int raw, unsigned int *st)
+shipments(struct session *s, json_t *o)
+{
+	json_t	*ships, *p, *list, *sh, *c;
+	const char *st, *carrier;
+	char	 path[64], id[32], t[3][64], at[TZ_LEN];
+	size_t	 i, k;
+
+	ships = json_array();
+	json_array_foreach(json_object_get(o, "picklists"), i, p) {
+		st = json_string_value(json_object_get(p, "status"));
+		if (st == NULL || strcmp(st, "closed") != 0)
+			continue;
+		snprintf(path, sizeof(path), "picklists/%s/shipments",
+		    conn_text(p, "idpicklist", id, sizeof(id)));
+		if ((list = page(s, path, "", NOPAGE)) == NULL) {
+			json_decref(ships);
+			return NULL;
+		}
+		json_array_foreach(list, k, sh) {
+			if (json_is_true(json_object_get(sh, "cancelled")))
+				continue;
+			carrier = conn_text(sh, "carrier_key", t[0],
+			    sizeof(t[0]));
+			if (*carrier == '\0')
+				carrier = conn_text(sh, "public_providername",
+				    t[0], sizeof(t[0]));
+			c = conn_shipment(carrier, conn_text(sh, "trackingcode",
+			    t[1], sizeof(t[1])), conn_text(sh, "tracktraceurl",
+			    t[2], sizeof(t[2])), utc(s, sh, "created", at));
+			json_array_append_new(ships, c);
+		}
+		json_decref(list);
+	}
+	return ships;
+}
+
+/*
+ * The order record of a Picqer order, or NULL (with s->err) when its
+ * status is not one Picqer documents or a request for its shipments
+ * failed.
+ */
+static json_t *
+record(struct session *s, json_t *o, const struct order_query *q,
+    unsigned int *st)
 {
 	struct order_head h;
-	json_t	*lines, *p, *ps, *part, *shipped;
+	json_t	*lines, *p, *ps, *part, *shipped, *ships;
 	const char *pst;
-	char	 t[8][32], created[TZ_LEN], updated[TZ_LEN];
+	char	 t[8][32], created[TZ_LEN], updated[TZ_LEN], total[MONEY_LEN];
 	json_int_t amount, cancelled;
 	size_t	 i;
 
@@ -179,6 +255,9 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	}
 	if (strcmp(pst, "processing") == 0 && some_shipped(o))
 		*st = ST_PARTIAL;
+	ships = NULL;
+	if (q->shipments && (ships = shipments(s, o)) == NULL)
+		return NULL;
 
 	lines = json_array();
 	json_array_foreach(json_object_get(o, "products"), i, p) {
@@ -198,7 +277,10 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 			shipped = json_integer(0);
 		json_array_append_new(lines, conn_line(conn_text(p,
 		    "productcode", t[0], sizeof(t[0])), conn_text(p, "name",
-		    t[1], sizeof(t[1])), amount - cancelled, shipped));
+		    t[1], sizeof(t[1])), amount - cancelled, shipped,
+		    conn_money(NULL, amount - cancelled, conn_amount(
+		    json_object_get(p, "price"), t[2], sizeof(t[2])),
+		    total)));
 	}
 
 	h.id = conn_text(o, "idorder", t[0], sizeof(t[0]));
@@ -211,10 +293,13 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	h.email = conn_text(o, "emailaddress", t[3], sizeof(t[3]));
 	h.name = conn_text(o, "deliveryname", t[4], sizeof(t[4]));
 	h.country = conn_text(o, "deliverycountry", t[5], sizeof(t[5]));
-	/* A Picqer order carries no total, currency or shipments. */
+	/* A Picqer order carries no total or currency. */
 	h.total = "";
 	h.currency = "";
-	return conn_order(s, &h, lines, json_array(), raw ? o : NULL);
+	h.billing = address(o, "invoice");
+	h.shipping = address(o, "delivery");
+	return conn_order(s, &h, lines, ships != NULL ? ships : json_array(),
+	    q->raw ? o : NULL);
 }
 
 struct shopq {
@@ -262,7 +347,7 @@ order_item(struct session *s, json_t *o, void *arg)
 		if (ht_lookup(oq->shop, idp, strlen(idp), 0, &isnew) == NULL)
 			return 0;
 	}
-	if ((r = record(s, o, oq->q->raw, &st)) == NULL)
+	if ((r = record(s, o, oq->q, &st)) == NULL)
 		return -1;
 	rc = 0;
 	if (oq->q->statuses == 0 || (oq->q->statuses & st))
@@ -553,5 +638,7 @@ const struct connector conn_picqer = {
 	.setup = setup,
 	.orders = orders,
 	.stock = stock,
+	.no_write = "Picqer is the warehouse: orders are completed in, and "
+	    "entered into, the shops it takes them from",
 	.shops = 1
 };

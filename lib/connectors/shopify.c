@@ -17,11 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/rand.h>
 
 #include "../conn.h"
+#include "../money.h"
 #include "../tz.h"
 #include "../util.h"
 
@@ -72,7 +74,7 @@ static const char q_orders[] =
     "currencyCode } } lineItems(first: $lines) { pageInfo { hasNextPage "
     "endCursor } nodes { sku name currentQuantity unfulfilledQuantity } } "
     "fulfillments(first: 5) { createdAt trackingInfo(first: 2) { company "
-    "number } } } } }";
+    "number url } } } } }";
 
 static const char q_lines[] =
     "query Lines($id: ID!, $after: String) { order(id: $id) { "
@@ -142,6 +144,11 @@ setup(struct session *s, struct http_opts *o)
 	    sizeof(s->err)) == -1)
 		return -1;
 	s->batch = (size_t)n;
+	/* Orders reach the search index seconds after they are made. */
+	s->search_lag = 10;
+	if (cfg_number(s->cfg, "search_lag", 0, 600, &s->search_lag, s->err,
+	    sizeof(s->err)) == -1)
+		return -1;
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
 		snprintf(s->err, sizeof(s->err), "no random bytes for an "
 		    "idempotency key");
@@ -265,13 +272,16 @@ code_of(json_t *j)
 }
 
 /*
- * Run query with vars (stolen) at an expected cost.  Returns the answer's
- * data (the caller decrefs it), or NULL after setting s->err; *cost_out,
- * if not NULL, gets 1 when Shopify refused the query for its cost.
+ * Run query with vars (stolen) at an expected cost; a mutation that is
+ * not idempotent once (HTTP_ONCE: never resent after an answer that
+ * leaves it unknown).  Returns the answer's data (the caller decrefs
+ * it), or NULL after setting s->err; *too_costly, if not NULL, gets 1
+ * when Shopify refused the query for its cost, *refused when it refused
+ * it at all (nothing was done).
  */
 static json_t *
-gql(struct session *s, const char *query, json_t *vars, double cost,
-    int *too_costly)
+gql_req(struct session *s, const char *query, json_t *vars, double cost,
+    int once, int *too_costly, int *refused)
 {
 	struct shopify *sh = s->priv;
 	struct http_resp r;
@@ -282,6 +292,8 @@ gql(struct session *s, const char *query, json_t *vars, double cost,
 
 	if (too_costly != NULL)
 		*too_costly = 0;
+	if (refused != NULL)
+		*refused = 0;
 	if (grant(s) == -1) {
 		json_decref(vars);
 		return NULL;
@@ -293,9 +305,11 @@ gql(struct session *s, const char *query, json_t *vars, double cost,
 	for (tries = 0;; tries++) {
 		pace(sh, cost);
 		rc = http_request(s->http, "POST", sh->endpoint, text,
-		    HTTP_JSON, &r);
+		    HTTP_JSON | (once ? HTTP_ONCE : 0), &r);
 		if (rc != 0) {
 			conn_fail(s, &r, NULL, NULL);
+			if (refused != NULL)
+				*refused = http_refused(&r);
 			if (r.body.len > 0) {
 				json_error_t jerr;
 				json_t	*j;
@@ -325,6 +339,8 @@ gql(struct session *s, const char *query, json_t *vars, double cost,
 		}
 		err = json_array_get(json_object_get(r.json, "errors"), 0);
 		if (err != NULL) {
+			if (refused != NULL)
+				*refused = 1;
 			if (too_costly != NULL && strcmp(code_of(r.json),
 			    "MAX_COST_EXCEEDED") == 0)
 				*too_costly = 1;
@@ -347,6 +363,14 @@ gql(struct session *s, const char *query, json_t *vars, double cost,
 	http_resp_free(&r);
 	free(text);
 	return data;
+}
+
+/* A query: gql_req, resent as often as it takes. */
+static json_t *
+gql(struct session *s, const char *query, json_t *vars, double cost,
+    int *too_costly)
+{
+	return gql_req(s, query, vars, cost, 0, too_costly, NULL);
 }
 
 /*
@@ -558,6 +582,7 @@ items_each(struct session *s, json_t *v, void *arg)
 	it.qty = 0;
 	it.why = NULL;
 	it.fraction = 0;
+	it.ref = NULL;
 	it.tracked = json_is_true(json_object_get(json_object_get(v,
 	    "inventoryItem"), "tracked"));
 	if (it.tracked && available(v, &it.qty) == -1) {
@@ -750,9 +775,10 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 			unf = cur;
 		tcur += cur;
 		tunf += unf;
+		/* The price is not asked for: total unknown. */
 		json_array_append_new(lines, conn_line(conn_text(li, "sku",
 		    b[0], sizeof(b[0])), conn_text(li, "name", b[1],
-		    sizeof(b[1])), cur, json_integer(cur - unf)));
+		    sizeof(b[1])), cur, json_integer(cur - unf), NULL));
 	}
 	cancelled = json_object_get(o, "cancelledAt");
 	if (cancelled != NULL && !json_is_null(cancelled))
@@ -771,8 +797,9 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 		json_array_foreach(json_object_get(f, "trackingInfo"), k, t)
 			json_array_append_new(ships, conn_shipment(conn_text(t,
 			    "company", b[0], sizeof(b[0])), conn_text(t,
-			    "number", b[1], sizeof(b[1])), conn_text(f,
-			    "createdAt", b[2], sizeof(b[2]))));
+			    "number", b[1], sizeof(b[1])), conn_text(t, "url",
+			    b[3], sizeof(b[3])), conn_text(f, "createdAt", b[2],
+			    sizeof(b[2]))));
 	}
 	money = json_object_get(json_object_get(o, "totalPriceSet"),
 	    "shopMoney");
@@ -789,6 +816,7 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 	h.country = "";
 	h.total = conn_text(money, "amount", b[4], sizeof(b[4]));
 	h.currency = conn_text(money, "currencyCode", b[5], sizeof(b[5]));
+	h.billing = h.shipping = NULL;	/* protected customer data */
 	return conn_order(s, &h, lines, ships, raw ? o : NULL);
 }
 
@@ -873,6 +901,529 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 	return rc;
 }
 
+/*
+ * What orders-complete needs of an order: its fulfilment orders, and
+ * the tracking codes it has.  Cost: 1 + fulfillments 2 + 10 x (1 + 5)
+ * + fulfilment orders 2 + 10 x 2 = 85 (the sandbox's rules; Shopify's
+ * real count is learnt from each answer); by name, two orders, 172.
+ */
+#define ORDER_FIELDS \
+    "id name cancelledAt tags displayFulfillmentStatus " \
+    "fulfillments(first: 10) { trackingInfo(first: 5) { number } } " \
+    "fulfillmentOrders(first: 10) { nodes { id status " \
+    "supportedActions { action } } }"
+#define ORDER_COST	85
+
+static const char q_order[] =
+    "query Order($id: ID!) { order(id: $id) { " ORDER_FIELDS " } }";
+
+/* name:1001 matches #1001 only; two, to see a second one. */
+static const char q_order_by[] =
+    "query OrderBy($query: String!) { orders(first: 2, query: $query) { "
+    "nodes { " ORDER_FIELDS " } } }";
+
+static const char m_fulfil[] =
+    "mutation Fulfil($fulfillment: FulfillmentInput!) { "
+    "fulfillmentCreate(fulfillment: $fulfillment) { "
+    "fulfillment { id status } userErrors { field message } } }";
+
+static const char q_skus[] =
+    "query Skus($query: String!) { productVariants(first: 250, "
+    "query: $query) { nodes { id sku inventoryItem { id } } } }";
+
+static const char q_marked[] =
+    "query Marked($query: String!) { orders(first: 5, query: $query) { "
+    "nodes { id name tags } } }";
+
+static const char m_create[] =
+    "mutation Create($order: OrderCreateOrderInput!, "
+    "$options: OrderCreateOptionsInput) { orderCreate(order: $order, "
+    "options: $options) { order { id name } userErrors { field message "
+    "code } } }";
+
+/* Append s to b as a quoted value of Shopify's search syntax. */
+static void
+quoted(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+/*
+ * The order it names, into *o (the caller decrefs it): by id, or by the
+ * name people see ("#1001"; the key with or without its '#').  0 found;
+ * 1 not; -1 (s->err).
+ */
+static int
+find_order(struct session *s, const struct complete_item *it, json_t **o)
+{
+	struct buf q, gid;
+	json_t	*data, *n;
+	const char *name, *key;
+	size_t	 i;
+
+	*o = NULL;
+	memset(&q, 0, sizeof(q));
+	if (!it->by_number) {
+		if (strspn(it->key, "0123456789") != strlen(it->key))
+			return 1;	/* no order has such an id */
+		buf_adds(&q, "gid://shopify/Order/");
+		buf_adds(&q, it->key);
+		data = gql(s, q_order, json_pack("{s:s}", "id", buf_str(&q)),
+		    ORDER_COST, NULL);
+		buf_free(&q);
+		if (data == NULL)
+			return -1;
+		n = json_object_get(data, "order");
+		if (json_is_object(n))
+			*o = json_incref(n);
+		json_decref(data);
+		return *o != NULL ? 0 : 1;
+	}
+	key = it->key[0] == '#' ? it->key + 1 : it->key;
+	buf_adds(&q, "name:");
+	quoted(&q, key);
+	data = gql(s, q_order_by, json_pack("{s:s}", "query", buf_str(&q)),
+	    2 + 2 * ORDER_COST, NULL);
+	buf_free(&q);
+	if (data == NULL)
+		return -1;
+	memset(&gid, 0, sizeof(gid));
+	json_array_foreach(json_object_get(json_object_get(data, "orders"),
+	    "nodes"), i, n) {
+		name = json_string_value(json_object_get(n, "name"));
+		if (name != NULL && (strcmp(name, it->key) == 0 ||
+		    (name[0] == '#' && strcmp(name + 1, key) == 0))) {
+			*o = json_incref(n);
+			break;
+		}
+	}
+	json_decref(data);
+	return *o != NULL ? 0 : 1;
+}
+
+/* Shopify's names of the carriers Picqer calls by a key. */
+static const char *
+company(const char *carrier)
+{
+	static const char *const map[][2] = {
+		{ "bpost", "bpost" }, { "dhl", "DHL Parcel" },
+		{ "dhlexpress", "DHL Express" }, { "dpd", "DPD" },
+		{ "fedex", "FedEx" }, { "gls", "GLS" }, { "postnl", "PostNL" },
+		{ "ups", "UPS" }
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(map); i++)
+		if (strcasecmp(carrier, map[i][0]) == 0)
+			return map[i][1];
+	return carrier;
+}
+
+/* Whether fulfilment order f can take a fulfilment now. */
+static int
+can_fulfil(json_t *f)
+{
+	json_t	*a;
+	const char *act;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(f, "supportedActions"), i, a) {
+		act = json_string_value(json_object_get(a, "action"));
+		if (act != NULL && strcmp(act, "CREATE_FULFILLMENT") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The userErrors of a mutation's payload, "field: message; ...". */
+static int
+user_errors(json_t *pay, char *out, size_t len)
+{
+	json_t	*e;
+	size_t	 i, n;
+
+	out[0] = '\0';
+	json_array_foreach(json_object_get(pay, "userErrors"), i, e) {
+		n = strlen(out);
+		snprintf(out + n, len - n, "%s%s", n ? "; " : "",
+		    json_string_value(json_object_get(e, "message")) ?
+		    json_string_value(json_object_get(e, "message")) :
+		    "an error");
+	}
+	return out[0] != '\0';
+}
+
+/*
+ * Complete an order as Shopify takes it: a fulfilment of each fulfilment
+ * order that can take one, the tracking codes that no fulfilment holds
+ * yet on the first (Shopify's tracking input has one company), and no
+ * notification unless asked.  Shopify marks the order fulfilled itself.
+ */
+static int
+complete(struct session *s, struct complete_item *it)
+{
+	json_t	*o, *f, *t, *tr, *numbers, *urls, *vars, *data, *pay;
+	const char *st, *num;
+	char	 why[512];
+	size_t	 i, k, m, nopen, nheld, ndone;
+	int	 rc, refused;
+
+	if ((rc = find_order(s, it, &o)) != 0) {
+		if (rc == 1)
+			it->result = OR_NOT_FOUND;
+		return rc == 1 ? 0 : -1;
+	}
+	snprintf(it->id, sizeof(it->id), "%s", gid_num(json_string_value(
+	    json_object_get(o, "id"))));
+	snprintf(it->number, sizeof(it->number), "%s", json_string_value(
+	    json_object_get(o, "name")) ? json_string_value(json_object_get(o,
+	    "name")) : "");
+	if (!json_is_null(json_object_get(o, "cancelledAt"))) {
+		it->result = OR_CANCELLED;
+		snprintf(it->reason, sizeof(it->reason), "cancelled in "
+		    "Shopify");
+		json_decref(o);
+		return 0;
+	}
+	nopen = nheld = 0;
+	json_array_foreach(json_object_get(json_object_get(o,
+	    "fulfillmentOrders"), "nodes"), i, f) {
+		st = json_string_value(json_object_get(f, "status"));
+		if (can_fulfil(f))
+			nopen++;
+		else if (st != NULL && strcmp(st, "CLOSED") != 0 &&
+		    strcmp(st, "CANCELLED") != 0)
+			nheld++;
+	}
+	if (nopen == 0) {
+		it->result = nheld > 0 ? OR_FAILED : OR_ALREADY;
+		if (nheld > 0)
+			snprintf(it->reason, sizeof(it->reason), "its "
+			    "fulfilment is on hold or scheduled in Shopify");
+		json_decref(o);
+		return 0;
+	}
+
+	/* Tracking codes no fulfilment holds yet. */
+	numbers = json_array();
+	urls = json_array();
+	for (i = 0; i < it->nships; i++) {
+		json_array_foreach(json_object_get(o, "fulfillments"), k, f)
+			json_array_foreach(json_object_get(f, "trackingInfo"),
+			    m, tr) {
+				num = json_string_value(json_object_get(tr,
+				    "number"));
+				if (num != NULL && strcmp(num,
+				    it->ships[i].tracking) == 0)
+					goto held;
+			}
+		json_array_append_new(numbers, json_string(
+		    it->ships[i].tracking));
+		if (*it->ships[i].url != '\0')
+			json_array_append_new(urls, json_string(
+			    it->ships[i].url));
+held:		;
+	}
+	snprintf(it->reason, sizeof(it->reason), "%zu fulfilment%s, %zu "
+	    "tracking code%s", nopen, nopen == 1 ? "" : "s",
+	    json_array_size(numbers), json_array_size(numbers) == 1 ? "" :
+	    "s");
+	if (it->dry) {
+		it->result = OR_WOULD;
+		goto out;
+	}
+	ndone = 0;
+	json_array_foreach(json_object_get(json_object_get(o,
+	    "fulfillmentOrders"), "nodes"), i, f) {
+		if (!can_fulfil(f))
+			continue;
+		vars = json_pack("{s:{s:[{s:O}], s:b}}", "fulfillment",
+		    "lineItemsByFulfillmentOrder", "fulfillmentOrderId",
+		    json_object_get(f, "id"), "notifyCustomer", it->notify);
+		if (ndone == 0 && json_array_size(numbers) > 0) {
+			t = json_pack("{s:s, s:O, s:O}", "company", company(
+			    it->ships[0].carrier), "numbers", numbers, "urls",
+			    urls);
+			json_object_set_new(json_object_get(vars,
+			    "fulfillment"), "trackingInfo", t);
+		}
+		data = gql_req(s, m_fulfil, vars, 10, 1, NULL, &refused);
+		if (data == NULL) {
+			if (refused) {
+				it->result = OR_FAILED;
+				conn_copy(it->reason, sizeof(it->reason),
+				    s->err);
+			} else
+				rc = -1;
+			goto out;
+		}
+		pay = json_object_get(data, "fulfillmentCreate");
+		if (user_errors(pay, why, sizeof(why))) {
+			it->result = OR_FAILED;
+			snprintf(it->reason, sizeof(it->reason), "%s", why);
+			json_decref(data);
+			goto out;
+		}
+		json_decref(data);
+		ndone++;
+	}
+	it->result = OR_DONE;
+	it->reason[0] = '\0';
+out:
+	json_decref(numbers);
+	json_decref(urls);
+	json_decref(o);
+	return rc;
+}
+
+/* Variants by SKU, 50 SKUs a search. */
+static int
+find_skus(struct session *s, const char *const *skus, size_t n, item_cb cb,
+    void *arg)
+{
+	struct shop_item it;
+	struct buf q;
+	json_t	*data, *v;
+	size_t	 i, k, j;
+	int	 rc;
+
+	memset(&q, 0, sizeof(q));
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i += k) {
+		q.len = 0;
+		buf_adds(&q, "");
+		for (k = 0; i + k < n && k < 50; k++) {
+			buf_adds(&q, k > 0 ? " OR sku:" : "sku:");
+			quoted(&q, skus[i + k]);
+		}
+		data = gql(s, q_skus, json_pack("{s:s}", "query",
+		    buf_str(&q)), 2 + 250 * 2, NULL);
+		if (data == NULL) {
+			rc = -1;
+			break;
+		}
+		json_array_foreach(json_object_get(json_object_get(data,
+		    "productVariants"), "nodes"), j, v) {
+			memset(&it, 0, sizeof(it));
+			it.sku = json_string_value(json_object_get(v, "sku"));
+			it.ref = json_string_value(json_object_get(v, "id"));
+			it.id = json_string_value(json_object_get(
+			    json_object_get(v, "inventoryItem"), "id"));
+			it.group = "";
+			if (it.sku == NULL || it.ref == NULL)
+				continue;
+			if (it.id == NULL)
+				it.id = "";
+			if ((rc = cb(arg, &it)) != 0)
+				break;
+		}
+		json_decref(data);
+	}
+	buf_free(&q);
+	return rc;
+}
+
+/* An order that carries the marker as a tag. */
+static int
+find_created(struct session *s, struct create_item *it)
+{
+	struct buf q;
+	json_t	*data, *o, *t;
+	size_t	 i, k;
+	int	 found;
+
+	memset(&q, 0, sizeof(q));
+	buf_adds(&q, "tag:");
+	quoted(&q, it->marker);
+	data = gql(s, q_marked, json_pack("{s:s}", "query", buf_str(&q)), 20,
+	    NULL);
+	buf_free(&q);
+	if (data == NULL)
+		return -1;
+	found = 0;
+	json_array_foreach(json_object_get(json_object_get(data, "orders"),
+	    "nodes"), i, o) {
+		json_array_foreach(json_object_get(o, "tags"), k, t)
+			if (json_is_string(t) && strcmp(json_string_value(t),
+			    it->marker) == 0)
+				found = 1;
+		if (found) {
+			snprintf(it->id, sizeof(it->id), "%s", gid_num(
+			    json_string_value(json_object_get(o, "id"))));
+			snprintf(it->number, sizeof(it->number), "%s",
+			    json_string_value(json_object_get(o, "name")) ?
+			    json_string_value(json_object_get(o, "name")) :
+			    "");
+			break;
+		}
+	}
+	json_decref(data);
+	return found;
+}
+
+/* An address of the order record as Shopify's MailingAddressInput. */
+static json_t *
+sh_address(json_t *a)
+{
+	json_t	*m;
+	char	 first[256], last[256];
+	const char *k[] = { "company", "address1", "address2", "city", "zip",
+	    "country", "phone" };
+	const char *sk[] = { "company", "address1", "address2", "city", "zip",
+	    "countryCode", "phone" };
+	const char *v;
+	size_t	 i;
+
+	if (!json_is_object(a))
+		return NULL;
+	m = json_object();
+	conn_split_name(json_string_value(json_object_get(a, "name")) ?
+	    json_string_value(json_object_get(a, "name")) : "", first,
+	    sizeof(first), last, sizeof(last));
+	if (*first)
+		json_object_set_new(m, "firstName", json_string(first));
+	if (*last)
+		json_object_set_new(m, "lastName", json_string(last));
+	for (i = 0; i < NELEM(k); i++)
+		if ((v = json_string_value(json_object_get(a, k[i]))) !=
+		    NULL && *v != '\0')
+			json_object_set_new(m, sk[i], json_string(v));
+	return m;
+}
+
+/* {"shopMoney": {"amount": v, "currencyCode": cur}} */
+static json_t *
+money_set(long long v, int decimals, const char *cur)
+{
+	char	 amt[MONEY_LEN];
+
+	money_format(v, decimals, amt);
+	return json_pack("{s:{s:s, s:s}}", "shopMoney", "amount", amt,
+	    "currencyCode", cur);
+}
+
+/*
+ * Enter an order with orderCreate: its lines by variant at the unit
+ * price each line's total gives (cut to the currency's cents; the cents
+ * left over join the rest), what the order cost beyond its lines as a
+ * shipping line (a discount off the lines), a transaction of the
+ * total (paid), tax included, the marker as a tag and the old number in
+ * the note, and no receipt mailed (sendReceipt and
+ * sendFulfillmentReceipt false) unless asked.  Stock is not claimed
+ * (inventoryBehaviour BYPASS): the warehouse's next stock push sets it.
+ */
+static int
+create(struct session *s, struct create_item *it)
+{
+	struct order_money m;
+	json_t	*o, *order, *lines, *l, *a, *vars, *data, *pay, *no;
+	long long lt[256], unit, whole, cent, rest, cut;
+	json_int_t qty;
+	const char *cur, *email;
+	char	 amt[MONEY_LEN], why[512];
+	size_t	 i;
+	int	 refused;
+
+	o = it->order;
+	if (conn_order_money(o, lt, NELEM(lt), &m, why, sizeof(why)) == -1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s", why);
+		return 0;
+	}
+	cur = json_string_value(json_object_get(o, "currency"));
+	if (cur == NULL || *cur == '\0') {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "no currency: "
+		    "Shopify needs one for each price");
+		return 0;
+	}
+	/*
+	 * orderCreate has no discount on the order as a whole (only per
+	 * item, or free shipping): a discount, what the lines cost beyond
+	 * the order, comes off the lines' totals, first line first.
+	 */
+	for (i = 0; i < m.nlines && m.rest < 0; i++) {
+		cut = lt[i] < -m.rest ? lt[i] : -m.rest;
+		lt[i] -= cut;
+		m.rest += cut;
+	}
+	cent = MONEY_SCALE / (m.decimals >= 4 ? 10000 : m.decimals == 3 ?
+	    1000 : 100);
+	rest = m.rest;
+	lines = json_array();
+	json_array_foreach(json_object_get(o, "lines"), i, l) {
+		qty = json_integer_value(json_object_get(l, "qty"));
+		unit = lt[i] / qty / cent * cent;
+		money_mul(unit, qty, &whole);
+		money_add(rest, lt[i] - whole, &rest);
+		json_array_append_new(lines, json_pack("{s:s, s:I, s:o}",
+		    "variantId", it->refs[i], "quantity", qty, "priceSet",
+		    money_set(unit, m.decimals, cur)));
+	}
+	order = json_object();
+	email = json_string_value(json_object_get(o, "email"));
+	if (email != NULL && *email != '\0')
+		json_object_set_new(order, "email", json_string(email));
+	json_object_set_new(order, "currency", json_string(cur));
+	json_object_set_new(order, "lineItems", lines);
+	if (rest > 0)
+		json_object_set_new(order, "shippingLines", json_pack("[{s:s, "
+		    "s:o}]", "title", "Shipping and costs of the old order",
+		    "priceSet", money_set(rest, m.decimals, cur)));
+	json_object_set_new(order, "transactions", json_pack("[{s:s, s:s, "
+	    "s:s, s:o}]", "kind", "SALE", "status", "SUCCESS", "gateway",
+	    "shopswitch", "amountSet", money_set(m.total, m.decimals, cur)));
+	json_object_set_new(order, "taxesIncluded", json_true());
+	json_object_set_new(order, "tags", json_pack("[s]", it->marker));
+	json_object_set_new(order, "note", json_string(it->note));
+	if ((a = sh_address(json_object_get(o, "billing_address"))) != NULL)
+		json_object_set_new(order, "billingAddress", a);
+	if ((a = sh_address(json_object_get(o, "shipping_address"))) != NULL)
+		json_object_set_new(order, "shippingAddress", a);
+	money_format(m.total, m.decimals, amt);
+	if (it->dry) {
+		json_decref(order);
+		it->result = OR_WOULD;
+		snprintf(it->reason, sizeof(it->reason), "%zu line%s, total "
+		    "%s %s, paid", m.nlines, m.nlines == 1 ? "" : "s", amt,
+		    cur);
+		return 0;
+	}
+	vars = json_pack("{s:o, s:{s:b, s:b, s:s}}", "order", order,
+	    "options", "sendReceipt", it->notify, "sendFulfillmentReceipt",
+	    it->notify, "inventoryBehaviour", "BYPASS");
+	if ((data = gql_req(s, m_create, vars, 10, 1, NULL, &refused)) ==
+	    NULL) {
+		if (!refused)
+			return -1;
+		it->result = OR_FAILED;
+		conn_copy(it->reason, sizeof(it->reason), s->err);
+		return 0;
+	}
+	pay = json_object_get(data, "orderCreate");
+	no = json_object_get(pay, "order");
+	if (user_errors(pay, why, sizeof(why)) || !json_is_object(no)) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s", why[0] ? why :
+		    "no order in the answer");
+	} else {
+		it->result = OR_DONE;
+		snprintf(it->id, sizeof(it->id), "%s", gid_num(
+		    json_string_value(json_object_get(no, "id"))));
+		snprintf(it->number, sizeof(it->number), "%s",
+		    json_string_value(json_object_get(no, "name")) ?
+		    json_string_value(json_object_get(no, "name")) : "");
+	}
+	json_decref(data);
+	return 0;
+}
+
 const struct connector conn_shopify = {
 	.name = "shopify",
 	.setup = setup,
@@ -880,6 +1431,10 @@ const struct connector conn_shopify = {
 	.stock = stock,
 	.items = items,
 	.push = push,
+	.complete = complete,
+	.find_skus = find_skus,
+	.find_created = find_created,
+	.create = create,
 	.cas = 1,
 	.close = close_priv
 };

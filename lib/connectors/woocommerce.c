@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../conn.h"
+#include "../money.h"
 #include "../tz.h"
 #include "../util.h"
 
@@ -153,14 +154,42 @@ either(json_t *a, json_t *b, const char *key)
 	return v != NULL ? v : "";
 }
 
+/* An address of a WooCommerce order (billing or shipping), or NULL. */
+static json_t *
+address(json_t *a, json_t *bill)
+{
+	struct conn_addr ca;
+	char	 name[512];
+	const char *first, *last;
+
+	if (!json_is_object(a))
+		return NULL;
+	first = either(a, NULL, "first_name");
+	last = either(a, NULL, "last_name");
+	snprintf(name, sizeof(name), "%s%s%s", first, *first && *last ?
+	    " " : "", last);
+	ca.name = name;
+	ca.company = either(a, NULL, "company");
+	ca.address1 = either(a, NULL, "address_1");
+	ca.address2 = either(a, NULL, "address_2");
+	ca.zip = either(a, NULL, "postcode");
+	ca.city = either(a, NULL, "city");
+	ca.region = either(a, NULL, "state");
+	ca.country = either(a, NULL, "country");
+	/* The shipping phone is newer (WC 5.6); the billing one stands in. */
+	ca.phone = either(a, bill, "phone");
+	return conn_address(&ca);
+}
+
 /* The order record of a WooCommerce order; *st gets its status bit. */
 static json_t *
 record(struct session *s, json_t *o, int raw, unsigned int *st)
 {
 	struct order_head h;
 	json_t	*lines, *p, *bill, *ship;
-	const char *wst, *first, *last;
+	const char *wst, *first, *last, *tax;
 	char	 t[5][32], name[512], created[TZ_LEN], updated[TZ_LEN];
+	char	 total[MONEY_LEN];
 	json_int_t qty;
 	size_t	 i;
 
@@ -184,10 +213,16 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	lines = json_array();
 	json_array_foreach(json_object_get(o, "line_items"), i, p) {
 		qty = json_integer_value(json_object_get(p, "quantity"));
-		/* No shipments: completed is all shipped, else none. */
+		/*
+		 * No shipments: completed is all shipped, else none.  The
+		 * line's total is without its tax: add it.
+		 */
+		tax = conn_text(p, "total_tax", t[2], sizeof(t[2]));
 		json_array_append_new(lines, conn_line(conn_text(p, "sku",
 		    t[0], sizeof(t[0])), either(p, NULL, "name"), qty,
-		    json_integer(*st == ST_COMPLETED ? qty : 0)));
+		    json_integer(*st == ST_COMPLETED ? qty : 0), conn_money(
+		    conn_text(p, "total", t[1], sizeof(t[1])), 1, *tax ? tax :
+		    "0", total)));
 	}
 
 	h.id = conn_text(o, "id", t[0], sizeof(t[0]));
@@ -202,6 +237,8 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	h.country = either(ship, bill, "country");
 	h.total = conn_text(o, "total", t[2], sizeof(t[2]));
 	h.currency = conn_text(o, "currency", t[3], sizeof(t[3]));
+	h.billing = address(bill, NULL);
+	h.shipping = address(ship, bill);
 	/* Track and trace is only in the order notes: not read. */
 	return conn_order(s, &h, lines, json_array(), raw ? o : NULL);
 }
@@ -460,6 +497,7 @@ items_each(struct session *s, json_t *p, json_t *parent, void *arg)
 	/* Variations are written per parent, products together. */
 	it.why = NULL;
 	it.fraction = 0;
+	it.ref = NULL;
 	if (json_is_string(json_object_get(p, "manage_stock")))
 		it.why = "its stock is kept on the parent product "
 		    "(manage_stock: parent)";
@@ -558,11 +596,594 @@ push(struct session *s, struct push_item *pi, size_t n)
 	return 0;
 }
 
+/*
+ * One request to path under wc/v3 with body (stolen; NULL for none),
+ * the answer into *out (the caller decrefs it).  Writes are sent once
+ * (HTTP_ONCE).  0 on a 2xx; 1 when WooCommerce refused it (*status,
+ * said: its code and message); -1 when it is unknown what became of it
+ * (s->err).
+ */
+static int
+call(struct session *s, const char *method, const char *path, json_t *body,
+    json_t **out, long *status, char *said, size_t saidlen)
+{
+	struct http_resp r;
+	struct buf url;
+	char	*text;
+	int	 rc;
+
+	*out = NULL;
+	*status = 0;
+	said[0] = '\0';
+	memset(&url, 0, sizeof(url));
+	buf_adds(&url, s->url);
+	buf_adds(&url, "/wp-json/wc/v3/");
+	buf_adds(&url, path);
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	rc = http_request(s->http, method, buf_str(&url), text, HTTP_JSON |
+	    (strcmp(method, "GET") != 0 ? HTTP_ONCE : 0), &r);
+	free(text);
+	buf_free(&url);
+	*status = r.status;
+	if (rc == 0) {
+		*out = json_incref(r.json);
+		http_resp_free(&r);
+		return 0;
+	}
+	conn_fail(s, &r, "code", "message");
+	conn_said(&r, "code", "message", said, saidlen);
+	rc = http_refused(&r) ? 1 : -1;
+	http_resp_free(&r);
+	return rc;
+}
+
+struct numq {
+	const char	*number;	/* the number looked for */
+	json_t		*found;		/* the orders that have it */
+};
+
+static int
+num_each(struct session *s, json_t *o, void *arg)
+{
+	struct numq *nq = arg;
+	char	 t[32];
+
+	(void)s;
+	if (strcmp(conn_text(o, "number", t, sizeof(t)), nq->number) == 0)
+		json_array_append(nq->found, o);
+	return 0;
+}
+
+/*
+ * The order it names, into *o: by id, or by the number people see,
+ * which is the id unless a plugin numbers orders (then WooCommerce's
+ * search finds it, as the plugins hook it in).  0 found; 1 not (it's
+ * result set); -1 (s->err).
+ */
+static int
+find_order(struct session *s, struct complete_item *it, json_t **o)
+{
+	struct numq nq;
+	struct buf q, path;
+	char	 t[32], said[512];
+	long	 st;
+	int	 rc;
+
+	*o = NULL;
+	st = 404;
+	memset(&path, 0, sizeof(path));
+	buf_adds(&path, "orders/");
+	conn_qescape(&path, it->key);
+	rc = strspn(it->key, "0123456789") == strlen(it->key) && *it->key ?
+	    call(s, "GET", buf_str(&path), NULL, o, &st, said, sizeof(said)) :
+	    1;
+	buf_free(&path);
+	if (rc == -1 || (rc == 1 && st != 404))
+		return -1;
+	if (rc == 0 && (!it->by_number || strcmp(conn_text(*o, "number", t,
+	    sizeof(t)), it->key) == 0))
+		return 0;
+	json_decref(*o);
+	*o = NULL;
+	if (!it->by_number) {
+		it->result = OR_NOT_FOUND;
+		return 1;
+	}
+	memset(&q, 0, sizeof(q));
+	buf_adds(&q, "search=");
+	conn_qescape(&q, it->key);
+	nq.number = it->key;
+	nq.found = json_array();
+	rc = each_item(s, "orders", buf_str(&q), num_each, &nq);
+	buf_free(&q);
+	if (rc == 0 && json_array_size(nq.found) == 1)
+		*o = json_incref(json_array_get(nq.found, 0));
+	else if (rc == 0) {
+		it->result = json_array_size(nq.found) == 0 ? OR_NOT_FOUND :
+		    OR_FAILED;
+		if (it->result == OR_FAILED)
+			snprintf(it->reason, sizeof(it->reason), "%zu orders "
+			    "have number %s", json_array_size(nq.found),
+			    it->key);
+		rc = 1;
+	}
+	json_decref(nq.found);
+	return rc;
+}
+
+/* The shipments of it that no note of the order mentions yet, as text. */
+static void
+unnoted(const struct complete_item *it, json_t *notes, struct buf *text)
+{
+	json_t	*n;
+	const char *note;
+	size_t	 i, k;
+
+	for (i = 0; i < it->nships; i++) {
+		json_array_foreach(notes, k, n) {
+			note = json_string_value(json_object_get(n, "note"));
+			if (note != NULL && *it->ships[i].tracking != '\0' &&
+			    strstr(note, it->ships[i].tracking) != NULL)
+				break;
+		}
+		if (k < json_array_size(notes))
+			continue;	/* noted already */
+		buf_adds(text, text->len == 0 ? "Track & trace: " : "\n"
+		    "Track & trace: ");
+		buf_adds(text, it->ships[i].carrier);
+		buf_addc(text, ' ');
+		buf_adds(text, it->ships[i].tracking);
+		if (*it->ships[i].url != '\0') {
+			buf_addc(text, ' ');
+			buf_adds(text, it->ships[i].url);
+		}
+	}
+}
+
+/*
+ * Complete an order as WooCommerce takes it: the track and trace as an
+ * order note (a customer note, which WooCommerce mails, only with
+ * --notify-customer), then the status completed.  WooCommerce has no
+ * shipments; a tracking code that a note already holds is not noted
+ * again, so a second run adds nothing.
+ */
+static int
+complete(struct session *s, struct complete_item *it)
+{
+	json_t	*o, *notes, *ans;
+	struct buf path, text;
+	const char *st;
+	char	 t[32], said[512];
+	long	 status;
+	int	 rc;
+
+	if ((rc = find_order(s, it, &o)) != 0)
+		return rc == 1 ? 0 : -1;
+	conn_get(o, "id", it->id, sizeof(it->id));
+	conn_get(o, "number", it->number, sizeof(it->number));
+	st = json_string_value(json_object_get(o, "status"));
+	if (st == NULL)
+		st = "";
+	rc = 0;
+	memset(&path, 0, sizeof(path));
+	memset(&text, 0, sizeof(text));
+	if (strcmp(st, "completed") == 0)
+		it->result = OR_ALREADY;
+	else if (strcmp(st, "cancelled") == 0 || strcmp(st, "refunded") == 0 ||
+	    strcmp(st, "failed") == 0 || strcmp(st, "trash") == 0) {
+		it->result = OR_CANCELLED;
+		snprintf(it->reason, sizeof(it->reason), "%s in WooCommerce",
+		    st);
+	} else if (strcmp(st, "checkout-draft") == 0) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "a draft of the block "
+		    "checkout (checkout-draft), not an order");
+	}
+	if (it->result != 0)
+		goto out;
+
+	/* What the notes hold already. */
+	buf_adds(&path, "orders/");
+	buf_adds(&path, it->id);
+	buf_adds(&path, "/notes");
+	if ((rc = call(s, "GET", buf_str(&path), NULL, &notes, &status, said,
+	    sizeof(said))) != 0) {
+		rc = -1;
+		goto out;
+	}
+	unnoted(it, notes, &text);
+	json_decref(notes);
+	snprintf(it->reason, sizeof(it->reason), "%s%s", text.len > 0 ?
+	    (it->notify ? "a customer note, then " : "a note, then ") : "",
+	    "status completed");
+	if (text.len == 0 && it->nships > 0)
+		snprintf(it->reason, sizeof(it->reason), "status completed "
+		    "(the track & trace is noted already)");
+	if (it->dry) {
+		it->result = OR_WOULD;
+		goto out;
+	}
+	if (text.len > 0) {
+		rc = call(s, "POST", buf_str(&path), json_pack("{s:s, s:b}",
+		    "note", buf_str(&text), "customer_note", it->notify), &ans,
+		    &status, said, sizeof(said));
+		json_decref(ans);
+		if (rc == 1) {
+			it->result = OR_FAILED;
+			snprintf(it->reason, sizeof(it->reason), "the note: %s",
+			    said[0] ? said : http_error(s->http));
+			rc = 0;
+		}
+		if (rc != 0 || it->result != 0)
+			goto out;
+	}
+	path.len = 0;
+	buf_adds(&path, "orders/");
+	buf_adds(&path, it->id);
+	rc = call(s, "PUT", buf_str(&path), json_pack("{s:s}", "status",
+	    "completed"), &ans, &status, said, sizeof(said));
+	if (rc == 0 && strcmp(json_string_value(json_object_get(ans,
+	    "status")) ? json_string_value(json_object_get(ans, "status")) :
+	    "", "completed") != 0) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "the shop answered "
+		    "with status '%s'", conn_text(ans, "status", t, sizeof(t)));
+	} else if (rc == 0) {
+		it->result = OR_DONE;
+		it->reason[0] = '\0';
+		if (text.len == 0 && it->nships > 0)
+			snprintf(it->reason, sizeof(it->reason), "the track & "
+			    "trace was noted already");
+	} else if (rc == 1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "the status: %s",
+		    said[0] ? said : http_error(s->http));
+		rc = 0;
+	}
+	json_decref(ans);
+out:
+	json_decref(o);
+	buf_free(&path);
+	buf_free(&text);
+	return rc;
+}
+
+struct skuq {
+	item_cb		 cb;		/* the tool's callback */
+	void		*arg;		/* and its argument */
+};
+
+/* A product or variation found by SKU: what an order line names. */
+static int
+sku_each(struct session *s, json_t *p, void *arg)
+{
+	struct skuq *sq = arg;
+	struct shop_item it;
+	const char *type;
+	char	 t1[32], id[32], parent[32], ref[80];
+
+	(void)s;
+	type = json_string_value(json_object_get(p, "type"));
+	if (type != NULL && (strcmp(type, "variable") == 0 ||
+	    strcmp(type, "grouped") == 0))
+		return 0;		/* not what a line can be */
+	memset(&it, 0, sizeof(it));
+	it.sku = conn_text(p, "sku", t1, sizeof(t1));
+	it.id = conn_text(p, "id", id, sizeof(id));
+	conn_text(p, "parent_id", parent, sizeof(parent));
+	/* A line names product_id/variation_id. */
+	if (type != NULL && strcmp(type, "variation") == 0 && *parent)
+		snprintf(ref, sizeof(ref), "%s/%s", parent, it.id);
+	else
+		snprintf(ref, sizeof(ref), "%s/0", it.id);
+	it.ref = ref;
+	it.group = "";
+	it.tracked = json_is_true(json_object_get(p, "manage_stock"));
+	it.qty = json_integer_value(json_object_get(p, "stock_quantity"));
+	return sq->cb(sq->arg, &it);
+}
+
+/* Products and variations by SKU: the sku filter takes a list. */
+static int
+find_skus(struct session *s, const char *const *skus, size_t n, item_cb cb,
+    void *arg)
+{
+	struct skuq sq;
+	struct buf q;
+	size_t	 i, k;
+	int	 rc;
+
+	sq.cb = cb;
+	sq.arg = arg;
+	memset(&q, 0, sizeof(q));
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i += k) {
+		q.len = 0;
+		buf_adds(&q, "status=any&sku=");
+		for (k = 0; i + k < n && k < PAGE; k++) {
+			if (k > 0)
+				buf_adds(&q, "%2C");
+			conn_qescape(&q, skus[i + k]);
+		}
+		rc = each_item(s, "products", buf_str(&q), sku_each, &sq);
+	}
+	buf_free(&q);
+	return rc;
+}
+
+#define ORIGIN_KEY	"shopswitch_origin"	/* the marker's meta key */
+
+struct markq {
+	struct create_item *it;		/* the order looked for */
+	int		 found;		/* whether it was */
+};
+
+static int
+mark_each(struct session *s, json_t *o, void *arg)
+{
+	struct markq *mq = arg;
+	json_t	*m;
+	const char *k, *v;
+	size_t	 i;
+
+	(void)s;
+	json_array_foreach(json_object_get(o, "meta_data"), i, m) {
+		k = json_string_value(json_object_get(m, "key"));
+		v = json_string_value(json_object_get(m, "value"));
+		if (k != NULL && v != NULL && strcmp(k, ORIGIN_KEY) == 0 &&
+		    strcmp(v, mq->it->marker) == 0) {
+			conn_get(o, "id", mq->it->id, sizeof(mq->it->id));
+			conn_get(o, "number", mq->it->number,
+			    sizeof(mq->it->number));
+			mq->found = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An order that an earlier run entered: WooCommerce cannot list orders
+ * by a meta value, but its search finds the customer's e-mail address,
+ * and among those orders the marker is in meta shopswitch_origin.
+ */
+static int
+find_created(struct session *s, struct create_item *it)
+{
+	struct markq mq;
+	struct buf q;
+	const char *email;
+	int	 rc;
+
+	email = json_string_value(json_object_get(it->order, "email"));
+	if (email == NULL || *email == '\0')
+		return 0;		/* create() refuses it */
+	memset(&q, 0, sizeof(q));
+	buf_adds(&q, "status=any&search=");
+	conn_qescape(&q, email);
+	mq.it = it;
+	mq.found = 0;
+	rc = each_item(s, "orders", buf_str(&q), mark_each, &mq);
+	buf_free(&q);
+	if (rc == -1)
+		return -1;
+	return mq.found;
+}
+
+/* An address of the order record as WooCommerce takes it. */
+static json_t *
+wc_address(json_t *a, const char *email)
+{
+	json_t	*w;
+	char	 first[256], last[256];
+	const char *k[] = { "company", "address1", "address2", "city",
+	    "region", "zip", "country", "phone" };
+	const char *wk[] = { "company", "address_1", "address_2", "city",
+	    "state", "postcode", "country", "phone" };
+	const char *v;
+	size_t	 i;
+
+	w = json_object();
+	conn_split_name(json_string_value(json_object_get(a, "name")) ?
+	    json_string_value(json_object_get(a, "name")) : "", first,
+	    sizeof(first), last, sizeof(last));
+	json_object_set_new(w, "first_name", json_string(first));
+	json_object_set_new(w, "last_name", json_string(last));
+	for (i = 0; i < NELEM(k); i++) {
+		v = json_string_value(json_object_get(a, k[i]));
+		json_object_set_new(w, wk[i], json_string(v != NULL ? v : ""));
+	}
+	if (email != NULL)
+		json_object_set_new(w, "email", json_string(email));
+	return w;
+}
+
+/*
+ * Enter an order: paid (set_paid), processing, its lines at the totals
+ * they had (tax included), what the order cost beyond its lines as a
+ * shipping line (or a discount as a negative fee), the old number in
+ * the payment method's title, which the admin and the invoices show,
+ * and the marker in meta shopswitch_origin.  WooCommerce mails the
+ * customer on processing by itself: mails() says so.
+ */
+static int
+create(struct session *s, struct create_item *it)
+{
+	struct order_money m;
+	json_t	*o, *body, *lines, *l, *bill, *ship, *ans;
+	long long lt[256];
+	char	 why[512], amt[MONEY_LEN], said[512], prod[40];
+	const char *email, *cur, *slash;
+	long	 status;
+	size_t	 i;
+	int	 rc;
+
+	o = it->order;
+	email = json_string_value(json_object_get(o, "email"));
+	if (email == NULL || *email == '\0') {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "no e-mail address: "
+		    "WooCommerce could not find the order again to keep a "
+		    "second run from entering it twice");
+		return 0;
+	}
+	if (conn_order_money(o, lt, NELEM(lt), &m, why, sizeof(why)) == -1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s", why);
+		return 0;
+	}
+	bill = json_object_get(o, "billing_address");
+	ship = json_object_get(o, "shipping_address");
+	if (!json_is_object(bill))
+		bill = ship;
+	if (!json_is_object(ship))
+		ship = bill;
+	body = json_object();
+	json_object_set_new(body, "status", json_string("processing"));
+	json_object_set_new(body, "set_paid", json_true());
+	cur = json_string_value(json_object_get(o, "currency"));
+	if (cur != NULL && *cur != '\0')
+		json_object_set_new(body, "currency", json_string(cur));
+	json_object_set_new(body, "payment_method", json_string(
+	    "shopswitch"));
+	json_object_set_new(body, "payment_method_title", json_string(
+	    it->note));
+	json_object_set_new(body, "billing", wc_address(bill, email));
+	json_object_set_new(body, "shipping", wc_address(ship, NULL));
+	lines = json_array();
+	json_array_foreach(json_object_get(o, "lines"), i, l) {
+		money_format(lt[i], m.decimals, amt);
+		snprintf(prod, sizeof(prod), "%s", it->refs[i]);
+		slash = strchr(it->refs[i], '/');
+		json_array_append_new(lines, json_pack("{s:I, s:I, s:I, s:s, "
+		    "s:s}", "product_id", (json_int_t)strtoll(prod, NULL, 10),
+		    "variation_id", (json_int_t)(slash != NULL ?
+		    strtoll(slash + 1, NULL, 10) : 0), "quantity",
+		    json_integer_value(json_object_get(l, "qty")), "subtotal",
+		    amt, "total", amt));
+	}
+	json_object_set_new(body, "line_items", lines);
+	money_format(m.rest < 0 ? -m.rest : m.rest, m.decimals, amt);
+	if (m.rest > 0)
+		json_object_set_new(body, "shipping_lines", json_pack("[{s:s, "
+		    "s:s, s:s}]", "method_id", "shopswitch", "method_title",
+		    "Shipping and costs of the old order", "total", amt));
+	else if (m.rest < 0) {
+		money_format(m.rest, m.decimals, amt);
+		json_object_set_new(body, "fee_lines", json_pack("[{s:s, s:s, "
+		    "s:s}]", "name", "Discount of the old order", "total", amt,
+		    "tax_status", "none"));
+	}
+	json_object_set_new(body, "meta_data", json_pack("[{s:s, s:s}]",
+	    "key", ORIGIN_KEY, "value", it->marker));
+	money_format(m.total, m.decimals, amt);
+	if (it->dry) {
+		json_decref(body);
+		it->result = OR_WOULD;
+		snprintf(it->reason, sizeof(it->reason), "%zu line%s, total "
+		    "%s %s, paid, processing", m.nlines, m.nlines == 1 ? "" :
+		    "s", amt, cur != NULL ? cur : "");
+		return 0;
+	}
+	rc = call(s, "POST", "orders", body, &ans, &status, said,
+	    sizeof(said));
+	if (rc == 0) {
+		conn_get(ans, "id", it->id, sizeof(it->id));
+		conn_get(ans, "number", it->number, sizeof(it->number));
+		it->result = OR_DONE;
+		if (strcmp(conn_text(ans, "total", why, sizeof(why)), amt) != 0)
+			snprintf(it->reason, sizeof(it->reason), "the new "
+			    "order's total is %s, not %s (the shop's tax "
+			    "settings?)", why, amt);
+	} else if (rc == 1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s", said[0] ? said :
+		    http_error(s->http));
+		rc = 0;
+	}
+	json_decref(ans);
+	return rc;
+}
+
+/* The customer e-mails that each tool's writes make WooCommerce send. */
+static const struct {
+	enum mail_op	 op;
+	const char	*id;		/* the settings group */
+	const char	*title;		/* as WooCommerce's admin names it */
+} wcmails[] = {
+	{ MAIL_COMPLETE, "email_customer_completed_order", "Completed order" },
+	{ MAIL_CREATE, "email_customer_processing_order", "Processing order" }
+};
+
+/*
+ * WooCommerce mails a customer by itself when an order becomes
+ * completed or processing (class-wc-email-customer-completed-order.php,
+ * -processing-order.php); its REST API has no switch for one request,
+ * only the e-mail's setting "enabled", in the settings API.
+ */
+static int
+mails(struct session *s, enum mail_op op, struct shop_mail *m, size_t n)
+{
+	json_t	*ans;
+	char	 path[128], said[512];
+	const char *v;
+	long	 status;
+	size_t	 i, k;
+
+	for (i = k = 0; i < NELEM(wcmails) && k < n; i++) {
+		if (wcmails[i].op != op)
+			continue;
+		snprintf(path, sizeof(path), "settings/%s/enabled",
+		    wcmails[i].id);
+		if (call(s, "GET", path, NULL, &ans, &status, said,
+		    sizeof(said)) != 0)
+			return -1;
+		v = json_string_value(json_object_get(ans, "value"));
+		snprintf(m[k].id, sizeof(m[k].id), "%s", wcmails[i].id);
+		snprintf(m[k].title, sizeof(m[k].title), "%s",
+		    wcmails[i].title);
+		m[k].enabled = v != NULL && strcmp(v, "yes") == 0;
+		json_decref(ans);
+		k++;
+	}
+	return (int)k;
+}
+
+static int
+set_mail(struct session *s, const char *id, int on)
+{
+	json_t	*ans;
+	char	 path[128], said[512];
+	const char *v;
+	long	 status;
+	int	 rc;
+
+	snprintf(path, sizeof(path), "settings/%s/enabled", id);
+	rc = call(s, "PUT", path, json_pack("{s:s}", "value", on ? "yes" :
+	    "no"), &ans, &status, said, sizeof(said));
+	v = json_string_value(json_object_get(ans, "value"));
+	if (rc == 0 && (v == NULL || strcmp(v, on ? "yes" : "no") != 0)) {
+		snprintf(s->err, sizeof(s->err), "%s/wp-json/wc/v3/%s: the "
+		    "setting is '%s', not '%s'", s->url, path, v != NULL ? v :
+		    "", on ? "yes" : "no");
+		rc = -1;
+	}
+	json_decref(ans);
+	return rc == 0 ? 0 : -1;
+}
+
 const struct connector conn_woocommerce = {
 	.name = "woocommerce",
 	.setup = setup,
 	.orders = orders,
 	.stock = stock,
 	.items = items,
-	.push = push
+	.push = push,
+	.complete = complete,
+	.find_skus = find_skus,
+	.find_created = find_created,
+	.create = create,
+	.mails = mails,
+	.set_mail = set_mail
 };
