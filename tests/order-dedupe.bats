@@ -22,7 +22,8 @@ WMS=ex/wms-orders.jsonl
 USAGE='usage: order-dedupe \[-fqv\] .*
  +\[--against-key fields\] .*
  +\[--keep first\|last\|most-advanced\] .*
- +\[--state file\] .*\[file \.\.\.\]'
+ +\[--rejects file\] .*
+ +\[file \.\.\.\]'
 NOSTATUS='no status, or not one of draft, open, on_hold, partially_shipped, completed, cancelled'
 
 # --- the default key: source,shop,number ---------------------------------
@@ -83,7 +84,11 @@ $USAGE" order-dedupe -k , $OLD; }
 @test "--against WMS: 1012, 1029 and 1030 are missing" { t 0 against-wms.out    "order-dedupe: 34 read, 3 passed, 4 duplicates, 27 known, 0 seen, 0 rejected" order-dedupe -k number --against $WMS --against-key reference --summary $OLD; }
 @test "--against with the same key"                    { t 0 state-new.out      "" order-dedupe --against data/od-state1.jsonl data/od-state2.jsonl; }
 @test "--against-key with another number of fields"    { t 2 -                  "order-dedupe: --against-key names 1 field, the key 3" order-dedupe --against $WMS --against-key reference $OLD; }
-@test "--against-key without --against: usage"         { t 2 -                  "order-dedupe: --against-key goes with --against
+@test "--matching: only the orders whose key is in FILE" { t 0 matching.out "order-dedupe: 9 read, 2 passed, 5 duplicates, 2 known, 0 seen, 0 rejected" order-dedupe -k number --matching data/od-sorted-wms.jsonl --against-key reference --summary data/od-sorted.jsonl; }
+@test "--matching --sorted: the same, streamed"          { t 0 matching.out "" order-dedupe -k number --matching data/od-sorted-wms.jsonl --against-key reference --sorted data/od-sorted.jsonl; }
+@test "--against and --matching: one or the other"      { t 2 - "order-dedupe: --against and --matching: one or the other
+$USAGE" order-dedupe --against a --matching b $OLD; }
+@test "--against-key without --against: usage"         { t 2 -                  "order-dedupe: --against-key goes with --against or --matching
 $USAGE" order-dedupe --against-key reference $OLD; }
 
 # --- --fingerprint: e-mail, total, SKU x qty ------------------------------

@@ -35,6 +35,7 @@ enum {
 	OPT_AGAINSTKEY,
 	OPT_DUPS,
 	OPT_KEEP,
+	OPT_MATCHING,
 	OPT_SORTED,
 	OPT_STATE,
 	OPT_SUMMARY
@@ -47,6 +48,7 @@ static const struct option longopts[] = {	/* sorted by long name */
 	{ "fingerprint",	no_argument,		NULL,	'f' },
 	{ "keep",		required_argument,	NULL,	OPT_KEEP },
 	{ "key",		required_argument,	NULL,	'k' },
+	{ "matching",		required_argument,	NULL,	OPT_MATCHING },
 	{ "sorted",		no_argument,		NULL,	OPT_SORTED },
 	{ "state",		required_argument,	NULL,	OPT_STATE },
 	{ "summary",		optional_argument,	NULL,	OPT_SUMMARY },
@@ -91,7 +93,8 @@ static enum keep	 keep = KEEP_FIRST;	/* --keep */
 static int		 sortflag;	/* --sorted */
 static int		 summary;	/* 1 text, 2 json */
 static const char	*dupspath;	/* --dups */
-static const char	*againstpath;	/* --against */
+static const char	*againstpath;	/* --against or --matching */
+static int		 matching;	/* it is --matching: pass those in */
 static const char	*againstkey;	/* --against-key */
 static const char	*statepath;	/* --state */
 static struct counts	 cnt;		/* what happened */
@@ -674,15 +677,19 @@ against_sorted(struct run *ru, const char *key, size_t len)
 	return 0;
 }
 
-/* Whether an order with key may pass: not in --against, not in --state. */
+/*
+ * Whether an order with key may pass: not in --against (or in
+ * --matching), not in --state.
+ */
 static int
 fresh(struct run *ru, const char *key, size_t len)
 {
-	int	 isnew;
+	int	 isnew, in;
 
 	if (againstpath != NULL) {
-		if (sortflag ? against_sorted(ru, key, len) :
-		    ht_lookup(&against, key, len, 0, &isnew) != NULL) {
+		in = sortflag ? against_sorted(ru, key, len) :
+		    ht_lookup(&against, key, len, 0, &isnew) != NULL;
+		if (in != matching) {
 			cnt.known++;
 			return 0;
 		}
@@ -1089,7 +1096,15 @@ main(int argc, char *argv[])
 			parse_fields(optarg, &ks);
 			break;
 		case OPT_AGAINST:
+		case OPT_MATCHING:
+			if (againstpath != NULL && (ch == OPT_MATCHING) !=
+			    matching) {
+				msg_err("--against and --matching: one or the "
+				    "other");
+				usage();
+			}
 			againstpath = optarg;
+			matching = ch == OPT_MATCHING;
 			break;
 		case OPT_AGAINSTKEY:
 			againstkey = optarg;
@@ -1146,7 +1161,7 @@ main(int argc, char *argv[])
 		usage();
 	}
 	if (againstkey != NULL && againstpath == NULL) {
-		msg_err("--against-key goes with --against");
+		msg_err("--against-key goes with --against or --matching");
 		usage();
 	}
 	if (againstkey != NULL && ks.fp) {
@@ -1330,6 +1345,7 @@ help(void)
 	    "      --keep WHICH       first, last or most-advanced (status)\n"
 	    "  -k, --key FIELDS       key fields (default: "
 	    "source,shop,number)\n"
+	    "      --matching FILE    pass only orders whose key is in FILE\n"
 	    "      --sorted           input sorted by the key: constant "
 	    "memory\n"
 	    "      --state FILE       skip orders passed by earlier runs; "
@@ -1347,8 +1363,9 @@ usage(void)
 	    "                    [--against-key fields] [--dups file] "
 	    "[--encoding charset] [--excel]\n"
 	    "                    [--keep first|last|most-advanced] "
-	    "[--rejects file] [--sorted]\n"
-	    "                    [--state file] [--summary[=json]] "
-	    "[file ...]\n");
+	    "[--matching file]\n"
+	    "                    [--rejects file] [--sorted] [--state file] "
+	    "[--summary[=json]]\n"
+	    "                    [file ...]\n");
 	exit(EXIT_TROUBLE);
 }
