@@ -83,7 +83,8 @@ journal(struct mailguard *g, const char *name, char ids[][64], size_t n)
 }
 
 int
-mg_check(struct mailguard *g, struct journal *jn, size_t *restored)
+mg_check(struct mailguard *g, struct journal *jn, int writes,
+    size_t *restored)
 {
 	struct shop_mail m[MG_MAX];
 	size_t	 i;
@@ -100,7 +101,7 @@ mg_check(struct mailguard *g, struct journal *jn, size_t *restored)
 		return -1;
 	g->nleft = 0;
 	g->non = 0;
-	if (g->s->c->mails == NULL)
+	if (g->s->c->mails == NULL || !writes)
 		return 0;
 	if ((n = g->s->c->mails(g->s, g->op, m, MG_MAX)) == -1) {
 		snprintf(g->err, sizeof(g->err), "%s", g->s->err);

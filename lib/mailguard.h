@@ -41,10 +41,12 @@ int	 mg_journal_line(struct mailguard *, json_t *line);
 
 /*
  * With the journal jn (NULL: none): turn on what a killed run left
- * off, then ask the shop which e-mails it would send.  0, or -1 (err).
- * *restored gets how many a killed run had left off.
+ * off, then, when the run has anything to write, ask the shop which
+ * e-mails it would send.  0, or -1 (err).  *restored gets how many a
+ * killed run had left off.
  */
-int	 mg_check(struct mailguard *, struct journal *jn, size_t *restored);
+int	 mg_check(struct mailguard *, struct journal *jn, int writes,
+	    size_t *restored);
 
 /*
  * Whether the shop would mail customers that nobody asked to mail: not

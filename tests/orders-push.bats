@@ -24,6 +24,8 @@ old_orders() {
 {"source":"woocommerce","shop":"old","id":"4822","number":"1030","reference":"","status":"open","platform_status":"processing","created_at":"2026-11-22T08:00:00Z","updated_at":"2026-11-22T08:00:00Z","email":"zoe.mueller@example.de","name":"Zoë Müller","country":"DE","total":"10.00","currency":"EUR","billing_address":{"name":"Zoë Müller","company":"","address1":"Domstraße 4","address2":"","zip":"50667","city":"Köln","region":"","country":"DE","phone":""},"shipping_address":{"name":"Zoë Müller","company":"","address1":"Domstraße 4","address2":"","zip":"50667","city":"Köln","region":"","country":"DE","phone":""},"lines":[{"sku":"TS-RED-M","name":"T-shirt rood M","qty":3,"qty_shipped":0,"total":"10.00"}],"shipments":[]}
 EOF
 }
+# done_lines: the orders the journal j holds as done.
+done_lines() { cat j 2>/dev/null | grep -c '"done"' || true; }
 WOO_MAIL='orders-push: woocommerce: woocommerce mails each customer "Processing order" when an order is paid, whatever a request asks: --mute-emails turns it off for the run, --notify-customer lets it mail'
 
 # created: "old-marker total status" of each order the sandbox's
@@ -102,9 +104,9 @@ PY
 		orders-push --to woocommerce --mute-emails --journal j in.jsonl >"out.$i" 2>"err.$i" &
 		pid=$!
 		if [ "$i" -lt 9 ]; then
-			k=$(( $(grep -c '"done"' j 2>/dev/null || true) + RANDOM % 6 ))
+			k=$(( $(done_lines) + RANDOM % 6 ))
 			while kill -0 "$pid" 2>/dev/null &&
-			    [ "$(grep -c '"done"' j 2>/dev/null || true)" -lt "$k" ]; do
+			    [ "$(done_lines)" -lt "$k" ]; do
 				sleep 0.005
 			done
 			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"

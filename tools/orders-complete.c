@@ -265,13 +265,10 @@ journal_line(void *arg, json_t *j, const char *where, char *err,
 		snprintf(err, errlen, "%s: not a journal line", where);
 		return -1;
 	}
+	/* One the input does not name is done: nothing to say of it. */
 	if ((e = ht_lookup(&r->orders, key, strlen(key), 0, &isnew)) ==
-	    NULL) {
-		snprintf(err, errlen, "%s: order %s was completed by this "
-		    "run, but the input does not name it: the journal is of "
-		    "another run", where, key);
-		return -1;
-	}
+	    NULL)
+		return 0;
 	w = order_of(e);
 	w->done = 1;
 	snprintf(w->id, sizeof(w->id), "%s", json_string_value(
@@ -561,7 +558,7 @@ main(int argc, char *argv[])
 	}
 
 	/* The e-mails the shop sends by itself: none unless accepted. */
-	if (mg_check(&r.mg, r.journal, &restored) == -1) {
+	if (mg_check(&r.mg, r.journal, r.orders.n > 0, &restored) == -1) {
 		msg_err("%s", r.mg.err);
 		status = EXIT_PLATFORM;
 		goto out;
