@@ -3,6 +3,7 @@
 VERSION	= 0.1.0
 PREFIX	?= /usr/local
 MANPREFIX ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/libexec/shopswitch
 
 CC	?= cc
 CFLAGS	?= -std=c11 -O2 -g -Wall -Wextra
@@ -78,7 +79,17 @@ MAN1 = \
 	man/stock-push.1 \
 	man/stock-snapshot.1
 MAN7 = \
+	man/shopswitch-pipelines.7 \
 	man/shopswitch.7
+
+PIPELINES = \
+	pipelines/close-old-orders \
+	pipelines/cutover \
+	pipelines/lib.sh \
+	pipelines/missed-orders \
+	pipelines/nightly \
+	pipelines/preflight \
+	pipelines/stock-push
 
 LIB = lib/libshopswitch.a
 
@@ -131,12 +142,15 @@ lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 	shellcheck -S warning tests/run tests/deps tests/sanitize tests/style \
 	    examples/demo bench/run bench/api bench/push \
-	    tests/sandbox/selftest*.sh
+	    tests/sandbox/selftest*.sh $(PIPELINES)
 
+# The pipelines go beside each other (they source lib.sh), not on the
+# path: one of them is named as a tool is.
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
-	    $(DESTDIR)$(MANPREFIX)/man7
+	    $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(LIBEXECDIR)
 	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	cp -f $(PIPELINES) $(DESTDIR)$(LIBEXECDIR)/
 	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
 
@@ -146,6 +160,9 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANPREFIX)/man1/$$m; done
 	for m in $(MAN7:man/%=%); do \
 	    rm -f $(DESTDIR)$(MANPREFIX)/man7/$$m; done
+	for p in $(PIPELINES:pipelines/%=%); do \
+	    rm -f $(DESTDIR)$(LIBEXECDIR)/$$p; done
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
 
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o) bench/gen

@@ -63,5 +63,6 @@ P="order-dedupe -k sku"
 usage: order-dedupe .*
 .*
 .*
+.*
 .*" $P -d x "$DATA/rd-tab.csv"
 }

@@ -160,8 +160,9 @@ for l in open(sys.argv[1]):
 }
 
 teardown() {
-	if [ -n "${SANDBOX_PID:-}" ]; then
-		kill "$SANDBOX_PID" 2>/dev/null || true
-		wait "$SANDBOX_PID" 2>/dev/null || true
-	fi
+	local pid
+	for pid in ${SANDBOX_PID:-} ${SANDBOX_PIDS:-}; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 }
