@@ -42,6 +42,42 @@ jn_put(struct journal *jn, json_t *line, char *err, size_t errlen)
 	return rc;
 }
 
+int
+jn_order(struct journal *jn, const char *key, const char *id,
+    const char *number, char *err, size_t errlen)
+{
+	json_t	*j;
+	int	 rc;
+
+	if (id == NULL)
+		j = json_pack("{s:s}", "sent", key);
+	else
+		j = json_pack("{s:s, s:s, s:s}", "done", key, "id", id,
+		    "number", number);
+	rc = jn_put(jn, j, err, errlen);
+	json_decref(j);
+	return rc;
+}
+
+int
+jn_order_line(json_t *line, const char **key, const char **id,
+    const char **number)
+{
+	*id = *number = NULL;
+	if ((*key = json_string_value(json_object_get(line, "sent"))) != NULL)
+		return 1;
+	if ((*key = json_string_value(json_object_get(line, "done"))) ==
+	    NULL)
+		return 0;
+	*id = json_string_value(json_object_get(line, "id"));
+	*number = json_string_value(json_object_get(line, "number"));
+	if (*id == NULL)
+		*id = "";
+	if (*number == NULL)
+		*number = "";
+	return 1;
+}
+
 /*
  * Read an existing journal: check its first line, hand on the others,
  * stop at a line cut short and cut it off the file.  0, or -1 (err).

@@ -47,6 +47,21 @@ struct journal	*jn_open(const char *path, const char *tool,
 int		 jn_put(struct journal *, json_t *line, char *err,
 		    size_t errlen);
 
+/*
+ * The lines of a tool that writes orders: {"sent": key} before an
+ * order's writes, {"done": key, "id": id, "number": number} once the
+ * shop confirmed them (id NULL: the sent line).  0, or -1 (err).
+ */
+int		 jn_order(struct journal *, const char *key, const char *id,
+		    const char *number, char *err, size_t errlen);
+
+/*
+ * Read such a line: 1 with *key (and, for a done line, *id and *number;
+ * else NULL) borrowed from line; 0 when it is not one.
+ */
+int		 jn_order_line(json_t *line, const char **key, const char **id,
+		    const char **number);
+
 const char	*jn_path(const struct journal *);
 void		 jn_close(struct journal *);
 

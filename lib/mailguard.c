@@ -82,7 +82,11 @@ journal(struct mailguard *g, const char *name, char ids[][64], size_t n)
 	return rc;
 }
 
-int
+/*
+ * Turn on what a killed run left off, then, when the run writes, ask
+ * the shop which e-mails it would send.  0, or -1 (err).
+ */
+static int
 mg_check(struct mailguard *g, struct journal *jn, int writes,
     size_t *restored)
 {
@@ -113,7 +117,11 @@ mg_check(struct mailguard *g, struct journal *jn, int writes,
 	return 0;
 }
 
-int
+/*
+ * Whether the shop would mail customers nobody asked to mail (not with
+ * notify or mute); why and note then say so.
+ */
+static int
 mg_unasked(const struct mailguard *g, int notify, int mute,
     const char *when, char *why, size_t wlen, char *note, size_t nlen)
 {
@@ -140,7 +148,8 @@ mg_unasked(const struct mailguard *g, int notify, int mute,
 	return 1;
 }
 
-int
+/* Turn the e-mails off, journalled first.  0, or -1 (err). */
+static int
 mg_mute(struct mailguard *g)
 {
 	char	 ids[MG_MAX][64];
@@ -178,4 +187,18 @@ mg_restore(struct mailguard *g)
 	}
 	g->muted = 0;
 	return journal(g, "restored", ids, g->non);
+}
+
+int
+mg_start(struct mailguard *g, struct journal *jn, int writes, int notify,
+    int mute, int dry, const char *when, size_t *restored, char *why,
+    size_t wlen, char *note, size_t nlen)
+{
+	if (mg_check(g, jn, writes, restored) == -1)
+		return -2;
+	if (mg_unasked(g, notify, mute, when, why, wlen, note, nlen))
+		return dry ? 1 : -1;
+	if (mute && !dry && mg_mute(g) == -1)
+		return -2;
+	return 0;
 }

@@ -40,29 +40,23 @@ void	 mg_init(struct mailguard *, struct session *, enum mail_op);
 int	 mg_journal_line(struct mailguard *, json_t *line);
 
 /*
- * With the journal jn (NULL: none): turn on what a killed run left
- * off, then, when the run has anything to write, ask the shop which
- * e-mails it would send.  0, or -1 (err).  *restored gets how many a
- * killed run had left off.
+ * What a writing run does about the e-mails, with the journal jn (NULL:
+ * none): turn on what a killed run left off (*restored: how many), ask
+ * the shop which e-mails it would send when there is something to
+ * write, and then:
+ *	0	nothing would be mailed unasked; with mute (and not dry)
+ *		the e-mails are turned off now;
+ *	1	a dry run would mail customers unasked: why holds the
+ *		message, note the words for the plan's lines;
+ *	-1	a real run would: why holds the message; nothing is
+ *		written;
+ *	-2	the shop failed (err).
  */
-int	 mg_check(struct mailguard *, struct journal *jn, int writes,
-	    size_t *restored);
+int	 mg_start(struct mailguard *, struct journal *jn, int writes,
+	    int notify, int mute, int dry, const char *when, size_t *restored,
+	    char *why, size_t wlen, char *note, size_t nlen);
 
-/*
- * Whether the shop would mail customers that nobody asked to mail: not
- * when it sends nothing, nor with notify (the user lets it) or mute (the
- * run turns it off).  When it would, why gets the message ("woocommerce
- * mails each customer "Completed order" when WHEN, whatever a request
- * asks: ...") and note the words for a line of the plan.
- */
-int	 mg_unasked(const struct mailguard *, int notify, int mute,
-	    const char *when, char *why, size_t wlen, char *note,
-	    size_t nlen);
-
-/* Turn them off, journalled first.  0, or -1 (err). */
-int	 mg_mute(struct mailguard *);
-
-/* Turn on what mg_mute turned off, then journal it.  0, or -1 (err). */
+/* Turn on what mg_start turned off, then journal it.  0, or -1 (err). */
 int	 mg_restore(struct mailguard *);
 
 #endif /* MAILGUARD_H */

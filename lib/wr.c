@@ -501,3 +501,14 @@ wr_close(struct writer *w)
 	errno = e;
 	return rc;
 }
+
+struct field
+wr_text(const char *s)
+{
+	struct field f;
+
+	f.s = s;
+	f.len = strlen(s);
+	f.kind = FLD_TEXT;
+	return f;
+}

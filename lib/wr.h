@@ -47,6 +47,9 @@ int		 wr_record(struct writer *, const struct record *r,
  */
 int		 wr_json(struct writer *, json_t *obj);
 
+/* A field of text s (borrowed), for wr_row. */
+struct field	 wr_text(const char *s);
+
 const char	*wr_error(const struct writer *);
 int		 wr_close(struct writer *);	/* 0, or -1 and errno */
 

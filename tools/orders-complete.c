@@ -250,7 +250,7 @@ journal_line(void *arg, json_t *j, const char *where, char *err,
 	struct run *r = arg;
 	struct ht_entry *e;
 	struct order *w;
-	const char *key;
+	const char *key, *id, *number;
 	int	 isnew, rc;
 
 	if ((rc = mg_journal_line(&r->mg, j)) != 0) {
@@ -258,48 +258,36 @@ journal_line(void *arg, json_t *j, const char *where, char *err,
 			snprintf(err, errlen, "%s: %s", where, r->mg.err);
 		return rc == -1 ? -1 : 0;
 	}
-	if (json_object_get(j, "sent") != NULL)
-		return 0;		/* the shop is asked again */
-	key = json_string_value(json_object_get(j, "done"));
-	if (key == NULL) {
+	if (jn_order_line(j, &key, &id, &number) == 0) {
 		snprintf(err, errlen, "%s: not a journal line", where);
 		return -1;
 	}
-	/* One the input does not name is done: nothing to say of it. */
-	if ((e = ht_lookup(&r->orders, key, strlen(key), 0, &isnew)) ==
-	    NULL)
+	/*
+	 * A sent one is asked again; one the input does not name is done:
+	 * nothing to say of it.
+	 */
+	if (id == NULL || (e = ht_lookup(&r->orders, key, strlen(key), 0,
+	    &isnew)) == NULL)
 		return 0;
 	w = order_of(e);
 	w->done = 1;
-	snprintf(w->id, sizeof(w->id), "%s", json_string_value(
-	    json_object_get(j, "id")) ? json_string_value(json_object_get(j,
-	    "id")) : "");
-	snprintf(w->number, sizeof(w->number), "%s", json_string_value(
-	    json_object_get(j, "number")) ? json_string_value(
-	    json_object_get(j, "number")) : "");
+	snprintf(w->id, sizeof(w->id), "%s", id);
+	snprintf(w->number, sizeof(w->number), "%s", number);
 	return 0;
 }
 
-/* Journal {name: key, ...}; 0, or -1 after a message. */
+/* Journal order key sent (it NULL) or done; 0, or -1 after a message. */
 static int
-journal(struct run *r, const char *name, const char *key,
-    const struct complete_item *it)
+journal(struct run *r, const char *key, const struct complete_item *it)
 {
-	json_t	*j;
 	char	 err[2048];
-	int	 rc;
 
-	if (r->journal == NULL)
+	if (r->journal == NULL || jn_order(r->journal, key, it != NULL ?
+	    it->id : NULL, it != NULL ? it->number : NULL, err,
+	    sizeof(err)) == 0)
 		return 0;
-	j = json_pack("{s:s}", name, key);
-	if (it != NULL) {
-		json_object_set_new(j, "id", json_string(it->id));
-		json_object_set_new(j, "number", json_string(it->number));
-	}
-	if ((rc = jn_put(r->journal, j, err, sizeof(err))) == -1)
-		msg_err("%s", err);
-	json_decref(j);
-	return rc;
+	msg_err("%s", err);
+	return -1;
 }
 
 /* The shipments of w as "carrier code; carrier code". */
@@ -319,17 +307,6 @@ tracking(const struct order *w, struct buf *b)
 	}
 }
 
-static struct field
-text(const char *s)
-{
-	struct field f;
-
-	f.s = s;
-	f.len = strlen(s);
-	f.kind = FLD_TEXT;
-	return f;
-}
-
 /* Write the result record of order e. */
 static void
 result(struct run *r, const struct ht_entry *e, const char *id,
@@ -340,13 +317,13 @@ result(struct run *r, const struct ht_entry *e, const char *id,
 
 	memset(&tr, 0, sizeof(tr));
 	tracking(order_of((struct ht_entry *)e), &tr);
-	f[0] = text(r->conn);
-	f[1] = text(e->key);
-	f[2] = text(id);
-	f[3] = text(number);
-	f[4] = text(names[res]);
-	f[5] = text(buf_str(&tr));
-	f[6] = text(reason);
+	f[0] = wr_text(r->conn);
+	f[1] = wr_text(e->key);
+	f[2] = wr_text(id);
+	f[3] = wr_text(number);
+	f[4] = wr_text(names[res]);
+	f[5] = wr_text(buf_str(&tr));
+	f[6] = wr_text(reason);
 	if (wr_row(r->wr, f, NELEM(cols)) == -1)
 		r->wfailed = 1;
 	fflush(stdout);
@@ -386,7 +363,7 @@ complete_one(struct run *r, struct session *s, struct ht_entry *e,
 		strcat(it.reason, mailnote);
 	}
 	rc = 0;
-	if (it.result == OR_DONE && journal(r, "done", e->key, &it) == -1)
+	if (it.result == OR_DONE && journal(r, e->key, &it) == -1)
 		rc = -2;
 	result(r, e, it.id, it.number, it.result, it.reason);
 	return rc;
@@ -421,8 +398,8 @@ complete_all(struct run *r, struct session *s,
 		}
 		if (rc == 0 && stop_asked())
 			rc = -3;
-		if (rc == 0 && !proto->dry && journal(r, "sent", e->key,
-		    NULL) == -1)
+		if (rc == 0 && !proto->dry && journal(r, e->key, NULL) ==
+		    -1)
 			rc = -2;
 		was = rc;
 		if (rc == 0)
@@ -558,29 +535,26 @@ main(int argc, char *argv[])
 	}
 
 	/* The e-mails the shop sends by itself: none unless accepted. */
-	if (mg_check(&r.mg, r.journal, r.orders.n > 0, &restored) == -1) {
-		msg_err("%s", r.mg.err);
-		status = EXIT_PLATFORM;
-		goto out;
-	}
+	mailnote = NULL;
+	rc = mg_start(&r.mg, r.journal, r.orders.n > 0, notify, mute, dry,
+	    "an order is completed", &restored, err, sizeof(err), note,
+	    sizeof(note));
 	if (restored > 0)
 		msg_warn("%zu customer e-mails that a killed run turned off "
 		    "are on again, as the shop had them", restored);
-	mailnote = NULL;
-	if (mg_unasked(&r.mg, notify, mute, "an order is completed", err,
-	    sizeof(err), note, sizeof(note))) {
-		msg_err("%s: %s", in, err);
-		mailnote = note;
-	}
-	if (mailnote != NULL && !dry) {
-		msg_err("nothing was written");
-		goto out;
-	}
-	if (r.mg.non > 0 && mute && !dry && mg_mute(&r.mg) == -1) {
+	if (rc == -2) {
 		msg_err("%s", r.mg.err);
 		status = EXIT_PLATFORM;
 		goto restore;
 	}
+	if (rc != 0)
+		msg_err("%s: %s", in, err);
+	if (rc == -1) {
+		msg_err("nothing was written");
+		goto out;
+	}
+	if (rc == 1)
+		mailnote = note;
 
 	r.wr = wr_open(stdout, o.ofmt, o.excel);
 	wr_header(r.wr, cols, NELEM(cols));

@@ -221,17 +221,15 @@ journal_line(void *arg, json_t *j, const char *where, char *err,
 	struct run *r = arg;
 	struct ht_entry *e;
 	struct order *w;
-	const char *mark;
-	int	 isnew, rc, done;
+	const char *mark, *id, *number;
+	int	 isnew, rc;
 
 	if ((rc = mg_journal_line(&r->mg, j)) != 0) {
 		if (rc == -1)
 			snprintf(err, errlen, "%s: %s", where, r->mg.err);
 		return rc == -1 ? -1 : 0;
 	}
-	done = json_object_get(j, "done") != NULL;
-	mark = json_string_value(json_object_get(j, done ? "done" : "sent"));
-	if (mark == NULL) {
+	if (jn_order_line(j, &mark, &id, &number) == 0) {
 		snprintf(err, errlen, "%s: not a journal line", where);
 		return -1;
 	}
@@ -240,47 +238,28 @@ journal_line(void *arg, json_t *j, const char *where, char *err,
 	    NULL)
 		return 0;
 	w = order_of(e);
-	if (!done) {
+	if (id == NULL) {
 		w->sent = 1;
 		return 0;
 	}
 	w->done = 1;
-	snprintf(w->id, sizeof(w->id), "%s", str(j, "id"));
-	snprintf(w->number, sizeof(w->number), "%s", str(j, "number"));
+	snprintf(w->id, sizeof(w->id), "%s", id);
+	snprintf(w->number, sizeof(w->number), "%s", number);
 	return 0;
 }
 
-/* Journal {name: mark, ...}; 0, or -1 after a message. */
+/* Journal order mark sent (it NULL) or done; 0, or -1 after a message. */
 static int
-journal(struct run *r, const char *name, const char *mark,
-    const struct create_item *it)
+journal(struct run *r, const char *mark, const struct create_item *it)
 {
-	json_t	*j;
 	char	 err[2048];
-	int	 rc;
 
-	if (r->journal == NULL)
+	if (r->journal == NULL || jn_order(r->journal, mark, it != NULL ?
+	    it->id : NULL, it != NULL ? it->number : NULL, err,
+	    sizeof(err)) == 0)
 		return 0;
-	j = json_pack("{s:s}", name, mark);
-	if (it != NULL) {
-		json_object_set_new(j, "id", json_string(it->id));
-		json_object_set_new(j, "number", json_string(it->number));
-	}
-	if ((rc = jn_put(r->journal, j, err, sizeof(err))) == -1)
-		msg_err("%s", err);
-	json_decref(j);
-	return rc;
-}
-
-static struct field
-text(const char *s)
-{
-	struct field f;
-
-	f.s = s;
-	f.len = strlen(s);
-	f.kind = FLD_TEXT;
-	return f;
+	msg_err("%s", err);
+	return -1;
 }
 
 /* Write the result record of order e. */
@@ -291,15 +270,15 @@ result(struct run *r, struct ht_entry *e, const char *id,
 	struct field f[NELEM(cols)];
 	json_t	*rec = order_of(e)->rec;
 
-	f[0] = text(r->s->c->name);
-	f[1] = text(r->conn);
-	f[2] = text(id);
-	f[3] = text(number);
-	f[4] = text(str(rec, "shop"));
-	f[5] = text(str(rec, "number"));
-	f[6] = text(str(rec, "id"));
-	f[7] = text(names[res]);
-	f[8] = text(reason);
+	f[0] = wr_text(r->s->c->name);
+	f[1] = wr_text(r->conn);
+	f[2] = wr_text(id);
+	f[3] = wr_text(number);
+	f[4] = wr_text(str(rec, "shop"));
+	f[5] = wr_text(str(rec, "number"));
+	f[6] = wr_text(str(rec, "id"));
+	f[7] = wr_text(names[res]);
+	f[8] = wr_text(reason);
 	if (wr_row(r->wr, f, NELEM(cols)) == -1)
 		r->wfailed = 1;
 	fflush(stdout);
@@ -457,7 +436,7 @@ push_one(struct run *r, struct ht_entry *e, const struct create_item *proto,
 			    it.marker);
 			break;
 		}
-		if (!it.dry && journal(r, "sent", e->key, NULL) == -1) {
+		if (!it.dry && journal(r, e->key, NULL) == -1) {
 			rc = -2;
 			goto out;
 		}
@@ -472,7 +451,7 @@ push_one(struct run *r, struct ht_entry *e, const struct create_item *proto,
 		sent = 1;
 	}
 	rc = 0;
-	if (it.result == OR_DONE && journal(r, "done", e->key, &it) == -1)
+	if (it.result == OR_DONE && journal(r, e->key, &it) == -1)
 		rc = -2;
 	if (it.result == OR_WOULD && mailnote != NULL &&
 	    strlen(it.reason) + strlen(mailnote) + 3 < sizeof(it.reason)) {
@@ -639,33 +618,30 @@ main(int argc, char *argv[])
 	}
 
 	/* The e-mails the shop sends by itself: none unless accepted. */
-	if (mg_check(&r.mg, r.journal, r.orders.n > 0, &restored) == -1) {
-		msg_err("%s", r.mg.err);
-		status = EXIT_PLATFORM;
-		goto out;
-	}
+	mailnote = NULL;
+	rc = mg_start(&r.mg, r.journal, r.orders.n > 0, notify, mute, dry,
+	    "an order is paid", &restored, err, sizeof(err), note,
+	    sizeof(note));
 	if (restored > 0)
 		msg_warn("%zu customer e-mails that a killed run turned off "
 		    "are on again, as the shop had them", restored);
-	mailnote = NULL;
-	if (mg_unasked(&r.mg, notify, mute, "an order is paid", err,
-	    sizeof(err), note, sizeof(note))) {
-		msg_err("%s: %s", r.conn, err);
-		if (!dry) {
-			msg_err("nothing was written");
-			goto out;
-		}
-		mailnote = note;
+	if (rc == -2) {
+		msg_err("%s", r.mg.err);
+		status = EXIT_PLATFORM;
+		goto restore;
 	}
+	if (rc != 0)
+		msg_err("%s: %s", r.conn, err);
+	if (rc == -1) {
+		msg_err("nothing was written");
+		goto out;
+	}
+	if (rc == 1)
+		mailnote = note;
 
 	/* Every SKU, in the fewest searches. */
 	if (find_skus(&r) == -1) {
 		msg_err("%s", r.s->err);
-		status = EXIT_PLATFORM;
-		goto out;
-	}
-	if (mute && !dry && mg_mute(&r.mg) == -1) {
-		msg_err("%s", r.mg.err);
 		status = EXIT_PLATFORM;
 		goto restore;
 	}

@@ -230,18 +230,6 @@ shop_item(void *arg, const struct shop_item *it)
 	return 0;
 }
 
-/* The results so far: a field of text. */
-static struct field
-text(const char *s)
-{
-	struct field f;
-
-	f.s = s;
-	f.len = strlen(s);
-	f.kind = FLD_TEXT;
-	return f;
-}
-
 /* Write the result record of SKU e. */
 static void
 result(struct run *r, const struct ht_entry *e)
@@ -254,11 +242,11 @@ result(struct run *r, const struct ht_entry *e)
 	known = w->journal || (w->nitems == 1 && w->tracked);
 	snprintf(from, sizeof(from), "%lld", w->from);
 	snprintf(to, sizeof(to), "%lld", w->to);
-	f[0] = text(e->key);
-	f[1] = text(known ? from : "");
-	f[2] = text(to);
-	f[3] = text(r->dry ? dry[w->st] : names[w->st]);
-	f[4] = text(w->reason != NULL ? w->reason : "");
+	f[0] = wr_text(e->key);
+	f[1] = wr_text(known ? from : "");
+	f[2] = wr_text(to);
+	f[3] = wr_text(r->dry ? dry[w->st] : names[w->st]);
+	f[4] = wr_text(w->reason != NULL ? w->reason : "");
 	if (o.ofmt == FMT_JSONL) {
 		f[1].kind = known ? FLD_JSON : FLD_NULL;
 		if (!known)
