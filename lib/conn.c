@@ -248,6 +248,26 @@ bad:
 	return NULL;
 }
 
+int
+conn_call(struct session *s, const char *method, const char *url,
+    json_t *body, json_t **out, struct http_resp *r)
+{
+	char	*text;
+	int	 rc;
+
+	*out = NULL;
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	rc = http_request(s->http, method, url, text, HTTP_JSON |
+	    (strcmp(method, "GET") != 0 ? HTTP_ONCE : 0), r);
+	free(text);
+	if (rc == 0) {
+		*out = json_incref(r->json);
+		return 0;
+	}
+	return http_refused(r) ? 1 : -1;
+}
+
 const char *
 conn_said(const struct http_resp *r, const char *codekey,
     const char *msgkey, char *out, size_t len)

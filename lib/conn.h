@@ -296,6 +296,18 @@ int		 conn_fail(struct session *s, const struct http_resp *r,
 		    const char *codekey, const char *msgkey);
 
 /*
+ * One request of method to url with body (stolen; NULL for none), its
+ * JSON answer into *out (the caller decrefs it); a write (not a GET) is
+ * sent once (HTTP_ONCE).  0 on a 2xx; 1 when the platform refused it,
+ * -1 when it is unknown what became of it: r then holds the answer, for
+ * the connector to read the platform's words from (the caller frees it
+ * with http_resp_free in every case).
+ */
+int		 conn_call(struct session *s, const char *method,
+		    const char *url, json_t *body, json_t **out,
+		    struct http_resp *r);
+
+/*
  * What the platform said in its error answer r: "code: message" from the
  * JSON members named (NULL: none), into out; "" when it said nothing.
  */

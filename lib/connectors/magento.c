@@ -927,30 +927,20 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 	struct magento *m = s->priv;
 	struct http_resp r;
 	struct buf url;
-	char	*text;
 	int	 rc;
 
-	*out = NULL;
 	memset(&url, 0, sizeof(url));
 	buf_adds(&url, m->base);
 	buf_adds(&url, path);
-	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	rc = http_request(s->http, method, buf_str(&url), text, HTTP_JSON |
-	    (strcmp(method, "GET") != 0 ? HTTP_ONCE : 0), &r);
-	free(text);
+	rc = conn_call(s, method, buf_str(&url), body, out, &r);
 	buf_free(&url);
 	*status = r.status;
-	if (rc == 0) {
-		*out = json_incref(r.json);
-		http_resp_free(&r);
-		return 0;
-	}
-	fail(s, &r);
 	said->len = 0;
-	if (message(&r, said) == -1)
-		buf_adds(said, http_error(s->http));
-	rc = http_refused(&r) ? 1 : -1;
+	if (rc != 0) {
+		fail(s, &r);
+		if (message(&r, said) == -1)
+			buf_adds(said, http_error(s->http));
+	}
 	http_resp_free(&r);
 	return rc;
 }

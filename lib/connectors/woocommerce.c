@@ -609,31 +609,20 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 {
 	struct http_resp r;
 	struct buf url;
-	char	*text;
 	int	 rc;
 
-	*out = NULL;
-	*status = 0;
-	said[0] = '\0';
 	memset(&url, 0, sizeof(url));
 	buf_adds(&url, s->url);
 	buf_adds(&url, "/wp-json/wc/v3/");
 	buf_adds(&url, path);
-	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	rc = http_request(s->http, method, buf_str(&url), text, HTTP_JSON |
-	    (strcmp(method, "GET") != 0 ? HTTP_ONCE : 0), &r);
-	free(text);
+	rc = conn_call(s, method, buf_str(&url), body, out, &r);
 	buf_free(&url);
 	*status = r.status;
-	if (rc == 0) {
-		*out = json_incref(r.json);
-		http_resp_free(&r);
-		return 0;
+	said[0] = '\0';
+	if (rc != 0) {
+		conn_fail(s, &r, "code", "message");
+		conn_said(&r, "code", "message", said, saidlen);
 	}
-	conn_fail(s, &r, "code", "message");
-	conn_said(&r, "code", "message", said, saidlen);
-	rc = http_refused(&r) ? 1 : -1;
 	http_resp_free(&r);
 	return rc;
 }
