@@ -238,3 +238,50 @@ mag_in() {
 	t 0 mag-notify.csv "" orders-complete --in magento --notify-customer in.csv
 	[ "$(mails)" = '[{"to": "pieter.bakker@example.nl", "template": "shipment", "order": 3}]' ]
 }
+
+# Shopify: a fulfilment of each open fulfilment order, tracking on the first.
+shop_conn() { connections "location = Magazijn Utrecht" "retry_delay = 0.01"; }
+shop_in() {
+	printf 'number,tracking\n' >in.csv
+	printf '%s\n' '#1004,postnl 3SABCD0000004' '1005,dhl JJD0005' \
+	    '#1008,ups 1Z8; postnl 3SABCD0000008' '#1007,' '#1006,' '#1003,' \
+	    '#9999,' >>in.csv
+}
+# fulfils: the fulfillmentCreate inputs the sandbox received, one a line.
+fulfils() {
+	python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    v = (o.get("body") or {}).get("variables") or {}
+    if "fulfillment" in v:
+        print(json.dumps(v["fulfillment"], sort_keys=True))' "$BATS_TEST_TMPDIR/requests.jsonl"
+}
+@test "Shopify: --dry-run writes the plan and changes nothing" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	shop_in
+	state >before.json
+	t 1 shop-plan.csv "" orders-complete --in shopify -k number -n in.csv
+	state >after.json
+	cmp before.json after.json
+}
+@test "Shopify: a fulfilment per open fulfilment order, no notification; again: nothing" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	shop_in
+	t 1 shop-done.csv "" orders-complete --in shopify -k number in.csv
+	[ "$(writes)" = '{"order 6543210987124 fulfillment": 1, "order 6543210987165 fulfillment": 1, "order 6543210987288 fulfillment": 2}' ]
+	[ "$(mails)" = "[]" ]
+	t 0 shop-done.fulfils "" fulfils
+	t 1 shop-again.csv "" orders-complete --in shopify -k number in.csv
+	[ "$(writes)" = '{"order 6543210987124 fulfillment": 1, "order 6543210987165 fulfillment": 1, "order 6543210987288 fulfillment": 2}' ]
+}
+@test "Shopify: --notify-customer: Shopify mails the shipping confirmation" {
+	sandbox_start --platform shopify --data "$SHOP"
+	shop_conn
+	printf 'id,tracking\n6543210987124,postnl 3SABCD0000004\n' >in.csv
+	t 0 shop-notify.csv "" orders-complete --in shopify --notify-customer in.csv
+	mails | python3 -c 'import json, sys
+m = [x["template"] for x in json.load(sys.stdin)]
+assert m == ["shipping_confirmation"], m'
+}
