@@ -258,8 +258,9 @@ conn_call(struct session *s, const char *method, const char *url,
 	*out = NULL;
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
+	/* PUT sets what it names: resent as a GET is; a POST is not. */
 	rc = http_request(s->http, method, url, text, HTTP_JSON |
-	    (strcmp(method, "GET") != 0 ? HTTP_ONCE : 0), r);
+	    (strcmp(method, "POST") == 0 ? HTTP_ONCE : 0), r);
 	free(text);
 	if (rc == 0) {
 		*out = json_incref(r->json);

@@ -297,8 +297,9 @@ int		 conn_fail(struct session *s, const struct http_resp *r,
 
 /*
  * One request of method to url with body (stolen; NULL for none), its
- * JSON answer into *out (the caller decrefs it); a write (not a GET) is
- * sent once (HTTP_ONCE).  0 on a 2xx; 1 when the platform refused it,
+ * JSON answer into *out (the caller decrefs it); a POST, which makes
+ * something new, is sent once (HTTP_ONCE), a GET or PUT as often as it
+ * takes.  0 on a 2xx; 1 when the platform refused it,
  * -1 when it is unknown what became of it: r then holds the answer, for
  * the connector to read the platform's words from (the caller frees it
  * with http_resp_free in every case).

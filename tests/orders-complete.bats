@@ -161,6 +161,14 @@ assert notes == int(sys.argv[1]), (notes, sys.argv[1])' "$n"
 	    orders-complete --in woocommerce --notify-customer in.csv
 	[ "$(writes)" = '{"order 10233 note": 1, "order 10233 status": 1}' ]
 }
+@test "WooCommerce: a setting's PUT answered 503: sent again (it sets a value)" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	printf 'id,tracking\n10233,postnl 3SABCD0000001\n' >in.csv
+	fault '[{"path": "/wp-json/wc/v3/settings/email_customer_completed_order/enabled", "method": "PUT", "kind": "503", "times": 2}]'
+	t 0 woo-500.csv "" orders-complete --in woocommerce --mute-emails --journal j in.csv
+	[ "$(setting email_customer_completed_order)" = yes ]
+	[ "$(mails)" = "[]" ]
+}
 @test "WooCommerce: a dead shop: exit 3, every order reported" {
 	SANDBOX=http://127.0.0.1:1 SANDBOX_PLATFORM=woocommerce connections "retry_delay = 0.01" "retries = 1"
 	printf 'id,tracking\n10233,\n' >in.csv
