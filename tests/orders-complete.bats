@@ -37,8 +37,6 @@ woo_in() {
 USAGE='usage: orders-complete \[-nqv\] .*
  +\[--encoding cs\] .*
  +\[--notify-customer\] .*'
-# done_lines: the orders the journal j holds as done.
-done_lines() { cat j 2>/dev/null | grep -c '"done"' || true; }
 WOO_MAIL='orders-complete: woocommerce: woocommerce mails each customer "Completed order" when an order is completed, whatever a request asks: --mute-emails turns it off for the run, --notify-customer lets it mail'
 
 @test "WooCommerce: --dry-run writes the plan, says the shop would mail, changes nothing" {
@@ -120,29 +118,12 @@ for i, l in enumerate(sys.stdin):
     print(json.dumps({"id": o["id"], "shipments": [{"carrier": "postnl", "tracking": "3SKILL%05d" % i, "url": ""}]}))' >in.jsonl
 	n=$(wc -l <in.jsonl)
 	[ "$n" -gt 50 ]
-	for i in $(seq 9); do
-		orders-complete --in woocommerce --mute-emails --journal j in.jsonl >"out.$i" 2>"err.$i" &
-		pid=$!
-		if [ "$i" -lt 9 ]; then
-			k=$(( $(done_lines) + RANDOM % (n / 8 + 1) ))
-			while kill -0 "$pid" 2>/dev/null &&
-			    [ "$(done_lines)" -lt "$k" ]; do
-				sleep 0.005
-			done
-			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
-			if kill -9 "$pid" 2>/dev/null; then
-				wait "$pid" 2>/dev/null || true
-				continue
-			fi
-		fi
-		rc=0; wait "$pid" || rc=$?
-		[ "$rc" -eq 0 ] || { cat "err.$i"; return 1; }
-		break
-	done
-	[ "$i" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
+	kill_runs $((n / 8)) orders-complete --in woocommerce --mute-emails \
+	    --journal j in.jsonl
+	[ "$RC" -eq 0 ] || { cat "err.$RUN"; return 1; }
 	# Done by an earlier run: completed (its journal says so), or
 	# already_completed (killed before it journalled it).
-	[ "$(grep -c '"result":"\(already_\)\?completed"' "out.$i")" -eq "$n" ]
+	[ "$(grep -c '"result":"\(already_\)\?completed"' "out.$RUN")" -eq "$n" ]
 	writes | python3 -c 'import json, sys
 w = json.load(sys.stdin)
 twice = {k: v for k, v in w.items() if k.startswith("order") and v > 1}

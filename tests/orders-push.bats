@@ -24,8 +24,6 @@ old_orders() {
 {"source":"woocommerce","shop":"old","id":"4822","number":"1030","reference":"","status":"open","platform_status":"processing","created_at":"2026-11-22T08:00:00Z","updated_at":"2026-11-22T08:00:00Z","email":"zoe.mueller@example.de","name":"Zoë Müller","country":"DE","total":"10.00","currency":"EUR","billing_address":{"name":"Zoë Müller","company":"","address1":"Domstraße 4","address2":"","zip":"50667","city":"Köln","region":"","country":"DE","phone":""},"shipping_address":{"name":"Zoë Müller","company":"","address1":"Domstraße 4","address2":"","zip":"50667","city":"Köln","region":"","country":"DE","phone":""},"lines":[{"sku":"TS-RED-M","name":"T-shirt rood M","qty":3,"qty_shipped":0,"total":"10.00"}],"shipments":[]}
 EOF
 }
-# done_lines: the orders the journal j holds as done.
-done_lines() { cat j 2>/dev/null | grep -c '"done"' || true; }
 WOO_MAIL='orders-push: woocommerce: woocommerce mails each customer "Processing order" when an order is paid, whatever a request asks: --mute-emails turns it off for the run, --notify-customer lets it mail'
 
 # created: "old-marker total status" of each order the sandbox's
@@ -100,27 +98,10 @@ for i in range(40):
         "currency": "EUR", "billing_address": {"name": "Klant %d" % i, "country": "NL"},
         "shipping_address": None, "lines": [{"sku": "TS-RED-M", "qty": 1, "total": "19.95"}]}))
 PY
-	for i in $(seq 9); do
-		orders-push --to woocommerce --mute-emails --journal j in.jsonl >"out.$i" 2>"err.$i" &
-		pid=$!
-		if [ "$i" -lt 9 ]; then
-			k=$(( $(done_lines) + RANDOM % 6 ))
-			while kill -0 "$pid" 2>/dev/null &&
-			    [ "$(done_lines)" -lt "$k" ]; do
-				sleep 0.005
-			done
-			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
-			if kill -9 "$pid" 2>/dev/null; then
-				wait "$pid" 2>/dev/null || true
-				continue
-			fi
-		fi
-		rc=0; wait "$pid" || rc=$?
-		[ "$rc" -eq 0 ] || { cat "err.$i"; return 1; }
-		break
-	done
-	[ "$i" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
-	[ "$(grep -c '"result":"\(created\|exists\)"' "out.$i")" -eq 40 ]
+	kill_runs 10 orders-push --to woocommerce --mute-emails --journal j \
+	    in.jsonl
+	[ "$RC" -eq 0 ] || { cat "err.$RUN"; return 1; }
+	[ "$(grep -c '"result":"\(created\|exists\)"' "out.$RUN")" -eq 40 ]
 	[ "$(woo_created | wc -l)" -eq 40 ]
 	[ "$(woo_created | cut -d ' ' -f 1 | sort -u | wc -l)" -eq 40 ]
 	[ "$(mails)" = "[]" ]

@@ -139,6 +139,40 @@ magento_oauth() {
 	    >>"$BATS_TEST_TMPDIR/connections.conf"
 }
 
+# kill_runs STEP CMD...: run CMD, which journals its progress to j, again
+# and again, each run killed with SIGKILL at a random moment (once the
+# journal has grown by up to STEP lines, then up to 30 ms more, so that a
+# kill falls in a read, in a write, or between a write and its journal
+# line), up to 8 times, then once to its end.  Each run's output is
+# out.N and its messages err.N; RUN is the last run's N and RC its exit
+# status.  Fails when no run was ever killed (CMD was too quick).
+kill_runs() {
+	local step=$1 i pid k
+	shift
+	for i in $(seq 9); do
+		"$@" >"out.$i" 2>"err.$i" &
+		pid=$!
+		if [ "$i" -lt 9 ]; then
+			k=$(($(journal_lines) + RANDOM % (step + 1)))
+			while kill -0 "$pid" 2>/dev/null &&
+			    [ "$(journal_lines)" -lt "$k" ]; do
+				sleep 0.005
+			done
+			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
+			if kill -9 "$pid" 2>/dev/null; then
+				wait "$pid" 2>/dev/null || true
+				continue
+			fi
+		fi
+		RUN=$i
+		RC=0
+		wait "$pid" || RC=$?
+		break
+	done
+	[ "$RUN" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
+}
+journal_lines() { cat j 2>/dev/null | wc -l; }
+
 # state: the sandbox's data now; writes: its write counts per SKU.
 state() { curl -sf "$SANDBOX/_sandbox/state"; }
 writes() { curl -sf "$SANDBOX/_sandbox/writes"; }

@@ -477,38 +477,20 @@ stock-push: nothing was written; --force pushes anyway" stock-push --to woocomme
 # levels each) were journalled, plus up to 30 ms, so that a kill can fall
 # in the listing, in a write, or between a write and its journal line.
 kill_resume() {
-	local i rc pid k n left
+	local left
 	left=$(($(stock-push --to "$SANDBOX_PLATFORM" --force -n in.csv |
 	    grep -c ',would_set,') / $1 + 1))
-	for i in $(seq 9); do
-		stock-push --to "$SANDBOX_PLATFORM" --force --journal j in.csv >"out.$i" 2>"err.$i" &
-		pid=$!
-		if [ "$i" -lt 9 ]; then
-			n=$(cat j 2>/dev/null | wc -l)
-			k=$((n + RANDOM % (left / 4 + 1)))
-			while kill -0 "$pid" 2>/dev/null &&
-			    [ "$(cat j 2>/dev/null | wc -l)" -lt "$k" ]; do
-				sleep 0.005
-			done
-			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
-			if kill -9 "$pid" 2>/dev/null; then
-				wait "$pid" 2>/dev/null || true
-				continue
-			fi
-		fi
-		rc=0; wait "$pid" || rc=$?
-		[ "$rc" -le 1 ] || { cat "err.$i"; return 1; }
-		break
-	done
-	[ "$i" -gt 1 ] || { echo "never killed: the push was too quick"; return 1; }
+	kill_runs $((left / 4)) stock-push --to "$SANDBOX_PLATFORM" --force \
+	    --journal j in.csv
+	[ "$RC" -le 1 ] || { cat "err.$RUN"; return 1; }
 	writes | python3 -c 'import json, sys
 w = json.load(sys.stdin)
 twice = {k: v for k, v in w.items() if v > 1}
 assert not twice, twice
 print(len(w), "SKUs written once")'
 	# The last run reports every SKU; what it did not set, the journal had.
-	[ "$(tail -n +2 "out.$i" | wc -l)" -eq "$(($(wc -l <in.csv) - 1))" ]
-	[ -z "$(tail -n +2 "out.$i" | grep -v ',\(set\|unchanged\),$')" ]
+	[ "$(tail -n +2 "out.$RUN" | wc -l)" -eq "$(($(wc -l <in.csv) - 1))" ]
+	[ -z "$(tail -n +2 "out.$RUN" | grep -v ',\(set\|unchanged\),$')" ]
 	same_as_input
 }
 @test "JSON Lines in, JSON Lines out" {
