@@ -420,7 +420,7 @@ stock-push: nothing was written; --force pushes anyway" stock-push --to woocomme
 	sandbox_start --platform woocommerce --data "$WOO"
 	sed -i 's/cs_sandbox/cs_wrong/' connections.conf
 	input X,1
-	t 3 - "stock-push: http://127.0.0.1:[0-9]+/wp-json/wc/v3/products\?per_page=100&page=1&status=any: 401: woocommerce_rest_authentication_error: Consumer secret is invalid\." stock-push --to woocommerce in.csv
+	t 3 - "stock-push: http://127.0.0.1:[0-9]+/wp-json/wc/v3/products\?per_page=100&page=1&status=any&orderby=id&order=asc: 401: woocommerce_rest_authentication_error: Consumer secret is invalid\." stock-push --to woocommerce in.csv
 }
 @test "a dead shop: exit 3, nothing written" {
 	sandbox_start --platform woocommerce --data "$WOO"

@@ -56,6 +56,17 @@ WOO=$TOP/tests/sandbox/data/woocommerce
 @test "WooCommerce: the stock it counts, published products" { sandbox_start --platform woocommerce --data "$WOO"; t 0 woo.csv "" snap_of woocommerce; }
 @test "WooCommerce: --inactive adds drafts"      { sandbox_start --platform woocommerce --data "$WOO"; t 0 woo-inactive.csv "" snap_of woocommerce --inactive; }
 @test "WooCommerce: one request per page and per variable product" { sandbox_start --platform woocommerce --data "$WOO"; stock-snapshot --from woocommerce >/dev/null; t 0 woo.req "" requests; }
+@test "WooCommerce: a product made during the walk shifts no page: no SKU twice, none missed" {
+	sandbox_start --platform woocommerce --generate products=250
+	stock-snapshot --from woocommerce --inactive | cut -d , -f 1 | sort >before
+	# A product made after the first page was read: by date, the
+	# default order, it would come first and push every page on by one.
+	fault '[{"path": "/wp-json/wc/v3/products", "kind": "change", "skip": 1, "change": {"add": "NEW-ONE"}}]'
+	stock-snapshot --from woocommerce --inactive | cut -d , -f 1 | sort >after
+	[ -z "$(uniq -d after)" ] || { echo "twice:"; uniq -d after; return 1; }
+	[ -z "$(comm -23 before after)" ] || { echo "missed:"; comm -23 before after; return 1; }
+	requests | grep -q '^GET /wp-json/wc/v3/products?per_page=100&page=1&status=any&orderby=id&order=asc 200$'
+}
 @test "WooCommerce: no warehouses: -w is refused, exit 2" { sandbox_start --platform woocommerce --data "$WOO"; t 2 - "stock-snapshot: WooCommerce keeps one stock level per product: no warehouses" stock-snapshot --from woocommerce -w 1; }
 
 # Magento 2: the source items of the connection's source

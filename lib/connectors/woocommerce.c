@@ -328,6 +328,9 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 /*
  * The catalog walk that stock and items share: every product, and the
  * variations of each variable one, handed to each as (item, parent).
+ * By id, oldest first, as orders are: WooCommerce's default, newest
+ * first, pushes every page on when a product is made during the walk
+ * (class-wc-rest-crud-controller.php, get_collection_params).
  */
 struct walk {
 	int		(*each)(struct session *, json_t *, json_t *, void *);
@@ -362,7 +365,7 @@ walk_product(struct session *s, json_t *p, void *arg)
 	    (long long)json_integer_value(json_object_get(p, "id")));
 	ctx[0] = p;
 	ctx[1] = (json_t *)(void *)w;
-	return each_item(s, path, "", walk_variation, ctx);
+	return each_item(s, path, "orderby=id&order=asc", walk_variation, ctx);
 }
 
 static int
@@ -471,7 +474,8 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	sq.cb = cb;
 	sq.arg = arg;
 	memset(&sq.name, 0, sizeof(sq.name));
-	rc = walk(s, q->inactive ? "status=any" : "status=publish",
+	rc = walk(s, q->inactive ? "status=any&orderby=id&order=asc" :
+	    "status=publish&orderby=id&order=asc",
 	    stock_each, &sq);
 	buf_free(&sq.name);
 	return rc;
@@ -515,7 +519,7 @@ items(struct session *s, item_cb cb, void *arg)
 
 	iq.cb = cb;
 	iq.arg = arg;
-	return walk(s, "status=any", items_each, &iq);
+	return walk(s, "status=any&orderby=id&order=asc", items_each, &iq);
 }
 
 /*

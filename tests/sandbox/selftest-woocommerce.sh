@@ -188,6 +188,12 @@ try:
     json.load(sys.stdin); print("parsed")
 except ValueError:
     print("bad")')" bad
+fault '[{"path":"/wp-json/wc/v3/products","kind":"change","change":{"add":"NEW-ONE"}}]'
+is "fault change add: a product made now, first by date, last by id" \
+	"$(get '/products?per_page=100' | py 'd[0]["sku"]') $(get '/products?per_page=100&orderby=id&order=asc' | py 'd[-1]["sku"]')" \
+	"NEW-ONE NEW-ONE"
+fault '[{"path":"/wp-json/wc/v3/products","kind":"change","change":{"sku":"NEW-ONE","trash":true}}]'
+get /products >/dev/null
 curl -s -X DELETE "$base/_sandbox/log" >/dev/null
 curl -s -o /dev/null -u "$ck:$cs" "$base$api/orders?status=completed&page=2"
 curl -s -o /dev/null "$base$api/orders"

@@ -447,7 +447,17 @@ class Platform(PlatformBase):
     def change(self, c):
         """A fault of kind change: {"sku": S, "stock_quantity": N} is a
         sale or a delivery in the shop (not counted as a write), {"sku":
-        S, "trash": true} moves the item to the trash."""
+        S, "trash": true} moves the item to the trash, {"add": S} adds a
+        simple product with SKU S, made now (the newest: the first of a
+        listing by date, WooCommerce's default order)."""
+        if isinstance(c.get("add"), str):
+            pid = self.next_post
+            self.next_post += 1
+            p = make_product(pid, "simple", c["add"], "Nieuw " + c["add"],
+                             9.95, True, 1, self.now())
+            self.products.append(p)
+            self.by_id[pid] = p
+            return
         items = [p for p in self.by_id.values()
                  if p.get("sku") == c.get("sku")]
         for p in items:
