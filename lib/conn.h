@@ -50,6 +50,13 @@ struct order_query {
 	const char	*shop;		/* --shop: a webshop connection id */
 	int		 raw;		/* --raw: add the platform's object */
 	int		 shipments;	/* --shipments: at a request's cost */
+	/*
+	 * An order that cannot be a record (a status nobody mapped): its
+	 * platform object and why, for --rejects; NULL: the export stops.
+	 * 0 to go on, -1 to stop.
+	 */
+	int		(*reject)(void *arg, json_t *obj, const char *why);
+	void		*reject_arg;
 };
 
 struct stock_query {

@@ -199,6 +199,45 @@ WOO=$TOP/tests/sandbox/data/woocommerce
 	t 0 woo-since.csv "" orders-export --from woocommerce --since 2025-02-03T16:50:00Z --until 2025-04-09T10:00:00Z
 	t 0 woo-since.req "" requests
 }
+# plugin_shop: the seed with order 10233 in a status a plugin added,
+# "shipped", in the sandbox, which a plugin told about it.
+plugin_shop() {
+	mkdir shop
+	cp "$WOO"/*.json shop/
+	python3 - <<'PY'
+import json
+o = json.load(open("shop/orders.json"))
+for x in o:
+    if x["id"] == 10233:
+        x["status"] = "shipped"
+json.dump(o, open("shop/orders.json", "w"))
+PY
+	sandbox_start --platform woocommerce --data shop --set statuses=shipped
+}
+@test "WooCommerce: a plugin's status nobody mapped: exit 2, the line to add named" {
+	plugin_shop
+	t 2 - "orders-export: order 10233: status 'shipped' is not one WooCommerce defines \(a plugin's\?\): say what it means with a line 'status.shipped = completed' \(or draft, open, on_hold, partially_shipped, cancelled\) in \[woocommerce\] of .*/connections.conf" \
+	    sh -c 'orders-export --from woocommerce -o jsonl >got'
+	[ "$(wc -l <got)" -eq 2 ]	# whole records only, those before it
+}
+@test "WooCommerce: --rejects sets such an order aside, the rest go on, exit 1" {
+	plugin_shop
+	t 1 woo-plugin-rest.csv "orders-export: 1 order set aside in rej" orders-export --from woocommerce --rejects rej
+	[ "$(sed -n 1p rej)" = "# woocommerce: order 10233: status 'shipped' is not one WooCommerce defines (a plugin's?): say what it means with a line 'status.shipped = completed' (or draft, open, on_hold, partially_shipped, cancelled) in [woocommerce] of $SHOPSWITCH_CONFIG" ]
+	sed -n 2p rej | python3 -c 'import json, sys; o = json.load(sys.stdin); assert o["id"] == 10233 and o["status"] == "shipped", o'
+}
+@test "WooCommerce: status.shipped = completed maps it, in the filter too" {
+	plugin_shop
+	connections "status.shipped = completed"
+	t 0 woo-plugin-completed.csv "" orders-export --from woocommerce -s completed
+	requests | grep -q 'status=completed%2Cshipped'
+}
+@test "WooCommerce: a mapping to no status: exit 2 naming its line" {
+	plugin_shop
+	connections "status.shipped = sent"
+	t 2 - "orders-export: .*/connections.conf:[0-9]+: status.shipped = 'sent': one of draft, open, on_hold, partially_shipped, completed, cancelled" \
+	    sh -c 'orders-export --from woocommerce >got'
+}
 @test "WooCommerce: 250 orders in 3 pages, by X-WP-TotalPages" {
 	sandbox_start --platform woocommerce --generate orders=250
 	orders-export --from woocommerce >out.csv

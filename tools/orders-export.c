@@ -31,6 +31,7 @@ static const struct option longopts[] = {	/* sorted by long name */
 	{ "from",		required_argument,	NULL,	'f' },
 	{ "lines",		no_argument,		NULL,	'l' },
 	{ "raw",		no_argument,		NULL,	OPT_RAW },
+	{ "rejects",		required_argument,	NULL,	OPT_REJECTS },
 	{ "shipments",		no_argument,		NULL,	OPT_SHIPMENTS },
 	{ "shop",		required_argument,	NULL,	OPT_SHOP },
 	{ "since",		required_argument,	NULL,	OPT_SINCE },
@@ -57,6 +58,8 @@ struct out {
 	int		 raw;		/* --raw */
 	int		 failed;	/* a write failed */
 	unsigned long	 n;		/* orders written */
+	unsigned long	 rejected;	/* set aside in --rejects */
+	const char	*conn;		/* --from, for the rejects' comments */
 };
 
 static struct opts	 o;		/* shared options */
@@ -219,6 +222,27 @@ emit(void *arg, json_t *rec)
 	return 0;
 }
 
+/*
+ * An order that cannot be a record (a status the connection does not
+ * map): the platform's object in --rejects, after a comment line with
+ * the reason, as the readers set records aside.
+ */
+static int
+reject(void *arg, json_t *obj, const char *why)
+{
+	struct out *out = arg;
+	FILE	*fp = o.ro.rejects;
+	char	*text;
+	int	 rc;
+
+	text = json_dumps(obj, JSON_COMPACT);
+	rc = text == NULL || fprintf(fp, "# %s: %s\n%s\n", out->conn, why,
+	    text) < 0 ? -1 : 0;
+	free(text);
+	out->rejected++;
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -338,6 +362,11 @@ main(int argc, char *argv[])
 	if (out.raw)
 		out.hdr[n++] = "raw";
 	out.nhdr = n;
+	out.conn = from;
+	if (o.ro.rejects != NULL) {
+		q.reject = reject;
+		q.reject_arg = &out;
+	}
 
 	status = EXIT_OK;
 	if (s->c->orders(s, &q, emit, &out) == -1 && !out.failed) {
@@ -348,6 +377,16 @@ main(int argc, char *argv[])
 	msg_progress_end();
 	msg_note("%lu orders in %lu requests (%lu throttled)", out.n,
 	    http_count(s->http), http_throttled(s->http));
+	if (out.rejected > 0) {
+		msg_warn("%lu order%s set aside in %s", out.rejected,
+		    out.rejected == 1 ? "" : "s", o.rejects);
+		if (status == EXIT_OK)
+			status = EXIT_DIFFER;
+	}
+	if (opts_close(&o) == -1) {
+		msg_err("%s", o.err);
+		status = EXIT_TROUBLE;
+	}
 	if (wr_close(out.wr) == -1 || out.failed) {
 		if (errno != EPIPE)
 			msg_err("write error: %s", strerror(errno));
@@ -366,6 +405,9 @@ help(void)
 	    "  -f, --from CONN        the connection to export\n"
 	    "  -l, --lines            CSV: one row per order line\n"
 	    "      --raw              add the platform's own object\n"
+	    "      --rejects FILE     set aside an order whose status the "
+	    "connection\n"
+	    "                         does not map, and go on\n"
 	    "      --shipments        Picqer: the shipments too (a request "
 	    "per picklist)\n"
 	    "      --shop ID          only orders imported from that "
@@ -384,8 +426,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: orders-export [-lqv] [-o fmt] [-s status] "
 	    "[--config file] [--excel] [--raw]\n"
-	    "                     [--shipments] [--shop id] [--since time] "
-	    "[--until time]\n"
-	    "                     --from conn\n");
+	    "                     [--rejects file] [--shipments] [--shop id] "
+	    "[--since time]\n"
+	    "                     [--until time] --from conn\n");
 	exit(EXIT_TROUBLE);
 }

@@ -181,9 +181,46 @@ address(json_t *a, json_t *bill)
 	return conn_address(&ca);
 }
 
-/* The order record of a WooCommerce order; *st gets its status bit. */
+/*
+ * The normalised status of a status a plugin added
+ * (wc_get_order_statuses() is filtered: "shipped", "awaiting-shipment"),
+ * as the connection maps it with a line "status.WORD = STATUS".  The
+ * bit; 0 when unmapped (s->err says which line to add); -1 when the line
+ * names no status.  Never a guess.
+ */
+static int
+mapped(struct session *s, const char *word, json_t *o, unsigned int *st)
+{
+	const char *v;
+	char	 key[128], t[32];
+
+	snprintf(key, sizeof(key), "status.%s", word);
+	if ((v = cfg_get(s->cfg, key)) == NULL) {
+		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
+		    "one WooCommerce defines (a plugin's?): say what it means "
+		    "with a line 'status.%s = completed' (or draft, open, "
+		    "on_hold, partially_shipped, cancelled) in [%s] of %s",
+		    conn_text(o, "id", t, sizeof(t)), word, word, s->cfg->name,
+		    s->cfg->file);
+		return 0;
+	}
+	if ((*st = conn_status(v)) == 0) {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: %s = '%s': one of "
+		    "draft, open, on_hold, partially_shipped, completed, "
+		    "cancelled", s->cfg->file, cfg_line(s->cfg, key), key, v);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * The order record of a WooCommerce order; *st gets its status bit.
+ * NULL with s->err and s->ours (the connection must say) for a status
+ * nobody mapped (*unmapped 1) or mapped to nothing.
+ */
 static json_t *
-record(struct session *s, json_t *o, int raw, unsigned int *st)
+record(struct session *s, json_t *o, int raw, unsigned int *st,
+    int *unmapped)
 {
 	struct order_head h;
 	json_t	*lines, *p, *bill, *ship;
@@ -196,11 +233,11 @@ record(struct session *s, json_t *o, int raw, unsigned int *st)
 	wst = json_string_value(json_object_get(o, "status"));
 	if (wst == NULL)
 		wst = "";
-	if ((*st = conn_word_status(statmap, NELEM(statmap), wst)) == 0) {
-		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
-		    "one WooCommerce defines (a plugin's own? see "
-		    "shopswitch(7))", conn_text(o, "id", t[0], sizeof(t[0])),
-		    wst);
+	*unmapped = 0;
+	if ((*st = conn_word_status(statmap, NELEM(statmap), wst)) == 0 &&
+	    (*unmapped = mapped(s, wst, o, st)) != 1) {
+		*unmapped = *unmapped == 0;
+		s->ours = 1;
 		return NULL;
 	}
 	bill = json_object_get(o, "billing");
@@ -255,10 +292,16 @@ order_item(struct session *s, json_t *o, void *arg)
 	struct orderq *oq = arg;
 	unsigned int st;
 	json_t	*r;
-	int	 rc;
+	int	 rc, unmapped;
 
-	if ((r = record(s, o, oq->q->raw, &st)) == NULL)
-		return -1;
+	if ((r = record(s, o, oq->q->raw, &st, &unmapped)) == NULL) {
+		/* Unmapped, not mis-mapped: set aside when asked. */
+		if (oq->q->reject == NULL || !unmapped)
+			return -1;
+		s->ours = 0;
+		return oq->q->reject(oq->q->reject_arg, o, s->err) == 0 ? 0 :
+		    -1;
+	}
 	rc = 0;
 	if (oq->q->statuses == 0 || (oq->q->statuses & st))
 		rc = oq->cb(oq->arg, r);
@@ -305,6 +348,15 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 			if (n++ > 0)
 				buf_adds(&query, "%2C");
 			conn_qescape(&query, statmap[i].word);
+		}
+		/* And the plugins' statuses the connection maps to them. */
+		for (i = 0; i < s->cfg->n; i++) {
+			if (strncmp(s->cfg->kv[i].key, "status.", 7) != 0 ||
+			    !(q->statuses & conn_status(s->cfg->kv[i].val)))
+				continue;
+			if (n++ > 0)
+				buf_adds(&query, "%2C");
+			conn_qescape(&query, s->cfg->kv[i].key + 7);
 		}
 		if (n == 0) {		/* partially shipped: never here */
 			buf_free(&query);

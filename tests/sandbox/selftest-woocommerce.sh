@@ -105,8 +105,10 @@ is "after (site time, exclusive)" \
 	"[10237, 10238, 10240, 10241]"
 is "before (site time, exclusive)" \
 	"$(get '/orders?before=2025-01-09T12:00:00' | py '[o["id"] for o in d]')" "[10231]"
-is "after with Z compares with date_created_gmt" \
-	"$(get '/orders?after=2025-10-26T01:29:59Z&orderby=id&order=asc' | py '[o["id"] for o in d]')" "[10240, 10241]"
+is "after with Z: the zone is ignored, site time compared (woocommerce#28111)" \
+	"$(get '/orders?after=2025-01-07T09:30:00Z&before=2025-01-07T12:00:00Z' | py '[o["id"] for o in d]')" "[10231]"
+is "dates_are_gmt=true: the _gmt times compared" \
+	"$(get '/orders?after=2025-01-07T09:30:00&before=2025-01-07T12:00:00&dates_are_gmt=true' | py '[o["id"] for o in d]')" "[]"
 is "modified_after" \
 	"$(get '/orders?modified_after=2025-11-01T00:00:00' | py '[o["id"] for o in d]')" "[10241]"
 is "modified_before" \

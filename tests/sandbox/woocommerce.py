@@ -52,8 +52,10 @@ check_batch_limit/batch_items; /work/shared/research/platform-apis-1.md B):
  4. Orders: status is a comma list of any + the 8 statuses; `any` and no
     status leave out trash (WP's 'any' excludes trash).  after/before
     compare with date_created, modified_after/_before with date_modified,
-    exclusive (WP date_query); a value with Z or +hh:mm compares with the
-    _gmt field, as does any value with dates_are_gmt=true.  Site time is
+    exclusive (WP date_query); a value is site time, or UTC with
+    dates_are_gmt=true (_gmt fields); a zone written after it (Z,
+    +hh:mm) is ignored, as WooCommerce reads the digits only
+    (woocommerce#28111, answered by #28132's dates_are_gmt).  Site time is
     Europe/Amsterdam.
  5. Products: sku is a comma list and also searches variations (returned
     with parent_id) [research B3]; type and stock_status take one value;
@@ -335,7 +337,7 @@ ISO_RE = re.compile(r"\A(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})"
 
 # --set NAME=VALUE: emails_enabled=default (WooCommerce's own defaults:
 # every e-mail on but customer_cancelled_order), yes or no (all e-mails).
-SETTINGS = {"emails_enabled": "default"}
+SETTINGS = {"emails_enabled": "default", "statuses": ""}
 WC_VERSION = "10.0.0"           # the version a created order records
 SYSTEM_AUTHOR = "WooCommerce"   # add_order_note's author without a user
 USER_NAME = "Shop Manager"      # display name of the API key's user
@@ -436,6 +438,14 @@ class Platform(PlatformBase):
         if self.options["emails_enabled"] not in ("default", "yes", "no"):
             raise SetupError("--set emails_enabled=%s: expected default, yes "
                              "or no" % self.options["emails_enabled"])
+        # Statuses a plugin adds through the wc_order_statuses filter.
+        extra = [x for x in self.options["statuses"].split(",") if x]
+        for x in extra:
+            if not re.match(r"\A[a-z0-9-]{1,20}\Z", x) or \
+                    x in ORDER_STATUSES:
+                raise SetupError("--set statuses: %r is not a new status "
+                                 "slug" % x)
+        self.order_statuses = ORDER_STATUSES + tuple(extra)
         unknown = set(self.generate) - {"orders", "products"}
         if unknown:
             raise SetupError("--generate: woocommerce has no %s (it knows "
@@ -553,10 +563,10 @@ class Platform(PlatformBase):
                 raise SetupError("%s: id must be a unique integer (orders "
                                  "share the post id space)" % where)
             oids.add(oid)
-            if o.get("status") not in ORDER_STATUSES:
+            if o.get("status") not in self.order_statuses:
                 raise SetupError("%s: status %r is not one of %s"
                                  % (where, o.get("status"),
-                                    ", ".join(ORDER_STATUSES)))
+                                    ", ".join(self.order_statuses)))
             if not isinstance(o.get("number"), str):
                 raise SetupError("%s: number must be a string" % where)
             for f in ("date_created", "date_created_gmt", "date_modified",
@@ -806,20 +816,18 @@ class Platform(PlatformBase):
 
     @staticmethod
     def date_param(q, name, gmt):
-        """(field suffix, value) to compare, or None.  A value with a
-        zone (Z or +hh:mm) compares with the _gmt field; one without with
-        the site-time field, or the _gmt one when dates_are_gmt=true."""
+        """(field suffix, value) to compare, or None.  The value is read
+        as site time (the site-time field), or as UTC with
+        dates_are_gmt=true (the _gmt field).  A zone written after it (Z,
+        +hh:mm) is accepted and ignored, as WooCommerce does: it reads the
+        digits only (woocommerce#28111, answered by #28132's
+        dates_are_gmt)."""
         v = q.get(name)
         if v is None:
             return None
         m = ISO_RE.match(v)
         if not m or not valid_date(m.group(1)):
             raise invalid_param(name, "Invalid date.")
-        if m.group(2):
-            t = datetime.fromisoformat(m.group(1) + (
-                "+00:00" if m.group(2) == "Z" else m.group(2)))
-            return ("_gmt", t.astimezone(timezone.utc)
-                    .strftime("%Y-%m-%dT%H:%M:%S"))
         return ("_gmt" if gmt else "", m.group(1))
 
     def page(self, req, items, q, render):
@@ -862,7 +870,8 @@ class Platform(PlatformBase):
 
     def list_orders(self, req):
         q = self.params(req, self.ORDER_PARAMS)
-        statuses = self.enum_list(q, "status", ("any",) + ORDER_STATUSES)
+        statuses = self.enum_list(q, "status",
+                                  ("any",) + self.order_statuses)
         gmt = self.enum(q, "dates_are_gmt", ("true", "false", "1", "0"),
                         "false") in ("true", "1")
         bounds = []
