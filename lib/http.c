@@ -20,6 +20,7 @@ struct http {
 	CURL		*curl;		/* one handle: connections are reused */
 	struct http_opts o;		/* as given */
 	char		*auth;		/* the Authorization header, or NULL */
+	char		*query;		/* o.query, or NULL */
 	char		 err[2048];	/* why the last request failed */
 	char		 cerr[CURL_ERROR_SIZE];	/* libcurl's own words */
 	double		 tokens;	/* requests that may go now */
@@ -232,6 +233,7 @@ http_new(const struct http_opts *o)
 		buf_free(&b);
 	} else if (o->auth != NULL)
 		h->auth = xstrdup(o->auth);
+	h->query = o->query != NULL ? xstrdup(o->query) : NULL;
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, o->useragent);
 	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
 	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, o->timeout_ms);
@@ -351,7 +353,7 @@ http_request(struct http *h, const char *method, const char *url,
     const char *body, int flags, struct http_resp *r)
 {
 	struct curl_slist *hdrs, *sent, *l;
-	struct buf shown, sig;
+	struct buf shown, sig, full;
 	json_error_t jerr;
 	CURLcode cc;
 	double	 t0, wait, d;
@@ -370,7 +372,14 @@ http_request(struct http *h, const char *method, const char *url,
 		hdrs = curl_slist_append(hdrs, h->auth);
 	if (hdrs == NULL)
 		xnomem();
-	curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	/* The URL sent: url and the keys; shown (redacted): url alone. */
+	memset(&full, 0, sizeof(full));
+	buf_adds(&full, url);
+	if (h->query != NULL) {
+		buf_addc(&full, strchr(url, '?') != NULL ? '&' : '?');
+		buf_adds(&full, h->query);
+	}
+	curl_easy_setopt(h->curl, CURLOPT_URL, buf_str(&full));
 	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &r->body);
@@ -482,6 +491,7 @@ http_request(struct http *h, const char *method, const char *url,
 	}
 	/* The handle must not keep pointers to what is freed here. */
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	buf_free(&full);
 	curl_slist_free_all(hdrs);
 	curl_slist_free_all(sent);
 	buf_free(&sig);
@@ -540,6 +550,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	free(h->auth);
+	free(h->query);
 	curl_easy_cleanup(h->curl);
 	free(h);
 }

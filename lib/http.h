@@ -29,6 +29,9 @@ struct http_opts {
 	const char	*pass;		/* Basic auth password */
 	const char	*bearer;	/* Authorization: Bearer, or NULL */
 	const char	*auth;		/* another auth header line, or NULL */
+	const char	*query;		/* parameters added to every URL (keys
+					   where a host drops Authorization),
+					   or NULL; never shown */
 	/* Sign each attempt: put the header line in out; 0 or -1. */
 	int		(*sign)(void *arg, const char *method,
 			    const char *url, struct buf *out);

@@ -67,6 +67,22 @@ WOO=$TOP/tests/sandbox/data/woocommerce
 	[ -z "$(comm -23 before after)" ] || { echo "missed:"; comm -23 before after; return 1; }
 	requests | grep -q '^GET /wp-json/wc/v3/products?per_page=100&page=1&status=any&orderby=id&order=asc 200$'
 }
+@test "WooCommerce: a host that drops Authorization: 401; auth = query gets in, keys never shown" {
+	sandbox_start --platform woocommerce --data "$WOO" --set strip_authorization=1
+	t 3 - "stock-snapshot: http://127.0.0.1:[0-9]+/wp-json/wc/v3/products\?.*: 401: woocommerce_rest_cannot_view: Sorry, you cannot list resources\." stock-snapshot --from woocommerce
+	connections "auth = query"
+	t 0 woo.csv "" snap_of woocommerce
+	stock-snapshot --from woocommerce -v >/dev/null 2>err
+	grep -q 'GET http://127.0.0.1:[0-9]*/wp-json/wc/v3/products?per_page=100&page=1&status=publish&orderby=id&order=asc 200' err
+	[ "$(grep -c 'cs_sandbox\|ck_sandbox' err)" -eq 0 ]
+	[ "$(grep -c 'cs_sandbox' "$BATS_TEST_TMPDIR/requests.jsonl")" -eq 0 ]
+	requests | grep -q 'consumer_key=REDACTED&consumer_secret=REDACTED'
+}
+@test "WooCommerce: auth = something else: refused, naming the line" {
+	sandbox_start --platform woocommerce --data "$WOO"
+	connections "auth = oauth"
+	t 2 - "stock-snapshot: .*/connections.conf:[0-9]+: auth = 'oauth': basic \(the default\) or query" stock-snapshot --from woocommerce
+}
 @test "WooCommerce: no warehouses: -w is refused, exit 2" { sandbox_start --platform woocommerce --data "$WOO"; t 2 - "stock-snapshot: WooCommerce keeps one stock level per product: no warehouses" stock-snapshot --from woocommerce -w 1; }
 
 # Magento 2: the source items of the connection's source

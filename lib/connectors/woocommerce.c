@@ -37,7 +37,8 @@ static const struct conn_word statmap[] = {
 static int
 setup(struct session *s, struct http_opts *o)
 {
-	const char *key, *secret;
+	const char *key, *secret, *auth;
+	struct buf q;
 	double	 b;
 
 	key = cfg_get(s->cfg, "key");
@@ -49,8 +50,31 @@ setup(struct session *s, struct http_opts *o)
 		    s->cfg->name);
 		return -1;
 	}
-	o->user = key;
-	o->pass = secret;
+	/*
+	 * Basic auth, or, where a host runs PHP as CGI/FastCGI and drops
+	 * the Authorization header (401 however right the keys), the keys
+	 * as query parameters, WooCommerce's own fix: over HTTPS only
+	 * (http_url_ok), redacted wherever a URL is shown.
+	 */
+	auth = cfg_get(s->cfg, "auth");
+	if (auth == NULL || strcmp(auth, "basic") == 0) {
+		o->user = key;
+		o->pass = secret;
+	} else if (strcmp(auth, "query") == 0) {
+		memset(&q, 0, sizeof(q));
+		buf_adds(&q, "consumer_key=");
+		conn_qescape(&q, key);
+		buf_adds(&q, "&consumer_secret=");
+		conn_qescape(&q, secret);
+		s->priv = xstrdup(buf_str(&q));
+		o->query = s->priv;
+		buf_free(&q);
+	} else {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: auth = '%s': basic "
+		    "(the default) or query", s->cfg->file, cfg_line(s->cfg,
+		    "auth"), auth);
+		return -1;
+	}
 	o->pages_hdr = "X-WP-TotalPages";
 	/* wc/v3 has no rate limit of its own; a host may: rate_limit. */
 	o->rate_window = 60;
@@ -1218,9 +1242,18 @@ set_mail(struct session *s, const char *id, int on)
 	return rc == 0 ? 0 : -1;
 }
 
+/* The query string of the keys, when they go in the URL. */
+static void
+close_priv(struct session *s)
+{
+	free(s->priv);
+	s->priv = NULL;
+}
+
 const struct connector conn_woocommerce = {
 	.name = "woocommerce",
 	.setup = setup,
+	.close = close_priv,
 	.orders = orders,
 	.stock = stock,
 	.items = items,

@@ -49,6 +49,7 @@ start gen --generate orders=250,products=40
 start rate --data "$seed" --rate-limit 3 --rate-window 30
 start ord --data "$seed"
 start muted --data "$seed" --set emails_enabled=no
+start cgi --data "$seed" --set strip_authorization=1 --set statuses=shipped,awaiting-shipment
 
 # ------------------------------------------------------------ auth
 # shellcheck disable=SC2154
@@ -607,6 +608,21 @@ is "--api-secret refused for picqer" "$?" 2
 kill "$pid_seed"
 wait "$pid_seed"
 is "SIGTERM: exits 0" "$?" 0
+
+# ------------------------------------------------------------ a CGI host, plugin statuses
+# shellcheck disable=SC2154
+cgi=http://127.0.0.1:$port_cgi$api
+is "strip_authorization: Basic auth never arrives: 401 as a guest" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -u "$ck:$cs" "$cgi/orders")" 401
+is "strip_authorization: the keys as query parameters get in" \
+	"$(curl -s -o /dev/null -w '%{http_code}' "$cgi/orders?consumer_key=$ck&consumer_secret=$cs")" 200
+is "statuses: a plugin's status is a filter value" \
+	"$(curl -s -o /dev/null -w '%{http_code}' "$cgi/orders?status=shipped&consumer_key=$ck&consumer_secret=$cs")" 200
+is "statuses: one nobody registered is not" \
+	"$(curl -s -o /dev/null -w '%{http_code}' "$cgi/orders?status=sent&consumer_key=$ck&consumer_secret=$cs")" 400
+python3 "$here/sandbox.py" --platform woocommerce --data "$seed" --set statuses=completed --port 0 2>"$tmp/st.err"
+is "statuses: a core status is refused as a new one" "$? $(cat "$tmp/st.err")" \
+	"2 sandbox: --set statuses: 'completed' is not a new status slug"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -38,7 +38,12 @@ check_batch_limit/batch_items; /work/shared/research/platform-apis-1.md B):
     woocommerce_rest_cannot_edit "Sorry, you are not allowed to edit this
     resource." (orders/{id}) or "Sorry, you cannot edit this resource."
     (settings: update_items_permissions_check).  Credentials in the
-    query string end up in the request log's `query` (the core logs it raw).
+    query string are redacted in the request log (sandbox.redact_query).
+    --set strip_authorization=1 is a host running PHP as CGI/FastCGI,
+    which does not hand PHP the Authorization header: Basic auth never
+    arrives (401 as a guest), the query parameters do ([auth]: "over
+    HTTPS ... you may also provide the consumer key/secret as query
+    string parameters", the fix its docs give for such hosts).
  2. No rate limit (wc/v3 core has none) and no rate-limit headers, unless
     --rate-limit is given; its 429 body is then a WordPress-style error.
  3. Paging: page >= 1, per_page 1..100 (default 10), else 400
@@ -337,7 +342,8 @@ ISO_RE = re.compile(r"\A(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})"
 
 # --set NAME=VALUE: emails_enabled=default (WooCommerce's own defaults:
 # every e-mail on but customer_cancelled_order), yes or no (all e-mails).
-SETTINGS = {"emails_enabled": "default", "statuses": ""}
+SETTINGS = {"emails_enabled": "default", "statuses": "",
+            "strip_authorization": "0"}
 WC_VERSION = "10.0.0"           # the version a created order records
 SYSTEM_AUTHOR = "WooCommerce"   # add_order_note's author without a user
 USER_NAME = "Shop Manager"      # display name of the API key's user
@@ -446,6 +452,9 @@ class Platform(PlatformBase):
                 raise SetupError("--set statuses: %r is not a new status "
                                  "slug" % x)
         self.order_statuses = ORDER_STATUSES + tuple(extra)
+        if self.options["strip_authorization"] not in ("0", "1"):
+            raise SetupError("--set strip_authorization=%s: expected 0 or 1"
+                             % self.options["strip_authorization"])
         unknown = set(self.generate) - {"orders", "products"}
         if unknown:
             raise SetupError("--generate: woocommerce has no %s (it knows "
@@ -633,6 +642,12 @@ class Platform(PlatformBase):
         query parameters.  req.wc_auth keeps why it failed."""
         key = secret = None
         header = req.header("Authorization")
+        if self.options["strip_authorization"] == "1":
+            # A host running PHP as CGI/FastCGI hands PHP no
+            # Authorization header unless told to (WooCommerce's REST
+            # docs, "Authentication over HTTPS"): Basic auth never
+            # arrives, the query parameters do.
+            header = None
         if header is not None:
             scheme, _, cred = header.strip().partition(" ")
             if scheme.lower() != "basic":
