@@ -618,6 +618,8 @@ is "strip_authorization: the keys as query parameters get in" \
 	"$(curl -s -o /dev/null -w '%{http_code}' "$cgi/orders?consumer_key=$ck&consumer_secret=$cs")" 200
 is "statuses: a plugin's status is a filter value" \
 	"$(curl -s -o /dev/null -w '%{http_code}' "$cgi/orders?status=shipped&consumer_key=$ck&consumer_secret=$cs")" 200
+is "checkout-draft, the block checkout's drafts, is a status" \
+	"$(curl -s -o /dev/null -w '%{http_code}' "$cgi/orders?status=checkout-draft&consumer_key=$ck&consumer_secret=$cs")" 200
 is "statuses: one nobody registered is not" \
 	"$(curl -s -o /dev/null -w '%{http_code}' "$cgi/orders?status=sent&consumer_key=$ck&consumer_secret=$cs")" 400
 python3 "$here/sandbox.py" --platform woocommerce --data "$seed" --set statuses=completed --port 0 2>"$tmp/st.err"
