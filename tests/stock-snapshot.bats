@@ -95,3 +95,17 @@ SHOP=$TOP/tests/sandbox/data/shopify
 @test "Shopify: available at the location, active products" { sandbox_start --platform shopify --data "$SHOP"; connections "location = 78650654971"; t 0 shop.csv "" snap_of shopify; }
 @test "Shopify: --inactive adds draft and archived products" { sandbox_start --platform shopify --data "$SHOP"; connections "location = Winkel Amsterdam"; t 0 shop-ams.csv "" snap_of shopify --inactive; }
 @test "Shopify: a location the shop lacks: exit 2" { sandbox_start --platform shopify --data "$SHOP"; connections "location = Rotterdam"; t 2 - "stock-snapshot: .*/connections.conf:1: \[shopify\] names no location of the shop: one of .*" stock-snapshot --from shopify; }
+@test "Shopify: a shop dearer than the rules: THROTTLED waited out for the cost it reports" {
+	# Each page costs three times what the rules say: the client must
+	# wait for the requestedQueryCost of a THROTTLED answer, not its
+	# own estimate, and pace by what it learnt after that.
+	sandbox_start --platform shopify --generate products=100,variants=600,locations=2 \
+	    --set bucket=1000 --set restore=1000 --set cost_factor=3
+	connections "location = Magazijn Utrecht" "retry_delay = 0.01"
+	stock-snapshot --from shopify -v >out.csv 2>err || { tail -3 err; return 1; }
+	[ "$(tail -n +2 out.csv | wc -l)" -gt 500 ]
+	# Learnt: a handful of THROTTLED answers, not one per page and more.
+	n=$(sed -n 's/.* requests (\([0-9]*\) throttled)$/\1/p' err)
+	pages=$(grep -c 'graphql.json 200' err)
+	[ "$n" -le 3 ] || { echo "throttled $n times in $pages requests"; return 1; }
+}

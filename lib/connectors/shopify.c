@@ -100,6 +100,11 @@ struct shopify {
 	double		 max;		/* the bucket's size */
 	double		 restore;	/* points per second */
 	double		 seen;		/* when avail was seen, or 0 */
+	struct {
+		const char	*query;	/* one of the queries below */
+		double		 ratio;	/* its reported cost / estimate */
+	}		 learnt[12];	/* what Shopify charges, learnt */
+	size_t		 nlearnt;
 };
 
 static int
@@ -244,6 +249,35 @@ learn(struct shopify *sh, json_t *j)
 	sh->seen = mono_now();
 }
 
+/*
+ * The ratio of what Shopify reported a query to cost (requestedQueryCost,
+ * which the bucket must hold for it to run) to the estimate by the
+ * documented rules: 1 until an answer says.  Its real costs may differ
+ * from the rules (a mutation's inputs, nested levels).
+ */
+static double *
+ratio(struct shopify *sh, const char *query)
+{
+	size_t	 i;
+
+	for (i = 0; i < sh->nlearnt; i++)
+		if (sh->learnt[i].query == query)
+			return &sh->learnt[i].ratio;
+	if (sh->nlearnt == NELEM(sh->learnt))
+		return &sh->learnt[0].ratio;	/* never: a dozen queries */
+	sh->learnt[sh->nlearnt].query = query;
+	sh->learnt[sh->nlearnt].ratio = 1;
+	return &sh->learnt[sh->nlearnt++].ratio;
+}
+
+/* The cost an answer reports a query to need, or 0. */
+static double
+requested(json_t *j)
+{
+	return json_number_value(json_object_get(json_object_get(
+	    json_object_get(j, "extensions"), "cost"), "requestedQueryCost"));
+}
+
 /* Wait until the bucket holds cost points, as far as is known. */
 static void
 pace(struct shopify *sh, double cost)
@@ -288,6 +322,7 @@ gql_req(struct session *s, const char *query, json_t *vars, double cost,
 	json_t	*body, *data, *err;
 	const char *msg;
 	char	*text;
+	double	*dear, need, asked;	/* the ratio learnt; points needed */
 	int	 tries, rc;
 
 	if (too_costly != NULL)
@@ -302,8 +337,11 @@ gql_req(struct session *s, const char *query, json_t *vars, double cost,
 	text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	data = NULL;
+	/* What it needs: the estimate, as dear as Shopify proved it. */
+	dear = ratio(sh, query);
+	need = cost * *dear;
 	for (tries = 0;; tries++) {
-		pace(sh, cost);
+		pace(sh, need);
 		rc = http_request(s->http, "POST", sh->endpoint, text,
 		    HTTP_JSON | (once ? HTTP_ONCE : 0), &r);
 		if (rc != 0) {
@@ -328,9 +366,14 @@ gql_req(struct session *s, const char *query, json_t *vars, double cost,
 			break;
 		}
 		learn(sh, r.json);
+		if ((asked = requested(r.json)) > 0 && cost > 0) {
+			/* Pace by it from now on. */
+			need = asked;
+			*dear = asked / cost;
+		}
 		if (strcmp(code_of(r.json), "THROTTLED") == 0 &&
 		    tries < THROTTLE_TRIES) {
-			/* Wait for the points, then the same request. */
+			/* Wait for the points it asks; the same request. */
 			http_count_throttled(s->http);
 			if (sh->restore <= 0)
 				sleep_secs(1);
