@@ -109,3 +109,24 @@ SHOP=$TOP/tests/sandbox/data/shopify
 	pages=$(grep -c 'graphql.json 200' err)
 	[ "$n" -le 3 ] || { echo "throttled $n times in $pages requests"; return 1; }
 }
+@test "Shopify: a fulfilment service's location (a 3PL) can be named" {
+	mkdir shop
+	cp "$SHOP"/*.json shop/
+	python3 - <<'PY'
+import json
+loc = "gid://shopify/Location/78650753275"
+l = json.load(open("shop/locations.json"))
+l.append({"id": loc, "name": "Bol.com LVB", "isActive": True, "isFulfillmentService": True})
+json.dump(l, open("shop/locations.json", "w"))
+p = json.load(open("shop/products.json"))
+p[0]["variants"][0]["inventoryItem"]["levels"][loc] = {"available": 7}
+json.dump(p, open("shop/products.json", "w"))
+PY
+	sandbox_start --platform shopify --data shop
+	connections "location = Bol.com LVB"
+	stock-snapshot --from shopify >out.csv
+	[ "$(tail -n +2 out.csv | cut -d , -f 2)" = 7 ]
+	# The other locations as before.
+	connections "location = 78650654971"
+	t 0 shop.csv "" snap_of shopify
+}

@@ -45,9 +45,14 @@
 #define ORDER_PAGE	24
 #define LINE_PAGE	20
 
+/*
+ * Every location, a fulfilment service's (a 3PL's, an app's) too: those
+ * are listed only with includeLegacy (QueryRoot.locations).
+ */
 static const char q_locations[] =
-    "query Locations { locations(first: 250, includeInactive: true) "
-    "{ nodes { id name isActive } } }";
+    "query Locations { locations(first: 250, includeInactive: true, "
+    "includeLegacy: true) { nodes { id name isActive "
+    "isFulfillmentService } } }";
 
 static const char q_variants[] =
     "query Variants($first: Int!, $after: String, $location: ID!) { "
@@ -446,9 +451,11 @@ location(struct session *s)
 			continue;
 		snprintf(num, sizeof(num), "%s", strrchr(id, '/') != NULL ?
 		    strrchr(id, '/') + 1 : id);
+		/* By default the shop's own active location, not a 3PL's. */
 		if (want != NULL ? (strcmp(want, id) == 0 || strcmp(want,
 		    num) == 0 || strcmp(want, name) == 0) :
 		    json_is_true(json_object_get(l, "isActive")) &&
+		    !json_is_true(json_object_get(l, "isFulfillmentService")) &&
 		    nactive++ == 0) {
 			free(sh->location);
 			sh->location = xstrdup(id);

@@ -1165,7 +1165,7 @@ type Shop { id: ID! name: String! ianaTimezone: String!
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean!
   startCursor: String endCursor: String }
 type Location { id: ID! legacyResourceId: UnsignedInt64! name: String!
-  isActive: Boolean! }
+  isActive: Boolean! isFulfillmentService: Boolean! }
 type LocationConnection { edges: [LocationEdge!]! nodes: [Location!]!
   pageInfo: PageInfo! }
 type LocationEdge { cursor: String! node: Location! }
@@ -2582,8 +2582,13 @@ class Platform(PlatformBase):
             active = l.get("isActive", True)
             if type(active) is not bool:
                 raise SetupError("%s: isActive must be true or false" % where)
+            fs = l.get("isFulfillmentService", False)
+            if type(fs) is not bool:
+                raise SetupError("%s: isFulfillmentService must be true or "
+                                 "false" % where)
             loc = {"_id": lid, "id": l["id"], "legacyResourceId": str(lid),
-                   "name": l["name"], "isActive": active}
+                   "name": l["name"], "isActive": active,
+                   "isFulfillmentService": fs}
             self.locations.append(loc)
             self.loc_by_id[lid] = loc
         self.locations.sort(key=lambda x: x["_id"])
@@ -3515,9 +3520,15 @@ class Platform(PlatformBase):
             if v.lower() in ("true", "false") else "Invalid value %r." % v,
         }, lambda v: lambda x: v.lower() in x["name"].lower())
         inactive = args.get("includeInactive")
+        # A fulfilment service's location (a 3PL's, an app's) is a
+        # "legacy" location: listed only with includeLegacy
+        # (QueryRoot.locations, argument includeLegacy, default false).
+        legacy = args.get("includeLegacy")
 
         def match(x):
-            return (inactive or x["isActive"]) and (pred is None or pred(x))
+            return (inactive or x["isActive"]) and \
+                (legacy or not x["isFulfillmentService"]) and \
+                (pred is None or pred(x))
         return self.page(args, items, keys, keyfn, match)
 
     @resolver("QueryRoot", "productVariant")
