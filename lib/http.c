@@ -338,6 +338,22 @@ retryable(CURLcode cc, long status, int once)
 	}
 }
 
+/* The wait before retry attempt + 1: exponential, capped, jittered. */
+static double
+backoff(struct http *h, int attempt)
+{
+	double	 d;
+	int	 i;
+
+	d = (double)h->o.backoff_ms / 1000;
+	for (i = 0; i < attempt && d < (double)h->o.backoff_max_ms / 1000;
+	    i++)
+		d *= 2;
+	if (d > (double)h->o.backoff_max_ms / 1000)
+		d = (double)h->o.backoff_max_ms / 1000;
+	return d / 2 + d / 2 * ((double)rand_r(&h->seed) / RAND_MAX);
+}
+
 static void
 seterr(struct http *h, const char *fmt, ...)
 {
@@ -356,8 +372,8 @@ http_request(struct http *h, const char *method, const char *url,
 	struct buf shown, sig, full;
 	json_error_t jerr;
 	CURLcode cc;
-	double	 t0, wait, d;
-	int	 attempt, rc, i;
+	double	 t0, wait;
+	int	 attempt, rc;
 
 	memset(r, 0, sizeof(*r));
 	memset(&shown, 0, sizeof(shown));
@@ -477,14 +493,8 @@ http_request(struct http *h, const char *method, const char *url,
 				    " (after %d retries)", attempt);
 			break;
 		}
-		/* Exponential backoff with jitter; Retry-After if longer. */
-		d = (double)h->o.backoff_ms / 1000;
-		for (i = 0; i < attempt && d < (double)h->o.backoff_max_ms /
-		    1000; i++)
-			d *= 2;
-		if (d > (double)h->o.backoff_max_ms / 1000)
-			d = (double)h->o.backoff_max_ms / 1000;
-		wait = d / 2 + d / 2 * ((double)rand_r(&h->seed) / RAND_MAX);
+		/* Retry-After if longer than the backoff. */
+		wait = backoff(h, attempt);
 		if (h->h_retry > wait)
 			wait = h->h_retry;
 		sleep_secs(wait);
@@ -497,6 +507,15 @@ http_request(struct http *h, const char *method, const char *url,
 	buf_free(&sig);
 	buf_free(&shown);
 	return rc;
+}
+
+int
+http_retry_wait(struct http *h, int attempt)
+{
+	if (attempt >= h->o.retries)
+		return -1;
+	sleep_secs(backoff(h, attempt));
+	return 0;
 }
 
 int

@@ -100,6 +100,12 @@ int		 http_request(struct http *, const char *method,
  */
 int		 http_refused(const struct http_resp *r);
 
+/*
+ * Wait as before retry attempt + 1 (attempt from 0), for an answer that
+ * says "try again" in its body; -1 at once when the retries are spent.
+ */
+int		 http_retry_wait(struct http *, int attempt);
+
 /* Replace the auth header line (a renewed token); NULL for none. */
 void		 http_set_auth(struct http *, const char *line);
 

@@ -265,13 +265,54 @@ assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
 	t 1 shop-overwrite.csv "" stock-push --to shopify --on-conflict=overwrite in.csv
 	same_as_input
 }
+# The mutations sent, one line each: its key's number in order of first
+# use (1, 2, ...) and its SKU count.
+mutations() {
+	python3 -c 'import json, sys
+keys = {}
+for l in open(sys.argv[1]):
+    b = json.loads(l)["body"]
+    if b and b["query"].startswith("mutation"):
+        k = keys.setdefault(b["variables"]["key"], len(keys) + 1)
+        print(k, len(b["variables"]["input"]["quantities"]))' "$BATS_TEST_TMPDIR/requests.jsonl"
+}
 @test "Shopify: a write applied but not answered is not applied twice" {
 	sandbox_start --platform shopify --data "$SHOP"
-	connections "location = Magazijn Utrecht" "retry_delay = 0.01" "timeout = 1"
+	connections "location = Magazijn Utrecht" "retry_delay = 0.2" "timeout = 1"
 	shop_in
+	# The answer comes after 2 s, the client gives up after 1 and sends
+	# the same key again: IDEMPOTENCY_CONCURRENT_REQUEST until the first
+	# has ended, then its answer again.
 	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 2}]'
 	t 1 shop-push.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
+	mutations >sent
+	[ "$(sort -u sent)" = "1 4" ]
+	[ "$(wc -l <sent)" -ge 3 ]
+}
+@test "Shopify: a key whose attempt failed goes again under a new key" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = Magazijn Utrecht" "retry_delay = 0.2" "timeout = 1"
+	shop_in
+	# A sale just before the first mutation, whose answer (user errors)
+	# comes too late: the same key then gets
+	# IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED, a new key the sale's conflict.
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
+	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
+	mutations | uniq >sent
+	[ "$(cat sent)" = "$(printf '1 4\n2 4\n3 3')" ]
+}
+@test "Shopify: a mutation that set some despite user errors: those are set" {
+	# The reference does not promise that a mutation with user errors
+	# applied nothing; read the batch back before sending it again.
+	sandbox_start --platform shopify --data "$SHOP" --set atomic=0
+	shop_conn
+	shop_in
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
+	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
+	[ "$(mutations)" = "1 4" ]
 }
 @test "Shopify: two pushes share the cost bucket: THROTTLED is waited out" {
 	sandbox_start --platform shopify --generate products=300,variants=1500,locations=2 --set bucket=1000 --set restore=2000

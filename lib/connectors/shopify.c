@@ -106,7 +106,7 @@ struct shopify {
 	double		 restore;	/* points per second */
 	double		 seen;		/* when avail was seen, or 0 */
 	struct {
-		const char	*query;	/* one of the queries below */
+		char		 op[32];	/* a query's operation name */
 		double		 ratio;	/* its reported cost / estimate */
 	}		 learnt[12];	/* what Shopify charges, learnt */
 	size_t		 nlearnt;
@@ -258,19 +258,26 @@ learn(struct shopify *sh, json_t *j)
  * The ratio of what Shopify reported a query to cost (requestedQueryCost,
  * which the bucket must hold for it to run) to the estimate by the
  * documented rules: 1 until an answer says.  Its real costs may differ
- * from the rules (a mutation's inputs, nested levels).
+ * from the rules (a mutation's inputs, nested levels).  A query is known
+ * by its operation name ("query Items"), which one built for the moment
+ * shares with the others of its kind.
  */
 static double *
 ratio(struct shopify *sh, const char *query)
 {
-	size_t	 i;
+	size_t	 i, n;
 
+	n = strcspn(query, "({");
+	if (n >= sizeof(sh->learnt[0].op))
+		n = sizeof(sh->learnt[0].op) - 1;
 	for (i = 0; i < sh->nlearnt; i++)
-		if (sh->learnt[i].query == query)
+		if (strncmp(sh->learnt[i].op, query, n) == 0 &&
+		    sh->learnt[i].op[n] == '\0')
 			return &sh->learnt[i].ratio;
 	if (sh->nlearnt == NELEM(sh->learnt))
 		return &sh->learnt[0].ratio;	/* never: a dozen queries */
-	sh->learnt[sh->nlearnt].query = query;
+	memcpy(sh->learnt[sh->nlearnt].op, query, n);
+	sh->learnt[sh->nlearnt].op[n] = '\0';
 	sh->learnt[sh->nlearnt].ratio = 1;
 	return &sh->learnt[sh->nlearnt++].ratio;
 }
@@ -670,11 +677,75 @@ err_index(json_t *e, size_t n)
 	return *end == '\0' && v >= 0 && (size_t)v < n ? v : -1;
 }
 
+/* The most items one read-back asks for: 3 points each. */
+#define BACK_PAGE	100
+
 /*
- * One inventorySetQuantities of the items not settled yet.  Shopify
- * applies all or nothing: when some are refused (a stale level, an item
- * gone), they are settled as conflict or failed and the rest go again,
- * under a new key since the input is new.
+ * After a mutation with user errors, the levels of the items of its
+ * batch left unsettled (n of them, their indices in idx): the reference
+ * does not promise that such a mutation applied nothing, so one now at
+ * its target was set after all, not a conflict with itself.  The rest
+ * stay unsettled, to be sent again.
+ */
+static int
+read_back(struct session *s, struct push_item *pi, const size_t *idx,
+    size_t n)
+{
+	json_t	*data, *q, *id;
+	struct buf b;
+	char	 name[32], *lit;
+	size_t	 i, j, m;
+
+	for (i = 0; i < n; i += m) {
+		m = n - i < BACK_PAGE ? n - i : BACK_PAGE;
+		memset(&b, 0, sizeof(b));
+		buf_adds(&b, "query Back($location: ID!) { ");
+		for (j = 0; j < m; j++) {
+			id = json_string(pi[idx[i + j]].id);
+			lit = json_dumps(id, JSON_ENCODE_ANY);
+			json_decref(id);
+			if (lit == NULL)
+				xnomem();
+			snprintf(name, sizeof(name), "i%zu", j);
+			buf_adds(&b, name);
+			buf_adds(&b, ": inventoryItem(id: ");
+			buf_adds(&b, lit);
+			buf_adds(&b, ") { inventoryLevel(locationId: "
+			    "$location) { quantities(names: [\"available\"]) "
+			    "{ quantity } } } ");
+			free(lit);
+		}
+		buf_adds(&b, "}");
+		data = gql(s, buf_str(&b), json_pack("{s:s}", "location",
+		    ((struct shopify *)s->priv)->location), 1 + 3 * (double)m,
+		    NULL);
+		buf_free(&b);
+		if (data == NULL)
+			return -1;
+		for (j = 0; j < m; j++) {
+			snprintf(name, sizeof(name), "i%zu", j);
+			q = json_array_get(json_object_get(json_object_get(
+			    json_object_get(data, name), "inventoryLevel"),
+			    "quantities"), 0);
+			q = json_object_get(q, "quantity");
+			if (json_is_integer(q) && json_integer_value(q) ==
+			    pi[idx[i + j]].to)
+				pi[idx[i + j]].result = PUSH_SET;
+		}
+		json_decref(data);
+	}
+	return 0;
+}
+
+/*
+ * One inventorySetQuantities of the items not settled yet, under an
+ * idempotency key that stays while the input does.  Items refused (a
+ * stale level, an item gone) are settled as conflict or failed; the
+ * others are read back (read_back) and the rest go again, under a new
+ * key since the input is new.  The key's own errors [isqe]: one in
+ * progress (the answer to an attempt that timed out is still coming)
+ * is waited for and asked again with the same key; one whose attempt
+ * failed goes again under a new key, after a read-back.
  */
 static int
 push(struct session *s, struct push_item *pi, size_t n)
@@ -685,37 +756,45 @@ push(struct session *s, struct push_item *pi, size_t n)
 	char	 key[64], uri[96];
 	size_t	 i, left, *idx;
 	long	 k;
-	int	 rc;
+	int	 rc, waits, busy, bad, again;
 
 	if (location(s) == -1)
 		return -1;
 	idx = xreallocarray(NULL, n, sizeof(*idx));
 	for (i = 0; i < n; i++)
 		pi[i].result = 0;
-	rc = 0;
+	rc = again = 0;
+	vars = NULL;
+	waits = 0;
 	for (;;) {
-		qs = json_array();
-		for (i = left = 0; i < n; i++) {
-			if (pi[i].result != 0)
-				continue;
-			idx[left++] = i;
-			json_array_append_new(qs, json_pack("{s:s, s:s, s:I, "
-			    "s:I}", "inventoryItemId", pi[i].id, "locationId",
-			    sh->location, "quantity", (json_int_t)pi[i].to,
-			    "changeFromQuantity", (json_int_t)pi[i].from));
+		if (vars == NULL) {
+			qs = json_array();
+			for (i = left = 0; i < n; i++) {
+				if (pi[i].result != 0)
+					continue;
+				idx[left++] = i;
+				json_array_append_new(qs, json_pack("{s:s, "
+				    "s:s, s:I, s:I}", "inventoryItemId",
+				    pi[i].id, "locationId", sh->location,
+				    "quantity", (json_int_t)pi[i].to,
+				    "changeFromQuantity",
+				    (json_int_t)pi[i].from));
+			}
+			if (left == 0) {
+				json_decref(qs);
+				break;
+			}
+			snprintf(uri, sizeof(uri), "shopswitch://stock-push/%s",
+			    sh->run);
+			vars = json_pack("{s:{s:s, s:s, s:s, s:o}}", "input",
+			    "name", "available", "reason", "correction",
+			    "referenceDocumentUri", uri, "quantities", qs);
+			snprintf(key, sizeof(key), "shopswitch-%s-%lu",
+			    sh->run, ++sh->seq);
+			json_object_set_new(vars, "key", json_string(key));
 		}
-		if (left == 0) {
-			json_decref(qs);
-			break;
-		}
-		snprintf(key, sizeof(key), "shopswitch-%s-%lu", sh->run,
-		    ++sh->seq);
-		snprintf(uri, sizeof(uri), "shopswitch://stock-push/%s",
-		    sh->run);
-		vars = json_pack("{s:{s:s, s:s, s:s, s:o}, s:s}", "input",
-		    "name", "available", "reason", "correction",
-		    "referenceDocumentUri", uri, "quantities", qs, "key", key);
-		if ((data = gql(s, m_set, vars, 10, NULL)) == NULL) {
+		if ((data = gql(s, m_set, json_incref(vars), 10, NULL)) ==
+		    NULL) {
 			rc = -1;
 			break;
 		}
@@ -727,27 +806,61 @@ push(struct session *s, struct push_item *pi, size_t n)
 			json_decref(data);
 			break;
 		}
+		busy = bad = 0;
+		again = again == 1 ? 2 : 0;
 		json_array_foreach(errs, i, e) {
 			code = json_string_value(json_object_get(e, "code"));
+			if (code == NULL)
+				code = "error";
 			msg = json_string_value(json_object_get(e, "message"));
-			if ((k = err_index(e, left)) == -1) {
-				snprintf(s->err, sizeof(s->err), "%s: %s: %s",
-				    sh->endpoint, code != NULL ? code : "error",
+			if (strcmp(code, "IDEMPOTENCY_CONCURRENT_REQUEST") == 0)
+				busy = 1;
+			else if (strncmp(code, "IDEMPOTENCY_", 12) == 0)
+				again = again == 2 ? 3 : 1;	/* failed */
+			else if ((k = err_index(e, left)) != -1) {
+				pi[idx[k]].result = strcmp(code,
+				    "CHANGE_FROM_QUANTITY_STALE") == 0 ?
+				    PUSH_CONFLICT : PUSH_FAILED;
+				snprintf(pi[idx[k]].reason,
+				    sizeof(pi[idx[k]].reason), "%s: %s", code,
 				    msg != NULL ? msg : "");
+				continue;
+			}
+			snprintf(s->err, sizeof(s->err), "%s: %s: %s",
+			    sh->endpoint, code, msg != NULL ? msg : "");
+			if (strncmp(code, "IDEMPOTENCY_", 12) != 0)
+				bad = 1;
+		}
+		json_decref(data);
+		/* Not ours to settle; or a new key that failed before. */
+		if (bad || again == 3) {
+			rc = -1;
+			break;
+		}
+		if (busy) {
+			/* The same request, once the first has ended. */
+			if (http_retry_wait(s->http, waits++) == -1) {
+				k = (long)strlen(s->err);
+				snprintf(s->err + k, sizeof(s->err) - (size_t)k,
+				    " (after %d retries)", waits - 1);
 				rc = -1;
 				break;
 			}
-			pi[idx[k]].result = code != NULL && strcmp(code,
-			    "CHANGE_FROM_QUANTITY_STALE") == 0 ?
-			    PUSH_CONFLICT : PUSH_FAILED;
-			snprintf(pi[idx[k]].reason, sizeof(pi[idx[k]].reason),
-			    "%s: %s", code != NULL ? code : "error",
-			    msg != NULL ? msg : "");
+			continue;
 		}
-		json_decref(data);
-		if (rc == -1)
+		/* What is at its target now was set after all. */
+		json_decref(vars);
+		vars = NULL;
+		waits = 0;
+		for (i = k = 0; i < left; i++)
+			if (pi[idx[i]].result == 0)
+				idx[k++] = idx[i];
+		if (read_back(s, pi, idx, (size_t)k) == -1) {
+			rc = -1;
 			break;
+		}
 	}
+	json_decref(vars);
 	free(idx);
 	return rc;
 }

@@ -177,7 +177,12 @@ def valid_time(text, pattern, fmt):
 
 class PlatformBase:
     """The parts of a platform that do not depend on it: handle() answers
-    a Reject with its response, writes() the counts in write_counts."""
+    a Reject with its response, writes() the counts in write_counts.
+    answer_delay is, while handle() runs, the seconds its answer will be
+    held back (a slow fault): the request is still in progress for that
+    long as a client sees it."""
+
+    answer_delay = 0
 
     def handle(self, req):
         try:
@@ -291,9 +296,11 @@ class Faults:
             if method is not None and not isinstance(method, str):
                 raise ValueError("fault method must be a string")
             change = f.get("change")
-            if (kind == "change") != isinstance(change, dict):
-                raise ValueError("a fault of kind change, and only that, "
-                                 "has a change object")
+            if (kind == "change" and not isinstance(change, dict)) or \
+                    (kind not in ("change", "slow") and change is not None) \
+                    or (change is not None and not isinstance(change, dict)):
+                raise ValueError("a fault of kind change has a change "
+                                 "object; one of kind slow may; no other")
             out.append({"path": path, "kind": kind, "times": times,
                         "skip": skip, "delay": delay,
                         "method": method.upper() if method else None,
@@ -398,10 +405,15 @@ class Sandbox:
         resp = self.platform.check(req)
         if resp is None:
             with self.lock:
-                if kind == "change":
+                if fault and fault["change"] is not None:
                     # Someone else changes the shop just before this
                     # request: a sale between a client's read and write.
                     self.platform.change(fault["change"])
+                # A slow answer: the work takes that long to the client,
+                # which a platform may show to a request that overtakes
+                # it (Shopify's idempotency key in progress).
+                self.platform.answer_delay = fault["delay"] \
+                    if kind == "slow" else 0
                 resp = self.platform.handle(req)
         resp.headers.extend(
             self.platform.rate_headers(self.limiter.limit, remaining))

@@ -84,7 +84,8 @@ start tight --data "$seed" --set bucket=40 --set restore=20 --set token_ttl=1 \
 	--set read_all_orders=true
 start gen --generate variants=600,orders=300,locations=3 --seed 7 \
 	--set bucket=100000 --set restore=100000
-start lag --data "$seed" --set search_lag=600 --set order_create_limit=2
+start lag --data "$seed" --set search_lag=600 --set order_create_limit=2 \
+	--set atomic=0
 # await NAME PID: wait for a background sandbox's ready file, as long as
 # it is alive: a busy machine is slow, not broken.
 await() {
@@ -349,6 +350,24 @@ is "fault change: a deleted variant is gone from the catalog" \
 is "the state lists the idempotency keys seen" \
 	"$(curl -s "$base/_sandbox/state" | py 'sorted((k, v["failed"], v["replays"]) for k, v in d["idempotencyKeys"].items())')" \
 	"[('k1', False, 1), ('k10', True, 0), ('k2', True, 0), ('k5', True, 0), ('k6', True, 0), ('k7', True, 0), ('k8', False, 0), ('k9', False, 0)]"
+# A request whose answer is held back (it is in progress as its client
+# sees it): wait, as long as it lives, for the sandbox to have carried it
+# out, then send the same key again.
+fault '[{"path":"/admin/api/2026-10/graphql.json","kind":"slow","delay":600}]'
+# The curl is started directly so that $! is its PID and it is what is ended.
+curl -s -o /dev/null -H "X-Shopify-Access-Token: $tok" \
+	-H 'Content-Type: application/json' --data-binary \
+	"{\"query\":\"$M\",\"variables\":{\"key\":\"k11\",\"input\":{\"name\":\"available\",\"reason\":\"correction\",\"quantities\":[$(qty "$I_HDM" "$UT" 11 8)]}}}" \
+	"$base$api" &
+slow=$!
+while [ "$(grep -c '"k11"' "$tmp/seed.log")" -eq 0 ] && kill -0 "$slow" 2>/dev/null; do
+	sleep 0.01
+done
+is "the same key while the first is in progress: IDEMPOTENCY_CONCURRENT_REQUEST, applied once" \
+	"$(setq k11 available "[$(qty "$I_HDM" "$UT" 11 8)]" | py 'd["data"]["inventorySetQuantities"]') $(level "$I_HDM" "$UT" available)" \
+	"{'inventoryAdjustmentGroup': None, 'userErrors': [{'code': 'IDEMPOTENCY_CONCURRENT_REQUEST', 'field': None, 'message': 'This request is currently in progress, please try again.'}]} 11"
+kill "$slow" 2>/dev/null
+wait "$slow" 2>/dev/null || :	# ended by us: its status is the signal's
 
 # ------------------------------------------------------------ faults, log, reset
 fault '[{"path":"/admin/api/2026-10/graphql.json","kind":"500"}]'
@@ -598,6 +617,10 @@ oc '{"lineItems":[{"title":"A","quantity":1}]}' >/dev/null
 is "order_create_limit=2: the third orderCreate within a minute is refused" \
 	"$(oc '{"lineItems":[{"title":"A","quantity":1}]}' | py 'd["data"]["orderCreate"]') $(writes)" \
 	"{'order': None, 'userErrors': [{'code': None, 'field': None, 'message': 'Too many attempts. Please try again later.'}]} {\"order created\": 2}"
+r=$(setq k1 available "[$(qty "$I_HDM" "$UT" 9 6),$(qty "$I_TSM" "$UT" 5 99)]")
+is "atomic=0: the valid quantity is set beside the other's user error" \
+	"$(echo "$r" | py '(d["data"]["inventorySetQuantities"]["inventoryAdjustmentGroup"]["changes"][0]["quantityAfterChange"], [e["code"] for e in d["data"]["inventorySetQuantities"]["userErrors"]])') $(level "$I_HDM" "$UT" available) $(level "$I_TSM" "$UT" available)" \
+	"(9, ['CHANGE_FROM_QUANTITY_STALE']) 9 12"
 base=http://127.0.0.1:$port_seed
 
 # ------------------------------------------------------------ generated data

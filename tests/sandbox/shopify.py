@@ -46,6 +46,11 @@ Sources (searched 2026-11; the copies read are named):
             for-inventory-set-quantities and the 2027-01 payload page
             ("As of 2026-04, each quantity ... must include a
             changeFromQuantity ... Omitting returns an error")
+  [isqe]    https://shopify.dev/docs/api/admin-graphql/latest/enums/
+            InventorySetQuantitiesUserErrorCode (2026-10):
+            IDEMPOTENCY_CONCURRENT_REQUEST "This request is currently in
+            progress, please try again."; IDEMPOTENCY_PREVIOUS_ATTEMPT_
+            FAILED "... Retry with a new idempotency key."
   [idem]    https://shopify.dev/changelog/making-idempotency-mandatory-for-
             inventory-adjustments-and-refund-mutations, .../usage/
             implementing-idempotency
@@ -266,14 +271,22 @@ takes the strict side):
       current value of the named quantity); INVALID_NAME, INVALID_REASON,
       INVALID_REFERENCE_DOCUMENT on ["input","name"] etc.  Messages are the
       enum's descriptions.
-    - Atomic: one userError and nothing is applied (UNCONFIRMED; the
-      strict choice).
+    - Atomic: one userError and nothing is applied (UNCONFIRMED: the
+      reference does not promise it either way).  --set atomic=0 is the
+      other reading: the valid quantities are set, the payload has their
+      group beside the userErrors of the others, so a client that
+      assumes nothing was applied resends what is already set.
     - Idempotency: the same key with the same input returns the stored
       payload (same group id and createdAt) and applies nothing; the same
       key with another input -> IDEMPOTENCY_KEY_PARAMETER_MISMATCH; the
       same key and input after an attempt that ended in userErrors ->
       IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED (2026-10 code; UNCONFIRMED that
-      Shopify does not replay the errors instead).  Keys are kept until
+      Shopify does not replay the errors instead).  While the first
+      request under a key is in progress as its client sees it (a slow
+      fault holds its answer back), the same key, whatever the input,
+      gets IDEMPOTENCY_CONCURRENT_REQUEST with a null field and nothing
+      is done [isqe]: the client timed out and resent, and must wait and
+      resend under the same key.  Keys are kept until
       reset (Shopify has a retention window).  The selection set is not
       part of the request's identity.
     - Applying: setting available moves on_hand by the same delta and vice
@@ -493,8 +506,8 @@ takes the strict side):
     window and the null field UNCONFIRMED).
 
 Settings (--set NAME=VALUE): client_id, client_secret, token_ttl, bucket,
-restore, read_all_orders, now, search_lag, order_create_limit (see
-SETTINGS).
+restore, read_all_orders, now, search_lag, order_create_limit,
+cost_factor, atomic (see SETTINGS).
 """
 
 import base64
@@ -532,6 +545,9 @@ SETTINGS = {
                                         # 5: a trial/development store
     "cost_factor": "1",                 # requested costs times this: a
                                         # shop dearer than the rules
+    "atomic": "1",                      # inventorySetQuantities applies
+                                        # nothing after a userError; 0:
+                                        # the valid quantities are set
 }
 MAX_QUERY_COST = 1000
 MAX_PAGE = 250
@@ -2515,6 +2531,9 @@ class Platform(PlatformBase):
         except ValueError:
             raise SetupError("--set cost_factor must be a number of at "
                              "least 1") from None
+        if s["atomic"] not in ("0", "1"):
+            raise SetupError("--set atomic must be 0 or 1")
+        self.atomic = s["atomic"] == "1"
         if s["read_all_orders"] not in ("true", "false"):
             raise SetupError("--set read_all_orders must be true or false")
         self.read_all_orders = s["read_all_orders"] == "true"
@@ -3730,6 +3749,13 @@ class Platform(PlatformBase):
         fingerprint = json.dumps(inp, sort_keys=True)
         rec = self.idempotency.get(key)
         if rec is not None:
+            if time.monotonic() < rec["busy_until"]:
+                # The first request under this key is still in progress
+                # as its client sees it (its answer is late: a slow
+                # fault), whatever this one carries [isqe].
+                return user_errors(("IDEMPOTENCY_CONCURRENT_REQUEST", None,
+                                    "This request is currently in progress, "
+                                    "please try again."))
             if rec["fingerprint"] != fingerprint:
                 return user_errors(("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", None,
                                     "The same idempotency key cannot be used "
@@ -3744,7 +3770,9 @@ class Platform(PlatformBase):
         payload = self.set_quantities(inp, key)
         self.idempotency[key] = {"fingerprint": fingerprint,
                                  "payload": payload, "replays": 0,
-                                 "failed": bool(payload["userErrors"])}
+                                 "failed": bool(payload["userErrors"]),
+                                 "busy_until": time.monotonic() +
+                                 self.answer_delay}
         return payload
 
     def set_quantities(self, inp, key):
@@ -3826,7 +3854,7 @@ class Platform(PlatformBase):
                                "persisted value."))
                 continue
             plan.append((item, loc, level, qty, current))
-        if errors:
+        if errors and (self.atomic or name is None):
             return user_errors(*errors)
         if not plan:
             return {"inventoryAdjustmentGroup": None, "userErrors": []}
@@ -3855,6 +3883,10 @@ class Platform(PlatformBase):
                  "createdAt": now, "reason": inp["reason"],
                  "referenceDocumentUri": ref, "_changes": changes}
         self.next_group += 1
+        if errors:
+            # Not atomic (--set atomic=0): the valid quantities were set
+            # and the group says so, beside the errors of the others.
+            return dict(user_errors(*errors), inventoryAdjustmentGroup=group)
         return {"inventoryAdjustmentGroup": group, "userErrors": []}
 
     # ---- fulfillment orders (decisions 18-20)
