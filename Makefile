@@ -38,6 +38,7 @@ LIBOBJ = \
 	lib/money.o \
 	lib/msg.o \
 	lib/opts.o \
+	lib/pace.o \
 	lib/rd.o \
 	lib/tz.o \
 	lib/utf8.o \
@@ -56,6 +57,7 @@ HDR = \
 	lib/money.h \
 	lib/msg.h \
 	lib/opts.h \
+	lib/pace.h \
 	lib/rd.h \
 	lib/record.h \
 	lib/tz.h \
@@ -68,7 +70,8 @@ UNIT = \
 	tests/unit/htab \
 	tests/unit/jscan \
 	tests/unit/key \
-	tests/unit/money
+	tests/unit/money \
+	tests/unit/pace
 
 MAN1 = \
 	man/order-dedupe.1 \

@@ -13,6 +13,7 @@
 
 #include "cfg.h"
 #include "http.h"
+#include "pace.h"
 
 #define BODY_MAX	(512UL * 1024 * 1024)	/* a runaway answer */
 
@@ -23,10 +24,7 @@ struct http {
 	char		*query;		/* o.query, or NULL */
 	char		 err[2048];	/* why the last request failed */
 	char		 cerr[CURL_ERROR_SIZE];	/* libcurl's own words */
-	double		 tokens;	/* requests that may go now */
-	double		 capacity;	/* at most this many at once */
-	double		 rate;		/* tokens added per second */
-	double		 last;		/* when tokens were counted */
+	struct pace	 pace;		/* when the next request may go */
 	long		 h_limit;	/* rate-limit header of this answer */
 	long		 h_remain;	/* requests left, from the header */
 	long		 h_pages;	/* pages, from the header */
@@ -253,58 +251,10 @@ http_new(const struct http_opts *o)
 		curl_easy_setopt(h->curl, CURLOPT_PASSWORD,
 		    o->pass != NULL ? o->pass : "");
 	}
-	if (o->rate_limit > 0 && o->rate_window > 0) {
-		h->capacity = h->tokens = o->rate_limit;
-		h->rate = o->rate_limit / o->rate_window;
-	}
+	pace_init(&h->pace, o->rate_limit, o->rate_window);
 	h->seed = (unsigned int)(mono_now() * 1e6) ^
 	    (unsigned int)(size_t)h;
 	return h;
-}
-
-/* Wait until the token bucket allows one more request, then take it. */
-static void
-pace(struct http *h)
-{
-	double	 t;
-
-	if (h->rate <= 0)
-		return;
-	t = mono_now();
-	if (h->last > 0) {
-		h->tokens += (t - h->last) * h->rate;
-		if (h->tokens > h->capacity)
-			h->tokens = h->capacity;
-	}
-	h->last = t;
-	if (h->tokens < 1) {
-		sleep_secs((1 - h->tokens) / h->rate);
-		h->tokens = 1;
-		h->last = mono_now();
-	}
-	h->tokens -= 1;
-}
-
-/* What the answer's headers say about the limit corrects the bucket. */
-static void
-learn(struct http *h)
-{
-	if (h->rate <= 0)
-		return;
-	if (h->h_limit > 0 && (double)h->h_limit != h->capacity) {
-		h->capacity = (double)h->h_limit;
-		h->rate = h->capacity / h->o.rate_window;
-	}
-	/*
-	 * The platform says what is left, and it knows best: another client
-	 * may share the key, and a fixed window refills all at once.  When
-	 * nothing is left, the reset is unknown: wait a whole window.
-	 */
-	if (h->h_remain == 0)
-		h->tokens = 1 - h->capacity;
-	else if (h->h_remain > 0)
-		h->tokens = (double)h->h_remain < h->capacity ?
-		    (double)h->h_remain : h->capacity;
 }
 
 /*
@@ -412,7 +362,8 @@ http_request(struct http *h, const char *method, const char *url,
 
 	rc = -1;
 	for (attempt = 0;; attempt++) {
-		pace(h);
+		if ((wait = pace_take(&h->pace, mono_now())) > 0)
+			sleep_secs(wait);
 		if (h->o.sign != NULL) {
 			/* A fresh signature (nonce, time) per attempt. */
 			curl_slist_free_all(sent);
@@ -448,7 +399,7 @@ http_request(struct http *h, const char *method, const char *url,
 			    &r->status);
 		if (r->status == 429)
 			h->throttled++;
-		learn(h);
+		pace_learn(&h->pace, h->h_limit, h->h_remain, mono_now());
 		if (h->o.log != NULL)
 			h->o.log("%s %s %ld %zu bytes %.0f ms %d retries",
 			    method, shown.s, r->status, r->body.len, r->ms,
@@ -570,6 +521,7 @@ http_free(struct http *h)
 		return;
 	free(h->auth);
 	free(h->query);
+	pace_free(&h->pace);
 	curl_easy_cleanup(h->curl);
 	free(h);
 }
