@@ -184,7 +184,9 @@ takes the strict side):
     maximumAvailable = setting bucket (2000), restoreRate = setting
     restore (100/s, the Standard plan).  Requested > currentlyAvailable ->
     the Throttled answer, nothing run or charged.  Else the requested cost
-    is taken, the query runs, and requested - actual is given back.
+    is taken, the query runs, and requested - actual is given back;
+    currentlyAvailable is the bucket as the answer goes, restored for the
+    time the query ran (the quota "refills continuously" [gql-rl]).
     extensions.cost {requestedQueryCost, actualQueryCost, throttleStatus
     {maximumAvailable (float), currentlyAvailable (int), restoreRate
     (float)}} as in [thr], on every answer that got as far as the cost.
@@ -3365,6 +3367,9 @@ class Platform(PlatformBase):
         data = ex.run()
         actual = ex.actual_cost(data, requested)
         b[0] = min(self.bucket_max, b[0] + max(0, requested - actual))
+        # The bucket restores while the query runs ("your quota refills
+        # continuously" [gql-rl]): the answer says what it holds as it goes.
+        b = self.bucket(self.app_key(req))
         out = {}
         if ex.errors:
             out["errors"] = [e.json() for e in ex.errors]
