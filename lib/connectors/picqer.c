@@ -4,8 +4,9 @@
  * Basic auth with the API key as user name; a User-Agent with a contact;
  * lists are bare JSON arrays of at most 100 items paged by offset; 500
  * requests a minute, reported in X-RateLimit-Limit/-Remaining.  Times
- * carry no offset: they are in the account's zone (the connection's
- * timezone, Europe/Amsterdam by default).  See picqer.com/en/api.
+ * carry no offset and Picqer names no zone: they are taken to be in the
+ * connection's timezone, Europe/Amsterdam by default.  See
+ * picqer.com/en/api, and shopswitch(7) for what it does not say.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,10 @@ utc(struct session *s, json_t *o, const char *key, char out[TZ_LEN])
 	return out;
 }
 
-/* Whether any picklist of the order was shipped (closed). */
+/*
+ * Whether any picklist of the order was shipped: closed, of Picqer's new,
+ * paused, snoozed, closed and cancelled (picqer.com/en/api/picklists).
+ */
 static int
 some_shipped(json_t *o)
 {
