@@ -24,9 +24,12 @@ else does in Picqer while a client works (22).  Sources:
 
 14. Orders carry `picklists`.  [orders] lists `picklists` among an
     order's attributes, and Airbyte's Picqer schema types it as an array.
-    The shape of one entry is UNCONFIRMED: the example on [orders] could
-    not be read.  The sandbox gives the picklist object of [picklists]
-    without its `products`: idpicklist, picklistid, idcustomer, idorder,
+    The example on [orders] could not be read; a Go client whose types
+    were generated from an answer (ArjanBorst/Picqer
+    Model/PicqerOrder.go, commit d0d2a1b, "json-to-go") gives an entry
+    the picklist's own fields (idpicklist, picklistid, status, closed_at,
+    totalpicked, the address, ...).  The sandbox gives the picklist
+    object of [picklists] without its `products`: idpicklist, picklistid, idcustomer, idorder,
     idreturn, idwarehouse, idtemplate, idpicklist_batch,
     idshippingprovider_profile, deliveryname, deliverycontact,
     deliveryaddress, deliveryaddress2, deliveryzipcode, deliverycity,
