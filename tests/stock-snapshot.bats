@@ -24,6 +24,19 @@ snap_of() { stock-snapshot --from "$@" | cut -d, -f1-8; }
 @test "--warehouse counts only that one"         { sandbox_start --data "$SEED"; t 0 wh321.csv "" snap -w 321; }
 @test "the connection's warehouses"              { sandbox_start --data "$SEED"; connections "warehouses = 1034" "rate_window = 0.2"; t 0 wh1034.csv "" snap; }
 @test "--inactive adds inactive products"        { sandbox_start --data "$SEED"; t 0 inactive.csv "" snap --inactive; }
+@test "--inactive: a product made inactive between the two listings comes once" {
+	sandbox_start --data "$SEED"
+	# TS-RED-M is made inactive after /products was read and before
+	# /products?inactive=true is: it is in both listings.
+	fault '[{"path": "/api/v1/products", "kind": "change", "skip": 1, "change": {"sku": "TS-RED-M", "active": false}}]'
+	t 0 inactive.csv "" snap --inactive
+	requests | grep -q '^GET /api/v1/products?inactive=true&offset=0 200$'
+}
+@test "a change the sandbox cannot apply is refused when posted" {
+	sandbox_start --data "$SEED"
+	run curl -s -o /dev/null -w '%{http_code}' -X POST -d '[{"path": "/api/v1/products", "kind": "change", "change": {"sku": "NO-SUCH", "active": false}}]' "$SANDBOX/_sandbox/faults"
+	[ "$output" = 400 ]
+}
 @test "JSON Lines: numbers as numbers"           { sandbox_start --data "$SEED"; $SS -o jsonl | sed 's/,"taken_at":"[^"]*"//' >snap.jsonl; t 0 all.jsonl "" cat snap.jsonl; }
 @test "a warehouse the account lacks: exit 2"    { sandbox_start --data "$SEED"; t 2 - "stock-snapshot: warehouse 999 is not one of this account's \(321, 1034\)" $SS -w 999; }
 @test "pages: 250 products in 3 requests and 1 for the warehouses" {

@@ -4,8 +4,9 @@
  * Basic auth with the API key as user name; a User-Agent with a contact;
  * lists are bare JSON arrays of at most 100 items paged by offset; 500
  * requests a minute, reported in X-RateLimit-Limit/-Remaining.  Times
- * carry no offset: they are in the account's zone (the connection's
- * timezone, Europe/Amsterdam by default).  See picqer.com/en/api.
+ * carry no offset and Picqer names no zone: they are taken to be in the
+ * connection's timezone, Europe/Amsterdam by default.  See
+ * picqer.com/en/api, and shopswitch(7) for what it does not say.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,10 @@ utc(struct session *s, json_t *o, const char *key, char out[TZ_LEN])
 	return out;
 }
 
-/* Whether any picklist of the order was shipped (closed). */
+/*
+ * Whether any picklist of the order was shipped: closed, of Picqer's new,
+ * paused, snoozed, closed and cancelled (picqer.com/en/api/picklists).
+ */
 static int
 some_shipped(json_t *o)
 {
@@ -545,6 +549,8 @@ struct stockq {
 	char		**ids;		/* the warehouses to count */
 	size_t		 nid;		/* how many */
 	const char	*joined;	/* their ids joined by '+' */
+	struct htab	*seen;		/* idproducts written, or NULL */
+	int		 again;		/* a second listing: skip the seen */
 	stock_cb	 cb;		/* the tool's callback */
 	void		*arg;		/* and its argument */
 };
@@ -555,13 +561,26 @@ product_item(struct session *s, json_t *p, void *arg)
 {
 	struct stockq *sq = arg;
 	struct stock_row row;
-	const char *type;
-	char	 t1[32], t2[32], t3[32];
+	const char *type, *id;
+	char	 t1[32], t2[32], t3[32], t4[32];
 	long long fr, re;
 	size_t	 k;
-	int	 rc;
+	int	 rc, isnew;
 
 	(void)s;
+	/*
+	 * A product made inactive between the two listings is in both:
+	 * write it once.
+	 */
+	if (sq->seen != NULL) {
+		id = conn_text(p, "idproduct", t4, sizeof(t4));
+		if (sq->again) {
+			if (ht_lookup(sq->seen, id, strlen(id), 0,
+			    &isnew) != NULL)
+				return 0;
+		} else
+			(void)ht_lookup(sq->seen, id, strlen(id), 1, &isnew);
+	}
 	/* Stock without a number (unlimited, virtual): not offered. */
 	type = json_string_value(json_object_get(p, "type"));
 	if (type != NULL && strcmp(type, "normal") != 0 &&
@@ -595,6 +614,8 @@ product_item(struct session *s, json_t *p, void *arg)
  * per warehouse with its name and barcode: one request per 100 products.
  * (/warehouses/{id}/stock lists only products with stock, without names,
  * and one warehouse at a time: never fewer requests for these rows.)
+ * The list holds active products; inactive=true lists the inactive ones
+ * instead, a second pass that skips any product the first one wrote.
  */
 static int
 stock(struct session *s, const struct stock_query *q, stock_cb cb,
@@ -602,6 +623,7 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 {
 	struct stockq sq;
 	struct buf joined;
+	struct htab seen;
 	char	**ids;
 	size_t	 nid, k;
 	int	 rc;
@@ -618,13 +640,23 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	sq.ids = ids;
 	sq.nid = nid;
 	sq.joined = joined.s;
+	sq.seen = NULL;
+	sq.again = 0;
 	sq.cb = cb;
 	sq.arg = arg;
+	if (q->inactive) {
+		ht_init(&seen, 0);
+		sq.seen = &seen;
+	}
 	if (rc == 0)
 		rc = each_item(s, "products", "", product_item, &sq);
-	if (rc == 0 && q->inactive)
+	if (rc == 0 && q->inactive) {
+		sq.again = 1;
 		rc = each_item(s, "products", "inactive=true", product_item,
 		    &sq);
+	}
+	if (q->inactive)
+		ht_free(&seen);
 	for (k = 0; k < nid; k++)
 		free(ids[k]);
 	free(ids);

@@ -9,7 +9,8 @@ parameters the sandbox does not emulate are refused (400), never ignored, so
 a test cannot pass because a filter was silently dropped.
 
 Decisions 1-13 are numbered, with their sources, in README.md.  These
-continue them, for picklists and their shipments.  Sources:
+continue them, for picklists and their shipments, and for what someone
+else does in Picqer while a client works (22).  Sources:
 
   [orders]    https://picqer.com/en/api/orders
   [picklists] https://picqer.com/en/api/picklists
@@ -19,12 +20,16 @@ continue them, for picklists and their shipments.  Sources:
   [changelog] https://picqer.com/en/api/changelog
   [csm]       https://picqer.com/en/api/custom-shippingmethod (a picklist
               as Picqer sends it to a custom shipping provider)
+  [php]       picqer/picqer-php src/Client.php (commit 0807360)
 
 14. Orders carry `picklists`.  [orders] lists `picklists` among an
     order's attributes, and Airbyte's Picqer schema types it as an array.
-    The shape of one entry is UNCONFIRMED: the example on [orders] could
-    not be read.  The sandbox gives the picklist object of [picklists]
-    without its `products`: idpicklist, picklistid, idcustomer, idorder,
+    The example on [orders] could not be read; a Go client whose types
+    were generated from an answer (ArjanBorst/Picqer
+    Model/PicqerOrder.go, commit d0d2a1b, "json-to-go") gives an entry
+    the picklist's own fields (idpicklist, picklistid, status, closed_at,
+    totalpicked, the address, ...).  The sandbox gives the picklist
+    object of [picklists] without its `products`: idpicklist, picklistid, idcustomer, idorder,
     idreturn, idwarehouse, idtemplate, idpicklist_batch,
     idshippingprovider_profile, deliveryname, deliverycontact,
     deliveryaddress, deliveryaddress2, deliveryzipcode, deliverycity,
@@ -106,10 +111,19 @@ continue them, for picklists and their shipments.  Sources:
     one closed picklist with one shipment (PostNL 60%, DHL 25%, DPD 15%).
     They come from a second random generator seeded from --seed, so the
     rest of the generated data is what it was before picklists.
+22. A fault of kind change is someone else at work in Picqer between
+    two of a client's requests.  {"sku": S, "active": false} makes
+    product S inactive, {"sku": S, "active": true} active again, as
+    POST /products/{idproduct}/inactivate and /activate do ([php]:
+    inactivateProduct, activateProduct); its stock stays as it was.
+    A change naming no product, or without a boolean `active`, is
+    refused when the fault is posted (400), so that a test cannot pass
+    because its change did nothing.
 """
 
 import base64
 import binascii
+import json
 import re
 from datetime import datetime, timedelta, timezone
 import random
@@ -431,6 +445,20 @@ class Platform(PlatformBase):
                          "the name of your application with a website or "
                          "e-mail address")
         return None
+
+    def check_change(self, c):
+        """Decision 22: {"sku": S, "active": true|false}, S a product."""
+        if set(c) != {"sku", "active"} or \
+                not isinstance(c["active"], bool) or \
+                c["sku"] not in self.product_by_code:
+            raise ValueError("picqer: a change is {\"sku\": S, "
+                             "\"active\": true|false}, S the productcode "
+                             "of a product, not %s" % json.dumps(c))
+
+    def change(self, c):
+        """A fault of kind change (decision 22): a product made inactive
+        or active again; its stock stays."""
+        self.product_by_code[c["sku"]]["active"] = c["active"]
 
     def state(self):
         return {

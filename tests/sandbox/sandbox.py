@@ -216,6 +216,11 @@ class PlatformBase:
         raise NotImplementedError("platform %s emulates no change"
                                   % self.name)
 
+    def check_change(self, c):
+        """Raise ValueError when change object c is not one this platform
+        can apply: the fault is then refused when it is posted (400),
+        not found out while a client's request is being answered."""
+
 
 # ------------------------------------------------------------ rate limiter
 
@@ -435,6 +440,9 @@ class Sandbox:
                 if not req.json_ok:
                     raise ValueError("body is not valid JSON")
                 faults = Faults.parse(req.json)
+                for f in faults:
+                    if f["change"] is not None:
+                        self.platform.check_change(f["change"])
             except ValueError as e:
                 return control_json(400, {"error": str(e)})
             self.faults.add(faults)
