@@ -65,6 +65,8 @@ Sources (searched 2026-11; the copies read are named):
             (sends JSON); community.shopify.dev/t/33287 (errors are 400)
   [401]     shopify-common-errors pages quoting Shopify's 401 body
   [search]  https://shopify.dev/docs/api/usage/search-syntax
+  [vcount]  https://shopify.dev/docs/api/admin-graphql/latest/queries/
+            productVariantsCount, .../enums/CountPrecision (2026-10)
   [ver]     https://shopify.dev/docs/api/usage/versioning (fall forward)
   [res]     /work/shared/research/platform-apis-1.md section A
   [fc]      https://shopify.dev/docs/api/admin-graphql/latest/mutations/
@@ -1115,6 +1117,7 @@ scalar DateTime scalar Decimal scalar URL scalar UnsignedInt64
 scalar JSON scalar Money
 
 enum ProductStatus { ACTIVE ARCHIVED DRAFT UNLISTED }
+enum CountPrecision { AT_LEAST EXACT }
 enum LocationSortKeys { ID NAME RELEVANCE }
 enum ProductVariantSortKeys { FULL_TITLE ID INVENTORY_LEVELS_AVAILABLE
   INVENTORY_MANAGEMENT INVENTORY_POLICY INVENTORY_QUANTITY NAME POPULAR
@@ -1163,6 +1166,7 @@ type QueryRoot {
   productVariants(first: Int, after: String, last: Int, before: String,
     reverse: Boolean = false, sortKey: ProductVariantSortKeys = ID,
     query: String, savedSearchId: ID): ProductVariantConnection!
+  productVariantsCount(query: String, limit: Int = 10000): Count
   inventoryItem(id: ID!): InventoryItem
   order(id: ID!): Order
   fulfillmentOrder(id: ID!): FulfillmentOrder
@@ -1180,6 +1184,7 @@ type Mutation {
 }
 type Shop { id: ID! name: String! ianaTimezone: String!
   currencyCode: CurrencyCode! myshopifyDomain: String! }
+type Count { count: Int! precision: CountPrecision! }
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean!
   startCursor: String endCursor: String }
 type Location { id: ID! legacyResourceId: UnsignedInt64! name: String!
@@ -3579,6 +3584,20 @@ class Platform(PlatformBase):
         }, lambda v: lambda x: v.lower() in (x["sku"] or "").lower() or
             v.lower() in x["displayName"].lower())
         return self.page(args, items, keys, keyfn, pred)
+
+    @resolver("QueryRoot", "productVariantsCount")
+    def r_product_variants_count(self, obj, args, ex, f, path):
+        # [vcount]: "Limited to a maximum of 10000 by default"; limit is
+        # "the upper bound on count value before returning a result", null
+        # for none; AT_LEAST: "A limit was imposed and reached".  The
+        # query argument has "no supported search fields": not emulated.
+        if args.get("query") is not None:
+            raise FieldError("The sandbox does not emulate query here",
+                             {"code": "NOT_EMULATED"})
+        n, limit = len(self.variants), args.get("limit")
+        if limit is not None and n > limit:
+            return {"count": limit, "precision": "AT_LEAST"}
+        return {"count": n, "precision": "EXACT"}
 
     def visible(self, order):
         return self.read_all_orders or order["createdAt"] >= self.cutoff
