@@ -2980,15 +2980,15 @@ class Platform(PlatformBase):
         try:
             self.bulk_start = float(s["bulk_start"])
             self.bulk_rate = float(s["bulk_rate"])
-            if self.bulk_start < 0 or not self.bulk_rate > 0 or \
-                    math.isinf(self.bulk_start) or math.isinf(self.bulk_rate):
+            if not (math.isfinite(self.bulk_start) and self.bulk_start >= 0
+                    and math.isfinite(self.bulk_rate) and self.bulk_rate > 0):
                 raise ValueError
         except ValueError:
             raise SetupError("--set bulk_start must be a number of seconds "
                              ">= 0 and bulk_rate a number of objects per "
                              "second above 0") from None
         for k in ("bulk_url_ttl", "bulk_concurrency"):
-            if not s[k].isdigit() or int(s[k]) < 1:
+            if not (s[k].isascii() and s[k].isdigit()) or int(s[k]) < 1:
                 raise SetupError("--set %s must be an integer >= 1" % k)
         self.bulk_url_ttl = int(s["bulk_url_ttl"])
         self.bulk_concurrency = int(s["bulk_concurrency"])
@@ -5222,7 +5222,8 @@ class Platform(PlatformBase):
         p = dict(req.params())
         expires = p.get("Expires", "")
         if p.get("GoogleAccessId") != STORAGE_ACCESS_ID or \
-                not expires.isdigit() or not hmac.compare_digest(
+                not (expires.isascii() and expires.isdigit()) or \
+                not hmac.compare_digest(
                     p.get("Signature", "").encode("utf-8"),
                     self.storage_signature(req.path, int(expires)).encode(
                         "ascii")):
