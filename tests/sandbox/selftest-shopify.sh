@@ -19,7 +19,11 @@ platform=shopify
 # site-packages.
 pybin=$(python3 -c 'import sys; print(sys.executable)')
 py() {
-	"$pybin" -S -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+	"$pybin" -S -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" "${2:-}"
+}
+# py_lines EXPR: the same with d = the JSON Lines on standard input.
+py_lines() {
+	"$pybin" -S -c 'import json, sys; d = [json.loads(l) for l in sys.stdin]; print(eval(sys.argv[1]))' "$1"
 }
 
 # Ids from data/shopify.
@@ -85,7 +89,9 @@ start tight --data "$seed" --set bucket=40 --set restore=20 --set token_ttl=1 \
 start gen --generate variants=600,orders=300,locations=3 --seed 7 \
 	--set bucket=100000 --set restore=100000
 start lag --data "$seed" --set search_lag=600 --set order_create_limit=2 \
-	--set atomic=0
+	--set atomic=0 --set bulk_start=0 --set bulk_url_ttl=3
+start bulk --data "$seed" --set bulk_start=0.1 --set bulk_rate=2000
+start stuck --data "$seed" --set bulk_start=3600
 # await NAME PID: wait for a background sandbox's ready file, as long as
 # it is alive: a busy machine is slow, not broken.
 await() {
@@ -623,6 +629,182 @@ is "atomic=0: the valid quantity is set beside the other's user error" \
 	"(9, ['CHANGE_FROM_QUANTITY_STALE']) 9 12"
 base=http://127.0.0.1:$port_seed
 
+# ------------------------------------------------------------ bulk operations
+# brun QUERY [GROUP-OBJECTS]: run bulkOperationRunQuery; the whole answer.
+brun() {
+	gql "$("$pybin" -S -c 'import json, sys
+print(json.dumps({"query": "mutation($q: String!, $g: Boolean!) { bulkOperationRunQuery(query: $q, groupObjects: $g) { bulkOperation { id status type errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query } userErrors { field message code } } }", "variables": {"q": sys.argv[1], "g": sys.argv[2] == "true"}}))' "$1" "${2:-false}")"
+}
+# bid QUERY [GROUP-OBJECTS]: run it; the new operation's id.
+bid() {
+	brun "$@" | py 'd["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]'
+}
+# bulk ID: the operation's fields as JSON.
+bulk() {
+	q 'query($i: ID!) { bulkOperation(id: $i) { status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl } }' "{\"i\":\"$1\"}" |
+		py 'json.dumps(d["data"]["bulkOperation"])'
+}
+# bwait ID [STATUS...]: poll the operation (at most 400 times, 0.05 s
+# apart: a bound on polls, never a time asserted) until its status is
+# none of CREATED RUNNING CANCELING, or none of the STATUSes given.
+bwait() {
+	b_id=$1
+	shift
+	[ $# -gt 0 ] || set -- CREATED RUNNING CANCELING
+	i=0
+	while :; do
+		b=$(bulk "$b_id")
+		st=$(echo "$b" | py 'd["status"]')
+		wait_more=no
+		for w in "$@"; do
+			[ "$st" = "$w" ] && wait_more=yes
+		done
+		i=$((i + 1))
+		[ "$wait_more" = yes ] && [ "$i" -lt 400 ] || break
+		sleep 0.05
+	done
+	echo "$b"
+}
+# bfield JSON EXPR [ARG]: EXPR of the operation's fields (ARG: sys.argv[2]).
+bfield() {
+	echo "$1" | py "$2" "${3:-}"
+}
+urlof() {
+	echo "$1" | py 'd["url"]'
+}
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_bulk
+BQ='{ productVariants { edges { node { id sku inventoryItem { id tracked inventoryLevel(locationId: "gid://shopify/Location/78650654971") { quantities(names: ["available"]) { name quantity } } } product { status } } } } }'
+r=$(brun "$BQ")
+is "bulkOperationRunQuery: CREATED, type QUERY, counts \"0\", url null, the query kept; costs 10" \
+	"$(echo "$r" | py '(d["data"]["bulkOperationRunQuery"]["userErrors"], [(k, v) for k, v in d["data"]["bulkOperationRunQuery"]["bulkOperation"].items() if k not in ("id", "createdAt", "query")], d["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"][:28], d["data"]["bulkOperationRunQuery"]["bulkOperation"]["query"] == sys.argv[2], d["extensions"]["cost"]["requestedQueryCost"])' "$BQ")" \
+	"([], [('status', 'CREATED'), ('type', 'QUERY'), ('errorCode', None), ('completedAt', None), ('objectCount', '0'), ('rootObjectCount', '0'), ('fileSize', None), ('url', None), ('partialDataUrl', None)], 'gid://shopify/BulkOperation/', True, 10)"
+b1=$(echo "$r" | py 'd["data"]["bulkOperationRunQuery"]["bulkOperation"]["id"]')
+done1=$(bwait "$b1")
+is "polled to COMPLETED: 25 objects, all roots (UnsignedInt64 strings), completedAt, fileSize, a url" \
+	"$(bfield "$done1" '(d["status"], d["objectCount"], d["rootObjectCount"], d["errorCode"], d["completedAt"] >= d["createdAt"], d["fileSize"].isdigit(), d["url"].startswith(sys.argv[2] + "/shopify-tiers-assets-prod-us-east1/bulk-operation-outputs/"), d["partialDataUrl"])' "$base")" \
+	"('COMPLETED', '25', '25', None, True, True, True, None)"
+u1=$(urlof "$done1")
+curl -s -D "$tmp/bulk.h" -o "$tmp/bulk1.jsonl" "$u1"
+is "the url needs no token: 200 application/jsonl, fileSize bytes, 25 lines, '/' written '\\/'" \
+	"$(sed -n '1s/^HTTP\/1.1 \([0-9]*\).*/\1/p; s/^Content-Type: *//p' "$tmp/bulk.h" | tr -d '\r' | tr '\n' ' ')$(wc -c <"$tmp/bulk1.jsonl" | tr -d ' ') $(bfield "$done1" 'd["fileSize"]') $(wc -l <"$tmp/bulk1.jsonl" | tr -d ' ') $(head -c 24 "$tmp/bulk1.jsonl")" \
+	"200 application/jsonl $(bfield "$done1" 'd["fileSize"]') $(bfield "$done1" 'd["fileSize"]') 25 {\"id\":\"gid:\\/\\/shopify\\/"
+is "the JSONL holds what the paged query returns, node for node" \
+	"$(q "$(echo "$BQ" | sed 's/productVariants {/productVariants(first: 100) {/; s/"/\\"/g')" | "$pybin" -S -c 'import json, sys
+paged = [e["node"] for e in json.load(sys.stdin)["data"]["productVariants"]["edges"]]
+bulk = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+print(len(paged), paged == bulk, "__parentId" in str(bulk))' "$tmp/bulk1.jsonl")" "25 True False"
+curl -s -o /dev/null -H "X-Shopify-Access-Token: $tok" "$u1"
+is "/_sandbox/state notes each storage request and whether it carried X-Shopify-Access-Token" \
+	"$(curl -s "$base/_sandbox/state" | py '[(r["operation"] == sys.argv[2], r["file"], r["accessToken"]) for r in d["storageRequests"]]' "$b1")" \
+	"[(True, 'result', False), (True, 'result', True)]"
+NQ='{ productVariants(query: "sku:TS-RED-M OR sku:TS-RED-XL OR sku:CANDLE-CB") { edges { node { id sku inventoryItem { id inventoryLevels { edges { node { id location { name } quantities(names: ["available"]) { quantity } } } } } } } } }'
+d1=$(bwait "$(bid "$NQ")")
+is "a nested connection: its nodes on lines of their own after all the roots, with __parentId (groupObjects false)" \
+	"$(curl -s "$(urlof "$d1")" | py_lines '[(l["id"].split("/")[3], l.get("__parentId", "-")[-5:], "inventoryLevels" in str(l)) for l in d]') $(bfield "$d1" '(d["objectCount"], d["rootObjectCount"])')" \
+	"[('ProductVariant', '-', False), ('ProductVariant', '-', False), ('ProductVariant', '-', False), ('InventoryLevel', '00032', False), ('InventoryLevel', '00032', False), ('InventoryLevel', '00094', False), ('InventoryLevel', '00311', False), ('InventoryLevel', '00311', False)] ('8', '3')"
+d2=$(bwait "$(bid "$NQ" true)")
+is "groupObjects true: each variant followed by its levels; the inline inventoryItem keeps its id" \
+	"$(curl -s "$(urlof "$d2")" | py_lines '[l["id"].split("/")[3][:4] + l.get("__parentId", "")[-2:] for l in d], d[0]["inventoryItem"]')" \
+	"(['Prod', 'Inve32', 'Inve32', 'Prod', 'Inve94', 'Prod', 'Inve11', 'Inve11'], {'id': 'gid://shopify/InventoryItem/51234567800030'})"
+is "no results: COMPLETED with objectCount \"0\", url and fileSize null" \
+	"$(bfield "$(bwait "$(bid '{ productVariants(query: "sku:NOPE") { edges { node { id } } } }')")" '(d["status"], d["objectCount"], d["url"], d["fileSize"])')" \
+	"('COMPLETED', '0', None, None)"
+is "orders: the last 60 days only, as paged" \
+	"$(curl -s "$(urlof "$(bwait "$(bid '{ orders { edges { node { id name } } } }')")")" | py_lines '(len(d), d[0]["name"], d[-1]["name"])')" \
+	"(15, '#1002', '#1016')"
+is "currentBulkOperation: the latest query; of type MUTATION: null" \
+	"$(q '{ c: currentBulkOperation { status url } m: currentBulkOperation(type: MUTATION) { id } }' | py '(d["data"]["c"]["status"], d["data"]["c"]["url"] is not None, d["data"]["m"])')" \
+	"('COMPLETED', True, None)"
+is "bulkOperation: an unknown id null; another type's gid RESOURCE_NOT_FOUND; costs 1" \
+	"$(q '{ bulkOperation(id: \"gid://shopify/BulkOperation/0\") { id } }' | py '(d["data"], d["extensions"]["cost"]["requestedQueryCost"])') $(q '{ bulkOperation(id: \"gid://shopify/Product/1\") { id } }' | py '(d["errors"][0]["message"], d["errors"][0]["extensions"]["code"])')" \
+	"({'bulkOperation': None}, 1) ('Invalid id: gid://shopify/Product/1', 'RESOURCE_NOT_FOUND')"
+t=$(oauth --data "$grant" | sed 's/ 200$//' | py 'd["access_token"]')
+is "another app (a granted token) does not see the operation" \
+	"$(curl -s -H "X-Shopify-Access-Token: $t" -H 'Content-Type: application/json' --data "{\"query\":\"{ bulkOperation(id: \\\"$b1\\\") { id } c: currentBulkOperation { id } }\"}" "$base$api" | py 'd["data"]')" \
+	"{'bulkOperation': None, 'c': None}"
+# berr QUERY: the userErrors of a bulk query that is refused; bmsg
+# QUERY: the first one's message.
+berr() {
+	brun "$1" | py '(d["data"]["bulkOperationRunQuery"]["bulkOperation"], [(e["code"], e["field"], e["message"]) for e in d["data"]["bulkOperationRunQuery"]["userErrors"]])'
+}
+bmsg() {
+	brun "$1" | py 'd["data"]["bulkOperationRunQuery"]["userErrors"][0]["message"]'
+}
+is "refused: no connection" "$(berr '{ shop { id } }')" \
+	"(None, [('INVALID', ['query'], 'Bulk queries must contain at least one connection.')])"
+is "refused: nodes instead of edges > node" "$(berr '{ productVariants { nodes { id } } }')" \
+	"(None, [('INVALID', ['query'], \"All connection fields in a bulk query must select their contents using 'edges' > 'node', e.g: 'productVariants { edges { node {'. Selecting via 'nodes' is not supported. Invalid connection fields: 'productVariants'.\")])"
+is "refused: a nested connection whose parent node does not select id" \
+	"$(bmsg '{ productVariants { edges { node { sku inventoryItem { inventoryLevels { edges { node { id } } } } } } } }')" \
+	"The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. Connection fields without 'id': productVariants."
+is "refused: a connection inside a list (fulfillments)" \
+	"$(bmsg '{ orders { edges { node { id fulfillments { fulfillmentLineItems { edges { node { id } } } } } } } }')" \
+	"Queries that contain a connection field within a list field are not currently supported."
+is "refused: connections nested 3 deep" \
+	"$(bmsg '{ orders { edges { node { id fulfillmentOrders { edges { node { id lineItems { edges { node { id lineItem { variant { inventoryItem { inventoryLevels { edges { node { id } } } } } } } } } } } } } } } }')" \
+	"Bulk queries cannot contain connections with a nesting depth greater than 2."
+is "refused: 6 connections" \
+	"$(bmsg '{ productVariants { edges { node { id inventoryItem { a: inventoryLevels { edges { node { id } } } b: inventoryLevels { edges { node { id } } } c: inventoryLevels { edges { node { id } } } d: inventoryLevels { edges { node { id } } } e: inventoryLevels { edges { node { id } } } } } } } }')" \
+	"Bulk queries cannot contain more than 5 connections."
+is "refused: a mutation; an empty query; an unknown field; a variable; 65536 bytes" \
+	"$(for b in 'mutation { bulkOperationCancel(id: "gid://shopify/BulkOperation/1") { userErrors { message } } }' '' '{ productVariants { edges { node { colour } } } }' 'query($n: Int!) { productVariants(first: $n) { edges { node { id } } } }' "#$(printf '%065535d' 0)"; do bmsg "$b"; done)" \
+	"Invalid operation type. Only \`query\` operations are supported.
+Invalid bulk query: syntax error, unexpected end of file
+Invalid bulk query: Field 'colour' doesn't exist on type 'ProductVariant'
+Invalid bulk query: Variable \$n of type Int! was provided invalid value
+Query is too large (65536 bytes; maximum is 65535 bytes)"
+is "fragments in a bulk query: NOT_EMULATED" \
+	"$(brun '{ productVariants { edges { node { ...F } } } } fragment F on ProductVariant { id }' | py '(d["errors"][0]["extensions"]["code"], d["data"])')" \
+	"('NOT_EMULATED', {'bulkOperationRunQuery': None})"
+is "bulkOperationCancel: of a COMPLETED one a userError; of an unknown one \"Bulk operation does not exist\"" \
+	"$(for i in "$b1" gid://shopify/BulkOperation/1; do q 'mutation($i: ID!) { bulkOperationCancel(id: $i) { bulkOperation { status } userErrors { field message } } }' "{\"i\":\"$i\"}" | py 'd["data"]["bulkOperationCancel"]'; done)" \
+	"{'bulkOperation': {'status': 'COMPLETED'}, 'userErrors': [{'field': None, 'message': 'A bulk operation cannot be canceled when it is completed'}]}
+{'bulkOperation': None, 'userErrors': [{'field': ['id'], 'message': 'Bulk operation does not exist'}]}"
+fault '[{"path":"/admin/api/2026-10/graphql.json","kind":"change","change":{"bulkFail":"TIMEOUT"}}]'
+f1=$(bwait "$(bid "$BQ")")
+is "fault change bulkFail TIMEOUT: FAILED after half (12), url null, partialDataUrl with those 12 lines" \
+	"$(bfield "$f1" '(d["status"], d["errorCode"], d["objectCount"], d["rootObjectCount"], d["url"], d["fileSize"], d["completedAt"])') $(curl -s "$(echo "$f1" | py 'd["partialDataUrl"]')" | wc -l | tr -d ' ')" \
+	"('FAILED', 'TIMEOUT', '12', '12', None, None, None) 12"
+fault '[{"path":"/admin/api/2026-10/graphql.json","kind":"change","change":{"bulkFail":"INTERNAL_SERVER_ERROR","after":0}}]'
+is "bulkFail INTERNAL_SERVER_ERROR after 0: FAILED with nothing, partialDataUrl null" \
+	"$(bfield "$(bwait "$(bid "$BQ")")" '(d["status"], d["errorCode"], d["objectCount"], d["partialDataUrl"])')" \
+	"('FAILED', 'INTERNAL_SERVER_ERROR', '0', None)"
+fault '[{"path":"/shopify-tiers-assets-prod-us-east1/","kind":"500"}]'
+is "a 500 fault on the download: Google Cloud Storage's XML error once, then the file" \
+	"$(curl -s -w ' %{http_code} %{content_type}' "$u1" | sed 's/\r//') $(curl -s -o /dev/null -w '%{http_code}' "$u1")" \
+	"<?xml version='1.0' encoding='UTF-8'?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error> 500 application/xml; charset=UTF-8 200"
+is "the url with its Expires changed: 403 SignatureDoesNotMatch" \
+	"$(curl -s -w ' %{http_code}' "$(echo "$u1" | sed 's/Expires=/Expires=1/')" | sed 's/^.*<Code>\([A-Za-z]*\)<.*\( [0-9]*\)$/\1\2/')" \
+	"SignatureDoesNotMatch 403"
+is "Range: bytes=0-9: 206, the first 10 bytes" \
+	"$(curl -s -r 0-9 -w ' %{http_code}' "$u1")" '{"id":"gid 206'
+
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_stuck
+for i in 1 2 3 4 5; do
+	bid '{ productVariants { edges { node { id } } } }'
+done >"$tmp/stuck.ids"
+is "five at once (2026-10); a sixth: OPERATION_IN_PROGRESS naming the five" \
+	"$(brun '{ productVariants { edges { node { id } } } }' | py 'd["data"]["bulkOperationRunQuery"]')" \
+	"{'bulkOperation': None, 'userErrors': [{'field': None, 'message': 'A bulk query operation for this app and shop is already in progress: $(paste -sd, "$tmp/stuck.ids" | sed 's/,/, /g').', 'code': 'OPERATION_IN_PROGRESS'}]}"
+s1=$(head -n 1 "$tmp/stuck.ids")
+is "bulkOperationCancel: CANCELING, then CANCELED, url null" \
+	"$(q 'mutation($i: ID!) { bulkOperationCancel(id: $i) { bulkOperation { status } userErrors { message } } }' "{\"i\":\"$s1\"}" | py 'd["data"]["bulkOperationCancel"]') $(bfield "$(bwait "$s1")" '(d["status"], d["url"], d["completedAt"])')" \
+	"{'bulkOperation': {'status': 'CANCELING'}, 'userErrors': []} ('CANCELED', None, None)"
+is "a canceled one frees its place: a sixth starts" \
+	"$(brun '{ productVariants { edges { node { id } } } }' | py '(d["data"]["bulkOperationRunQuery"]["bulkOperation"]["status"], d["data"]["bulkOperationRunQuery"]["userErrors"])')" \
+	"('CREATED', [])"
+
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_lag
+e1=$(bwait "$(bid '{ productVariants { edges { node { id } } } }')")
+u2=$(urlof "$e1")
+is "bulk_url_ttl=3: EXPIRED once the url is older, url null; the old url answers 400 ExpiredToken" \
+	"$(bfield "$e1" 'd["status"]') $(bfield "$(bwait "$(curl -s "$base/_sandbox/state" | py 'd["bulkOperations"][-1]["id"]')" COMPLETED)" '(d["status"], d["url"], d["completedAt"] is not None)') $(curl -s -w ' %{http_code}' "$u2" | sed 's/^.*<Code>\([A-Za-z]*\)<.*\( [0-9]*\)$/\1\2/')" \
+	"COMPLETED ('EXPIRED', None, True) ExpiredToken 400"
+base=http://127.0.0.1:$port_seed
+
 # ------------------------------------------------------------ generated data
 # shellcheck disable=SC2154
 base=http://127.0.0.1:$port_gen
@@ -668,6 +850,23 @@ await big "$pid_big"
 base=http://127.0.0.1:$(cat "$tmp/big.ready")
 is "10,000 variants: a page of 249 from a cursor in the middle" \
 	"$(q 'query($a: String) { productVariants(first: 249, after: $a) { nodes { sku } } }' "{\"a\":\"$(printf '{"last_id":81012000,"last_value":81012000}' | base64 | tr -d '\n')\"}" | py 'len(d["data"]["productVariants"]["nodes"])')" 249
+# The default bulk_start and bulk_rate (1 s, 500 objects/s): 10,000
+# variants take 20 s to run; poll until it has begun, then cancel it.
+b3=$(bid '{ productVariants { edges { node { id sku } } } }')
+r3=$(bwait "$b3" CREATED)
+n3=$(bfield "$r3" 'int(d["objectCount"])')
+i=0
+while [ "$n3" -eq 0 ] && [ "$i" -lt 400 ]; do
+	sleep 0.05
+	r3=$(bulk "$b3")
+	n3=$(bfield "$r3" 'int(d["objectCount"])')
+	i=$((i + 1))
+done
+r4=$(bulk "$b3")
+is "10,000 variants, default settings: RUNNING, objectCount grows while polled" \
+	"$(bfield "$r3" '(d["status"], 0 < int(d["objectCount"]) < 10000, d["objectCount"] == d["rootObjectCount"], d["url"])') $(bfield "$r4" 'int(d["objectCount"]) >= int(sys.argv[2])' "$n3")" \
+	"('RUNNING', True, True, None) True"
+q 'mutation($i: ID!) { bulkOperationCancel(id: $i) { userErrors { message } } }' "{\"i\":\"$b3\"}" >/dev/null
 
 # ------------------------------------------------------------ bad data, options
 mkdir "$tmp/bad"
@@ -691,6 +890,9 @@ python3 "$here/sandbox.py" --platform shopify --data "$seed" --set bucket=lots -
 is "--set bucket=lots: exit 2" "$?" 2
 python3 "$here/sandbox.py" --platform shopify --data "$seed" --set colour=red --port 0 2>/dev/null
 is "--set of an unknown setting: exit 2" "$?" 2
+python3 "$here/sandbox.py" --platform shopify --data "$seed" --set bulk_rate=0 --port 0 2>"$tmp/rate.err"
+is "--set bulk_rate=0: exit 2, saying why" "$? $(cat "$tmp/rate.err")" \
+	"2 sandbox: --set bulk_start must be a number of seconds >= 0 and bulk_rate a number of objects per second above 0"
 
 # shellcheck disable=SC2154
 kill "$pid_seed"

@@ -11,7 +11,10 @@ locations.json, products.json (variants and their inventory items and
 levels nested), orders.json (line items, fulfillments and fulfillment orders
 nested), all with Shopify's GraphQL field names and gid://shopify/... ids.
 Besides reading, it takes the mutations inventorySetQuantities,
-fulfillmentCreate and orderCreate.
+fulfillmentCreate and orderCreate, and runs bulk query operations
+(bulkOperationRunQuery, bulkOperation, currentBulkOperation,
+bulkOperationCancel) whose JSONL files it serves at signed storage URLs
+(GET /shopify-tiers-assets-prod-us-east1/..., decision 28).
 
 The GraphQL front end is real: a tokenizer and parser for executable
 documents, validation in graphql-ruby's words (Shopify runs graphql-ruby),
@@ -120,12 +123,54 @@ Sources (searched 2026-11; the copies read are named):
   [lag]     nozzlegear/ShopifySharp issue #854 (search returns stale tags),
             lightward/mechanic-tasks PR #240 ("add two minute delay, to give
             Shopify time"); shopify.dev gives no figure
+  [bulk]    https://shopify.dev/docs/api/usage/bulk-operations/queries (the
+            2026 text, read whole: "In API versions 2026-01 and higher apps
+            can run up to five bulk query operations at a time per shop";
+            first, cursor and pageInfo "optional and ignored if present";
+            the JSONL format and __parentId; "If the query produced no
+            results, then the url field will return null"; signed URLs
+            that "expire after one week"; the error codes; the operation
+            restrictions; only the mutation is charged)
+  [bref]    https://shopify.dev/docs/api/admin-graphql/latest/mutations/
+            bulkOperationRunQuery (2026-10: "supports up to five
+            connections with a maximum nesting depth of two levels"),
+            .../enums/BulkOperationUserErrorCode (2026-10: INVALID,
+            LIMIT_REACHED, OPERATION_IN_PROGRESS), .../objects/BulkOperation,
+            .../queries/currentBulkOperation ("Deprecated. Use
+            bulkOperations with status filter instead."), .../2026-07/
+            enums/BulkOperationStatus; shopify.dev/changelog/bulk-
+            operations-group-objects-default-changed-to-false (2026-01:
+            groupObjects defaults to false), shopify.dev/changelog/posts/
+            faster-bulk-operations ("Five concurrent operations"); the
+            [sdl] schema (2026-07) has the types, groupObjects: Boolean! =
+            false and currentBulkOperation @deprecated
+  [bcap]    live-store captures (API 2026-04 unless said) in
+            github.com/airhorns/shopify-draft-proxy fixtures/conformance/
+            harry-test-heelo.myshopify.com/2026-04/bulk-operations/:
+            bulk-operation-run-query-validators.json, -user-error-codes.json,
+            -concurrency-limit.json, -storage-byte-limit.json,
+            -status-catalog-cancel.json, -cancel-preserves-fields.json,
+            -root-count-and-search-filters.json (a nested result file),
+            -cold-catalog-hydration.json, -group-objects.json,
+            bulk-operations-read-arg-validation.json, and .../2025-01/
+            bulk-operations/bulk-operation-run-query-operation-in-progress.json
+  [cli]     Shopify/cli packages/app/src/cli/services/bulk-operations/
+            download-bulk-operation-results.ts (a plain fetch of the url,
+            no token) and watch-bulk-operation.ts (polls bulkOperation(id:)
+            every second, then every 5 s; terminal: COMPLETED, FAILED,
+            CANCELED, EXPIRED)
+  [gcs]     https://cloud.google.com/storage/docs/xml-api/reference-status
+            (the XML error body, application/xml); users' reports of
+            signed URLs: docs.extendtech.net/extendfiles/understanding-
+            google-cloud-storage-signed-urls (ExpiredToken "Invalid
+            argument."), osuse.cn/post/11129.html (SignatureDoesNotMatch)
 
 Decisions (UNCONFIRMED marks the ones no source settles; there the sandbox
 takes the strict side):
 
  1. Routes.  Only POST /admin/api/2026-10/graphql.json and POST
-    /admin/oauth/access_token exist.  Anything else, including another
+    /admin/oauth/access_token exist (and the storage URLs of bulk
+    operations' files, decision 28).  Anything else, including another
     version and any other method, is 404 {"errors":"Not Found"} after auth.
     Shopify serves a retired version by falling forward to the oldest
     supported one [ver]; the sandbox refuses it, so a client that pins the
@@ -310,7 +355,8 @@ takes the strict side):
     "INTERNAL_SERVER_ERROR","requestId":".."}}]}.  The fault "change"
     takes {"sku": S, "available": N} (a sale or delivery at the first
     active location, or at "location": GID; not a write) or {"sku": S,
-    "delete": true} (the variant and its inventory item are gone).
+    "delete": true} (the variant and its inventory item are gone), or
+    {"bulkFail": CODE} (decision 29).
 16. Ids are realistic: 11- to 14-digit numbers, above 2^32, so a client
     that keeps them in 32 bits fails.  The seed has: three locations (one
     inactive), 15 products with 25 variants (an empty SKU, an untracked
@@ -509,20 +555,171 @@ takes the strict side):
     attempts. Please try again later."}] and no order [tma] (the sliding
     window and the null field UNCONFIRMED).
 
+23. bulkOperationRunQuery(query:, groupObjects: false) [bulk][bref][bcap].
+    The payload is {bulkOperation, userErrors: [BulkOperationUserError!]!}
+    (code, field, message); it costs 10 like any mutation (captured).  The
+    query is refused, nothing created, with userErrors of code INVALID and
+    field ["query"] (texts captured unless marked), checked in this order:
+    - more than 65,535 bytes: "Query is too large (N bytes; maximum is
+      65535 bytes)";
+    - nothing but space and comments: "Invalid bulk query: syntax error,
+      unexpected end of file"; another parse error "Invalid bulk query: "
+      and the parser's message (UNCONFIRMED);
+    - a mutation: "Invalid operation type. Only `query` operations are
+      supported.";
+    - a top-level node field: "Bulk queries cannot contain a top level
+      `node` field." and "Bulk queries must contain at least one
+      connection." (nodes likewise: UNCONFIRMED);
+    - graphql-ruby's validation errors, each "Invalid bulk query: " and
+      its message (decision 5's texts; UNCONFIRMED); two operations:
+      "Invalid bulk query: An operation name is required" (UNCONFIRMED);
+    - then every bulk rule broken, in this order: a connection not read
+      through edges > node ("All connection fields in a bulk query must
+      select their contents using 'edges' > 'node', e.g: 'products {
+      edges { node {'. Selecting via 'nodes' is not supported. Invalid
+      connection fields: 'products'."); connections nested deeper than 2
+      (a top-level connection, one in its nodes and one in theirs is
+      allowed [bulk]): "Bulk queries cannot contain connections with a
+      nesting depth greater than 2."; more than 5 connections, aliases
+      counted: "Bulk queries cannot contain more than 5 connections."; a
+      nested connection whose parent node does not select id unaliased:
+      "The parent 'node' field for a nested connection must select the
+      'id' field without an alias and must be of 'ID' return type.
+      Connection fields without 'id': products."; a connection under a
+      list (Order.fulfillments): "Queries that contain a connection field
+      within a list field are not currently supported."; no connection:
+      "Bulk queries must contain at least one connection."; more than one
+      top-level field: "Bulk queries cannot contain more than one top
+      level field." (UNCONFIRMED: the guide allows "a single top-level
+      field"; the words are the sandbox's);
+    - a variable that is non-null without a default (none can be given):
+      "Invalid bulk query: Variable $n of type Int! was provided invalid
+      value" (UNCONFIRMED); nullable ones are null;
+    - a field error while it runs (an invalid cursor or global id):
+      "Invalid bulk query: " and the message (UNCONFIRMED; Shopify may fail
+      the operation instead).
+    Fragments, introspection and sort keys the sandbox does not emulate
+    are a field error NOT_EMULATED with data null.  Then the concurrency
+    limit [bulk][bref]: in 2026-01 and later five bulk queries at once
+    (setting bulk_concurrency; 1 is the older versions' rule); CREATED,
+    RUNNING and CANCELING ones count (CANCELING UNCONFIRMED), and one more
+    gets [{"code": "OPERATION_IN_PROGRESS", "field": null, "message": "A
+    bulk query operation for this app and shop is already in progress:
+    gid1, ..., gid5."}] (captured with one and with five).  LIMIT_REACHED
+    is not emulated.  Operations belong to the app that ran them (the
+    permanent token is one app, the client-credential tokens another:
+    decision 6); another app reads null (UNCONFIRMED).  Ids
+    gid://shopify/BulkOperation/N from 7933223797042 in steps of 32768, as
+    captured.  The payload shows it as captured: status CREATED, type
+    QUERY, objectCount and rootObjectCount "0", errorCode, completedAt,
+    fileSize, url and partialDataUrl null, query as sent.
+24. The run [bulk][bcap].  The query runs with the Executor when it is
+    accepted (a snapshot: later changes to the shop are not in the file;
+    UNCONFIRMED), so its nodes are what a paged query returns, the 60-day
+    window of decision 11 included.  Every connection lists all of its
+    nodes: first and last are ignored [bulk]; after, before, reverse,
+    sortKey and query apply (after and before UNCONFIRMED); cursor and
+    pageInfo are not written.  The file is JSON Lines as captured: a line
+    per node of a connection, compact UTF-8 JSON with '/' written '\/'
+    (U+2028/9 escaped; '&' '<' '>' as they are: UNCONFIRMED), keys in the
+    order selected (aliases as keys).  Objects that are not connections
+    stay inline (inventoryItem { id }); the nodes of a nested connection
+    leave their parent's line for lines of their own, with "__parentId"
+    last: the id of the node of the enclosing connection, through inline
+    objects (variant > inventoryItem > inventoryLevels: the variant's
+    id).  The first connection on a path gives the root objects.
+    groupObjects true: each node followed by its children, depth first.
+    false, the default since 2026-01 [bref]: Shopify promises only that a
+    child comes after its parent; the sandbox writes all the roots, then
+    all of level 1, then level 2 (UNCONFIRMED: the farthest from grouped,
+    so a client that assumes a parent's children follow it fails here).
+25. Progress [bcap][cli].  An operation is CREATED for bulk_start seconds
+    (default 1), RUNNING while objectCount grows by bulk_rate a second
+    (default 500), then COMPLETED: completedAt createdAt + bulk_start +
+    objects / bulk_rate, objectCount all lines, rootObjectCount the root
+    ones (UnsignedInt64: strings), fileSize the file's bytes (captured:
+    95 for a 95-byte file), url the file.  Without objects it is
+    COMPLETED at once with url and fileSize null [bulk].  The defaults:
+    on a development store 1459 products (id, title) went from createdAt
+    02:07:50 to completedAt 02:07:51, the first poll still CREATED; a
+    nested query of 5033 objects (1456 roots) stayed RUNNING with
+    objectCount "0" through 20 polls half a second apart before its
+    count moved [bcap]: some 300 to 1500 objects a second, reported in
+    chunks.  500 lies between, slow enough that a client must poll
+    (Shopify's CLI polls every second at first [cli]); the sandbox's
+    count moves smoothly (UNCONFIRMED).  No published figure for large
+    shops was found.  bulk_url_ttl (default 604800: "expire after one
+    week"; captured, the url's Expires is completedAt + 604800): after it
+    the status is EXPIRED ("The bulk operation URL has expired") and url
+    and fileSize are null (UNCONFIRMED).
+26. Reading [bref][bcap].  bulkOperation(id:) costs 1 (captured) and is
+    the app's operation or null (an unknown BulkOperation id, captured);
+    another type's gid is a field error "Invalid id: gid://shopify/
+    Product/1" RESOURCE_NOT_FOUND with data null (captured); no gid at
+    all "Invalid global id 'x'" as elsewhere.  currentBulkOperation(type:
+    QUERY) is the app's latest; MUTATION null (bulk mutations are not
+    emulated).  It is deprecated since 2026-01 ("Use bulkOperations with
+    status filter instead") and still answered; bulkOperations is not
+    emulated.
+27. bulkOperationCancel(id:) costs 10 [bcap].  CREATED or RUNNING ->
+    CANCELING, then CANCELED after CANCEL_DELAY, 1 s (UNCONFIRMED;
+    captured CANCELED at the next poll, 1.5 s later), with objectCount
+    what it processed meanwhile and url, partialDataUrl and completedAt
+    null (captured); CANCELING -> itself without errors (captured); a
+    finished one -> the operation and [{"field": null, "message": "A bulk
+    operation cannot be canceled when it is completed"}] (captured for
+    COMPLETED; failed, canceled and expired likewise: UNCONFIRMED); an
+    unknown one -> bulkOperation null and [{"field": ["id"], "message":
+    "Bulk operation does not exist"}].  Its userErrors are UserError, no
+    code [sdl].
+28. The file's URL [bulk][bcap][cli][gcs].  A signed Google Cloud Storage
+    URL, served by the sandbox itself: http://HOST/shopify-tiers-assets-
+    prod-us-east1/bulk-operation-outputs/<28 hex>?GoogleAccessId=assets-
+    us-prod%40shopify-tiers.iam.gserviceaccount.com&Expires=<epoch>&
+    Signature=<base64>&response-content-disposition=attachment%3B+
+    filename%3D%22bulk-<N>.jsonl%22%3B+filename%2A%3DUTF-8%27%27bulk-
+    <N>.jsonl&response-content-type=application%2Fjsonl, the captured
+    form, HOST the GraphQL request's Host.  No Shopify auth: GET
+    /_sandbox/state lists every request to it under "storageRequests"
+    with whether it carried X-Shopify-Access-Token (or Authorization): a
+    client must not send its token to another host, and Shopify's CLI
+    fetches the url bare [cli].  GET and HEAD answer 200 with Content-Type
+    application/jsonl and the Content-Disposition asked for; "Range:
+    bytes=A-B" 206 with Content-Range (past the end 416 InvalidRange).
+    The signature covers the path and Expires: anything changed -> 403
+    SignatureDoesNotMatch; after Expires on the shop clock -> 400
+    ExpiredToken "Invalid argument."; a file gone (a reset) -> 404
+    NoSuchKey; another method -> 405; all with GCS's XML error body
+    [gcs] (texts from users' reports: UNCONFIRMED).  A fault of kind 500
+    there answers GCS's 500 InternalError body (the core asks
+    server_error_for(req)); the other kinds as on any path.
+29. Failures [bulk].  A fault of kind change {"bulkFail": CODE, "after":
+    N} (CODE ACCESS_DENIED, INTERNAL_SERVER_ERROR or TIMEOUT; N, default
+    half the objects) makes the next bulk operation created FAILED with
+    errorCode CODE once it has processed N objects: objectCount N, url,
+    fileSize and completedAt null (UNCONFIRMED), partialDataUrl a URL of
+    the same form to the first N objects' lines as the file would have
+    them, or null when N is 0 ("Returns null when there's no data
+    available").  Any other CODE is ignored.
+
 Settings (--set NAME=VALUE): client_id, client_secret, token_ttl, bucket,
 restore, read_all_orders, now, search_lag, order_create_limit,
-cost_factor, atomic (see SETTINGS).
+cost_factor, atomic, bulk_start, bulk_rate, bulk_url_ttl,
+bulk_concurrency (see SETTINGS).
 """
 
 import base64
 import binascii
 import bisect
 import gc
+import hashlib
+import hmac
 import json
 import math
 import random
 import re
 import secrets
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -552,6 +749,13 @@ SETTINGS = {
     "atomic": "1",                      # inventorySetQuantities applies
                                         # nothing after a userError; 0:
                                         # the valid quantities are set
+    "bulk_start": "1",                  # seconds a bulk operation stays
+                                        # CREATED (decision 25)
+    "bulk_rate": "500",                 # objects a bulk operation
+                                        # processes per second
+    "bulk_url_ttl": "604800",           # seconds its url lives (7 days)
+    "bulk_concurrency": "5",            # bulk queries an app may run at
+                                        # once (5 in 2026-01 and later)
 }
 MAX_QUERY_COST = 1000
 MAX_PAGE = 250
@@ -591,6 +795,17 @@ TIME_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 PRICE_RE = re.compile(r"\A\d+\.\d{2}\Z")
 ORDER_NAME_RE = re.compile(r"\A#?[0-9A-Za-z-]+\Z")
 URI_RE = re.compile(r"\A[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
+GID_RE = re.compile(r"\Agid://shopify/([A-Za-z]+)/([0-9]+)\Z")
+BULK_ID_BASE = 7933223797042    # a captured id; captured ids step 32768
+BULK_ID_STEP = 32768
+BULK_MAX_QUERY = 65535          # bytes of a bulk query [bcap]
+BULK_MAX_CONNECTIONS = 5
+BULK_MAX_DEPTH = 2
+BULK_ACTIVE = ("CREATED", "RUNNING", "CANCELING")
+CANCEL_DELAY = 1.0              # seconds CANCELING lasts (UNCONFIRMED)
+STORAGE_BUCKET = "/shopify-tiers-assets-prod-us-east1/"
+STORAGE_PREFIX = STORAGE_BUCKET + "bulk-operation-outputs/"
+STORAGE_ACCESS_ID = "assets-us-prod@shopify-tiers.iam.gserviceaccount.com"
 
 
 def gid(kind, n):
@@ -1173,6 +1388,8 @@ type QueryRoot {
   orders(first: Int, after: String, last: Int, before: String,
     reverse: Boolean = false, sortKey: OrderSortKeys = PROCESSED_AT,
     query: String, savedSearchId: ID): OrderConnection!
+  bulkOperation(id: ID!): BulkOperation
+  currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
 }
 type Mutation {
   inventorySetQuantities(input: InventorySetQuantitiesInput!):
@@ -1181,7 +1398,26 @@ type Mutation {
     FulfillmentCreatePayload
   orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput):
     OrderCreatePayload
+  bulkOperationRunQuery(query: String!, groupObjects: Boolean! = false):
+    BulkOperationRunQueryPayload
+  bulkOperationCancel(id: ID!): BulkOperationCancelPayload
 }
+enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED
+  RUNNING }
+enum BulkOperationErrorCode { ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }
+enum BulkOperationType { MUTATION QUERY }
+enum BulkOperationUserErrorCode { INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }
+type BulkOperation { completedAt: DateTime createdAt: DateTime!
+  errorCode: BulkOperationErrorCode fileSize: UnsignedInt64 id: ID!
+  objectCount: UnsignedInt64! partialDataUrl: URL query: String!
+  rootObjectCount: UnsignedInt64! status: BulkOperationStatus!
+  type: BulkOperationType! url: URL }
+type BulkOperationRunQueryPayload { bulkOperation: BulkOperation
+  userErrors: [BulkOperationUserError!]! }
+type BulkOperationUserError { code: BulkOperationUserErrorCode
+  field: [String!] message: String! }
+type BulkOperationCancelPayload { bulkOperation: BulkOperation
+  userErrors: [UserError!]! }
 type Shop { id: ID! name: String! ianaTimezone: String!
   currencyCode: CurrencyCode! myshopifyDomain: String! }
 type Count { count: Int! precision: CountPrecision! }
@@ -2316,6 +2552,189 @@ class Executor:
             return None
 
 
+class BulkExecutor(Executor):
+    """The Executor for a bulk query (decision 24): every connection lists
+    all of its nodes, its first and last ignored, as the bulk guide says
+    ("The first argument is optional and ignored if present")."""
+
+    def args_of(self, field, fdef):
+        args = Executor.args_of(self, field, fdef)
+        if base_name(fdef.type).endswith("Connection"):
+            args["first"], args["last"] = sys.maxsize, None
+        return args
+
+
+class BulkInvalid(Exception):
+    """A bulk query that bulkOperationRunQuery refuses: its userErrors'
+    messages, all with code INVALID and field ["query"]."""
+
+    def __init__(self, messages):
+        super().__init__(messages[0])
+        self.messages = messages
+
+
+def has_plain_id(sels):
+    """Whether a selection set has the field id without an alias."""
+    return any(isinstance(f, Field) and f.name == "id" and f.alias is None
+               for f in sels)
+
+
+def bulk_rules(op):
+    """The messages of the bulk query rules [bcap] that op breaks, in the
+    order bulk_errors gives them: connections read through edges > node,
+    at most 5 connections, nested at most 2 deep, the parent node of a
+    nested connection selects its id, no connection inside a list, at
+    least one connection."""
+    st = {"count": 0, "depth": 0, "nodes": [], "no_id": [], "in_list": False}
+
+    def visit(sels, tname, level, in_list, parent):
+        for f in sels:
+            if not isinstance(f, Field) or f.name == "__typename":
+                continue
+            fdef = SCHEMA[tname].fields[f.name]
+            named = base_name(fdef.type)
+            if SCHEMA[named].kind in ("SCALAR", "ENUM"):
+                continue
+            if not named.endswith("Connection"):
+                visit(f.selections, named, level,
+                      in_list or is_list(fdef.type), parent)
+                continue
+            st["count"] += 1
+            st["depth"] = max(st["depth"], level)
+            st["in_list"] = st["in_list"] or in_list
+            if parent is not None and not has_plain_id(parent[1]) and \
+                    parent[0] not in st["no_id"]:
+                st["no_id"].append(parent[0])
+            node = base_name(SCHEMA[named].fields["nodes"].type)
+            inner = None
+            for g in f.selections:
+                if isinstance(g, Field) and g.name == "edges":
+                    for h in g.selections:
+                        if isinstance(h, Field) and h.name == "node":
+                            inner = h.selections
+                elif isinstance(g, Field) and g.name == "nodes":
+                    st["nodes"].append(f.name)
+                    visit(g.selections, node, level + 1, False,
+                          (f.name, g.selections))
+            if inner is None:
+                if f.name not in st["nodes"]:
+                    st["nodes"].append(f.name)
+            else:
+                visit(inner, node, level + 1, False, (f.name, inner))
+    visit(op.selections, "QueryRoot", 0, False, None)
+    out = []
+    if st["nodes"]:
+        out.append("All connection fields in a bulk query must select their "
+                   "contents using 'edges' > 'node', e.g: '%s { edges { node "
+                   "{'. Selecting via 'nodes' is not supported. Invalid "
+                   "connection fields: %s." % (st["nodes"][0], ", ".join(
+                       "'%s'" % n for n in st["nodes"])))
+    if st["depth"] > BULK_MAX_DEPTH:
+        out.append("Bulk queries cannot contain connections with a nesting "
+                   "depth greater than %d." % BULK_MAX_DEPTH)
+    if st["count"] > BULK_MAX_CONNECTIONS:
+        out.append("Bulk queries cannot contain more than %d connections."
+                   % BULK_MAX_CONNECTIONS)
+    if st["no_id"]:
+        out.append("The parent 'node' field for a nested connection must "
+                   "select the 'id' field without an alias and must be of "
+                   "'ID' return type. Connection fields without 'id': %s."
+                   % ", ".join(st["no_id"]))
+    if st["in_list"]:
+        out.append("Queries that contain a connection field within a list "
+                   "field are not currently supported.")
+    if not st["count"]:
+        out.append("Bulk queries must contain at least one connection.")
+    elif len([f for f in op.selections if isinstance(f, Field) and
+              f.name != "__typename"]) > 1:
+        out.append("Bulk queries cannot contain more than one top level "
+                   "field.")
+    return out
+
+
+def bulk_lines(ex, op, data):
+    """[(level, line)] of a bulk query's result in the order the run
+    processes them: a node, then the nodes of its nested connections,
+    each with "__parentId" (the id of its connection parent).  Nested
+    connections leave their node; other objects stay inline; the first
+    connection on a path gives the root objects (level 0)."""
+    out = []
+
+    def edges_of(f, value):
+        for g in ex.fields(f.selections):
+            if g.name == "edges" and value.get(g.key) is not None:
+                for h in ex.fields(g.selections):
+                    if h.name == "node":
+                        return h, [e[h.key] for e in value[g.key]]
+        return None, []
+
+    def strip(sels, tname, value, nested):
+        line = {}
+        for g in ex.fields(sels):
+            if g.key in line:
+                continue
+            v = value.get(g.key)
+            if g.name == "__typename":
+                line[g.key] = v
+                continue
+            fdef = SCHEMA[tname].fields[g.name]
+            named = base_name(fdef.type)
+            if named.endswith("Connection"):
+                if v is not None and all(n is not g for n, _, _ in nested):
+                    nested.append((g, named, v))
+            elif v is not None and SCHEMA[named].kind == "OBJECT" and \
+                    not is_list(fdef.type):
+                line[g.key] = strip(g.selections, named, v, nested)
+            else:
+                line[g.key] = v
+        return line
+
+    def connection(f, named, value, parent, level):
+        h, nodes = edges_of(f, value)
+        node = base_name(SCHEMA[named].fields["nodes"].type)
+        for n in nodes:
+            nested = []
+            line = strip(h.selections, node, n, nested)
+            if parent is not None:
+                line["__parentId"] = parent
+            out.append((level, line))
+            for g, gnamed, v in nested:
+                connection(g, gnamed, v, n.get("id"), level + 1)
+    for f in ex.fields(op.selections):
+        if f.name == "__typename" or data is None:
+            continue
+        v = data.get(f.key)
+        named = base_name(SCHEMA["QueryRoot"].fields[f.name].type)
+        if v is None:
+            continue
+        if named.endswith("Connection"):
+            connection(f, named, v, None, 0)
+        else:
+            nested = []
+            strip(f.selections, named, v, nested)
+            for g, gnamed, gv in nested:
+                connection(g, gnamed, gv, None, 0)
+    return out
+
+
+def jsonl_line(obj):
+    """One line of a bulk operation's file, as captured [bcap]: compact
+    UTF-8 JSON with '/' written as '\\/' (and U+2028/9 escaped)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for c, e in (("/", "\\/"), ("\u2028", "\\u2028"),
+                 ("\u2029", "\\u2029")):
+        text = text.replace(c, e)
+    return (text + "\n").encode("utf-8")
+
+
+def gcs_error(status, code, message, headers=None):
+    """An error of Google Cloud Storage's XML API [gcs]."""
+    return Response(status, ("<?xml version='1.0' encoding='UTF-8'?><Error>"
+                             "<Code>%s</Code><Message>%s</Message></Error>"
+                             % (code, message)).encode("utf-8"),
+                    "application/xml; charset=UTF-8", headers)
+
+
 # ====================================================================
 # search syntax (the query: argument)
 # ====================================================================
@@ -2517,6 +2936,9 @@ class Platform(PlatformBase):
                              "locations, products, variants, orders)"
                              % ", ".join(sorted(unknown)))
         self.compiled = {}
+        # The key that signs the storage URLs of bulk operations' files
+        # (decision 26); kept across resets, so an old URL finds no file.
+        self.storage_key = secrets.token_bytes(32)
         self.reset()
 
     def parse_settings(self):
@@ -2562,6 +2984,21 @@ class Platform(PlatformBase):
             raise SetupError("--set order_create_limit must be an integer "
                              ">= 0 (orders per minute; 0: no limit)")
         self.order_create_limit = int(s["order_create_limit"])
+        try:
+            self.bulk_start = float(s["bulk_start"])
+            self.bulk_rate = float(s["bulk_rate"])
+            if not (math.isfinite(self.bulk_start) and self.bulk_start >= 0
+                    and math.isfinite(self.bulk_rate) and self.bulk_rate > 0):
+                raise ValueError
+        except ValueError:
+            raise SetupError("--set bulk_start must be a number of seconds "
+                             ">= 0 and bulk_rate a number of objects per "
+                             "second above 0") from None
+        for k in ("bulk_url_ttl", "bulk_concurrency"):
+            if not (s[k].isascii() and s[k].isdigit()) or int(s[k]) < 1:
+                raise SetupError("--set %s must be an integer >= 1" % k)
+        self.bulk_url_ttl = int(s["bulk_url_ttl"])
+        self.bulk_concurrency = int(s["bulk_concurrency"])
 
     # ---- data
 
@@ -2592,6 +3029,11 @@ class Platform(PlatformBase):
         self.next_group = 1
         self.t0 = time.monotonic()  # the shop clock starts at setting now
         self.created = []           # monotonic times of orderCreate
+        self.bulk_ops = {}          # number -> bulk operation (decision 23)
+        self.bulk_files = {}        # storage object name -> (op, kind)
+        self.bulk_next = 0
+        self.bulk_fail_next = None  # (errorCode, after) from a change fault
+        self.storage_log = []       # the requests to the storage URLs
 
     def load(self, locations, products, orders):
         self.locations = []
@@ -3092,6 +3534,18 @@ class Platform(PlatformBase):
     def authenticate(self, req):
         if req.path == OAUTH_PATH:
             return "ok", "oauth"
+        if req.path.startswith(STORAGE_BUCKET):
+            # Google Cloud Storage: the signed URL is the credential.  A
+            # client must not send its Shopify token there [cli]; every
+            # request is noted, the faulted ones too.
+            got = self.bulk_files.get(req.path[len(STORAGE_PREFIX):])
+            self.storage_log.append({
+                "path": req.path, "operation": got[0]["id"] if got else None,
+                "file": got[1] if got else None,
+                "accessToken": req.header("X-Shopify-Access-Token")
+                is not None,
+                "authorization": req.header("Authorization") is not None})
+            return "ok", "storage"
         if not req.header("X-Shopify-Access-Token"):
             return "missing", None
         key = self.app_key(req)
@@ -3120,6 +3574,13 @@ class Platform(PlatformBase):
             "extensions": {"code": "INTERNAL_SERVER_ERROR",
                            "requestId": rid}}]})
 
+    def server_error_for(self, req):
+        """A 500 fault: Google Cloud Storage's on a storage URL."""
+        if req.path.startswith(STORAGE_BUCKET):
+            return gcs_error(500, "InternalError", "We encountered an "
+                             "internal error. Please try again.")
+        return self.server_error()
+
     def check(self, req):
         return None
 
@@ -3128,7 +3589,15 @@ class Platform(PlatformBase):
         available quantity at the first active location, or at
         "location": GID (a sale or a delivery in the shop, not counted as
         a write); {"sku": S, "delete": true} deletes the variant and its
-        inventory item."""
+        inventory item; {"bulkFail": CODE, "after": N} makes the next
+        bulk operation created fail with errorCode CODE once it has
+        processed N objects (default: half of them)."""
+        if "bulkFail" in c:
+            after = c.get("after")
+            if c["bulkFail"] in SCHEMA["BulkOperationErrorCode"].values:
+                self.bulk_fail_next = (c["bulkFail"], after if is_int(after)
+                                       and after >= 0 else None)
+            return
         for v in [v for v in self.variants if v["sku"] == c.get("sku")]:
             item = v["inventoryItem"]
             if c.get("delete"):
@@ -3185,6 +3654,12 @@ class Platform(PlatformBase):
             "adjustments": self.history,
             "tokens": len(self.tokens),
             "writes": self.writes(),
+            "bulkOperations": [
+                {"id": op["id"], "app": op["_app"], "status": st[0],
+                 "objectCount": st[1], "groupObjects": op["_group"]}
+                for op, st in ((op, self.bulk_state(op))
+                               for op in self.bulk_ops.values())],
+            "storageRequests": list(self.storage_log),
         }
 
     # ---- routing
@@ -3194,6 +3669,8 @@ class Platform(PlatformBase):
             return self.oauth(req)
         if req.path == GRAPHQL_PATH and req.method == "POST":
             return self.graphql(req)
+        if req.path.startswith(STORAGE_BUCKET):
+            return self.storage(req)
         return respond(404, {"errors": "Not Found"})
 
     # ---- client credentials grant
@@ -3342,6 +3819,8 @@ class Platform(PlatformBase):
             return answer(200, {"errors": [e.json() for e in errs]})
 
         ex = Executor(self, op, coerced)
+        ex.app = self.app_key(req)
+        ex.host = req.header("Host") or "127.0.0.1"
         # Shopify's real costs may differ from its documented rules (a
         # mutation's inputs, nested levels): cost_factor is such a shop.
         requested = int(math.ceil(ex.requested_cost() * self.cost_factor))
@@ -4578,6 +5057,298 @@ class Platform(PlatformBase):
             self.mail(email, "shipping_confirmation", order["id"])
         self.count("order created")
         return {"order": order, "userErrors": []}
+
+    # ---- bulk operations (decisions 23-28)
+
+    def bulk_errors(self, text):
+        """Parse, validate and run a bulk query now: [(level, line)] in
+        processing order (decision 24).  BulkInvalid for a query Shopify
+        refuses; FieldError NOT_EMULATED for one the sandbox cannot run."""
+        size = len(text.encode("utf-8"))
+        if size > BULK_MAX_QUERY:
+            raise BulkInvalid(["Query is too large (%d bytes; maximum is %d "
+                               "bytes)" % (size, BULK_MAX_QUERY)])
+        try:
+            toks = tokenize(text)
+            if toks[0][0] == "EOF":
+                raise BulkInvalid(["Invalid bulk query: syntax error, "
+                                   "unexpected end of file"])
+            doc = Parser(toks).document()
+        except GqlError as e:
+            raise BulkInvalid(["Invalid bulk query: " + e.message]) from None
+        ops = [d for d in doc if isinstance(d, Op)]
+        if any(op.kind != "query" for op in ops):
+            raise BulkInvalid(["Invalid operation type. Only `query` "
+                               "operations are supported."])
+        top = [f.name for op in ops for f in op.selections
+               if isinstance(f, Field)]
+        if "node" in top or "nodes" in top:
+            msgs = ["Bulk queries cannot contain a top level `%s` field."
+                    % n for n in ("node", "nodes") if n in top]
+            if all(n in ("node", "nodes", "__typename") for n in top):
+                msgs.append("Bulk queries must contain at least one "
+                            "connection.")
+            raise BulkInvalid(msgs)
+        errors = Validator(doc).run()
+        for e in errors:
+            if (e.extensions or {}).get("code") == "NOT_EMULATED":
+                raise FieldError(e.message, {"code": "NOT_EMULATED"})
+        if errors:
+            raise BulkInvalid(["Invalid bulk query: " + e.message
+                               for e in errors])
+        if len(ops) > 1:
+            raise BulkInvalid(["Invalid bulk query: An operation name is "
+                               "required"])
+        op = ops[0]
+        msgs = bulk_rules(op)
+        if msgs:
+            raise BulkInvalid(msgs)
+        # No variables can be given with a bulk query: a default or null.
+        coerced = {}
+        for vd in op.var_defs:
+            if vd.default is not None:
+                coerced[vd.name] = Executor(self, op, {}).value_of(
+                    vd.default, vd.type)
+            elif vd.type[0] == "NN":
+                raise BulkInvalid(["Invalid bulk query: Variable $%s of type "
+                                   "%s was provided invalid value"
+                                   % (vd.name, print_type(vd.type))])
+        ex = BulkExecutor(self, op, coerced)
+        data = ex.run()
+        for e in ex.errors:
+            if (e.extensions or {}).get("code") == "NOT_EMULATED":
+                raise FieldError(e.message, {"code": "NOT_EMULATED"})
+        if ex.errors:
+            raise BulkInvalid(["Invalid bulk query: " + e.message
+                               for e in ex.errors])
+        return bulk_lines(ex, op, data)
+
+    def bulk_create(self, text, lines, group, app):
+        """A new bulk operation of lines, its files written now."""
+        n = BULK_ID_BASE + BULK_ID_STEP * self.bulk_next
+        self.bulk_next += 1
+        proc = [jsonl_line(line) for _, line in lines]
+        levels = [level for level, _ in lines]
+        # Grouped: each parent followed by its children, as processed.
+        # Not grouped, Shopify promises only that a child comes after its
+        # parent; the sandbox writes each level after the whole level
+        # above it, the farthest from grouped (UNCONFIRMED).
+        order = list(range(len(proc))) if group else \
+            sorted(range(len(proc)), key=lambda i: levels[i])
+        fail = None
+        if self.bulk_fail_next is not None:
+            code, after = self.bulk_fail_next
+            self.bulk_fail_next = None
+            fail = (code, min(len(proc), len(proc) // 2 if after is None
+                              else after))
+        name = hmac.new(self.storage_key, b"%d" % n,
+                        hashlib.sha256).hexdigest()[:28]
+        op = {"_id": n, "id": gid("BulkOperation", n), "_app": app,
+              "query": text, "_group": group, "_mono": time.monotonic(),
+              "_created": self.clock(), "_start": self.bulk_start,
+              "_rate": self.bulk_rate, "_ttl": self.bulk_url_ttl,
+              "_proc": proc, "_roots": [i for i, lv in enumerate(levels)
+                                        if lv == 0],
+              "_fail": fail, "_cancel": None, "_name": name,
+              "_pname": name[::-1],
+              "_file": b"".join(proc[i] for i in order),
+              "_partial": b"".join(proc[i] for i in order
+                                   if fail and i < fail[1])}
+        self.bulk_ops[n] = op
+        self.bulk_files[op["_name"]] = (op, "result")
+        self.bulk_files[op["_pname"]] = (op, "partial")
+        return op
+
+    def bulk_state(self, op):
+        """(status, objects processed, the shop time it ended or None) of
+        op now (decision 25)."""
+        now = time.monotonic()
+        total = len(op["_proc"])
+        fail = op["_fail"]
+
+        def at(k):
+            return op["_mono"] + op["_start"] + k / op["_rate"]
+
+        def processed(t):
+            el = t - op["_mono"] - op["_start"]
+            return 0 if el < 0 else min(total if fail is None else fail[1],
+                                        int(el * op["_rate"]))
+        end = at(total if fail is None else fail[1])
+        if op["_cancel"] is not None:
+            stop = op["_cancel"] + CANCEL_DELAY
+            if now < stop:
+                return "CANCELING", processed(now), None
+            return "CANCELED", processed(stop), None
+        if now - op["_mono"] < op["_start"]:
+            return "CREATED", 0, None
+        if now < end:
+            return "RUNNING", processed(now), None
+        ended = op["_created"] + timedelta(seconds=end - op["_mono"])
+        if fail is not None:
+            return "FAILED", fail[1], ended
+        if self.clock().timestamp() > self.bulk_expires(op, ended):
+            return "EXPIRED", total, ended
+        return "COMPLETED", total, ended
+
+    @staticmethod
+    def bulk_expires(op, ended):
+        """The Expires of op's signed URLs: captured as completedAt (whole
+        seconds) + 604800 [bcap]."""
+        return int(ended.timestamp()) + op["_ttl"]
+
+    def bulk_view(self, op, ex, fresh=False):
+        """op as a BulkOperation object; fresh: as just created."""
+        status, k, ended = ("CREATED", 0, None) if fresh \
+            else self.bulk_state(op)
+        url = partial = size = None
+        if status == "COMPLETED" and op["_proc"]:
+            url = self.storage_url(ex.host, op["_name"],
+                                   self.bulk_expires(op, ended), op)
+            size = str(len(op["_file"]))
+        if status == "FAILED" and k and self.clock().timestamp() <= \
+                self.bulk_expires(op, ended):
+            partial = self.storage_url(ex.host, op["_pname"],
+                                       self.bulk_expires(op, ended), op)
+        return {"id": op["id"], "status": status, "type": "QUERY",
+                "errorCode": op["_fail"][0] if status == "FAILED" else None,
+                "createdAt": stamp(op["_created"]),
+                "completedAt": stamp(ended) if status in ("COMPLETED",
+                                                          "EXPIRED")
+                else None,
+                "objectCount": str(k),
+                "rootObjectCount": str(bisect.bisect_left(op["_roots"], k)),
+                "fileSize": size, "url": url, "partialDataUrl": partial,
+                "query": op["query"]}
+
+    def storage_signature(self, path, expires):
+        return base64.b64encode(hmac.new(
+            self.storage_key, ("GET\n\n\n%d\n%s" % (expires, path)).encode(
+                "utf-8"), hashlib.sha256).digest()).decode("ascii")
+
+    def storage_url(self, host, name, expires, op):
+        """A signed Google Cloud Storage URL [bcap], on the sandbox."""
+        path = STORAGE_PREFIX + name
+        fname = "bulk-%d%s.jsonl" % (op["_id"], "" if name == op["_name"]
+                                     else "-partial")
+        return "http://%s%s?%s" % (host, path, urlencode([
+            ("GoogleAccessId", STORAGE_ACCESS_ID),
+            ("Expires", str(expires)),
+            ("Signature", self.storage_signature(path, expires)),
+            ("response-content-disposition", "attachment; filename=\"%s\"; "
+             "filename*=UTF-8''%s" % (fname, fname)),
+            ("response-content-type", "application/jsonl")]))
+
+    def storage(self, req):
+        """GET a bulk operation's file by its signed URL (decision 26)."""
+        if req.method not in ("GET", "HEAD"):
+            return gcs_error(405, "MethodNotAllowed", "The specified method "
+                             "is not allowed against this resource.")
+        p = dict(req.params())
+        expires = p.get("Expires", "")
+        if p.get("GoogleAccessId") != STORAGE_ACCESS_ID or \
+                not (expires.isascii() and expires.isdigit()) or \
+                not hmac.compare_digest(
+                    p.get("Signature", "").encode("utf-8"),
+                    self.storage_signature(req.path, int(expires)).encode(
+                        "ascii")):
+            return gcs_error(403, "SignatureDoesNotMatch", "The request "
+                             "signature we calculated does not match the "
+                             "signature you provided. Check your Google "
+                             "secret key and signing method.")
+        if self.clock().timestamp() > int(expires):
+            return gcs_error(400, "ExpiredToken", "Invalid argument.")
+        got = self.bulk_files.get(req.path[len(STORAGE_PREFIX):])
+        if got is None or not req.path.startswith(STORAGE_PREFIX):
+            return gcs_error(404, "NoSuchKey", "The specified key does not "
+                             "exist.")
+        op, kind = got
+        body = op["_file"] if kind == "result" else op["_partial"]
+        headers = [("Accept-Ranges", "bytes")]
+        if p.get("response-content-disposition"):
+            headers.append(("Content-Disposition",
+                            p["response-content-disposition"]))
+        ctype = p.get("response-content-type") or "application/octet-stream"
+        m = re.match(r"\Abytes=(\d*)-(\d*)\Z",
+                     (req.header("Range") or "").strip())
+        if m and (m.group(1) or m.group(2)):
+            n = len(body)
+            if m.group(1):
+                lo = int(m.group(1))
+                hi = min(n - 1, int(m.group(2))) if m.group(2) else n - 1
+            else:
+                lo, hi = max(0, n - int(m.group(2))), n - 1
+            if lo >= n or hi < lo:
+                return gcs_error(416, "InvalidRange", "The requested range "
+                                 "cannot be satisfied.",
+                                 [("Content-Range", "bytes */%d" % n)])
+            headers.append(("Content-Range", "bytes %d-%d/%d" % (lo, hi, n)))
+            return Response(206, body[lo:hi + 1], ctype, headers)
+        return Response(200, body, ctype, headers)
+
+    def bulk_find(self, value, ex):
+        """The app's bulk operation of a gid: None when there is none; a
+        field error for another type's gid or none at all [bcap]."""
+        m = GID_RE.match(value) if isinstance(value, str) else None
+        if m is None:
+            raise FieldError("Invalid global id '%s'" % value, {
+                "code": "argumentLiteralsIncompatible",
+                "typeName": "CoercionError"})
+        if m.group(1) != "BulkOperation":
+            raise FieldError("Invalid id: %s" % value,
+                             {"code": "RESOURCE_NOT_FOUND"})
+        op = self.bulk_ops.get(int(m.group(2)))
+        return op if op is not None and op["_app"] == ex.app else None
+
+    @resolver("QueryRoot", "bulkOperation")
+    def r_bulk_operation(self, obj, args, ex, f, path):
+        op = self.bulk_find(args["id"], ex)
+        return self.bulk_view(op, ex) if op else None
+
+    @resolver("QueryRoot", "currentBulkOperation")
+    def r_current_bulk_operation(self, obj, args, ex, f, path):
+        if args.get("type") != "QUERY":
+            return None             # no bulk mutations are emulated
+        mine = [op for op in self.bulk_ops.values() if op["_app"] == ex.app]
+        return self.bulk_view(mine[-1], ex) if mine else None
+
+    @resolver("Mutation", "bulkOperationRunQuery")
+    def r_bulk_run_query(self, obj, args, ex, f, path):
+        self.refuse_idempotent(ex, f)
+        try:
+            lines = self.bulk_errors(args["query"])
+        except BulkInvalid as e:
+            return {"bulkOperation": None, "userErrors": [
+                {"code": "INVALID", "field": ["query"], "message": m}
+                for m in e.messages]}
+        active = [op for op in self.bulk_ops.values() if op["_app"] == ex.app
+                  and self.bulk_state(op)[0] in BULK_ACTIVE]
+        if len(active) >= self.bulk_concurrency:
+            return {"bulkOperation": None, "userErrors": [{
+                "code": "OPERATION_IN_PROGRESS", "field": None,
+                "message": "A bulk query operation for this app and shop is "
+                           "already in progress: %s."
+                           % ", ".join(op["id"] for op in active)}]}
+        op = self.bulk_create(args["query"], lines, args["groupObjects"],
+                              ex.app)
+        return {"bulkOperation": self.bulk_view(op, ex, fresh=True),
+                "userErrors": []}
+
+    @resolver("Mutation", "bulkOperationCancel")
+    def r_bulk_cancel(self, obj, args, ex, f, path):
+        self.refuse_idempotent(ex, f)
+        op = self.bulk_find(args["id"], ex)
+        if op is None:
+            return {"bulkOperation": None, "userErrors": [
+                {"field": ["id"], "message": "Bulk operation does not exist"}]}
+        status = self.bulk_state(op)[0]
+        errors = []
+        if status in ("CREATED", "RUNNING"):
+            op["_cancel"] = time.monotonic()
+        elif status != "CANCELING":
+            errors.append({"field": None, "message": "A bulk operation "
+                           "cannot be canceled when it is %s"
+                           % status.lower()})
+        return {"bulkOperation": self.bulk_view(op, ex), "userErrors": errors}
 
 
 Platform.RESOLVERS = {fn.resolves: fn for fn in vars(Platform).values()
