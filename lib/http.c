@@ -327,21 +327,32 @@ http_request(struct http *h, const char *method, const char *url,
 
 	memset(r, 0, sizeof(*r));
 	memset(&shown, 0, sizeof(shown));
-	http_redact(url, &shown);
+	if (flags & HTTP_BARE) {
+		/* A signed URL: its query is its credential. */
+		buf_add(&shown, url, strcspn(url, "?"));
+		if (strchr(url, '?') != NULL)
+			buf_adds(&shown, "?REDACTED");
+	} else
+		http_redact(url, &shown);
 	memset(&sig, 0, sizeof(sig));
 	hdrs = curl_slist_append(NULL, "Accept: application/json");
 	if (body != NULL)
 		hdrs = curl_slist_append(hdrs, flags & HTTP_FORM ?
 		    "Content-Type: application/x-www-form-urlencoded" :
 		    "Content-Type: application/json");
-	if (h->auth != NULL)
+	if (h->auth != NULL && !(flags & HTTP_BARE))
 		hdrs = curl_slist_append(hdrs, h->auth);
 	if (hdrs == NULL)
 		xnomem();
+	if ((flags & HTTP_BARE) && h->o.user != NULL) {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, CURLAUTH_NONE);
+		curl_easy_setopt(h->curl, CURLOPT_USERNAME, NULL);
+		curl_easy_setopt(h->curl, CURLOPT_PASSWORD, NULL);
+	}
 	/* The URL sent: url and the keys; shown (redacted): url alone. */
 	memset(&full, 0, sizeof(full));
 	buf_adds(&full, url);
-	if (h->query != NULL) {
+	if (h->query != NULL && !(flags & HTTP_BARE)) {
 		buf_addc(&full, strchr(url, '?') != NULL ? '&' : '?');
 		buf_adds(&full, h->query);
 	}
@@ -364,7 +375,7 @@ http_request(struct http *h, const char *method, const char *url,
 	for (attempt = 0;; attempt++) {
 		if ((wait = pace_take(&h->pace, mono_now())) > 0)
 			sleep_secs(wait);
-		if (h->o.sign != NULL) {
+		if (h->o.sign != NULL && !(flags & HTTP_BARE)) {
 			/* A fresh signature (nonce, time) per attempt. */
 			curl_slist_free_all(sent);
 			sig.len = 0;
@@ -452,12 +463,32 @@ http_request(struct http *h, const char *method, const char *url,
 	}
 	/* The handle must not keep pointers to what is freed here. */
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	if ((flags & HTTP_BARE) && h->o.user != NULL) {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(h->curl, CURLOPT_USERNAME, h->o.user);
+		curl_easy_setopt(h->curl, CURLOPT_PASSWORD,
+		    h->o.pass != NULL ? h->o.pass : "");
+	}
 	buf_free(&full);
 	curl_slist_free_all(hdrs);
 	curl_slist_free_all(sent);
 	buf_free(&sig);
 	buf_free(&shown);
 	return rc;
+}
+
+void
+http_note(struct http *h, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 line[1024];
+
+	if (h->o.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	h->o.log("%s", line);
 }
 
 int

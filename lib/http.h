@@ -3,8 +3,8 @@
  *
  * It reuses the connection, sets connect and total timeouts, verifies TLS
  * always and allows plain http:// only to a loopback address (the
- * sandbox), sends the User-Agent a platform asks for, paces requests with
- * a token bucket that the platform's rate-limit headers correct, and
+ * sandbox), sends the User-Agent a platform asks for, paces requests
+ * (pace.h) as the platform's rate-limit headers correct, and
  * retries 429, 5xx and network failures with exponential backoff and
  * jitter, honouring Retry-After, resending the very same request (a
  * request that is not idempotent only when it cannot have been carried
@@ -52,10 +52,14 @@ struct http_opts {
 enum {					/* http_request flags */
 	HTTP_JSON = 1,			/* the answer must be JSON */
 	HTTP_FORM = 2,			/* the body is a form, not JSON */
-	HTTP_ONCE = 4			/* not idempotent: resent only when it
+	HTTP_ONCE = 4,			/* not idempotent: resent only when it
 					   surely was not carried out (a 429,
 					   no connection), never after a 5xx,
 					   a timeout or a cut answer */
+	HTTP_BARE = 8			/* without the connection's credentials
+					   (header, keys, signature): a URL
+					   of another host that carries its
+					   own, shown without its query */
 };
 
 struct http_resp {
@@ -105,6 +109,10 @@ int		 http_refused(const struct http_resp *r);
  * says "try again" in its body; -1 at once when the retries are spent.
  */
 int		 http_retry_wait(struct http *, int attempt);
+
+/* Say what a connector does, as a -v line (o.log), if any is kept. */
+void		 http_note(struct http *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 /* Replace the auth header line (a renewed token); NULL for none. */
 void		 http_set_auth(struct http *, const char *line);

@@ -253,7 +253,7 @@ assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
 	sandbox_start --platform shopify --data "$SHOP"
 	shop_conn
 	shop_in
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
 }
@@ -261,9 +261,22 @@ assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
 	sandbox_start --platform shopify --data "$SHOP"
 	shop_conn
 	shop_in
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-overwrite.csv "" stock-push --to shopify --on-conflict=overwrite in.csv
 	same_as_input
+}
+@test "Shopify: above bulk_above the catalog is read by one bulk operation" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = Magazijn Utrecht" "retry_delay = 0.01" "bulk_above = 0"
+	shop_in
+	t 1 shop-push.csv "" stock-push --to shopify in.csv
+	same_as_input
+	# One operation, no page of items.
+	[ "$(python3 -c 'import json, sys
+ops = [(json.loads(l).get("body") or {}).get("query", "").split("(")[0]
+       for l in open(sys.argv[1])]
+print(ops.count("mutation Bulk"), ops.count("query Items"))' \
+	    "$BATS_TEST_TMPDIR/requests.jsonl")" = "1 0" ]
 }
 # The mutations sent, one line each: its key's number in order of first
 # use (1, 2, ...) and its SKU count.
@@ -283,7 +296,7 @@ for l in open(sys.argv[1]):
 	# The answer comes after 2 s, the client gives up after 1 and sends
 	# the same key again: IDEMPOTENCY_CONCURRENT_REQUEST until the first
 	# has ended, then its answer again.
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 2}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 3}]'
 	t 1 shop-push.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
 	mutations >sent
@@ -297,7 +310,7 @@ for l in open(sys.argv[1]):
 	# A sale just before the first mutation, whose answer (user errors)
 	# comes too late: the same key then gets
 	# IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED, a new key the sale's conflict.
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
 	mutations | uniq >sent
@@ -309,7 +322,7 @@ for l in open(sys.argv[1]):
 	sandbox_start --platform shopify --data "$SHOP" --set atomic=0
 	shop_conn
 	shop_in
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 2, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
 	[ "$(mutations)" = "1 4" ]

@@ -143,3 +143,89 @@ PY
 	connections "location = 78650654971"
 	t 0 shop.csv "" snap_of shopify
 }
+
+# A bulk operation (bulkOperationRunQuery) instead of pages: what was
+# asked, as "RUNS FILES PAGES polls": operations run, files fetched,
+# catalog pages, and whether it was polled.
+bulk_requests() {
+	python3 -c 'import json, sys
+n = {"run": 0, "file": 0, "page": 0, "poll": 0}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    b = o.get("body")
+    q = b.get("query", "") if isinstance(b, dict) else ""
+    if "/bulk-operation-outputs/" in o["path"]:
+        n["file"] += 1
+    elif q.startswith("mutation Bulk"):
+        n["run"] += 1
+    elif q.startswith("query Op"):
+        n["poll"] += 1
+    elif q.startswith("query Variants"):
+        n["page"] += 1
+print(n["run"], n["file"], n["page"], "polls" if n["poll"] else "none")' \
+	    "$BATS_TEST_TMPDIR/requests.jsonl"
+}
+# Whether any request for the file carried the shop's access token.
+token_sent() {
+	curl -sf "$SANDBOX/_sandbox/state" | python3 -c 'import json, sys
+print(any(r["accessToken"] or r["authorization"]
+          for r in json.load(sys.stdin)["storageRequests"]))'
+}
+@test "Shopify: above bulk_above, one bulk operation, its file fetched without the token" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = 78650654971" "bulk_above = 0"
+	t 0 shop.csv "" snap_of shopify
+	[ "$(bulk_requests)" = "1 1 0 polls" ]
+	[ "$(token_sent)" = False ]
+}
+@test "Shopify: at bulk_above or below, pages" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = 78650654971" "bulk_above = 1000"
+	t 0 shop.csv "" snap_of shopify
+	[ "$(bulk_requests)" = "0 0 1 none" ]
+}
+@test "Shopify: a bulk operation that fails: the catalog is paged, as -v says" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = 78650654971" "bulk_above = 0"
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "change": {"bulkFail": "INTERNAL_SERVER_ERROR", "after": 3}}]'
+	t 0 shop.csv "" snap_of shopify
+	[ "$(bulk_requests)" = "1 0 1 polls" ]
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "change": {"bulkFail": "TIMEOUT"}}]'
+	stock-snapshot --from shopify -v >out.csv 2>err
+	grep -q '^stock-snapshot: Shopify: bulk operation gid://shopify/BulkOperation/[0-9]* FAILED (TIMEOUT): paging$' err
+}
+@test "Shopify: the bulk file's first fetch fails: fetched again" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = 78650654971" "bulk_above = 0" "retry_delay = 0.01"
+	fault '[{"path": "/shopify-tiers-assets-prod-us-east1/", "kind": "500"}]'
+	t 0 shop.csv "" snap_of shopify
+	[ "$(bulk_requests)" = "1 2 0 polls" ]
+}
+@test "Shopify: a bulk file cut short is not taken: the catalog is paged" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = 78650654971" "bulk_above = 0" "retries = 0"
+	fault '[{"path": "/shopify-tiers-assets-prod-us-east1/", "kind": "truncate"}]'
+	t 0 shop.csv "" snap_of shopify
+	[ "$(bulk_requests)" = "1 1 1 polls" ]
+}
+@test "Shopify: the app's bulk operations all busy: the catalog is paged" {
+	sandbox_start --platform shopify --data "$SHOP" --set bulk_concurrency=1 --set bulk_start=600
+	connections "location = 78650654971" "bulk_above = 0"
+	# Another run of the app's, still going.
+	curl -sf -H "X-Shopify-Access-Token: shpat_sandbox" \
+	    -H 'Content-Type: application/json' --data-binary \
+	    '{"query":"mutation { bulkOperationRunQuery(query: \"{ productVariants { edges { node { id } } } }\") { bulkOperation { id } } }"}' \
+	    "$SANDBOX/admin/api/2026-10/graphql.json" | grep -q '"id":"gid://shopify/BulkOperation/'
+	t 0 shop.csv "" snap_of shopify
+	[ "$(bulk_requests)" = "1 0 1 none" ]
+}
+@test "Shopify: a bulk operation slower than paging: cancelled, the catalog paged" {
+	sandbox_start --platform shopify --data "$SHOP" --set bulk_start=600
+	connections "location = 78650654971" "bulk_above = 0"
+	stock-snapshot --from shopify -v >raw.csv 2>err
+	cut -d , -f 1-8 raw.csv >out.csv
+	cmp out.csv "$TOP/tests/stock-snapshot/shop.csv"
+	grep -q '^stock-snapshot: Shopify: bulk operation gid://shopify/BulkOperation/[0-9]* takes longer than paging would: cancelled, paging$' err
+	[ "$(bulk_requests)" = "1 0 1 polls" ]
+	curl -sf "$SANDBOX/_sandbox/state" | grep -q '"status": *"CANCEL'
+}

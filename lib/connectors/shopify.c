@@ -41,6 +41,16 @@
  * is 40: 2 + 24 x 40 = 962.  A refusal for cost halves the page.
  */
 #define ITEM_PAGE	249
+/*
+ * A bulk operation, as the sandbox has it from the one rate reported (a
+ * catalog of 500,000 inventory records in 18 minutes): it starts in
+ * seconds and writes some 500 objects a second.  bench/bulk measures the
+ * crossover with paging.
+ */
+#define BULK_START	5	/* seconds: created, polled, fetched */
+#define BULK_RATE	500	/* objects a second */
+#define BULK_POLL_MIN	0.1	/* seconds between a bulk operation's polls */
+#define BULK_POLL_MAX	10
 #define VARIANT_PAGE	199
 #define ORDER_PAGE	24
 #define LINE_PAGE	20
@@ -54,21 +64,45 @@ static const char q_locations[] =
     "includeLegacy: true) { nodes { id name isActive "
     "isFulfillmentService } } }";
 
-static const char q_variants[] =
-    "query Variants($first: Int!, $after: String, $location: ID!) { "
-    "productVariants(first: $first, after: $after) { "
-    "pageInfo { hasNextPage endCursor } "
-    "nodes { sku displayName barcode product { status } "
-    "inventoryItem { id tracked inventoryLevel(locationId: $location) { "
-    "quantities(names: [\"available\"]) { name quantity } } } } } }";
+/*
+ * The variants of the catalog, as stock-snapshot and stock-push read
+ * them: a page at a time, or above bulk_above variants in one bulk
+ * operation that selects the same, $location written in.
+ */
+#define SEL_LEVEL \
+    "inventoryItem { id tracked inventoryLevel(locationId: $location) { " \
+    "quantities(names: [\"available\"]) { name quantity } } }"
 
-static const char q_items[] =
-    "query Items($first: Int!, $after: String, $location: ID!) { "
-    "productVariants(first: $first, after: $after) { "
-    "pageInfo { hasNextPage endCursor } "
-    "nodes { sku inventoryItem { id tracked "
-    "inventoryLevel(locationId: $location) { "
-    "quantities(names: [\"available\"]) { name quantity } } } } } }";
+struct listing {
+	const char	*name;		/* the paged query's operation */
+	const char	*sel;		/* a variant's selection */
+	int		 page;		/* variants a page */
+	double		 node;		/* points a variant */
+};
+
+static const struct listing l_variants = {
+	"Variants", "sku displayName barcode product { status } " SEL_LEVEL,
+	VARIANT_PAGE, 5
+};
+static const struct listing l_items = {
+	"Items", "sku " SEL_LEVEL, ITEM_PAGE, 4
+};
+
+static const char q_count[] =
+    "query Count($limit: Int) { productVariantsCount(limit: $limit) { "
+    "count precision } }";
+
+static const char m_bulk[] =
+    "mutation Bulk($query: String!) { bulkOperationRunQuery(query: $query) "
+    "{ bulkOperation { id status } userErrors { field message code } } }";
+
+static const char m_cancel[] =
+    "mutation Cancel($id: ID!) { bulkOperationCancel(id: $id) { "
+    "bulkOperation { id status } userErrors { field message } } }";
+
+static const char q_bulk[] =
+    "query Op($id: ID!) { bulkOperation(id: $id) { id status errorCode "
+    "objectCount url } }";
 
 static const char q_orders[] =
     "query Orders($first: Int!, $after: String, $query: String, "
@@ -105,6 +139,8 @@ struct shopify {
 	double		 max;		/* the bucket's size */
 	double		 restore;	/* points per second */
 	double		 seen;		/* when avail was seen, or 0 */
+	double		 bulk_above;	/* more variants: a bulk operation;
+					   -1: where it is the faster */
 	struct {
 		char		 op[32];	/* a query's operation name */
 		double		 ratio;	/* its reported cost / estimate */
@@ -154,6 +190,10 @@ setup(struct session *s, struct http_opts *o)
 	    sizeof(s->err)) == -1)
 		return -1;
 	s->batch = (size_t)n;
+	sh->bulk_above = -1;		/* where it is the faster */
+	if (cfg_number(s->cfg, "bulk_above", 0, 1e9, &sh->bulk_above, s->err,
+	    sizeof(s->err)) == -1)
+		return -1;
 	/* Orders reach the search index seconds after they are made. */
 	s->search_lag = 10;
 	if (cfg_number(s->cfg, "search_lag", 0, 600, &s->search_lag, s->err,
@@ -428,6 +468,24 @@ gql(struct session *s, const char *query, json_t *vars, double cost,
 	return gql_req(s, query, vars, cost, 0, too_costly, NULL);
 }
 
+/* The userErrors of a mutation's payload, "field: message; ...". */
+static int
+user_errors(json_t *pay, char *out, size_t len)
+{
+	json_t	*e;
+	size_t	 i, n;
+
+	out[0] = '\0';
+	json_array_foreach(json_object_get(pay, "userErrors"), i, e) {
+		n = strlen(out);
+		snprintf(out + n, len - n, "%s%s", n ? "; " : "",
+		    json_string_value(json_object_get(e, "message")) ?
+		    json_string_value(json_object_get(e, "message")) :
+		    "an error");
+	}
+	return out[0] != '\0';
+}
+
 /*
  * The connection's location: the one named (by name, number or gid) in
  * the location key, or the shop's only active one.
@@ -490,28 +548,290 @@ location(struct session *s)
 }
 
 /*
- * Each variant of the shop, with its level at the location: query, its
- * page size and the cost of one variant.
+ * Whether the shop has more variants than is worth paging through: more
+ * than bulk_above, or by default where a bulk operation is the faster.
+ * Paging N variants waits (N * node - bucket) / restore seconds for
+ * points, a bulk operation takes BULK_START + N / BULK_RATE: the two meet
+ * at N = (bucket / restore + BULK_START) / (node / restore - 1 /
+ * BULK_RATE), and where paging is no slower a variant they never do.
+ * 1, 0, or -1; *count gets the variants counted, *paged the seconds
+ * paging them would wait.
  */
 static int
-variants(struct session *s, const char *query, int page, double node,
+many(struct session *s, const struct listing *l, long long *count,
+    double *paged)
+{
+	struct shopify *sh = s->priv;
+	json_t	*data;
+	json_int_t n, above;
+	double	 max, restore;
+
+	/* The bucket as the location's answer told it. */
+	max = sh->max > 0 ? sh->max : 2000;
+	restore = sh->restore > 0 ? sh->restore : 100;
+	above = (json_int_t)sh->bulk_above;
+	if (above < 0) {
+		if (l->node / restore <= 1.0 / BULK_RATE)
+			return 0;
+		above = (json_int_t)((max / restore + BULK_START) /
+		    (l->node / restore - 1.0 / BULK_RATE));
+	}
+	/* All of them, not the first 10,000: the polls go by the count. */
+	data = gql(s, q_count, json_pack("{s:n}", "limit"), 1, NULL);
+	if (data == NULL)
+		return -1;
+	n = json_integer_value(json_object_get(json_object_get(data,
+	    "productVariantsCount"), "count"));
+	json_decref(data);
+	*count = n;
+	*paged = ((double)n * l->node - max) / restore;
+	if (*paged < 0)
+		*paged = 0;
+	return n > above;
+}
+
+/* sel with $location written in as the connection's location's gid. */
+static void
+with_location(struct session *s, const char *sel, struct buf *out)
+{
+	struct shopify *sh = s->priv;
+	const char *p;
+	json_t	*id;
+	char	*lit;
+
+	id = json_string(sh->location);
+	if (id == NULL || (lit = json_dumps(id, JSON_ENCODE_ANY)) == NULL)
+		xnomem();
+	json_decref(id);
+	while ((p = strstr(sel, "$location")) != NULL) {
+		buf_add(out, sel, (size_t)(p - sel));
+		buf_adds(out, lit);
+		sel = p + strlen("$location");
+	}
+	buf_adds(out, sel);
+	free(lit);
+}
+
+/*
+ * Cancel bulk operation id, which is no longer waited for: a running one
+ * keeps one of the app's few places.  What Shopify answers does not
+ * matter (it may have ended meanwhile).
+ */
+static void
+cancel(struct session *s, const char *id)
+{
+	json_decref(gql(s, m_cancel, json_pack("{s:s}", "id", id), 10, NULL));
+}
+
+/*
+ * The listing as one bulk operation (bulkOperationRunQuery): Shopify runs
+ * it on its side and writes each variant as a line of a JSON Lines file,
+ * for the cost of the mutation and the polls rather than about l->node
+ * points a variant.  0 when each variant was handed on, -1 on failure,
+ * 1 when Shopify ran none or gave no whole file (another operation in
+ * progress, the operation failed, the file cut short): nothing was
+ * handed on, and the caller pages instead.
+ */
+static int
+bulk(struct session *s, const struct listing *l, long long count,
+    double paged, int (*each)(struct session *, json_t *, void *), void *arg)
+{
+	struct buf text;
+	struct http_resp r;
+	json_t	*data, *pay, *op, *v;
+	json_error_t jerr;
+	const char *st, *url, *p, *end, *nl;
+	char	 why[512], id[128];
+	double	 wait, t, t0, until;
+	long long objects, lines, c0;
+	int	 rc;
+
+	memset(&text, 0, sizeof(text));
+	buf_adds(&text, "{ productVariants { edges { node { ");
+	with_location(s, l->sel, &text);
+	buf_adds(&text, " } } } }");
+	data = gql(s, m_bulk, json_pack("{s:s}", "query", buf_str(&text)), 10,
+	    NULL);
+	buf_free(&text);
+	if (data == NULL)
+		return -1;
+	pay = json_object_get(data, "bulkOperationRunQuery");
+	if (user_errors(pay, why, sizeof(why))) {
+		http_note(s->http, "Shopify: no bulk operation (%s): paging",
+		    why);
+		json_decref(data);
+		return 1;
+	}
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(
+	    json_object_get(pay, "bulkOperation"), "id")) ?
+	    json_string_value(json_object_get(json_object_get(pay,
+	    "bulkOperation"), "id")) : "");
+	json_decref(data);
+	if (id[0] == '\0') {
+		snprintf(s->err, sizeof(s->err), "%s: bulkOperationRunQuery: "
+		    "no operation in the answer", ((struct shopify *)
+		    s->priv)->endpoint);
+		return -1;
+	}
+	http_note(s->http, "Shopify: listing the variants by bulk operation "
+	    "%s", id);
+
+	/*
+	 * Until it is done: while it writes, at the pace it writes, so that
+	 * a poll comes as the last of count variants is written; before,
+	 * less often as it takes longer.
+	 */
+	c0 = -1;
+	t0 = 0;
+	/* Not much longer than paging would take: Shopify may queue it. */
+	until = mono_now() + 2 * (BULK_START + paged);
+	for (wait = BULK_POLL_MIN;;) {
+		if (mono_now() + wait > until) {
+			cancel(s, id);
+			http_note(s->http, "Shopify: bulk operation %s takes "
+			    "longer than paging would: cancelled, paging", id);
+			return 1;
+		}
+		sleep_secs(wait);
+		if (stop_asked()) {
+			snprintf(s->err, sizeof(s->err), "stopped while "
+			    "Shopify ran bulk operation %s", id);
+			return -1;
+		}
+		if ((data = gql(s, q_bulk, json_pack("{s:s}", "id", id), 1,
+		    NULL)) == NULL)
+			return -1;
+		op = json_object_get(data, "bulkOperation");
+		st = json_string_value(json_object_get(op, "status"));
+		if (st == NULL || strcmp(st, "CREATED") == 0 ||
+		    strcmp(st, "RUNNING") == 0) {
+			p = json_string_value(json_object_get(op,
+			    "objectCount"));
+			objects = p != NULL ? strtoll(p, NULL, 10) : 0;
+			t = mono_now();
+			if (c0 >= 0 && objects > c0 && count > objects)
+				wait = (double)(count - objects) * (t - t0) /
+				    (double)(objects - c0) * 1.02;
+			else
+				wait *= 2;
+			if (wait < BULK_POLL_MIN)
+				wait = BULK_POLL_MIN;
+			if (wait > BULK_POLL_MAX)
+				wait = BULK_POLL_MAX;
+			if (objects > 0) {
+				c0 = objects;
+				t0 = t;
+			}
+			json_decref(data);
+			continue;
+		}
+		if (strcmp(st, "COMPLETED") == 0)
+			break;
+		http_note(s->http, "Shopify: bulk operation %s %s (%s): paging",
+		    id, st, json_string_value(json_object_get(op,
+		    "errorCode")) ? json_string_value(json_object_get(op,
+		    "errorCode")) : "no error code");
+		json_decref(data);
+		return 1;
+	}
+	p = json_string_value(json_object_get(op, "objectCount"));
+	objects = p != NULL ? strtoll(p, NULL, 10) : json_integer_value(
+	    json_object_get(op, "objectCount"));
+	url = json_string_value(json_object_get(op, "url"));
+	if (url == NULL) {
+		/* No file: nothing was found. */
+		json_decref(data);
+		if (objects == 0)
+			return 0;
+		http_note(s->http, "Shopify: bulk operation %s: %lld objects "
+		    "but no file: paging", id, objects);
+		return 1;
+	}
+	if (http_url_ok(url, s->err, sizeof(s->err)) == -1) {
+		json_decref(data);
+		return -1;
+	}
+	/* A signed address of Google's storage: without our token. */
+	rc = http_request(s->http, "GET", url, NULL, HTTP_BARE, &r);
+	json_decref(data);
+	if (rc != 0) {
+		http_note(s->http, "Shopify: bulk operation %s: %s: paging", id,
+		    http_error(s->http));
+		http_resp_free(&r);
+		return 1;
+	}
+	/* Whole: as many lines as Shopify counted objects, the last ended. */
+	lines = 0;
+	for (p = r.body.s, end = p + r.body.len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		lines++;
+	}
+	if (lines != objects || (r.body.len > 0 &&
+	    r.body.s[r.body.len - 1] != '\n')) {
+		http_note(s->http, "Shopify: bulk operation %s: %lld of %lld "
+		    "lines: paging", id, lines, objects);
+		http_resp_free(&r);
+		return 1;
+	}
+	rc = 0;
+	lines = 0;
+	for (p = r.body.s; rc == 0 && p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		lines++;
+		v = json_loadb(p, (size_t)(nl - p), 0, &jerr);
+		if (!json_is_object(v)) {
+			snprintf(s->err, sizeof(s->err), "bulk operation %s, "
+			    "line %lld: %s", id, lines, v == NULL ? jerr.text :
+			    "not an object");
+			rc = -1;
+		} else if (each(s, v, arg) != 0)
+			rc = -1;
+		json_decref(v);
+	}
+	http_resp_free(&r);
+	return rc;
+}
+
+/*
+ * Each variant of the shop, with its level at the location, as the
+ * listing l selects them.
+ */
+static int
+variants(struct session *s, const struct listing *l,
     int (*each)(struct session *, json_t *, void *), void *arg)
 {
 	struct shopify *sh = s->priv;
+	struct buf text;
 	json_t	*data, *conn, *v, *vars;
 	json_t	*after;
 	size_t	 i;
+	long long count;
+	double	 paged;
 	int	 first, rc, costly;
 
 	if (location(s) == -1)
 		return -1;
-	first = page;
+	if ((rc = many(s, l, &count, &paged)) == -1)
+		return -1;
+	if (rc == 1 && (rc = bulk(s, l, count, paged, each, arg)) != 1)
+		return rc;
+	memset(&text, 0, sizeof(text));
+	buf_adds(&text, "query ");
+	buf_adds(&text, l->name);
+	buf_adds(&text, "($first: Int!, $after: String, $location: ID!) { "
+	    "productVariants(first: $first, after: $after) { pageInfo { "
+	    "hasNextPage endCursor } nodes { ");
+	buf_adds(&text, l->sel);
+	buf_adds(&text, " } } }");
+	first = l->page;
 	after = json_null();
 	rc = 0;
 	for (;;) {
 		vars = json_pack("{s:i, s:O, s:s}", "first", first, "after",
 		    after, "location", sh->location);
-		data = gql(s, query, vars, 2 + node * first, &costly);
+		data = gql(s, buf_str(&text), vars, 2 + l->node * first,
+		    &costly);
 		if (data == NULL) {
 			if (costly && first > 1) {
 				first /= 2;	/* Shopify counts dearer */
@@ -535,6 +855,7 @@ variants(struct session *s, const char *query, int page, double node,
 		json_decref(data);
 	}
 	json_decref(after);
+	buf_free(&text);
 	return rc;
 }
 
@@ -614,7 +935,7 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	sq.q = q;
 	sq.cb = cb;
 	sq.arg = arg;
-	return variants(s, q_variants, VARIANT_PAGE, 5, stock_each, &sq);
+	return variants(s, &l_variants, stock_each, &sq);
 }
 
 struct itemq {
@@ -656,7 +977,7 @@ items(struct session *s, item_cb cb, void *arg)
 
 	iq.cb = cb;
 	iq.arg = arg;
-	return variants(s, q_items, ITEM_PAGE, 4, items_each, &iq);
+	return variants(s, &l_items, items_each, &iq);
 }
 
 /* The index of the quantity a user error is about, or -1. */
@@ -1202,24 +1523,6 @@ can_fulfil(json_t *f)
 			return 1;
 	}
 	return 0;
-}
-
-/* The userErrors of a mutation's payload, "field: message; ...". */
-static int
-user_errors(json_t *pay, char *out, size_t len)
-{
-	json_t	*e;
-	size_t	 i, n;
-
-	out[0] = '\0';
-	json_array_foreach(json_object_get(pay, "userErrors"), i, e) {
-		n = strlen(out);
-		snprintf(out + n, len - n, "%s%s", n ? "; " : "",
-		    json_string_value(json_object_get(e, "message")) ?
-		    json_string_value(json_object_get(e, "message")) :
-		    "an error");
-	}
-	return out[0] != '\0';
 }
 
 /*

@@ -194,6 +194,9 @@ is "the last page: 5 variants, hasPreviousPage" \
 	"(['PL-GRN-L', '8718526012347', 'BAG-NAT', 'BAG-BLK', 'BEANIE-GRY'], {'hasNextPage': False, 'hasPreviousPage': True})"
 is "last: 2 (backwards)" "$(q '{ productVariants(last: 2) { nodes { sku } pageInfo { hasPreviousPage } } }' | py '[v["sku"] for v in d["data"]["productVariants"]["nodes"]], d["data"]["productVariants"]["pageInfo"]["hasPreviousPage"]')" \
 	"(['BAG-BLK', 'BEANIE-GRY'], True)"
+is "productVariantsCount: all of them, EXACT; a limit reached: AT_LEAST" \
+	"$(q '{ a: productVariantsCount(limit: null) { count precision } b: productVariantsCount(limit: 3) { count precision } }' | py '(d["data"]["a"]["count"] > 3, d["data"]["a"]["precision"], d["data"]["b"])')" \
+	"(True, 'EXACT', {'count': 3, 'precision': 'AT_LEAST'})"
 
 # ------------------------------------------------------------ cost
 is "extensions.cost on every answer that ran (floats as Shopify writes them)" \
