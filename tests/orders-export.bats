@@ -318,8 +318,7 @@ assert q == "updated_at:>=\x272026-11-05T21:00:00Z\x27 updated_at:<=\x272026-11-
 	[ ! -s requests.jsonl ]
 }
 @test "Magento: OAuth-signed searches, a time with a space in the query" {
-	sandbox_start --platform magento --data "$MAG" --set bearer=0
-	magento_oauth
+	sandbox_start --platform magento --data "$MAG"
 	t 0 mag-since.csv "" orders-export --from magento --since 2026-10-20T13:00:00Z --until 2026-10-26T09:00:00Z
 	[ "$(requests | grep -c ' 200$')" -eq 2 ]
 }

@@ -3,7 +3,7 @@
     python3 tests/sandbox/sandbox.py --platform magento \
         --data tests/sandbox/data/magento [--api-key sandbox-token] \
         [--generate products=N,orders=M] [--seed N] \
-        [--set bearer=0] [--set input_limit=1 --set max_items=20] ...
+        [--set bearer=1] [--set input_limit=0] [--set max_items=20] ...
 
 Routes, under /rest/V1, /rest/default/V1 or /rest/all/V1:
 GET orders, GET orders/{id}, GET shipments, GET products,
@@ -14,10 +14,11 @@ shipments.json (one JSON array each, in the shape Magento returns; a
 missing sources.json means the default source alone).  The connection
 url is http://127.0.0.1:PORT.
 
-Settings (--set NAME=VALUE): bearer (1: the integration access token, the
---api-key, is accepted as "Authorization: Bearer"; 0: refused, OAuth 1.0a
-only, Magento's default since 2.4.4), consumer_key, consumer_secret,
-token_secret (the access token is --api-key), input_limit (0 off, 1 on),
+Settings (--set NAME=VALUE): bearer (0, the default: the integration
+access token, the --api-key, is refused as "Authorization: Bearer" and
+requests are signed with OAuth 1.0a, as on Magento 2.4.4 and later; 1: the
+store accepts it as a bearer), consumer_key, consumer_secret, token_secret
+(the access token is --api-key), input_limit (1, the default: on; 0 off),
 max_items, default_page_size, max_page_size (used when input_limit=1),
 past_end (last: a page past the end repeats the last page; empty: items []).
 
@@ -98,9 +99,13 @@ Decisions:
     the input.  So a wrong path with no credentials is 404, not 401.
  3. Auth: "Authorization: Bearer <token>" (the word case-insensitive,
     exactly one space, as TokenUserContext splits it).  The integration
-    access token (--api-key) is accepted only with --set bearer=1 (the
-    default here; Magento's default since 2.4.4 is
-    oauth/consumer/enable_integration_as_bearer=0, --set bearer=0).  A
+    access token (--api-key) is accepted only with --set bearer=1; the
+    default here is Magento's since 2.4.4,
+    oauth/consumer/enable_integration_as_bearer=0 ([docs] get-started/
+    authentication/gs-authentication-token.md, "Integration tokens":
+    Stores, Configuration, Services, OAuth, "Allow OAuth Access Tokens to
+    be used as standalone Bearer tokens", default No), so the token is
+    refused and OAuth 1.0a (decision 4) is the way in.  A
     refused, unknown or missing token makes the caller a guest, and the
     route's ACL check answers 401
     {"message":"The consumer isn't authorized to access %resources.",
@@ -225,7 +230,15 @@ Decisions:
     of picqer.py's decision 7: a dropped filter must not pass a test).
     ?fields=items[sku,quantity],total_count trims the answer as
     FieldsFilter does; a malformed one is 400 (UNCONFIRMED).
-11. Input limits [limits] (--set input_limit=1): an array of more than
+11. Input limits [limits] (--set input_limit=1, the default here).
+    Whether they are on is the store's setting webapi/validation/
+    input_limit_enabled (IOLimitConfigProvider::isInputLimitingEnabled;
+    Stores, Configuration, Services, Web Api Input Limits): always on in
+    2.4.3 and 2.3.7-p1 (KB "Web API unable to process requests with more
+    than 20 items in array"), off unless enabled since ([docs]
+    api-security.md: "By default, these input limits are disabled").  The
+    sandbox has them on unless --set input_limit=0: the strict side, as a
+    client must work with a store that turned them on.  An array of more than
     max_items entities (sourceItems, filter_groups, filters, sortOrders)
     is 400 {"message":"Maximum items of type \\"%type\\" is %max",
     "parameters":{"type":"\\\\Magento\\\\InventoryApi\\\\Api\\\\Data\\\\
@@ -470,11 +483,11 @@ from sandbox import (PlatformBase, Reject, Response, SetupError, is_int,
 API_KEY = "sandbox-token"       # the integration's access token
 RATE_LIMIT = None               # core Magento has no admin REST rate limit
 SETTINGS = {
-    "bearer": "1",
+    "bearer": "0",
     "consumer_key": "sandbox-consumer-key",
     "consumer_secret": "sandbox-consumer-secret",
     "token_secret": "sandbox-token-secret",
-    "input_limit": "0",
+    "input_limit": "1",
     "max_items": "20",
     "default_page_size": "20",
     "max_page_size": "300",
