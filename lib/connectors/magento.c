@@ -4,7 +4,9 @@
  * A Bearer token (an integration's access token, where the store allows
  * it as a bearer), or each request signed with OAuth 1.0a, HMAC-SHA256;
  * lists by searchCriteria pages that stop on total_count (a page past the
- * end repeats the last one); stock as MSI source items of the
+ * end repeats the last one), 300 a page unless the connection says
+ * otherwise, halved while the store answers "Maximum SearchCriteria
+ * pageSize"; stock as MSI source items of the
  * connection's source; writes in POST /V1/inventory/source-items, 20 a
  * request by default (the input limit many stores enforce), split
  * smaller when the store says "Maximum items".  See
@@ -25,7 +27,9 @@
 #include "../tz.h"
 #include "../util.h"
 
-#define PAGE	300			/* the most a limited store lists */
+#define PAGE	300			/* the most a limited store lists by
+					   default (maximum_page_size) */
+#define PAGE_MAX 10000			/* the most page_size may ask */
 #define BATCH	20			/* the default input limit */
 
 /* Magento's order states and the normalised statuses. */
@@ -45,6 +49,10 @@ struct magento {
 	const char	*source;	/* the MSI source */
 	const char	*ckey, *csecret;	/* OAuth consumer */
 	const char	*token, *tsecret;	/* OAuth access token */
+	long		 page;		/* items a search page asks for */
+	long		 refused;	/* the last page size refused, or 0
+					   once the warning is given */
+	char		 said[256];	/* the store's words for it */
 };
 
 /* RFC 3986 unreserved characters pass, the rest is %XX: OAuth's rule. */
@@ -224,7 +232,7 @@ setup(struct session *s, struct http_opts *o)
 {
 	struct magento *m;
 	const char *token, *store;
-	double	 b;
+	double	 b, pg;
 
 	m = xcalloc(1, sizeof(*m));
 	s->priv = m;
@@ -265,13 +273,23 @@ setup(struct session *s, struct http_opts *o)
 	/* No rate limit in Magento itself; a host may have one. */
 	o->rate_window = 60;
 	b = BATCH;
+	pg = PAGE;
 	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &o->rate_limit, s->err,
 	    sizeof(s->err)) == -1 || cfg_number(s->cfg, "rate_window", 0.01,
 	    86400, &o->rate_window, s->err, sizeof(s->err)) == -1 ||
 	    cfg_number(s->cfg, "batch", 1, 5000, &b, s->err,
 	    sizeof(s->err)) == -1)
 		return -1;
+	if (cfg_number(s->cfg, "page_size", 1, PAGE_MAX, &pg, s->err,
+	    sizeof(s->err)) == -1 || pg != floor(pg)) {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: page_size takes a "
+		    "whole number from 1 to %d, not '%s'", s->cfg->file,
+		    cfg_line(s->cfg, "page_size"), PAGE_MAX,
+		    cfg_get(s->cfg, "page_size"));
+		return -1;
+	}
 	s->batch = (size_t)b;
+	m->page = (long)pg;
 	return 0;
 }
 
@@ -352,11 +370,38 @@ fail(struct session *s, const struct http_resp *r)
 }
 
 /*
+ * Whether r is the store's refusal of the page size asked (its input
+ * limits: "Maximum SearchCriteria pageSize is %max"); its words go to
+ * m->said.
+ */
+static int
+too_large(struct magento *m, const struct http_resp *r)
+{
+	struct buf b;
+	int	 yes;
+
+	if (r->status != 400)
+		return 0;
+	memset(&b, 0, sizeof(b));
+	yes = message(r, &b) == 0 && strncmp(buf_str(&b),
+	    "Maximum SearchCriteria pageSize", 31) == 0;
+	if (yes)
+		snprintf(m->said, sizeof(m->said), "%s", buf_str(&b));
+	buf_free(&b);
+	return yes;
+}
+
+/*
  * Call each with every item of the search at path (query: its filters,
- * escaped, or ""), pageSize PAGE, by entity order, page after page until
+ * escaped, or ""), m->page a page, by entity order, page after page until
  * total_count is reached: Magento answers a page past the end with the
- * last page again.  each gets the page's items array and returns 0 or
- * not; returns 0, -1 (s->err) or what each returned.
+ * last page again.  A page size the store refuses is halved, for this
+ * search and the ones after it, and the page is asked again: currentPage
+ * is worked out from the items handed out so far, and those of the new
+ * page that were handed out already are left out, so that none is
+ * skipped or handed out twice however the size changed.  each gets the
+ * page's new items (an array) and returns 0 or not; returns 0, -1
+ * (s->err) or what each returned.
  */
 static int
 search(struct session *s, const char *path, const char *query,
@@ -365,15 +410,15 @@ search(struct session *s, const char *path, const char *query,
 	struct magento *m = s->priv;
 	struct http_resp r;
 	struct buf url;
-	json_t	*items;
-	json_int_t total;
-	long	 page;
+	json_t	*items, *fresh;
+	json_int_t total, done;
+	size_t	 skip, i;
 	char	 t[128];
 	int	 rc;
 
 	memset(&url, 0, sizeof(url));
 	rc = 0;
-	for (page = 1;; page++) {
+	for (done = 0;;) {
 		url.len = 0;
 		buf_adds(&url, m->base);
 		buf_adds(&url, path);
@@ -382,11 +427,19 @@ search(struct session *s, const char *path, const char *query,
 			buf_adds(&url, query);
 			buf_addc(&url, '&');
 		}
-		snprintf(t, sizeof(t), "searchCriteria%%5BpageSize%%5D=%d&"
-		    "searchCriteria%%5BcurrentPage%%5D=%ld", PAGE, page);
+		snprintf(t, sizeof(t), "searchCriteria%%5BpageSize%%5D=%ld&"
+		    "searchCriteria%%5BcurrentPage%%5D=%lld", m->page,
+		    (long long)(done / m->page + 1));
 		buf_adds(&url, t);
+		skip = (size_t)(done % m->page);
 		if (http_request(s->http, "GET", buf_str(&url), NULL,
 		    HTTP_JSON, &r) != 0) {
+			if (m->page > 1 && too_large(m, &r)) {
+				m->refused = m->page;
+				m->page /= 2;
+				http_resp_free(&r);
+				continue;
+			}
 			rc = fail(s, &r);
 			http_resp_free(&r);
 			break;
@@ -400,11 +453,27 @@ search(struct session *s, const char *path, const char *query,
 			rc = -1;
 			break;
 		}
+		if (m->refused > 0 && s->warn != NULL)
+			s->warn("%s:%lu: [%s]: the store refused %ld a page "
+			    "(%s); %ld a page from now on: put page_size = %ld "
+			    "in the connection", s->cfg->file, s->cfg->line,
+			    s->cfg->name, m->refused, m->said, m->page,
+			    m->page);
+		m->refused = 0;
 		total = json_integer_value(json_object_get(r.json,
 		    "total_count"));
-		rc = each(s, items, arg);
+		if (skip >= json_array_size(items)) {
+			http_resp_free(&r);
+			break;		/* nothing new: the end */
+		}
+		fresh = json_array();
+		for (i = skip; i < json_array_size(items); i++)
+			json_array_append(fresh, json_array_get(items, i));
+		done += (json_int_t)json_array_size(fresh);
+		rc = each(s, fresh, arg);
+		json_decref(fresh);
 		http_resp_free(&r);
-		if (rc != 0 || (json_int_t)page * PAGE >= total)
+		if (rc != 0 || done >= total)
 			break;
 	}
 	buf_free(&url);
@@ -783,7 +852,7 @@ source_page(struct session *s, json_t *items, void *arg)
 	return rc;
 }
 
-/* The source items of the connection's source, 300 a page. */
+/* The source items of the connection's source, a page at a time. */
 static int
 source_items(struct session *s, struct srcq *sq)
 {

@@ -851,7 +851,7 @@ class Platform(PlatformBase):
         self.input_limit = s["input_limit"] == "1"
         self.max_items = int(s["max_items"])
         self.default_page_size = int(s["default_page_size"])
-        self.max_page_size = int(s["max_page_size"])
+        self.max_page_size_set = int(s["max_page_size"])
         self.past_end = s["past_end"]
         unknown = set(self.generate) - {"products", "orders"}
         if unknown:
@@ -862,6 +862,7 @@ class Platform(PlatformBase):
     # ---- data
 
     def reset(self):
+        self.max_page_size = self.max_page_size_set
         d = self.data_dir
         sources = load_array(d, "sources.json")
         if not sources and not (d and _exists(d, "sources.json")):
@@ -1718,7 +1719,12 @@ class Platform(PlatformBase):
         a delivery at the default source (not counted as a write), {"sku":
         S, "delete": true} deletes the product (its source items stay
         listed until the next reset, as a client's catalog listing would
-        show them)."""
+        show them), {"max_page_size": N} is the store's admin lowering
+        Maximum Page Size (webapi/validation/maximum_page_size, read on
+        every request: decision 11) while a client lists."""
+        if is_int(c.get("max_page_size")) and c["max_page_size"] >= 1:
+            self.max_page_size = c["max_page_size"]
+            return
         sku = c.get("sku")
         if c.get("delete"):
             self.by_sku.pop(sku, None)

@@ -346,6 +346,10 @@ is "input limit: no pageSize means 20 of 21, echoed" \
 is "input limit: pageSize 301: 400" "$(oget "$sbase$si?searchCriteria[pageSize]=301")" \
 	'400 {"message":"Maximum SearchCriteria pageSize is %max","parameters":{"max":300}}'
 is "input limit: pageSize 300 allowed" "$(oget "$sbase$si?searchCriteria[pageSize]=300" | cut -c1-3)" 200
+fault '[{"path":"/rest/V1/inventory/source-items","kind":"change","change":{"max_page_size":70}}]'
+is "change max_page_size 70: the next 300 is refused; reset restores 300" \
+	"$(oget "$sbase$si?searchCriteria[pageSize]=300") $(curl -s -X POST "$sbase/_sandbox/reset" >/dev/null; oget "$sbase$si?searchCriteria[pageSize]=300" | cut -c1-3)" \
+	'400 {"message":"Maximum SearchCriteria pageSize is %max","parameters":{"max":70}} 200'
 # Indices 10 to 30: Magento sorts the decoded names, RFC 5849 the encoded
 # ones, and they agree only while all indices have as many digits.
 groups=$(i=10; while [ $i -le 30 ]; do printf '&%s' "$(f $i 0 status 1)"; i=$((i + 1)); done)
