@@ -122,7 +122,7 @@ http_url_ok(const char *url, char *err, size_t errlen)
 		    shown.s);
 	else if ((inet_pton(AF_INET, host, &a4) == 1 &&
 	    (ntohl(a4.s_addr) >> 24) == 127) ||
-	    strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+	    strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
 		rc = 0;
 	else
 		snprintf(err, errlen, "%s: plain http is allowed only to a "

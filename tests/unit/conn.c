@@ -139,5 +139,8 @@ main(void)
 	    "a host name that starts with 127. is not loopback");
 	ok(http_url_ok("http://u:pw@shop.nl", err, sizeof(err)) == -1 &&
 	    strstr(err, "pw") == NULL, "no password in the message: %s", err);
+	ok(http_url_ok("http://LOCALHOST:1", err, sizeof(err)) == 0 &&
+	    http_url_ok("HTTP://LocalHost:1", err, sizeof(err)) == 0,
+	    "localhost in any case is loopback");
 	return tap_done();
 }
