@@ -134,13 +134,16 @@ strpcmp(const void *a, const void *b)
  * Sign a request as RFC 5849 says, with HMAC-SHA256: the base string is
  * the method, the URL without its query, and every query parameter and
  * oauth_ parameter, each name and value percent-encoded, sorted, joined.
- * The JSON body is not signed (it is not a form).
+ * The URL is normalised first, as Magento normalises the one it rebuilds
+ * from the request (Helper/Signature/Hmac::normaliseBaseSignatureUrl):
+ * scheme and host in lower case, a default port left out.  The JSON body
+ * is not signed (it is not a form).
  */
 static int
 sign(void *arg, const char *method, const char *url, struct buf *out)
 {
 	struct magento *m = arg;
-	struct buf base, key, p;
+	struct buf base, key, p, u;
 	unsigned char nb[16], mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen;
 	char	 nonce[33], ts[32], **params, *k, *v, *sigb64;
@@ -182,11 +185,15 @@ sign(void *arg, const char *method, const char *url, struct buf *out)
 	qsort(params, np, sizeof(*params), strpcmp);
 
 	memset(&p, 0, sizeof(p));
+	memset(&u, 0, sizeof(u));
 	memset(&base, 0, sizeof(base));
 	buf_adds(&base, method);
 	buf_addc(&base, '&');
-	n = (q = strchr(url, '?')) != NULL ? (size_t)(q - url) : strlen(url);
-	pct(&base, url, n);
+	http_url_normal(url, &u);
+	n = (q = strchr(buf_str(&u), '?')) != NULL ? (size_t)(q - u.s) :
+	    u.len;
+	pct(&base, buf_str(&u), n);
+	buf_free(&u);
 	buf_addc(&base, '&');
 	p.len = 0;
 	for (i = 0; i < np; i++) {
@@ -231,14 +238,27 @@ static int
 setup(struct session *s, struct http_opts *o)
 {
 	struct magento *m;
+	struct buf u;
 	const char *token, *store;
 	double	 b, pg;
 
 	m = xcalloc(1, sizeof(*m));
 	s->priv = m;
+	/*
+	 * Requests go to the URL normalised as it is signed, so that the
+	 * Host header is what the signature says whether the store
+	 * normalises the URL it rebuilds from that header (laminas-oauth,
+	 * and Magento's Hmac that overrode it) or takes it as sent (the
+	 * Hmac that replaced laminas-oauth).
+	 */
+	memset(&u, 0, sizeof(u));
+	http_url_normal(s->url, &u);
+	buf_adds(&u, "/rest/");
 	store = cfg_get(s->cfg, "store");
-	m->base = xmalloc(strlen(s->url) + (store ? strlen(store) : 7) + 16);
-	sprintf(m->base, "%s/rest/%s/V1", s->url, store ? store : "default");
+	buf_adds(&u, store != NULL ? store : "default");
+	buf_adds(&u, "/V1");
+	m->base = xstrdup(buf_str(&u));
+	buf_free(&u);
 	m->source = cfg_get(s->cfg, "source");
 	if (m->source == NULL)
 		m->source = "default";

@@ -14,7 +14,9 @@ shipments.json (one JSON array each, in the shape Magento returns; a
 missing sources.json means the default source alone).  The connection
 url is http://127.0.0.1:PORT.
 
-Settings (--set NAME=VALUE): bearer (0, the default: the integration
+Settings (--set NAME=VALUE): oauth_url (normalised, the default, or
+as_sent: how the URL in the signature's base string is made, decision 4),
+bearer (0, the default: the integration
 access token, the --api-key, is refused as "Authorization: Bearer" and
 requests are signed with OAuth 1.0a, as on Magento 2.4.4 and later; 1: the
 store accepts it as a bearer), consumer_key, consumer_secret, token_secret
@@ -146,8 +148,8 @@ Decisions:
       again.'.
     Magento also refuses consumer keys and tokens that are not exactly 32
     characters; the sandbox's credentials are not, so it does not check
-    lengths.  Signature (Helper/Signature/Hmac.php, 2.4.8): base string =
-    "GET" & rawurlencode("http://" + Host header + path, no query) &
+    lengths.  Signature (Helper/Signature/Hmac.php): base string =
+    "GET" & rawurlencode(the base URI, below) &
     rawurlencode(the parameters joined by "&"), where the parameters are
     the header's oauth_* (not oauth_signature) plus the query's, each
     "rawurlencode(name)=rawurlencode(value)", sorted by the DECODED name
@@ -158,8 +160,35 @@ Decisions:
     unless a name sorts differently encoded (e.g. ...[filters][1][...] vs
     ...[filters][10][...]: keep to 10 filters per group and 10 groups) or
     is repeated.  Encode spaces as %20, never "+" (Magento reads bracketed
-    names with rawurldecode, which keeps "+").  The Host port is part of
-    the base URI as sent.
+    names with rawurldecode, which keeps "+").
+    The base URI: Magento rebuilds the URL from the request
+    (Oauth/Helper/Request::getRequestUrl: getScheme() . "://" .
+    getHttpHost(false) . getRequestUri(), so the scheme is the server's,
+    in lower case, and host and port are the Host header's as sent), and
+    then, by version:
+    - normalised (--set oauth_url=normalised, the default): laminas-oauth's
+      AbstractSignature::normaliseBaseSignatureUrl, which Magento's
+      Helper/Signature/Hmac (extends Laminas\\OAuth\\Signature\\Hmac,
+      2024) overrides the same way: Laminas\\Uri normalize() puts scheme
+      and host in lower case and Uri\\Http drops the scheme's default
+      port, Hmac drops :80 for http and :443 for https again, and clears
+      query and fragment; the path has its dot segments removed and its
+      %XX decoded where they stand for an unreserved character, the
+      others in upper case (Helper/Uri/Http::normalizePath with
+      laminas-uri's decodeUrlEncodedChars).  A client that signs
+      http://LOCALHOST:PORT or HTTP://127.0.0.1:PORT as written is
+      refused.
+    - as_sent (--set oauth_url=as_sent): the Hmac that replaced
+      laminas-oauth (implements HmacInterface; 2.4-develop, and 2.4.8
+      dropped laminas-oauth by its release notes: UNCONFIRMED which
+      release first ships it) builds scheme://host[:port]path with
+      parse_url and no normalisation (Hmac::buildRequestUrl): the host in
+      the case the Host header has it, a port only when the header has
+      one.  A client that signs LOCALHOST but sends Host: localhost is
+      refused, and so is one that signs :80 where curl leaves the default
+      port out of the Host header.
+    Either way a client is right when it sends the request to the URL
+    normalised and signs that.
  5. Errors [errors]: {"message": "...", "parameters": {...} or [...]}
     with %placeholders left in message; "errors": [{message,parameters}]
     for aggregate exceptions; no "trace" (production mode).  404 for
@@ -492,6 +521,7 @@ SETTINGS = {
     "default_page_size": "20",
     "max_page_size": "300",
     "past_end": "last",
+    "oauth_url": "normalised",
 }
 
 DEFAULT_STATUS = {"new": "pending", "pending_payment": "pending_payment",
@@ -743,6 +773,47 @@ def oauth_header_params(header):
     return out
 
 
+UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]")
+
+
+def remove_dot_segments(path):
+    """RFC 3986 5.2.4, as laminas-uri's removePathDotSegments does it."""
+    out = []
+    segs = path.split("/")
+    for i, seg in enumerate(segs):
+        if seg == ".":
+            if i == len(segs) - 1:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if i == len(segs) - 1:
+                out.append("")
+        else:
+            out.append(seg)
+    return "/".join(out)
+
+
+def oauth_request_url(host, target, normalised):
+    """The URL whose scheme, host and path go into the base string
+    (decision 4): Request::getRequestUrl from the Host header and the
+    request target, then normaliseBaseSignatureUrl when normalised."""
+    path, mark, query = target.partition("?")
+    if normalised:
+        name, colon, port = host.rpartition(":") if not host.endswith("]") \
+            else (host, "", "")
+        if not colon or not port.isdigit() and port != "":
+            name, colon, port = host, "", ""
+        if port == "" or int(port) == 80:
+            host = name.lower()
+        else:
+            host = name.lower() + ":" + port
+        path = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: (
+            unquote(m.group(0)) if UNRESERVED.match(unquote(m.group(0)))
+            else m.group(0).upper()), remove_dot_segments(path))
+    return "http://" + host + path + mark + query
+
+
 def oauth_base_string(method, url, params):
     """Helper/Signature/Hmac.php::createBaseString: the URL's query joins
     the parameters (parse_str values over the raw ones, nested arrays
@@ -841,6 +912,10 @@ class Platform(PlatformBase):
         if s["past_end"] not in ("last", "empty"):
             raise SetupError("--set past_end=%s: must be last or empty"
                              % s["past_end"])
+        if s["oauth_url"] not in ("normalised", "as_sent"):
+            raise SetupError("--set oauth_url=%s: must be normalised or "
+                             "as_sent" % s["oauth_url"])
+        self.oauth_url = s["oauth_url"]
         for name in ("consumer_key", "consumer_secret", "token_secret"):
             if not s[name]:
                 raise SetupError("--set %s: must not be empty" % name)
@@ -1235,7 +1310,8 @@ class Platform(PlatformBase):
             self.nonces.add(p["oauth_nonce"])
         if p["oauth_token"] != self.api_key:
             return mg_error(401, "Specified token does not exist")
-        url = "http://%s%s" % (req.header("Host") or "", req.target)
+        url = oauth_request_url(req.header("Host") or "", req.target,
+                                self.oauth_url == "normalised")
         base = oauth_base_string(req.method, url, p)
         want = oauth_signature(base, self.consumer_secret, self.token_secret)
         if not hmac.compare_digest(want, p["oauth_signature"]):

@@ -77,6 +77,12 @@ EOF
 oauth() {
 	python3 -c "$oauth_py" "$@"
 }
+# hget BASE PATH SIGNED HOST: the status of a GET of BASE PATH sent with
+# "Host: HOST" and signed for http://SIGNED PATH.
+hget() {
+	curl -s -g -o /dev/null -w '%{http_code}' -H "Host: $4" \
+		-H "Authorization: $(oauth GET "http://$3$2")" "$1$2"
+}
 # oget URL [name=value ...]: "STATUS BODY" of a GET signed with OAuth.
 oget() {
 	u=$1
@@ -92,6 +98,7 @@ loose="--set bearer=1 --set input_limit=0"
 # shellcheck disable=SC2086
 start seed --data "$seed" $loose
 start strict --data "$seed"
+start sent --data "$seed" --set oauth_url=as_sent
 # shellcheck disable=SC2086
 start gen --generate products=1000,orders=120 --set past_end=empty $loose
 # shellcheck disable=SC2086
@@ -163,6 +170,20 @@ pu="$sbase/rest/V1/inventory/source-items"
 is "OAuth POST: the JSON body is not signed" \
 	"$(curl -s -w ' %{http_code}' -H "Authorization: $(oauth POST "$pu")" -H 'Content-Type: application/json' \
 		--data '{"sourceItems":[{"sku":"MUG-WHT","source_code":"default","quantity":24,"status":1}]}' "$pu")" "[] 200"
+sp="/rest/V1/inventory/source-items?searchCriteria[pageSize]=2"
+h=127.0.0.1:$port_strict
+is "OAuth, oauth_url=normalised (default): Host LOCALHOST signed as localhost: 200; as LOCALHOST: 401" \
+	"$(hget "$sbase" "$sp" "localhost:$port_strict" "LOCALHOST:$port_strict") $(hget "$sbase" "$sp" "LOCALHOST:$port_strict" "LOCALHOST:$port_strict")" "200 401"
+is "OAuth, normalised: Host with :80 signed without it: 200; with it: 401" \
+	"$(hget "$sbase" "$sp" 127.0.0.1 127.0.0.1:80) $(hget "$sbase" "$sp" 127.0.0.1:80 127.0.0.1:80)" "200 401"
+is "OAuth, normalised: the URL signed as HTTP://: 401 (the scheme is the server's)" \
+	"$(curl -s -g -o /dev/null -w '%{http_code}' -H "Authorization: $(oauth GET "HTTP://$h$sp")" "$sbase$sp")" 401
+# shellcheck disable=SC2154
+sent=http://127.0.0.1:$port_sent
+is "OAuth, oauth_url=as_sent: Host LOCALHOST signed as LOCALHOST: 200; as localhost: 401" \
+	"$(hget "$sent" "$sp" "LOCALHOST:$port_sent" "LOCALHOST:$port_sent") $(hget "$sent" "$sp" "localhost:$port_sent" "LOCALHOST:$port_sent")" "200 401"
+is "OAuth, as_sent: Host with :80 signed without it: 401" \
+	"$(hget "$sent" "$sp" 127.0.0.1 127.0.0.1:80)" 401
 is "OAuth known answer: base string and signature" \
 	"$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import sandbox; sys.modules["sandbox"] = sandbox; import magento as m
 u = "http://127.0.0.1:8080/rest/default/V1/orders?searchCriteria[filter_groups][0][filters][0][field]=updated_at&searchCriteria[filter_groups][0][filters][0][value]=2026-11-01%2000:00:00&searchCriteria[filter_groups][0][filters][0][condition_type]=gteq&searchCriteria[pageSize]=100&searchCriteria[currentPage]=1"
@@ -558,6 +579,8 @@ is "the message names file, item and field" \
 	"$(grep -c "source_items.json: item 0 ('MUG-BLU' at 'wh_nowhere'): source_code" "$tmp/bad.err")" 1
 python3 "$here/sandbox.py" --platform magento --set bearer=maybe --port 0 2>/dev/null
 is "--set bearer=maybe: exit 2" "$?" 2
+python3 "$here/sandbox.py" --platform magento --set oauth_url=lower --port 0 2>/dev/null
+is "--set oauth_url=lower: exit 2" "$?" 2
 python3 "$here/sandbox.py" --platform magento --set rate=1 --port 0 2>/dev/null
 is "--set with an unknown name: exit 2" "$?" 2
 
