@@ -326,15 +326,31 @@ Decisions:
     #26228, confirmed on 2.4-develop; qty_canceled likewise).  The seed's
     orders 2 and 15 were written before that was known and give the child
     the parent's qty_shipped (and qty_canceled); they stay so, and the
-    loader accepts 0 or the parent's value.  Count the parent row and
-    skip rows with a parent_item_id.  A bundle is a "bundle" row and one
-    "simple" row per selection (parent_item_id; qty_ordered = the
-    selection's qty x the bundle's).  Virtual items are never shipped: a
-    complete order can have qty_shipped 0 on them.  GET orders/{id}: a
-    non-numeric id is 400 'Invalid type for value: "x". Expected Type:
-    "int".', 0 is 400 "An ID is needed. Set the ID and try again.", an
-    unknown id 404 "The entity that was requested doesn't exist. Verify
-    the entity and try again.".
+    loader accepts 0 or the parent's value.  A bundle is a "bundle" row
+    and one "simple" row per selection (parent_item_id; qty_ordered = the
+    selection's qty x the bundle's).  Which rows carry what was shipped
+    is Order\\Item::isDummy(true) [ship]: a configurable's parent row
+    (its child is the dummy); a bundle shipped together, its own row (the
+    parts are dummies, raised with it); a bundle shipped separately
+    (Item::isShipSeparately: its product_options shipment_type is 1,
+    AbstractType::SHIPMENT_SEPARATELY), its parts' rows, while the bundle
+    row is the dummy and gets a shipment line of 1, so qty_shipped 1, for
+    every shipment that holds a part (decision 19).  The order row does
+    not say how its bundle ships (product_options is not in the REST
+    answer); the catalog product does: GET products lists a bundle's
+    custom_attributes shipment_type ("0" together, "1" separately),
+    price_type and sku_type ([docs] rest/tutorials/bundle-product, "Get
+    store specific bundle product"), and the sandbox ships by that
+    (decision 19).  Seed: SET-MUG ships together (orders 16, and 17 with
+    one set of two shipped), SET-CADEAU separately (order 18: its candle
+    shipped, its keychains not; the bundle row says 1 of 1 shipped).
+    --generate orders=M adds SET-1 (together) and SET-2 (separately) of
+    two parts each, one of them in every 7th order.  Virtual items are
+    never shipped: a complete order can have qty_shipped 0 on them.  GET
+    orders/{id}: a non-numeric id is 400 'Invalid type for value: "x".
+    Expected Type: "int".', 0 is 400 "An ID is needed. Set the ID and
+    try again.", an unknown id 404 "The entity that was requested doesn't
+    exist. Verify the entity and try again.".
 14. Shipments: {entity_id, increment_id, order_id, items[{order_item_id,
     sku, qty, ...}], tracks[{track_number, title, carrier_code,
     created_at, ...}], ...}; filter order_id with "in" to get the track &
@@ -2667,12 +2683,57 @@ def stamp(t):
     return t.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def bundle_apart(it, products):
+    """Whether order row it is a bundle that ships separately."""
+    for p in products:
+        if p["id"] == it.get("product_id"):
+            return any(a.get("attribute_code") == "shipment_type" and
+                       str(a.get("value")) == "1"
+                       for a in p.get("custom_attributes", []))
+    return False
+
+
+def add_bundle(lines, bundle_set, item_id, eid, state, t):
+    """A bundle of 2 (each part once per bundle, fixed price) as Magento
+    records it in state: rows for the bundle and its parts, with what is
+    shipped as a shipment made them so (decision 19).  Returns the last
+    item_id used."""
+    b, apart, parts = bundle_set
+    qty = 2
+    shipped = {"complete": qty, "closed": qty, "processing": 1}.get(state, 0)
+    canceled = qty if state == "canceled" else 0
+    invoiced = qty if state in ("complete", "closed", "processing") else 0
+    refunded = qty if state == "closed" else 0
+    item_id += 1
+    parent = item_id
+    # Separately: the bundle row gets 1 per shipment that holds a part
+    # (one shipment here), the parts their own; the first part alone
+    # when the order is still processing.
+    lines.append(make_item(parent, eid, b["sku"], b["name"], "bundle", qty,
+                           b["price"], t, (1 if shipped else 0) if apart
+                           else shipped, invoiced, canceled, refunded,
+                           product_id=b["id"]))
+    for n, p in enumerate(parts):
+        item_id += 1
+        ps = shipped
+        if apart and state == "processing":
+            ps = qty if n == 0 else 0
+        lines.append(make_item(item_id, eid, p["sku"], p["name"], "simple",
+                               qty, 0, t, ps, invoiced, canceled, refunded,
+                               product_id=p["id"], parent=parent,
+                               weight=p.get("weight")))
+    return item_id
+
+
 def generate_data(spec, seed, sources, products, items, orders, shipments):
     """--generate products=N,orders=M, deterministic for a seed.  Products
     are simple, with a source item at every enabled source and about one in
     five also at a second source; every 13th is disabled, every 29th
     virtual.  Orders use them, in every state, with shipments and tracks
-    for what is shipped."""
+    for what is shipped.  With orders, two bundle products of two enabled
+    simple ones are added, one shipped together and one separately
+    (shipment_type 0 and 1), and every 7th order has one of them too,
+    taking turns (decision 13)."""
     rng = random.Random(seed)
     t0 = datetime(2025, 1, 6, 7, 0, tzinfo=timezone.utc)
     codes = [s["source_code"] for s in sources
@@ -2713,6 +2774,22 @@ def generate_data(spec, seed, sources, products, items, orders, shipments):
                     if p["type_id"] in STOCK_TYPES and p["status"] == 1]
         if not sellable:
             raise SetupError("--generate orders needs enabled simple products")
+        sets = []
+        if len(sellable) >= 2 and not any(p["type_id"] == "bundle"
+                                          for p in products):
+            parts = [p for p in sellable if p["type_id"] == "simple"][:2]
+            pid = max(p["id"] for p in products)
+            for n, (ship, name) in enumerate((("0", "samen"),
+                                              ("1", "apart"))):
+                b = make_product(pid + n + 1, "SET-%d" % (n + 1),
+                                 "Set %s" % name, "bundle", 19.95,
+                                 stamp(t0 - timedelta(days=30)))
+                b["custom_attributes"] += [
+                    {"attribute_code": "shipment_type", "value": ship},
+                    {"attribute_code": "price_type", "value": "1"},
+                    {"attribute_code": "sku_type", "value": "1"}]
+                products.append(b)
+                sets.append((b, ship == "1", parts))
         forced = list(ORDER_STATES)
         rng.shuffle(forced)
         weights = (("complete", 45), ("processing", 20), ("new", 8),
@@ -2758,14 +2835,23 @@ def generate_data(spec, seed, sources, products, items, orders, shipments):
                     p["price"], created, shipped, invoiced, canceled,
                     refunded, product_id=p["id"], virtual=virtual,
                     weight=p.get("weight")))
+            if sets and n % 7 == 6:
+                item_id = add_bundle(lines, sets[(n // 7) % 2], item_id,
+                                     eid, state, created)
             physical = any(not it["is_virtual"] for it in lines)
             o = make_order(eid, "%09d" % (eid + 100), state, state, created,
                            updated, customer, email, lines,
                            shipping=("flatrate_flatrate", "Flat Rate - Fixed",
                                      4.95) if physical else None)
             orders.append(o)
+            # A bundle shipped together ships through its own row: its
+            # parts' rows are raised but not saved (decision 19).
+            top = {it["item_id"]: it for it in lines}
             to_ship = [(it, it["qty_shipped"]) for it in lines
-                       if it["qty_shipped"]]
+                       if it["qty_shipped"] and not (
+                           it.get("parent_item_id") is not None and
+                           not bundle_apart(top[it["parent_item_id"]],
+                                            products))]
             if to_ship:
                 ship_id += 1
                 code, title, fmt = CARRIERS[rng.randrange(len(CARRIERS))]
