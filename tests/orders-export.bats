@@ -266,6 +266,14 @@ MAG=$TOP/tests/sandbox/data/magento
 	sandbox_start --platform magento --data "$MAG"
 	t 0 mag-partial.csv "" orders-export --from magento --status partially_shipped
 }
+@test "Magento: a bundle shipped together is its line; one shipped separately, its parts" {
+	# 117: SET-MUG x 2, shipped together, one sent: the bundle's row.
+	# 118: SET-CADEAU, shipped separately, its candle sent: the parts'
+	# rows (the bundle's row says 1 shipped for any part's shipment).
+	sandbox_start --platform magento --data "$MAG"
+	t 0 mag-bundles.csv "" sh -c 'orders-export --from magento --lines | cut -d, -f4,15,17,18 | grep -E "^number|^00000011[78]"'
+	[ "$(requests | grep -c '/V1/products?.*entity_id.*=17%2C21&')" -eq 1 ]
+}
 @test "Magento: --since/--until on updated_at, both inclusive" {
 	sandbox_start --platform magento --data "$MAG"
 	t 0 mag-since.csv "" orders-export --from magento --since 2026-10-20T13:00:00Z --until 2026-10-26T09:00:00Z
