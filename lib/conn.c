@@ -150,7 +150,8 @@ conn_amount(json_t *v, char *t, size_t len)
 
 struct session *
 sess_open(const char *config, const char *name,
-    void (*log)(const char *, ...), char *err, size_t errlen)
+    void (*log)(const char *, ...), void (*warn)(const char *, ...),
+    char *err, size_t errlen)
 {
 	struct session *s;
 	struct http_opts ho;
@@ -160,6 +161,7 @@ sess_open(const char *config, const char *name,
 	size_t	 i;
 
 	s = xcalloc(1, sizeof(*s));
+	s->warn = warn;
 	if ((s->cfg = cfg_load(config, name, err, errlen)) == NULL)
 		goto bad;
 	if ((platform = cfg_get(s->cfg, "platform")) == NULL) {

@@ -38,6 +38,9 @@ struct session {
 	size_t		 batch;		/* most stock levels in one write */
 	double		 search_lag;	/* seconds before find_created sees a
 					   new order (the shop's index) */
+	void		(*warn)(const char *, ...);	/* the tool's warnings:
+					   what the connector had to change
+					   to go on (NULL: none shown) */
 	void		*priv;		/* the connector's own state */
 };
 
@@ -283,11 +286,12 @@ extern const struct connector conn_shopify;
 
 /*
  * Open connection name of the connections file config (NULL: the default
- * one).  log gets the -v lines of the HTTP client.  Returns the session,
- * or NULL with a message in err.
+ * one).  log gets the -v lines of the HTTP client, warn the connector's
+ * warnings (s->warn).  Returns the session, or NULL with a message in err.
  */
 struct session	*sess_open(const char *config, const char *name,
-		    void (*log)(const char *, ...), char *err, size_t errlen);
+		    void (*log)(const char *, ...),
+		    void (*warn)(const char *, ...), char *err, size_t errlen);
 void		 sess_close(struct session *);
 
 /* Parse a normalised status name into its bit, or 0. */

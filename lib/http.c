@@ -120,7 +120,7 @@ http_url_ok(const char *url, char *err, size_t errlen)
 		    shown.s);
 	else if ((inet_pton(AF_INET, host, &a4) == 1 &&
 	    (ntohl(a4.s_addr) >> 24) == 127) ||
-	    strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+	    strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
 		rc = 0;
 	else
 		snprintf(err, errlen, "%s: plain http is allowed only to a "
@@ -131,6 +131,44 @@ out:
 	curl_free(host);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+void
+http_url_normal(const char *url, struct buf *out)
+{
+	const char *p, *a, *e, *at, *h, *he, *port;
+	size_t	 i, nport;
+	long	 def;
+
+	if ((p = strstr(url, "://")) == NULL) {
+		buf_adds(out, url);
+		return;
+	}
+	for (i = 0; url + i < p; i++)
+		buf_addc(out, (char)tolower((unsigned char)url[i]));
+	buf_adds(out, "://");
+	def = (p - url == 4 && strncasecmp(url, "http", 4) == 0) ? 80 :
+	    (p - url == 5 && strncasecmp(url, "https", 5) == 0) ? 443 : -1;
+	a = p + 3;
+	e = a + strcspn(a, "/?#");
+	for (h = a, at = a; at < e; at++)
+		if (*at == '@')
+			h = at + 1;	/* after the user information */
+	buf_add(out, a, (size_t)(h - a));
+	if (*h == '[' && (he = memchr(h, ']', (size_t)(e - h))) != NULL)
+		he++;		/* an IPv6 literal */
+	else if ((he = memchr(h, ':', (size_t)(e - h))) == NULL)
+		he = e;
+	for (; h < he; h++)
+		buf_addc(out, (char)tolower((unsigned char)*h));
+	port = he < e && *he == ':' ? he + 1 : e;
+	nport = (size_t)(e - port);
+	if (nport > 0 && (nport != strspn(port, "0123456789") ||
+	    strtol(port, NULL, 10) != def)) {
+		buf_addc(out, ':');
+		buf_add(out, port, nport);
+	}
+	buf_adds(out, e);
 }
 
 static size_t

@@ -126,6 +126,14 @@ void		 http_count_throttled(struct http *);
 /* url with the values of secret query parameters replaced. */
 void		 http_redact(const char *url, struct buf *out);
 
+/*
+ * url normalised as RFC 3986 (6.2.2.1, 6.2.3) says, and as a server that
+ * checks a signature over it may: its scheme and host in lower case, a
+ * port that is the scheme's default (80 for http, 443 for https) or
+ * empty left out; the rest as written.  Appended to out.
+ */
+void		 http_url_normal(const char *url, struct buf *out);
+
 void		 http_resp_free(struct http_resp *);
 void		 http_free(struct http *);
 

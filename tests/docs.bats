@@ -189,7 +189,11 @@ start_sandbox() {
 			shopify)
 				printf 'token = shpat_sandbox\n' ;;
 			magento)
-				printf 'token = sandbox-token\n' ;;
+				printf '%s\n' \
+				    "consumer_key = sandbox-consumer-key" \
+				    "consumer_secret = sandbox-consumer-secret" \
+				    "access_token = sandbox-token" \
+				    "access_token_secret = sandbox-token-secret" ;;
 			esac
 			printf 'retries = 2\nretry_delay = 0.1\n'
 		} >>"$SHOPSWITCH_CONFIG"

@@ -221,6 +221,14 @@ mag_in() {
 	t 1 mag-again.csv "" orders-complete --in magento -k number in.csv
 	[ "$(writes)" = '{"order 11 shipment": 1, "order 11 track": 1, "order 3 shipment": 1, "order 3 track": 1}' ]
 }
+@test "Magento: a bundle shipped separately, one part sent: the rest is shipped" {
+	# Its bundle row says 1 of 1 shipped (Magento counts a shipment of
+	# any part); the parts say one is left.
+	sandbox_start --platform magento --data "$MAG"
+	printf 'number,tracking\n000000118,postnl 3SABCD0000118\n000000117,\n' >in.csv
+	t 0 mag-bundles.csv "" orders-complete --in magento -k number in.csv
+	[ "$(writes)" = '{"order 17 shipment": 1, "order 18 shipment": 1, "order 18 track": 1}' ]
+}
 @test "Magento: --notify-customer: Magento mails the shipment" {
 	sandbox_start --platform magento --data "$MAG"
 	printf 'id,tracking\n3,postnl 3SABCD1234567\n' >in.csv

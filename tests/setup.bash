@@ -120,7 +120,7 @@ connections() {
 		shopify)
 			printf 'token = shpat_sandbox\n' ;;
 		magento)
-			printf 'token = sandbox-token\n' ;;
+			magento_keys sandbox-consumer-secret ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
@@ -128,15 +128,31 @@ connections() {
 	export SHOPSWITCH_CONFIG=$BATS_TEST_TMPDIR/connections.conf
 }
 
-# magento_oauth [CONSUMER_SECRET]: the Magento connection signs with the
-# sandbox's OAuth keys instead of sending its token as a bearer.
-magento_oauth() {
-	sed -i '/^token/d' "$BATS_TEST_TMPDIR/connections.conf"
+# magento_keys CONSUMER_SECRET: the four OAuth keys of the sandbox's
+# integration, as connection lines.
+magento_keys() {
 	printf '%s\n' "consumer_key = sandbox-consumer-key" \
-	    "consumer_secret = ${1:-sandbox-consumer-secret}" \
+	    "consumer_secret = $1" \
 	    "access_token = sandbox-token" \
-	    "access_token_secret = sandbox-token-secret" \
+	    "access_token_secret = sandbox-token-secret"
+}
+
+# magento_oauth [CONSUMER_SECRET]: the Magento connection signs with
+# OAuth (as it does by default; Magento 2.4.4 and later refuse the token
+# as a bearer), with this consumer secret.
+magento_oauth() {
+	sed -i '/^token =/d; /^consumer_/d; /^access_token/d' \
+	    "$BATS_TEST_TMPDIR/connections.conf"
+	magento_keys "${1:-sandbox-consumer-secret}" \
 	    >>"$BATS_TEST_TMPDIR/connections.conf"
+}
+
+# magento_bearer: the Magento connection sends the integration's access
+# token as a bearer instead (a store with --set bearer=1 takes it).
+magento_bearer() {
+	sed -i '/^consumer_/d; /^access_token/d' \
+	    "$BATS_TEST_TMPDIR/connections.conf"
+	printf 'token = sandbox-token\n' >>"$BATS_TEST_TMPDIR/connections.conf"
 }
 
 # kill_runs STEP CMD...: run CMD, which journals its progress to j, again

@@ -102,6 +102,32 @@ WOO=$TOP/tests/sandbox/data/woocommerce
 MAG=$TOP/tests/sandbox/data/magento
 @test "Magento: the default source's quantities" { sandbox_start --platform magento --data "$MAG"; t 0 mag.csv "" snap_of magento; }
 @test "Magento: the connection's source"         { sandbox_start --platform magento --data "$MAG"; connections "source = wh_ams"; t 0 mag-ams.csv "" snap_of magento; }
+# The connection's URL in another case: signed as Magento rebuilds it.
+@test "Magento: a URL written HTTP://127.0.0.1:PORT is signed as http://" {
+	sandbox_start --platform magento --data "$MAG"
+	SANDBOX=HTTP://127.0.0.1:${SANDBOX##*:}
+	connections
+	t 0 mag.csv "" snap_of magento
+}
+@test "Magento: http://LOCALHOST:PORT, where the store normalises the URL it signs" {
+	sandbox_start --platform magento --data "$MAG"
+	SANDBOX=http://LOCALHOST:${SANDBOX##*:}
+	connections
+	t 0 mag.csv "" snap_of magento
+}
+@test "Magento: http://LOCALHOST:PORT, where the store signs the Host as sent" {
+	sandbox_start --platform magento --data "$MAG" --set oauth_url=as_sent
+	SANDBOX=http://LOCALHOST:${SANDBOX##*:}
+	connections
+	t 0 mag.csv "" snap_of magento
+}
+@test "Magento: a store that lists at most 70: source items 37 a page, each once" {
+	sandbox_start --platform magento --generate products=200 --set max_page_size=70
+	t 0 - "stock-snapshot: .*/connections.conf:1: \[magento\]: the store refused 75 a page \(Maximum SearchCriteria pageSize is 70\); 37 a page from now on: put page_size = 37 in the connection" sh -c 'stock-snapshot --from magento >out.csv'
+	[ "$(tail -n +2 out.csv | cut -d, -f1 | sort -u | wc -l)" -eq 200 ]
+	[ "$(tail -n +2 out.csv | wc -l)" -eq 200 ]
+	[ "$(requests | grep -c ' 400$')" -eq 3 ]
+}
 
 # Shopify: available at the connection's location
 SHOP=$TOP/tests/sandbox/data/shopify

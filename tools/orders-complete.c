@@ -512,7 +512,7 @@ main(int argc, char *argv[])
 	if (read_input(&r, key, argc, argv) == -1)
 		goto out;
 	if ((s = sess_open(config, in, msg_verbose() ? msg_note : NULL,
-	    err, sizeof(err))) == NULL) {
+	    msg_warn, err, sizeof(err))) == NULL) {
 		msg_err("%s", err);
 		goto out;
 	}

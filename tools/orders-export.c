@@ -338,7 +338,7 @@ main(int argc, char *argv[])
 		o.ofmt = FMT_CSV;
 
 	if ((s = sess_open(config, from, msg_verbose() ? msg_note : NULL,
-	    err, sizeof(err))) == NULL) {
+	    msg_warn, err, sizeof(err))) == NULL) {
 		msg_err("%s", err);
 		return EXIT_TROUBLE;
 	}

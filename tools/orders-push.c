@@ -595,7 +595,7 @@ main(int argc, char *argv[])
 	if (read_input(&r, argc, argv) == -1)
 		goto out;
 	if ((r.s = sess_open(config, r.conn, msg_verbose() ? msg_note : NULL,
-	    err, sizeof(err))) == NULL) {
+	    msg_warn, err, sizeof(err))) == NULL) {
 		msg_err("%s", err);
 		goto out;
 	}

@@ -4,7 +4,9 @@
  * A Bearer token (an integration's access token, where the store allows
  * it as a bearer), or each request signed with OAuth 1.0a, HMAC-SHA256;
  * lists by searchCriteria pages that stop on total_count (a page past the
- * end repeats the last one); stock as MSI source items of the
+ * end repeats the last one), 300 a page unless the connection says
+ * otherwise, halved while the store answers "Maximum SearchCriteria
+ * pageSize"; stock as MSI source items of the
  * connection's source; writes in POST /V1/inventory/source-items, 20 a
  * request by default (the input limit many stores enforce), split
  * smaller when the store says "Maximum items".  See
@@ -22,10 +24,13 @@
 #include <openssl/rand.h>
 
 #include "../conn.h"
+#include "../money.h"
 #include "../tz.h"
 #include "../util.h"
 
-#define PAGE	300			/* the most a limited store lists */
+#define PAGE	300			/* the most a limited store lists by
+					   default (maximum_page_size) */
+#define PAGE_MAX 10000			/* the most page_size may ask */
 #define BATCH	20			/* the default input limit */
 
 /* Magento's order states and the normalised statuses. */
@@ -45,6 +50,13 @@ struct magento {
 	const char	*source;	/* the MSI source */
 	const char	*ckey, *csecret;	/* OAuth consumer */
 	const char	*token, *tsecret;	/* OAuth access token */
+	long		 page;		/* items a search page asks for */
+	json_t		*sep;		/* bundle product id: true when it
+					   ships separately (the catalog's
+					   shipment_type) */
+	long		 refused;	/* the last page size refused, or 0
+					   once the warning is given */
+	char		 said[256];	/* the store's words for it */
 };
 
 /* RFC 3986 unreserved characters pass, the rest is %XX: OAuth's rule. */
@@ -126,13 +138,16 @@ strpcmp(const void *a, const void *b)
  * Sign a request as RFC 5849 says, with HMAC-SHA256: the base string is
  * the method, the URL without its query, and every query parameter and
  * oauth_ parameter, each name and value percent-encoded, sorted, joined.
- * The JSON body is not signed (it is not a form).
+ * The URL is normalised first, as Magento normalises the one it rebuilds
+ * from the request (Helper/Signature/Hmac::normaliseBaseSignatureUrl):
+ * scheme and host in lower case, a default port left out.  The JSON body
+ * is not signed (it is not a form).
  */
 static int
 sign(void *arg, const char *method, const char *url, struct buf *out)
 {
 	struct magento *m = arg;
-	struct buf base, key, p;
+	struct buf base, key, p, u;
 	unsigned char nb[16], mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen;
 	char	 nonce[33], ts[32], **params, *k, *v, *sigb64;
@@ -174,11 +189,15 @@ sign(void *arg, const char *method, const char *url, struct buf *out)
 	qsort(params, np, sizeof(*params), strpcmp);
 
 	memset(&p, 0, sizeof(p));
+	memset(&u, 0, sizeof(u));
 	memset(&base, 0, sizeof(base));
 	buf_adds(&base, method);
 	buf_addc(&base, '&');
-	n = (q = strchr(url, '?')) != NULL ? (size_t)(q - url) : strlen(url);
-	pct(&base, url, n);
+	http_url_normal(url, &u);
+	n = (q = strchr(buf_str(&u), '?')) != NULL ? (size_t)(q - u.s) :
+	    u.len;
+	pct(&base, buf_str(&u), n);
+	buf_free(&u);
 	buf_addc(&base, '&');
 	p.len = 0;
 	for (i = 0; i < np; i++) {
@@ -223,14 +242,28 @@ static int
 setup(struct session *s, struct http_opts *o)
 {
 	struct magento *m;
+	struct buf u;
 	const char *token, *store;
-	double	 b;
+	double	 b, pg;
 
 	m = xcalloc(1, sizeof(*m));
 	s->priv = m;
+	m->sep = json_object();
+	/*
+	 * Requests go to the URL normalised as it is signed, so that the
+	 * Host header is what the signature says whether the store
+	 * normalises the URL it rebuilds from that header (laminas-oauth,
+	 * and Magento's Hmac that overrode it) or takes it as sent (the
+	 * Hmac that replaced laminas-oauth).
+	 */
+	memset(&u, 0, sizeof(u));
+	http_url_normal(s->url, &u);
+	buf_adds(&u, "/rest/");
 	store = cfg_get(s->cfg, "store");
-	m->base = xmalloc(strlen(s->url) + (store ? strlen(store) : 7) + 16);
-	sprintf(m->base, "%s/rest/%s/V1", s->url, store ? store : "default");
+	buf_adds(&u, store != NULL ? store : "default");
+	buf_adds(&u, "/V1");
+	m->base = xstrdup(buf_str(&u));
+	buf_free(&u);
 	m->source = cfg_get(s->cfg, "source");
 	if (m->source == NULL)
 		m->source = "default";
@@ -265,13 +298,23 @@ setup(struct session *s, struct http_opts *o)
 	/* No rate limit in Magento itself; a host may have one. */
 	o->rate_window = 60;
 	b = BATCH;
+	pg = PAGE;
 	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &o->rate_limit, s->err,
 	    sizeof(s->err)) == -1 || cfg_number(s->cfg, "rate_window", 0.01,
 	    86400, &o->rate_window, s->err, sizeof(s->err)) == -1 ||
 	    cfg_number(s->cfg, "batch", 1, 5000, &b, s->err,
 	    sizeof(s->err)) == -1)
 		return -1;
+	if (cfg_number(s->cfg, "page_size", 1, PAGE_MAX, &pg, s->err,
+	    sizeof(s->err)) == -1 || pg != floor(pg)) {
+		snprintf(s->err, sizeof(s->err), "%s:%lu: page_size takes a "
+		    "whole number from 1 to %d, not '%s'", s->cfg->file,
+		    cfg_line(s->cfg, "page_size"), PAGE_MAX,
+		    cfg_get(s->cfg, "page_size"));
+		return -1;
+	}
 	s->batch = (size_t)b;
+	m->page = (long)pg;
 	return 0;
 }
 
@@ -280,8 +323,10 @@ close_priv(struct session *s)
 {
 	struct magento *m = s->priv;
 
-	if (m != NULL)
+	if (m != NULL) {
 		free(m->base);
+		json_decref(m->sep);
+	}
 	free(m);
 	s->priv = NULL;
 }
@@ -352,11 +397,38 @@ fail(struct session *s, const struct http_resp *r)
 }
 
 /*
+ * Whether r is the store's refusal of the page size asked (its input
+ * limits: "Maximum SearchCriteria pageSize is %max"); its words go to
+ * m->said.
+ */
+static int
+too_large(struct magento *m, const struct http_resp *r)
+{
+	struct buf b;
+	int	 yes;
+
+	if (r->status != 400)
+		return 0;
+	memset(&b, 0, sizeof(b));
+	yes = message(r, &b) == 0 && strncmp(buf_str(&b),
+	    "Maximum SearchCriteria pageSize", 31) == 0;
+	if (yes)
+		snprintf(m->said, sizeof(m->said), "%s", buf_str(&b));
+	buf_free(&b);
+	return yes;
+}
+
+/*
  * Call each with every item of the search at path (query: its filters,
- * escaped, or ""), pageSize PAGE, by entity order, page after page until
+ * escaped, or ""), m->page a page, by entity order, page after page until
  * total_count is reached: Magento answers a page past the end with the
- * last page again.  each gets the page's items array and returns 0 or
- * not; returns 0, -1 (s->err) or what each returned.
+ * last page again.  A page size the store refuses is halved, for this
+ * search and the ones after it, and the page is asked again: currentPage
+ * is worked out from the items handed out so far, and those of the new
+ * page that were handed out already are left out, so that none is
+ * skipped or handed out twice however the size changed.  each gets the
+ * page's new items (an array) and returns 0 or not; returns 0, -1
+ * (s->err) or what each returned.
  */
 static int
 search(struct session *s, const char *path, const char *query,
@@ -365,15 +437,15 @@ search(struct session *s, const char *path, const char *query,
 	struct magento *m = s->priv;
 	struct http_resp r;
 	struct buf url;
-	json_t	*items;
-	json_int_t total;
-	long	 page;
+	json_t	*items, *fresh;
+	json_int_t total, done;
+	size_t	 skip, i;
 	char	 t[128];
 	int	 rc;
 
 	memset(&url, 0, sizeof(url));
 	rc = 0;
-	for (page = 1;; page++) {
+	for (done = 0;;) {
 		url.len = 0;
 		buf_adds(&url, m->base);
 		buf_adds(&url, path);
@@ -382,11 +454,19 @@ search(struct session *s, const char *path, const char *query,
 			buf_adds(&url, query);
 			buf_addc(&url, '&');
 		}
-		snprintf(t, sizeof(t), "searchCriteria%%5BpageSize%%5D=%d&"
-		    "searchCriteria%%5BcurrentPage%%5D=%ld", PAGE, page);
+		snprintf(t, sizeof(t), "searchCriteria%%5BpageSize%%5D=%ld&"
+		    "searchCriteria%%5BcurrentPage%%5D=%lld", m->page,
+		    (long long)(done / m->page + 1));
 		buf_adds(&url, t);
+		skip = (size_t)(done % m->page);
 		if (http_request(s->http, "GET", buf_str(&url), NULL,
 		    HTTP_JSON, &r) != 0) {
+			if (m->page > 1 && too_large(m, &r)) {
+				m->refused = m->page;
+				m->page /= 2;
+				http_resp_free(&r);
+				continue;
+			}
 			rc = fail(s, &r);
 			http_resp_free(&r);
 			break;
@@ -400,11 +480,27 @@ search(struct session *s, const char *path, const char *query,
 			rc = -1;
 			break;
 		}
+		if (m->refused > 0 && s->warn != NULL)
+			s->warn("%s:%lu: [%s]: the store refused %ld a page "
+			    "(%s); %ld a page from now on: put page_size = %ld "
+			    "in the connection", s->cfg->file, s->cfg->line,
+			    s->cfg->name, m->refused, m->said, m->page,
+			    m->page);
+		m->refused = 0;
 		total = json_integer_value(json_object_get(r.json,
 		    "total_count"));
-		rc = each(s, items, arg);
+		if (skip >= json_array_size(items)) {
+			http_resp_free(&r);
+			break;		/* nothing new: the end */
+		}
+		fresh = json_array();
+		for (i = skip; i < json_array_size(items); i++)
+			json_array_append(fresh, json_array_get(items, i));
+		done += (json_int_t)json_array_size(fresh);
+		rc = each(s, fresh, arg);
+		json_decref(fresh);
 		http_resp_free(&r);
-		if (rc != 0 || (json_int_t)page * PAGE >= total)
+		if (rc != 0 || done >= total)
 			break;
 	}
 	buf_free(&url);
@@ -491,6 +587,226 @@ str(json_t *o, const char *key)
 	return v != NULL ? v : "";
 }
 
+/* One page of bundle products: how each ships. */
+static int
+bundle_page(struct session *s, json_t *items, void *arg)
+{
+	struct magento *m = s->priv;
+	json_t	*p, *a, *attrs;
+	char	 id[32], v[32];
+	size_t	 i, k;
+	int	 sep;
+
+	(void)arg;
+	json_array_foreach(items, i, p) {
+		sep = 0;
+		attrs = json_object_get(p, "custom_attributes");
+		json_array_foreach(attrs, k, a)
+			if (strcmp(str(a, "attribute_code"),
+			    "shipment_type") == 0)
+				sep = strcmp(conn_text(a, "value", v,
+				    sizeof(v)), "1") == 0;
+		json_object_set_new(m->sep, conn_text(p, "id", id,
+		    sizeof(id)), json_boolean(sep));
+	}
+	return 0;
+}
+
+/*
+ * Learn how the bundles in orders (an array of Magento orders) ship,
+ * those not known yet, in one search of /V1/products.  An order row has
+ * no word of it (its product_options are not in the REST answer); the
+ * bundle product's shipment_type is: 1 separately, 0 together.  A
+ * product the catalog no longer has ships together, Magento's default.
+ * 0, or -1 (s->err).
+ */
+static int
+bundles(struct session *s, json_t *orders)
+{
+	struct magento *m = s->priv;
+	struct buf ids, q;
+	json_t	*o, *it, *want;
+	const char *id;
+	char	 t[32];
+	size_t	 i, k;
+	int	 rc;
+
+	want = json_object();
+	json_array_foreach(orders, i, o)
+		json_array_foreach(json_object_get(o, "items"), k, it) {
+			id = conn_text(it, "product_id", t, sizeof(t));
+			if (strcmp(str(it, "product_type"), "bundle") == 0 &&
+			    *id != '\0' && json_object_get(m->sep, id) ==
+			    NULL)
+				json_object_set_new(want, id, json_true());
+		}
+	rc = 0;
+	if (json_object_size(want) > 0) {
+		memset(&ids, 0, sizeof(ids));
+		memset(&q, 0, sizeof(q));
+		json_object_foreach(want, id, it) {
+			if (ids.len > 0)
+				buf_addc(&ids, ',');
+			buf_adds(&ids, id);
+		}
+		filter(&q, 0, 0, "entity_id", "in", buf_str(&ids));
+		rc = search(s, "/products", buf_str(&q), bundle_page, NULL);
+		json_object_foreach(want, id, it)
+			if (rc == 0 && json_object_get(m->sep, id) == NULL)
+				json_object_set_new(m->sep, id, json_false());
+		buf_free(&ids);
+		buf_free(&q);
+	}
+	json_decref(want);
+	return rc;
+}
+
+/* Whether order row it is a bundle that ships separately. */
+static int
+separately(struct magento *m, json_t *it)
+{
+	char	 t[32];
+
+	return it != NULL && strcmp(str(it, "product_type"), "bundle") == 0 &&
+	    json_is_true(json_object_get(m->sep, conn_text(it, "product_id",
+	    t, sizeof(t))));
+}
+
+/* The row of rows whose item_id is id, or NULL. */
+static json_t *
+row(json_t *rows, json_t *id)
+{
+	json_t	*r;
+	size_t	 i;
+
+	json_array_foreach(rows, i, r)
+		if (json_equal(json_object_get(r, "item_id"), id))
+			return r;
+	return NULL;
+}
+
+/* The parent_item_id of it, or NULL for a row without a parent. */
+static json_t *
+parent_id(json_t *it)
+{
+	json_t	*pid;
+
+	pid = json_object_get(it, "parent_item_id");
+	return pid != NULL && !json_is_null(pid) ? pid : NULL;
+}
+
+/*
+ * Whether order row it of rows is a line: a row that carries the
+ * quantities shipped, that is, no dummy (Order\Item::isDummy(true)).  A
+ * configurable's parent row is (it has the child's SKU), its child's
+ * not; a bundle shipped together is, its parts not; the parts of a
+ * bundle shipped separately are, the bundle row not (Magento adds 1 to
+ * its qty_shipped for every shipment of a part).
+ */
+static int
+is_line(struct magento *m, json_t *rows, json_t *it)
+{
+	json_t	*pid;
+
+	if ((pid = parent_id(it)) == NULL)
+		return !separately(m, it);
+	return separately(m, row(rows, pid));
+}
+
+/*
+ * What row it cost, tax included, less its discount, into *v; *decimals
+ * is raised to the most its amounts have.  0, or -1 when they are not
+ * amounts.
+ */
+static int
+row_money(json_t *it, long long *v, int *decimals)
+{
+	long long total, disc;
+	char	 t[2][64];
+	int	 d[2];
+
+	if (money_parse(amount(it, "row_total_incl_tax", t[0],
+	    sizeof(t[0])), &total, &d[0]) == -1 || money_parse(amount(it,
+	    "discount_amount", t[1], sizeof(t[1])), &disc, &d[1]) == -1 ||
+	    money_add(total, -disc, v) == -1)
+		return -1;
+	if (d[0] > *decimals)
+		*decimals = d[0];
+	if (d[1] > *decimals)
+		*decimals = d[1];
+	return 0;
+}
+
+/*
+ * What the rows of rows whose parent is row id cost; how many there are
+ * goes to *n.  -1 when one has no amounts.
+ */
+static int
+parts_money(json_t *rows, json_t *id, long long *sum, int *decimals,
+    size_t *n)
+{
+	json_t	*r;
+	long long v;
+	size_t	 i;
+
+	*sum = 0;
+	*n = 0;
+	json_array_foreach(rows, i, r) {
+		if (!json_equal(parent_id(r), id))
+			continue;
+		if (row_money(r, &v, decimals) == -1 ||
+		    money_add(*sum, v, sum) == -1)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+/*
+ * What line it of rows cost into out (MONEY_LEN bytes), or NULL when
+ * Magento gave no amounts.  A group (a configurable or bundle and its
+ * parts) costs what the costlier side says: the parent row (a fixed
+ * price) or its parts together (a dynamic price), and the group's lines
+ * add up to that: a parent that is a line gets what its parts cost
+ * beyond it, and the first part of a bundle shipped separately what the
+ * bundle row costs beyond its parts.
+ */
+static const char *
+line_total(json_t *rows, json_t *it, char *out)
+{
+	json_t	*pid, *parent, *r, *first;
+	long long own, grp, parts;
+	size_t	 i, n;
+	int	 d;
+
+	d = 2;
+	if (row_money(it, &own, &d) == -1)
+		return NULL;
+	if ((pid = parent_id(it)) == NULL) {
+		if (parts_money(rows, json_object_get(it, "item_id"), &parts,
+		    &d, &n) == -1)
+			return NULL;
+		if (n > 0 && parts > own)
+			own = parts;
+	} else if ((parent = row(rows, pid)) != NULL) {
+		first = NULL;
+		json_array_foreach(rows, i, r)
+			if (json_equal(parent_id(r), pid)) {
+				first = r;
+				break;
+			}
+		if (first == it) {	/* the first part */
+			if (row_money(parent, &grp, &d) == -1 ||
+			    parts_money(rows, pid, &parts, &d, &n) == -1)
+				return NULL;
+			if (grp > parts && money_add(own, grp - parts,
+			    &own) == -1)
+				return NULL;
+		}
+	}
+	return money_format(own, d, out);
+}
+
 /* An order address of Magento's (a JSON object), or NULL. */
 static json_t *
 address(json_t *a)
@@ -525,10 +841,12 @@ static json_t *
 record(struct session *s, json_t *o, int raw, json_t *ships,
     unsigned int *st)
 {
+	struct magento *m = s->priv;
 	struct order_head h;
-	json_t	*lines, *it, *bill, *pid;
-	const char *state, *first, *last, *total;
+	json_t	*lines, *it, *bill, *rows;
+	const char *state, *first, *last;
 	char	 t[6][64], name[512], created[TZ_LEN], updated[TZ_LEN];
+	char	 total[MONEY_LEN];
 	json_int_t q, shipped, anyship;
 	size_t	 i;
 
@@ -553,21 +871,17 @@ record(struct session *s, json_t *o, int raw, json_t *ships,
 
 	lines = json_array();
 	anyship = 0;
-	json_array_foreach(json_object_get(o, "items"), i, it) {
-		/* A configurable's child row repeats its parent: skip it. */
-		pid = json_object_get(it, "parent_item_id");
-		if (pid != NULL && !json_is_null(pid))
-			continue;
+	rows = json_object_get(o, "items");
+	json_array_foreach(rows, i, it) {
+		if (!is_line(m, rows, it))
+			continue;	/* a dummy: another row says */
 		q = qty(it, "qty_ordered") - qty(it, "qty_canceled");
 		shipped = qty(it, "qty_shipped");
 		anyship += shipped;
-		/* What the row cost: with tax, less its discount. */
-		total = conn_money(amount(it, "row_total_incl_tax", t[2],
-		    sizeof(t[2])), -1, amount(it, "discount_amount", t[3],
-		    sizeof(t[3])), t[4]);
 		json_array_append_new(lines, conn_line(conn_text(it, "sku",
 		    t[0], sizeof(t[0])), conn_text(it, "name", t[1],
-		    sizeof(t[1])), q, json_integer(shipped), total));
+		    sizeof(t[1])), q, json_integer(shipped), line_total(rows,
+		    it, total)));
 	}
 	/* Processing with something shipped: a partial shipment. */
 	if (strcmp(state, "processing") == 0 && anyship > 0)
@@ -658,8 +972,8 @@ order_page(struct session *s, json_t *items, void *arg)
 		buf_adds(&ids, conn_text(o, "entity_id", id, sizeof(id)));
 	}
 	oq->tracks = json_object();
-	rc = 0;
-	if (ids.len > 0) {
+	rc = bundles(s, items);
+	if (rc == 0 && ids.len > 0) {
 		memset(&q, 0, sizeof(q));
 		filter(&q, 0, 0, "order_id", "in", buf_str(&ids));
 		rc = search(s, "/shipments", buf_str(&q), ship_page, oq);
@@ -783,7 +1097,7 @@ source_page(struct session *s, json_t *items, void *arg)
 	return rc;
 }
 
-/* The source items of the connection's source, 300 a page. */
+/* The source items of the connection's source, a page at a time. */
 static int
 source_items(struct session *s, struct srcq *sq)
 {
@@ -972,15 +1286,15 @@ find_page(struct session *s, json_t *items, void *arg)
 
 /* Whether some item of order o is left to ship. */
 static int
-to_ship(json_t *o)
+to_ship(struct magento *m, json_t *o)
 {
-	json_t	*it;
+	json_t	*it, *rows;
 	size_t	 i;
 
-	json_array_foreach(json_object_get(o, "items"), i, it) {
-		if (json_object_get(it, "parent_item_id") != NULL &&
-		    !json_is_null(json_object_get(it, "parent_item_id")))
-			continue;	/* a child: its parent says */
+	rows = json_object_get(o, "items");
+	json_array_foreach(rows, i, it) {
+		if (!is_line(m, rows, it))
+			continue;	/* a dummy: another row says */
 		/* is_virtual is 0 or 1 (true, in some versions). */
 		if (json_is_true(json_object_get(it, "is_virtual")) ||
 		    json_integer_value(json_object_get(it, "is_virtual")) != 0)
@@ -1016,9 +1330,10 @@ carrier_code(const char *carrier)
 static int
 complete(struct session *s, struct complete_item *it)
 {
+	struct magento *m = s->priv;
 	struct findq fq;
 	struct buf q, said, path;
-	json_t	*o, *tracks, *t, *ans;
+	json_t	*o, *tracks, *t, *ans, *one;
 	const char *state;
 	long	 status;
 	size_t	 i, k, nnew;
@@ -1062,7 +1377,12 @@ complete(struct session *s, struct complete_item *it)
 		    state);
 		goto out;
 	}
-	if (strcmp(state, "complete") == 0 || !to_ship(o)) {
+	one = json_pack("[O]", o);
+	rc = bundles(s, one);
+	json_decref(one);
+	if (rc != 0)
+		goto out;
+	if (strcmp(state, "complete") == 0 || !to_ship(m, o)) {
 		it->result = OR_ALREADY;
 		if (strcmp(state, "complete") != 0)
 			snprintf(it->reason, sizeof(it->reason), "all shipped; "

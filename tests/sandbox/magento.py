@@ -3,7 +3,7 @@
     python3 tests/sandbox/sandbox.py --platform magento \
         --data tests/sandbox/data/magento [--api-key sandbox-token] \
         [--generate products=N,orders=M] [--seed N] \
-        [--set bearer=0] [--set input_limit=1 --set max_items=20] ...
+        [--set bearer=1] [--set input_limit=0] [--set max_items=20] ...
 
 Routes, under /rest/V1, /rest/default/V1 or /rest/all/V1:
 GET orders, GET orders/{id}, GET shipments, GET products,
@@ -14,10 +14,13 @@ shipments.json (one JSON array each, in the shape Magento returns; a
 missing sources.json means the default source alone).  The connection
 url is http://127.0.0.1:PORT.
 
-Settings (--set NAME=VALUE): bearer (1: the integration access token, the
---api-key, is accepted as "Authorization: Bearer"; 0: refused, OAuth 1.0a
-only, Magento's default since 2.4.4), consumer_key, consumer_secret,
-token_secret (the access token is --api-key), input_limit (0 off, 1 on),
+Settings (--set NAME=VALUE): oauth_url (normalised, the default, or
+as_sent: how the URL in the signature's base string is made, decision 4),
+bearer (0, the default: the integration
+access token, the --api-key, is refused as "Authorization: Bearer" and
+requests are signed with OAuth 1.0a, as on Magento 2.4.4 and later; 1: the
+store accepts it as a bearer), consumer_key, consumer_secret, token_secret
+(the access token is --api-key), input_limit (1, the default: on; 0 off),
 max_items, default_page_size, max_page_size (used when input_limit=1),
 past_end (last: a page past the end repeats the last page; empty: items []).
 
@@ -98,9 +101,13 @@ Decisions:
     the input.  So a wrong path with no credentials is 404, not 401.
  3. Auth: "Authorization: Bearer <token>" (the word case-insensitive,
     exactly one space, as TokenUserContext splits it).  The integration
-    access token (--api-key) is accepted only with --set bearer=1 (the
-    default here; Magento's default since 2.4.4 is
-    oauth/consumer/enable_integration_as_bearer=0, --set bearer=0).  A
+    access token (--api-key) is accepted only with --set bearer=1; the
+    default here is Magento's since 2.4.4,
+    oauth/consumer/enable_integration_as_bearer=0 ([docs] get-started/
+    authentication/gs-authentication-token.md, "Integration tokens":
+    Stores, Configuration, Services, OAuth, "Allow OAuth Access Tokens to
+    be used as standalone Bearer tokens", default No), so the token is
+    refused and OAuth 1.0a (decision 4) is the way in.  A
     refused, unknown or missing token makes the caller a guest, and the
     route's ACL check answers 401
     {"message":"The consumer isn't authorized to access %resources.",
@@ -141,8 +148,8 @@ Decisions:
       again.'.
     Magento also refuses consumer keys and tokens that are not exactly 32
     characters; the sandbox's credentials are not, so it does not check
-    lengths.  Signature (Helper/Signature/Hmac.php, 2.4.8): base string =
-    "GET" & rawurlencode("http://" + Host header + path, no query) &
+    lengths.  Signature (Helper/Signature/Hmac.php): base string =
+    "GET" & rawurlencode(the base URI, below) &
     rawurlencode(the parameters joined by "&"), where the parameters are
     the header's oauth_* (not oauth_signature) plus the query's, each
     "rawurlencode(name)=rawurlencode(value)", sorted by the DECODED name
@@ -153,8 +160,35 @@ Decisions:
     unless a name sorts differently encoded (e.g. ...[filters][1][...] vs
     ...[filters][10][...]: keep to 10 filters per group and 10 groups) or
     is repeated.  Encode spaces as %20, never "+" (Magento reads bracketed
-    names with rawurldecode, which keeps "+").  The Host port is part of
-    the base URI as sent.
+    names with rawurldecode, which keeps "+").
+    The base URI: Magento rebuilds the URL from the request
+    (Oauth/Helper/Request::getRequestUrl: getScheme() . "://" .
+    getHttpHost(false) . getRequestUri(), so the scheme is the server's,
+    in lower case, and host and port are the Host header's as sent), and
+    then, by version:
+    - normalised (--set oauth_url=normalised, the default): laminas-oauth's
+      AbstractSignature::normaliseBaseSignatureUrl, which Magento's
+      Helper/Signature/Hmac (extends Laminas\\OAuth\\Signature\\Hmac,
+      2024) overrides the same way: Laminas\\Uri normalize() puts scheme
+      and host in lower case and Uri\\Http drops the scheme's default
+      port, Hmac drops :80 for http and :443 for https again, and clears
+      query and fragment; the path has its dot segments removed and its
+      %XX decoded where they stand for an unreserved character, the
+      others in upper case (Helper/Uri/Http::normalizePath with
+      laminas-uri's decodeUrlEncodedChars).  A client that signs
+      http://LOCALHOST:PORT or HTTP://127.0.0.1:PORT as written is
+      refused.
+    - as_sent (--set oauth_url=as_sent): the Hmac that replaced
+      laminas-oauth (implements HmacInterface; 2.4-develop, and 2.4.8
+      dropped laminas-oauth by its release notes: UNCONFIRMED which
+      release first ships it) builds scheme://host[:port]path with
+      parse_url and no normalisation (Hmac::buildRequestUrl): the host in
+      the case the Host header has it, a port only when the header has
+      one.  A client that signs LOCALHOST but sends Host: localhost is
+      refused, and so is one that signs :80 where curl leaves the default
+      port out of the Host header.
+    Either way a client is right when it sends the request to the URL
+    normalised and signs that.
  5. Errors [errors]: {"message": "...", "parameters": {...} or [...]}
     with %placeholders left in message; "errors": [{message,parameters}]
     for aggregate exceptions; no "trace" (production mode).  404 for
@@ -225,7 +259,15 @@ Decisions:
     of picqer.py's decision 7: a dropped filter must not pass a test).
     ?fields=items[sku,quantity],total_count trims the answer as
     FieldsFilter does; a malformed one is 400 (UNCONFIRMED).
-11. Input limits [limits] (--set input_limit=1): an array of more than
+11. Input limits [limits] (--set input_limit=1, the default here).
+    Whether they are on is the store's setting webapi/validation/
+    input_limit_enabled (IOLimitConfigProvider::isInputLimitingEnabled;
+    Stores, Configuration, Services, Web Api Input Limits): always on in
+    2.4.3 and 2.3.7-p1 (KB "Web API unable to process requests with more
+    than 20 items in array"), off unless enabled since ([docs]
+    api-security.md: "By default, these input limits are disabled").  The
+    sandbox has them on unless --set input_limit=0: the strict side, as a
+    client must work with a store that turned them on.  An array of more than
     max_items entities (sourceItems, filter_groups, filters, sortOrders)
     is 400 {"message":"Maximum items of type \\"%type\\" is %max",
     "parameters":{"type":"\\\\Magento\\\\InventoryApi\\\\Api\\\\Data\\\\
@@ -284,15 +326,31 @@ Decisions:
     #26228, confirmed on 2.4-develop; qty_canceled likewise).  The seed's
     orders 2 and 15 were written before that was known and give the child
     the parent's qty_shipped (and qty_canceled); they stay so, and the
-    loader accepts 0 or the parent's value.  Count the parent row and
-    skip rows with a parent_item_id.  A bundle is a "bundle" row and one
-    "simple" row per selection (parent_item_id; qty_ordered = the
-    selection's qty x the bundle's).  Virtual items are never shipped: a
-    complete order can have qty_shipped 0 on them.  GET orders/{id}: a
-    non-numeric id is 400 'Invalid type for value: "x". Expected Type:
-    "int".', 0 is 400 "An ID is needed. Set the ID and try again.", an
-    unknown id 404 "The entity that was requested doesn't exist. Verify
-    the entity and try again.".
+    loader accepts 0 or the parent's value.  A bundle is a "bundle" row
+    and one "simple" row per selection (parent_item_id; qty_ordered = the
+    selection's qty x the bundle's).  Which rows carry what was shipped
+    is Order\\Item::isDummy(true) [ship]: a configurable's parent row
+    (its child is the dummy); a bundle shipped together, its own row (the
+    parts are dummies, raised with it); a bundle shipped separately
+    (Item::isShipSeparately: its product_options shipment_type is 1,
+    AbstractType::SHIPMENT_SEPARATELY), its parts' rows, while the bundle
+    row is the dummy and gets a shipment line of 1, so qty_shipped 1, for
+    every shipment that holds a part (decision 19).  The order row does
+    not say how its bundle ships (product_options is not in the REST
+    answer); the catalog product does: GET products lists a bundle's
+    custom_attributes shipment_type ("0" together, "1" separately),
+    price_type and sku_type ([docs] rest/tutorials/bundle-product, "Get
+    store specific bundle product"), and the sandbox ships by that
+    (decision 19).  Seed: SET-MUG ships together (orders 16, and 17 with
+    one set of two shipped), SET-CADEAU separately (order 18: its candle
+    shipped, its keychains not; the bundle row says 1 of 1 shipped).
+    --generate orders=M adds SET-1 (together) and SET-2 (separately) of
+    two parts each, one of them in every 7th order.  Virtual items are
+    never shipped: a complete order can have qty_shipped 0 on them.  GET
+    orders/{id}: a non-numeric id is 400 'Invalid type for value: "x".
+    Expected Type: "int".', 0 is 400 "An ID is needed. Set the ID and
+    try again.", an unknown id 404 "The entity that was requested doesn't
+    exist. Verify the entity and try again.".
 14. Shipments: {entity_id, increment_id, order_id, items[{order_item_id,
     sku, qty, ...}], tracks[{track_number, title, carrier_code,
     created_at, ...}], ...}; filter order_id with "in" to get the track &
@@ -470,15 +528,16 @@ from sandbox import (PlatformBase, Reject, Response, SetupError, is_int,
 API_KEY = "sandbox-token"       # the integration's access token
 RATE_LIMIT = None               # core Magento has no admin REST rate limit
 SETTINGS = {
-    "bearer": "1",
+    "bearer": "0",
     "consumer_key": "sandbox-consumer-key",
     "consumer_secret": "sandbox-consumer-secret",
     "token_secret": "sandbox-token-secret",
-    "input_limit": "0",
+    "input_limit": "1",
     "max_items": "20",
     "default_page_size": "20",
     "max_page_size": "300",
     "past_end": "last",
+    "oauth_url": "normalised",
 }
 
 DEFAULT_STATUS = {"new": "pending", "pending_payment": "pending_payment",
@@ -730,6 +789,47 @@ def oauth_header_params(header):
     return out
 
 
+UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]")
+
+
+def remove_dot_segments(path):
+    """RFC 3986 5.2.4, as laminas-uri's removePathDotSegments does it."""
+    out = []
+    segs = path.split("/")
+    for i, seg in enumerate(segs):
+        if seg == ".":
+            if i == len(segs) - 1:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if i == len(segs) - 1:
+                out.append("")
+        else:
+            out.append(seg)
+    return "/".join(out)
+
+
+def oauth_request_url(host, target, normalised):
+    """The URL whose scheme, host and path go into the base string
+    (decision 4): Request::getRequestUrl from the Host header and the
+    request target, then normaliseBaseSignatureUrl when normalised."""
+    path, mark, query = target.partition("?")
+    if normalised:
+        name, colon, port = host.rpartition(":") if not host.endswith("]") \
+            else (host, "", "")
+        if not colon or not port.isdigit() and port != "":
+            name, colon, port = host, "", ""
+        if port == "" or int(port) == 80:
+            host = name.lower()
+        else:
+            host = name.lower() + ":" + port
+        path = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: (
+            unquote(m.group(0)) if UNRESERVED.match(unquote(m.group(0)))
+            else m.group(0).upper()), remove_dot_segments(path))
+    return "http://" + host + path + mark + query
+
+
 def oauth_base_string(method, url, params):
     """Helper/Signature/Hmac.php::createBaseString: the URL's query joins
     the parameters (parse_str values over the raw ones, nested arrays
@@ -828,6 +928,10 @@ class Platform(PlatformBase):
         if s["past_end"] not in ("last", "empty"):
             raise SetupError("--set past_end=%s: must be last or empty"
                              % s["past_end"])
+        if s["oauth_url"] not in ("normalised", "as_sent"):
+            raise SetupError("--set oauth_url=%s: must be normalised or "
+                             "as_sent" % s["oauth_url"])
+        self.oauth_url = s["oauth_url"]
         for name in ("consumer_key", "consumer_secret", "token_secret"):
             if not s[name]:
                 raise SetupError("--set %s: must not be empty" % name)
@@ -838,7 +942,7 @@ class Platform(PlatformBase):
         self.input_limit = s["input_limit"] == "1"
         self.max_items = int(s["max_items"])
         self.default_page_size = int(s["default_page_size"])
-        self.max_page_size = int(s["max_page_size"])
+        self.max_page_size_set = int(s["max_page_size"])
         self.past_end = s["past_end"]
         unknown = set(self.generate) - {"products", "orders"}
         if unknown:
@@ -849,6 +953,7 @@ class Platform(PlatformBase):
     # ---- data
 
     def reset(self):
+        self.max_page_size = self.max_page_size_set
         d = self.data_dir
         sources = load_array(d, "sources.json")
         if not sources and not (d and _exists(d, "sources.json")):
@@ -1221,7 +1326,8 @@ class Platform(PlatformBase):
             self.nonces.add(p["oauth_nonce"])
         if p["oauth_token"] != self.api_key:
             return mg_error(401, "Specified token does not exist")
-        url = "http://%s%s" % (req.header("Host") or "", req.target)
+        url = oauth_request_url(req.header("Host") or "", req.target,
+                                self.oauth_url == "normalised")
         base = oauth_base_string(req.method, url, p)
         want = oauth_signature(base, self.consumer_secret, self.token_secret)
         if not hmac.compare_digest(want, p["oauth_signature"]):
@@ -1705,7 +1811,12 @@ class Platform(PlatformBase):
         a delivery at the default source (not counted as a write), {"sku":
         S, "delete": true} deletes the product (its source items stay
         listed until the next reset, as a client's catalog listing would
-        show them)."""
+        show them), {"max_page_size": N} is the store's admin lowering
+        Maximum Page Size (webapi/validation/maximum_page_size, read on
+        every request: decision 11) while a client lists."""
+        if is_int(c.get("max_page_size")) and c["max_page_size"] >= 1:
+            self.max_page_size = c["max_page_size"]
+            return
         sku = c.get("sku")
         if c.get("delete"):
             self.by_sku.pop(sku, None)
@@ -2572,12 +2683,57 @@ def stamp(t):
     return t.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def bundle_apart(it, products):
+    """Whether order row it is a bundle that ships separately."""
+    for p in products:
+        if p["id"] == it.get("product_id"):
+            return any(a.get("attribute_code") == "shipment_type" and
+                       str(a.get("value")) == "1"
+                       for a in p.get("custom_attributes", []))
+    return False
+
+
+def add_bundle(lines, bundle_set, item_id, eid, state, t):
+    """A bundle of 2 (each part once per bundle, fixed price) as Magento
+    records it in state: rows for the bundle and its parts, with what is
+    shipped as a shipment made them so (decision 19).  Returns the last
+    item_id used."""
+    b, apart, parts = bundle_set
+    qty = 2
+    shipped = {"complete": qty, "closed": qty, "processing": 1}.get(state, 0)
+    canceled = qty if state == "canceled" else 0
+    invoiced = qty if state in ("complete", "closed", "processing") else 0
+    refunded = qty if state == "closed" else 0
+    item_id += 1
+    parent = item_id
+    # Separately: the bundle row gets 1 per shipment that holds a part
+    # (one shipment here), the parts their own; the first part alone
+    # when the order is still processing.
+    lines.append(make_item(parent, eid, b["sku"], b["name"], "bundle", qty,
+                           b["price"], t, (1 if shipped else 0) if apart
+                           else shipped, invoiced, canceled, refunded,
+                           product_id=b["id"]))
+    for n, p in enumerate(parts):
+        item_id += 1
+        ps = shipped
+        if apart and state == "processing":
+            ps = qty if n == 0 else 0
+        lines.append(make_item(item_id, eid, p["sku"], p["name"], "simple",
+                               qty, 0, t, ps, invoiced, canceled, refunded,
+                               product_id=p["id"], parent=parent,
+                               weight=p.get("weight")))
+    return item_id
+
+
 def generate_data(spec, seed, sources, products, items, orders, shipments):
     """--generate products=N,orders=M, deterministic for a seed.  Products
     are simple, with a source item at every enabled source and about one in
     five also at a second source; every 13th is disabled, every 29th
     virtual.  Orders use them, in every state, with shipments and tracks
-    for what is shipped."""
+    for what is shipped.  With orders, two bundle products of two enabled
+    simple ones are added, one shipped together and one separately
+    (shipment_type 0 and 1), and every 7th order has one of them too,
+    taking turns (decision 13)."""
     rng = random.Random(seed)
     t0 = datetime(2025, 1, 6, 7, 0, tzinfo=timezone.utc)
     codes = [s["source_code"] for s in sources
@@ -2618,6 +2774,22 @@ def generate_data(spec, seed, sources, products, items, orders, shipments):
                     if p["type_id"] in STOCK_TYPES and p["status"] == 1]
         if not sellable:
             raise SetupError("--generate orders needs enabled simple products")
+        sets = []
+        if len(sellable) >= 2 and not any(p["type_id"] == "bundle"
+                                          for p in products):
+            parts = [p for p in sellable if p["type_id"] == "simple"][:2]
+            pid = max(p["id"] for p in products)
+            for n, (ship, name) in enumerate((("0", "samen"),
+                                              ("1", "apart"))):
+                b = make_product(pid + n + 1, "SET-%d" % (n + 1),
+                                 "Set %s" % name, "bundle", 19.95,
+                                 stamp(t0 - timedelta(days=30)))
+                b["custom_attributes"] += [
+                    {"attribute_code": "shipment_type", "value": ship},
+                    {"attribute_code": "price_type", "value": "1"},
+                    {"attribute_code": "sku_type", "value": "1"}]
+                products.append(b)
+                sets.append((b, ship == "1", parts))
         forced = list(ORDER_STATES)
         rng.shuffle(forced)
         weights = (("complete", 45), ("processing", 20), ("new", 8),
@@ -2663,14 +2835,23 @@ def generate_data(spec, seed, sources, products, items, orders, shipments):
                     p["price"], created, shipped, invoiced, canceled,
                     refunded, product_id=p["id"], virtual=virtual,
                     weight=p.get("weight")))
+            if sets and n % 7 == 6:
+                item_id = add_bundle(lines, sets[(n // 7) % 2], item_id,
+                                     eid, state, created)
             physical = any(not it["is_virtual"] for it in lines)
             o = make_order(eid, "%09d" % (eid + 100), state, state, created,
                            updated, customer, email, lines,
                            shipping=("flatrate_flatrate", "Flat Rate - Fixed",
                                      4.95) if physical else None)
             orders.append(o)
+            # A bundle shipped together ships through its own row: its
+            # parts' rows are raised but not saved (decision 19).
+            top = {it["item_id"]: it for it in lines}
             to_ship = [(it, it["qty_shipped"]) for it in lines
-                       if it["qty_shipped"]]
+                       if it["qty_shipped"] and not (
+                           it.get("parent_item_id") is not None and
+                           not bundle_apart(top[it["parent_item_id"]],
+                                            products))]
             if to_ship:
                 ship_id += 1
                 code, title, fmt = CARRIERS[rng.randrange(len(CARRIERS))]

@@ -77,6 +77,12 @@ EOF
 oauth() {
 	python3 -c "$oauth_py" "$@"
 }
+# hget BASE PATH SIGNED HOST: the status of a GET of BASE PATH sent with
+# "Host: HOST" and signed for http://SIGNED PATH.
+hget() {
+	curl -s -g -o /dev/null -w '%{http_code}' -H "Host: $4" \
+		-H "Authorization: $(oauth GET "http://$3$2")" "$1$2"
+}
 # oget URL [name=value ...]: "STATUS BODY" of a GET signed with OAuth.
 oget() {
 	u=$1
@@ -85,10 +91,18 @@ oget() {
 	printf ' %s' "$(cat "$tmp/body")"
 }
 
-start seed --data "$seed"
-start strict --data "$seed" --set bearer=0 --set input_limit=1 --set max_items=20
-start gen --generate products=1000,orders=120 --set past_end=empty
-start big --generate products=10000
+# seed, gen and big: a store that takes the token as a bearer and has no
+# input limits, so that curl can ask anything; strict: the defaults
+# (Magento 2.4.4 and later: OAuth only; input limits on).
+loose="--set bearer=1 --set input_limit=0"
+# shellcheck disable=SC2086
+start seed --data "$seed" $loose
+start strict --data "$seed"
+start sent --data "$seed" --set oauth_url=as_sent
+# shellcheck disable=SC2086
+start gen --generate products=1000,orders=120 --set past_end=empty $loose
+# shellcheck disable=SC2086
+start big --generate products=10000 $loose
 
 # ------------------------------------------------------------ routes, auth
 # shellcheck disable=SC2154
@@ -125,7 +139,7 @@ is "Content-Type application/json; charset=utf-8" \
 # shellcheck disable=SC2154
 sbase=http://127.0.0.1:$port_strict
 su="$sbase/rest/V1/inventory/source-items?searchCriteria[pageSize]=2"
-is "bearer=0: the integration token as Bearer is refused" \
+is "by default (bearer=0) the integration token as Bearer is refused" \
 	"$(curl -s -g -w ' %{http_code}' -H "Authorization: Bearer $tok" "$su")" \
 	'{"message":"The consumer isn'"'"'t authorized to access %resources.","parameters":{"resources":"Magento_InventoryApi::source"}} 401'
 is "OAuth HMAC-SHA256: 200" "$(oget "$su" | cut -c1-3)" 200
@@ -156,6 +170,20 @@ pu="$sbase/rest/V1/inventory/source-items"
 is "OAuth POST: the JSON body is not signed" \
 	"$(curl -s -w ' %{http_code}' -H "Authorization: $(oauth POST "$pu")" -H 'Content-Type: application/json' \
 		--data '{"sourceItems":[{"sku":"MUG-WHT","source_code":"default","quantity":24,"status":1}]}' "$pu")" "[] 200"
+sp="/rest/V1/inventory/source-items?searchCriteria[pageSize]=2"
+h=127.0.0.1:$port_strict
+is "OAuth, oauth_url=normalised (default): Host LOCALHOST signed as localhost: 200; as LOCALHOST: 401" \
+	"$(hget "$sbase" "$sp" "localhost:$port_strict" "LOCALHOST:$port_strict") $(hget "$sbase" "$sp" "LOCALHOST:$port_strict" "LOCALHOST:$port_strict")" "200 401"
+is "OAuth, normalised: Host with :80 signed without it: 200; with it: 401" \
+	"$(hget "$sbase" "$sp" 127.0.0.1 127.0.0.1:80) $(hget "$sbase" "$sp" 127.0.0.1:80 127.0.0.1:80)" "200 401"
+is "OAuth, normalised: the URL signed as HTTP://: 401 (the scheme is the server's)" \
+	"$(curl -s -g -o /dev/null -w '%{http_code}' -H "Authorization: $(oauth GET "HTTP://$h$sp")" "$sbase$sp")" 401
+# shellcheck disable=SC2154
+sent=http://127.0.0.1:$port_sent
+is "OAuth, oauth_url=as_sent: Host LOCALHOST signed as LOCALHOST: 200; as localhost: 401" \
+	"$(hget "$sent" "$sp" "LOCALHOST:$port_sent" "LOCALHOST:$port_sent") $(hget "$sent" "$sp" "localhost:$port_sent" "LOCALHOST:$port_sent")" "200 401"
+is "OAuth, as_sent: Host with :80 signed without it: 401" \
+	"$(hget "$sent" "$sp" 127.0.0.1 127.0.0.1:80)" 401
 is "OAuth known answer: base string and signature" \
 	"$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import sandbox; sys.modules["sandbox"] = sandbox; import magento as m
 u = "http://127.0.0.1:8080/rest/default/V1/orders?searchCriteria[filter_groups][0][filters][0][field]=updated_at&searchCriteria[filter_groups][0][filters][0][value]=2026-11-01%2000:00:00&searchCriteria[filter_groups][0][filters][0][condition_type]=gteq&searchCriteria[pageSize]=100&searchCriteria[currentPage]=1"
@@ -167,21 +195,21 @@ print(b, m.oauth_signature(b, "sandbox-consumer-secret", "sandbox-token-secret")
 # ------------------------------------------------------------ searchCriteria
 is "orders without searchCriteria: 400 required" "$(answer /rest/V1/orders)" \
 	'400 {"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"searchCriteria"}}'
-is "searchCriteria= alone: all 16 orders, by entity_id" \
+is "searchCriteria= alone: all 18 orders, by entity_id" \
 	"$(get '/rest/V1/orders?searchCriteria=' | py '(d["total_count"], '"$ids"', d["search_criteria"])')" \
-	"(16, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], {'filter_groups': []})"
+	"(18, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18], {'filter_groups': []})"
 is "every state in the seed" \
 	"$(get '/rest/V1/orders?searchCriteria=' | py 'sorted(set(o["state"] for o in d["items"]))')" \
 	"['canceled', 'closed', 'complete', 'holded', 'new', 'payment_review', 'pending_payment', 'processing']"
 is "state eq processing (a status label may differ: picking)" \
 	"$(get "/rest/V1/orders?$(f 0 0 state processing)" | py '[(o["entity_id"], o["status"]) for o in d["items"]]')" \
-	"[(2, 'processing'), (3, 'processing'), (11, 'processing'), (14, 'picking'), (15, 'processing'), (16, 'processing')]"
+	"[(2, 'processing'), (3, 'processing'), (11, 'processing'), (14, 'picking'), (15, 'processing'), (16, 'processing'), (17, 'processing'), (18, 'processing')]"
 is "updated_at gteq (UTC text), echoed" \
 	"$(get "/rest/V1/orders?$(f 0 0 updated_at '2026-11-01%2000:00:00' gteq)" | py '('"$ids"', d["search_criteria"]["filter_groups"])')" \
-	"([14, 15, 16], [{'filters': [{'field': 'updated_at', 'value': '2026-11-01 00:00:00', 'condition_type': 'gteq'}]}])"
+	"([14, 15, 16, 17, 18], [{'filters': [{'field': 'updated_at', 'value': '2026-11-01 00:00:00', 'condition_type': 'gteq'}]}])"
 is "camelCase filterGroups/conditionType/pageSize accepted" \
 	"$(get '/rest/V1/orders?searchCriteria[filterGroups][0][filters][0][field]=updated_at&searchCriteria[filterGroups][0][filters][0][value]=2026-11-01&searchCriteria[filterGroups][0][filters][0][conditionType]=gt&searchCriteria[page_size]=5' | py "$ids")" \
-	"[14, 15, 16]"
+	"[14, 15, 16, 17, 18]"
 is "two filters in a group OR, two groups AND" \
 	"$(get "/rest/V1/orders?$(f 0 0 state complete)&$(f 0 1 state closed)&$(f 1 0 created_at 2026-10-15 gteq)" | py "$ids")" \
 	"[6, 10, 12]"
@@ -190,10 +218,10 @@ is "in on increment_id; nin; neq" \
 	"[1, 15] [5, 6, 7, 8, 9] [13]"
 is "like with %25 (example.de), null/notnull" \
 	"$(get "/rest/V1/orders?$(f 0 0 customer_email %25@example.de like)" | py "$ids") $(get "/rest/V1/orders?$(f 0 0 customer_id x null)" | py "$ids")" \
-	"[2, 9, 11] [13]"
+	"[2, 9, 11, 18] [13]"
 is "sortOrders created_at DESC, pageSize 3" \
 	"$(get '/rest/V1/orders?searchCriteria[sortOrders][0][field]=created_at&searchCriteria[sortOrders][0][direction]=desc&searchCriteria[pageSize]=3' | py '('"$ids"', d["search_criteria"]["sort_orders"])')" \
-	"([16, 15, 14], [{'field': 'created_at', 'direction': 'DESC'}])"
+	"([18, 17, 16], [{'field': 'created_at', 'direction': 'DESC'}])"
 is "a sort order without direction sorts DESC" \
 	"$(get '/rest/V1/orders?searchCriteria[sortOrders][0][field]=grand_total&searchCriteria[pageSize]=2' | py "$ids")" \
 	"[15, 2]"
@@ -204,10 +232,10 @@ is "sort direction up: 400" "$(answer '/rest/V1/orders?searchCriteria[sortOrders
 pg='/rest/V1/orders?searchCriteria[pageSize]=4&searchCriteria[currentPage]'
 is "page 2 of 4, echo of page_size and current_page" \
 	"$(get "$pg=2" | py '('"$ids"', d["total_count"], d["search_criteria"])')" \
-	"([5, 6, 7, 8], 16, {'filter_groups': [], 'page_size': 4, 'current_page': 2})"
+	"([5, 6, 7, 8], 18, {'filter_groups': [], 'page_size': 4, 'current_page': 2})"
 is "a page past the end repeats the last page (past_end=last)" \
-	"$(get "$pg=4" | py "$ids") $(get "$pg=9" | py '('"$ids"', d["total_count"])')" \
-	"[13, 14, 15, 16] ([13, 14, 15, 16], 16)"
+	"$(get "$pg=5" | py "$ids") $(get "$pg=9" | py '('"$ids"', d["total_count"])')" \
+	"[17, 18] ([17, 18], 18)"
 is "currentPage=0 is page 1" "$(get "$pg=0" | py "$ids")" "[1, 2, 3, 4]"
 is "pageSize=abc: 400" "$(answer '/rest/V1/orders?searchCriteria[pageSize]=abc')" \
 	'400 {"message":"Error occurred during \"pageSize\" processing. Invalid type for value: \"abc\". Expected Type: \"int\"."}'
@@ -253,13 +281,13 @@ is "orders/999: 404; orders/0 and orders/abc: 400" \
 is "shipments of orders 10 and 11 in one listing, with tracks" \
 	"$(get "/rest/V1/shipments?$(f 0 0 order_id 10,11 in)" | py '[(s["order_id"], [(i["order_item_id"], i["qty"]) for i in s["items"]], [(t["carrier_code"], t["title"], t["track_number"]) for t in s["tracks"]]) for s in d["items"]]')" \
 	"[(10, [(16, 2)], [('tablerate', 'PostNL', '3SABCD0000010')]), (10, [(16, 1), (17, 1)], [('dhl', 'DHL Parcel', 'JVGL0000000010'), ('dhl', 'DHL Parcel', 'JVGL0000000011')]), (11, [(18, 1)], [('ups', 'UPS', '1Z999AA10000011')])]"
-is "shipments need searchCriteria; 8 in all" \
-	"$(code /rest/V1/shipments) $(get '/rest/V1/shipments?searchCriteria=' | py 'd["total_count"]')" "400 8"
+is "shipments need searchCriteria; 10 in all" \
+	"$(code /rest/V1/shipments) $(get '/rest/V1/shipments?searchCriteria=' | py 'd["total_count"]')" "400 10"
 
 # ------------------------------------------------------------ catalog, inventory
-is "products: 20, no stock in the list, configurable links" \
+is "products: 21, no stock in the list, configurable links" \
 	"$(get '/rest/V1/products?searchCriteria=' | py '(d["total_count"], any("stock_item" in p.get("extension_attributes", {}) for p in d["items"]), [(p["sku"], p["extension_attributes"]["configurable_product_links"]) for p in d["items"] if p["type_id"] == "configurable"])')" \
-	"(20, False, [('TS-RED', [2, 3, 4]), ('HD-BLK', [6, 7])])"
+	"(21, False, [('TS-RED', [2, 3, 4]), ('HD-BLK', [6, 7])])"
 is "products: sku in, a leading-zeros SKU and an EAN" \
 	"$(get "/rest/V1/products?$(f 0 0 sku 0042,8718526012347,42 in)" | py '[(p["id"], p["sku"], p["name"]) for p in d["items"]]')" \
 	"[(10, '0042', 'Sleutelhanger ‘Grachtenpand’'), (13, '8718526012347', 'Koffiebonen 1 kg')]"
@@ -323,7 +351,7 @@ is "an unknown item field: 400 not supported" \
 is "writes counted per SKU, refused batches not at all" \
 	"$(curl -s "$base/_sandbox/writes")" '{"0042": 2, "MUG-BLU": 2, "SOCK-GRN": 2, "TS-RED-M": 1}'
 
-# ------------------------------------------------------------ input limits (strict)
+# ------------------------------------------------------------ input limits (on by default)
 base=$sbase
 obody=$tmp/si21.json
 python3 -c 'import json, sys; print(json.dumps({"sourceItems": [{"sku": "MUG-BLU", "source_code": "default", "quantity": n, "status": 1} for n in range(int(sys.argv[1]))]}))' 21 >"$obody"
@@ -339,6 +367,10 @@ is "input limit: no pageSize means 20 of 21, echoed" \
 is "input limit: pageSize 301: 400" "$(oget "$sbase$si?searchCriteria[pageSize]=301")" \
 	'400 {"message":"Maximum SearchCriteria pageSize is %max","parameters":{"max":300}}'
 is "input limit: pageSize 300 allowed" "$(oget "$sbase$si?searchCriteria[pageSize]=300" | cut -c1-3)" 200
+fault '[{"path":"/rest/V1/inventory/source-items","kind":"change","change":{"max_page_size":70}}]'
+is "change max_page_size 70: the next 300 is refused; reset restores 300" \
+	"$(oget "$sbase$si?searchCriteria[pageSize]=300") $(curl -s -X POST "$sbase/_sandbox/reset" >/dev/null; oget "$sbase$si?searchCriteria[pageSize]=300" | cut -c1-3)" \
+	'400 {"message":"Maximum SearchCriteria pageSize is %max","parameters":{"max":70}} 200'
 # Indices 10 to 30: Magento sorts the decoded names, RFC 5849 the encoded
 # ones, and they agree only while all indices have as many digits.
 groups=$(i=10; while [ $i -le 30 ]; do printf '&%s' "$(f $i 0 status 1)"; i=$((i + 1)); done)
@@ -373,35 +405,35 @@ is "ship: no credentials: 401 with Magento_Sales::ship" \
 	"$(curl -s -X POST "$base/rest/V1/order/3/ship" | py 'd["parameters"]["resources"]')" "Magento_Sales::ship"
 is "ship: GET on the ship path: 404 (routes are per method)" "$(code /rest/V1/order/3/ship)" 404
 is "ship: no body ships everything left; the answer is the id as a JSON string" \
-	"$(ship 3)" '200 "9"'
+	"$(ship 3)" '200 "11"'
 is "ship: order 3 complete, qty_shipped raised, status history added" \
 	"$(order 3 '(d["state"], d["status"], '"$qtys"', [(h["status"], h["comment"], h["entity_name"]) for h in d["status_histories"]])')" \
 	"('complete', 'complete', [(5, 1), (6, 3)], [('complete', '', 'order')])"
 is "ship: the new shipment in /V1/shipments: items, total_qty, increment_id" \
-	"$(shipment 9 '(s["order_id"], s["increment_id"], s["total_qty"], [(i["order_item_id"], i["sku"], i["qty"]) for i in s["items"]], s["tracks"], "email_sent" in s, "created_at" in s)')" \
-	"(3, '000000209', 4, [(5, 'BAG-TOTE', 1), (6, '0042', 3)], [], False, True)"
+	"$(shipment 11 '(s["order_id"], s["increment_id"], s["total_qty"], [(i["order_item_id"], i["sku"], i["qty"]) for i in s["items"]], s["tracks"], "email_sent" in s, "created_at" in s)')" \
+	"(3, '000000211', 4, [(5, 'BAG-TOTE', 1), (6, '0042', 3)], [], False, True)"
 is "ship: a complete order: 400, both messages" "$(ship 3)" \
 	"400 {\"message\":\"${err}The order does not allow a shipment to be created.\\nYou can't create a shipment without products.\"}"
 is "ship: partial, with items and a track, notify false: 200" \
 	"$(ship 11 '{"items":[{"order_item_id":19,"qty":1}],"notify":false,"tracks":[{"track_number":"3SABCD0000111","title":"PostNL","carrier_code":"tablerate"}]}')" \
-	'200 "10"'
+	'200 "12"'
 is "ship: partial: order 11 stays processing, no history" \
 	"$(order 11 '(d["state"], d["status"], '"$qtys"', d["status_histories"])')" \
 	"('processing', 'processing', [(18, 1), (19, 1)], [])"
 is "ship: notify false sends no mail" "$(curl -s "$base/_sandbox/mail")" "[]"
 is "ship: the track as GET /V1/shipments returns it" \
-	"$(shipment 10 '([(i["order_item_id"], i["qty"]) for i in s["items"]], s["total_qty"], [{k: t[k] for k in sorted(t) if not k.endswith("_at")} for t in s["tracks"]])')" \
-	"([(19, 1)], 1, [{'carrier_code': 'tablerate', 'description': None, 'entity_id': 81, 'order_id': 11, 'parent_id': 10, 'qty': None, 'title': 'PostNL', 'track_number': '3SABCD0000111', 'weight': None}])"
+	"$(shipment 12 '([(i["order_item_id"], i["qty"]) for i in s["items"]], s["total_qty"], [{k: t[k] for k in sorted(t) if not k.endswith("_at")} for t in s["tracks"]])')" \
+	"([(19, 1)], 1, [{'carrier_code': 'tablerate', 'description': None, 'entity_id': 101, 'order_id': 11, 'parent_id': 12, 'qty': None, 'title': 'PostNL', 'track_number': '3SABCD0000111', 'weight': None}])"
 is "ship: the client's search by order_id finds both shipments of order 11" \
 	"$(get "/rest/V1/shipments?$(f 0 0 order_id 11)" | py '[(s["entity_id"], [t["track_number"] for t in s["tracks"]]) for s in d["items"]]')" \
-	"[(6, ['1Z999AA10000011']), (10, ['3SABCD0000111'])]"
+	"[(6, ['1Z999AA10000011']), (12, ['3SABCD0000111'])]"
 is "ship: the rest with notify, a comment and two tracks: 200" \
 	"$(ship 11 '{"items":[],"notify":true,"appendComment":true,"comment":{"comment":"Tweede doos","is_visible_on_front":1},"tracks":[{"track_number":"JVGL0000000099","title":"DHL Parcel","carrier_code":"dhl"},{"track_number":"JVGL0000000100","carrier_code":"dhl"}]}')" \
-	'200 "11"'
+	'200 "13"'
 is "ship: notify true mails the customer the shipment" "$(curl -s "$base/_sandbox/mail")" \
 	'[{"to": "zoe.mueller@example.de", "template": "shipment", "order": 11}]'
 is "ship: email_sent, the comment, a track without title" \
-	"$(shipment 11 '(s["email_sent"], [(c["comment"], c["is_customer_notified"], c["is_visible_on_front"]) for c in s["comments"]], [(t["track_number"], t["title"]) for t in s["tracks"]], [(i["order_item_id"], i["qty"]) for i in s["items"]])')" \
+	"$(shipment 13 '(s["email_sent"], [(c["comment"], c["is_customer_notified"], c["is_visible_on_front"]) for c in s["comments"]], [(t["track_number"], t["title"]) for t in s["tracks"]], [(i["order_item_id"], i["qty"]) for i in s["items"]])')" \
 	"(1, [('Tweede doos', 1, 1)], [('JVGL0000000099', 'DHL Parcel'), ('JVGL0000000100', None)], [(18, 2)])"
 is "ship: order 11 now complete" "$(order 11 '(d["state"], d["status"], '"$qtys"')')" \
 	"('complete', 'complete', [(18, 3), (19, 1)])"
@@ -409,20 +441,20 @@ is "ship: a configurable's child row alone: no products" \
 	"$(ship 14 '{"items":[{"order_item_id":25,"qty":1}]}')" \
 	"400 {\"message\":\"${err}You can't create a shipment without products.\"}"
 is "ship: a configurable: only the parent row is shipped; the child stays 0" \
-	"$(ship 14) $(order 14 '(d["state"], d["status"], '"$qtys"')') $(shipment 12 '[(i["order_item_id"], i["qty"]) for i in s["items"]]')" \
-	"200 \"12\" ('complete', 'complete', [(24, 1), (25, 0)]) [(24, 1)]"
+	"$(ship 14) $(order 14 '(d["state"], d["status"], '"$qtys"')') $(shipment 14 '[(i["order_item_id"], i["qty"]) for i in s["items"]]')" \
+	"200 \"14\" ('complete', 'complete', [(24, 1), (25, 0)]) [(24, 1)]"
 is "ship: a qty above what is left is cut to what is left" \
-	"$(ship 2 '{"items":[{"order_item_id":2,"qty":5}]}') $(shipment 13 '(s["total_qty"], [(i["order_item_id"], i["qty"]) for i in s["items"]])') $(order 2 '(d["state"], '"$qtys"')')" \
-	"200 \"13\" (1, [(2, 1)]) ('complete', [(2, 2), (3, 1), (4, 1)])"
+	"$(ship 2 '{"items":[{"order_item_id":2,"qty":5}]}') $(shipment 15 '(s["total_qty"], [(i["order_item_id"], i["qty"]) for i in s["items"]])') $(order 2 '(d["state"], '"$qtys"')')" \
+	"200 \"15\" (1, [(2, 1)]) ('complete', [(2, 2), (3, 1), (4, 1)])"
 is "ship: a bundle shipped together: its child row alone is refused" \
 	"$(ship 16 '{"items":[{"order_item_id":30,"qty":1}]}')" \
 	"400 {\"message\":\"${err}You can't create a shipment without products.\\nCannot create shipment as bundle product \\\"SET-MUG\\\" has shipment type \\\"Together\\\". Bundle product itself should be shipped instead.\"}"
 is "ship: a bundle shipped together: the bundle row ships its children" \
-	"$(ship 16 '{"items":[{"order_item_id":29,"qty":1}]}') $(order 16 '(d["state"], '"$qtys"')') $(shipment 14 '(s["total_qty"], [(i["order_item_id"], i["qty"]) for i in s["items"]])')" \
-	"200 \"14\" ('complete', [(29, 1), (30, 1), (31, 2)]) (4, [(29, 1)])"
+	"$(ship 16 '{"items":[{"order_item_id":29,"qty":1}]}') $(order 16 '(d["state"], '"$qtys"')') $(shipment 16 '(s["total_qty"], [(i["order_item_id"], i["qty"]) for i in s["items"]])')" \
+	"200 \"16\" ('complete', [(29, 1), (30, 1), (31, 2)]) (4, [(29, 1)])"
 is "ship: a new order becomes processing (nothing invoiced), no history" \
 	"$(ship 4) $(order 4 '(d["state"], d["status"], '"$qtys"', d["status_histories"])')" \
-	"200 \"15\" ('processing', 'processing', [(7, 1), (8, 0)], [])"
+	"200 \"17\" ('processing', 'processing', [(7, 1), (8, 0)], [])"
 is "ship: holded: 400" "$(ship 8)" \
 	"400 {\"message\":\"${err}A shipment cannot be created when an order has a status of holded\"}"
 is "ship: canceled: 400, nothing left either" "$(ship 7)" \
@@ -453,7 +485,7 @@ is "ship: a body needs Content-Type application/json" \
 	'400 {"message":"Server cannot understand Content-Type HTTP header media type %1","parameters":["text\/plain"]}'
 is "ship: pending_payment is not refused, and stays pending_payment" \
 	"$(ship 5 '{"notify":"no"}') $(order 5 '(d["state"], d["status"], '"$qtys"')')" \
-	"200 \"16\" ('pending_payment', 'pending_payment', [(9, 2)])"
+	"200 \"18\" ('pending_payment', 'pending_payment', [(9, 2)])"
 is "ship: writes: one per shipment and one per track" "$(curl -s "$base/_sandbox/writes")" \
 	'{"order 11 shipment": 2, "order 11 track": 3, "order 14 shipment": 1, "order 16 shipment": 1, "order 2 shipment": 1, "order 3 shipment": 1, "order 4 shipment": 1, "order 5 shipment": 1}'
 is "ship: GET /V1/orders by increment_id eq, and GET /V1/orders/{id}" \
@@ -466,7 +498,7 @@ is "ship: fault 500: not carried out" \
 fault '[{"path":"/rest/V1/order/13/ship","kind":"slow","delay":0.2}]'
 is "ship: fault slow: the answer comes late, the write is applied" \
 	"$(ship 13) $(curl -s "$base/_sandbox/writes" | py 'd["order 13 shipment"]') $(order 13 'd["state"]')" \
-	'200 "17" 1 processing'
+	'200 "19" 1 processing'
 curl -s -X POST "$base/_sandbox/reset" >/dev/null
 # A bundle shipped separately: the seed with SET-MUG's shipment_type 1.
 mkdir "$tmp/sep"
@@ -476,9 +508,12 @@ f = sys.argv[1] + "/products.json"
 d = json.load(open(f))
 for p in d:
     if p["sku"] == "SET-MUG":
-        p["custom_attributes"].append({"attribute_code": "shipment_type", "value": "1"})
+        for a in p["custom_attributes"]:
+            if a["attribute_code"] == "shipment_type":
+                a["value"] = "1"
 json.dump(d, open(f, "w"))' "$tmp/sep"
-start sep --data "$tmp/sep"
+# shellcheck disable=SC2086
+start sep --data "$tmp/sep" $loose
 # shellcheck disable=SC2154
 base=http://127.0.0.1:$port_sep
 is "ship: a bundle shipped separately: its bundle row alone is refused" \
@@ -487,8 +522,8 @@ is "ship: a bundle shipped separately: its bundle row alone is refused" \
 # total_qty_ordered (1) <= rows shipped (3): State.php's partial refund
 # rule makes it complete although item 30 is left.
 is "ship: a bundle shipped separately: a child row ships, with the bundle row" \
-	"$(ship 16 '{"items":[{"order_item_id":31,"qty":2}]}') $(shipment 9 '(s["total_qty"], [(i["order_item_id"], i["qty"]) for i in s["items"]])') $(order 16 '(d["state"], '"$qtys"')')" \
-	"200 \"9\" (3, [(29, 1), (31, 2)]) ('complete', [(29, 1), (30, 0), (31, 2)])"
+	"$(ship 16 '{"items":[{"order_item_id":31,"qty":2}]}') $(shipment 11 '(s["total_qty"], [(i["order_item_id"], i["qty"]) for i in s["items"]])') $(order 16 '(d["state"], '"$qtys"')')" \
+	"200 \"11\" (3, [(29, 1), (31, 2)]) ('complete', [(29, 1), (30, 0), (31, 2)])"
 # shellcheck disable=SC2154
 kill "$pid_sep"
 
@@ -513,17 +548,24 @@ is "reset restores stock and clears writes" \
 # ------------------------------------------------------------ generated data
 # shellcheck disable=SC2154
 base=http://127.0.0.1:$port_gen
-is "generated: 1000 products, one source item each at default" \
+is "generated: 1000 products and 2 bundles, a source item each at default" \
 	"$(get "/rest/V1/products?searchCriteria[pageSize]=1" | py 'd["total_count"]') $(get "$si?$(f 0 0 source_code default)&searchCriteria[pageSize]=1" | py 'd["total_count"]')" \
-	"1000 1000"
+	"1002 1000"
 is "generated: 120 orders, every state" \
 	"$(get '/rest/V1/orders?searchCriteria=' | py '(d["total_count"], len(set(o["state"] for o in d["items"])))')" "(120, 8)"
 is "past_end=empty: a page past the end has no items" \
 	"$(get '/rest/V1/orders?searchCriteria[pageSize]=100&searchCriteria[currentPage]=3' | py '(len(d["items"]), d["total_count"])')" "(0, 120)"
+is "generated: bundles shipped together and separately, every 7th order" \
+	"$(get "/rest/V1/products?$(f 0 0 type_id bundle)" | py '[(p["sku"], [a["value"] for a in p["custom_attributes"] if a["attribute_code"] == "shipment_type"]) for p in d["items"]]') $(get '/rest/V1/orders?searchCriteria=' | py '[o["entity_id"] for o in d["items"] if any(i["product_type"] == "bundle" for i in o["items"])][:4]')" \
+	"[('SET-1', ['0']), ('SET-2', ['1'])] [7, 14, 21, 28]"
+is "generated: a separately shipped bundle's shipment holds its row (1) and its part's" \
+	"$(get "/rest/V1/shipments?$(f 0 0 order_id 14)" | py '[(i["sku"], i["qty"]) for s in d["items"] for i in s["items"] if i["sku"].startswith(("SET", "TS-RED-XS"))]')" \
+	"[('SET-2', 1), ('TS-RED-XS', 2)]"
 is "generated: shipped quantities have shipments" \
 	"$(get '/rest/V1/shipments?searchCriteria=' | py 'd["total_count"] > 30 and all(s["tracks"] for s in d["items"])')" True
 g1=$(curl -s "$base/_sandbox/state" | md5sum)
-s2=$(python3 "$here/sandbox.py" --platform magento --generate products=1000,orders=120 --set past_end=empty --port 0 --ready "$tmp/g2" >/dev/null 2>&1 & echo $!)
+# shellcheck disable=SC2086
+s2=$(python3 "$here/sandbox.py" --platform magento --generate products=1000,orders=120 --set past_end=empty $loose --port 0 --ready "$tmp/g2" >/dev/null 2>&1 & echo $!)
 pids="$pids $s2"
 while [ ! -s "$tmp/g2" ]; do sleep 0.01; done
 g2=$(curl -s "http://127.0.0.1:$(cat "$tmp/g2")/_sandbox/state" | md5sum)
@@ -545,6 +587,8 @@ is "the message names file, item and field" \
 	"$(grep -c "source_items.json: item 0 ('MUG-BLU' at 'wh_nowhere'): source_code" "$tmp/bad.err")" 1
 python3 "$here/sandbox.py" --platform magento --set bearer=maybe --port 0 2>/dev/null
 is "--set bearer=maybe: exit 2" "$?" 2
+python3 "$here/sandbox.py" --platform magento --set oauth_url=lower --port 0 2>/dev/null
+is "--set oauth_url=lower: exit 2" "$?" 2
 python3 "$here/sandbox.py" --platform magento --set rate=1 --port 0 2>/dev/null
 is "--set with an unknown name: exit 2" "$?" 2
 

@@ -1,7 +1,7 @@
 /*
  * conn: the connections file (permissions, syntax errors with their
- * line, lookup), times between a zone and UTC, URL redaction and the
- * rule that plain http goes only to loopback.
+ * line, lookup), times between a zone and UTC, URL redaction, the
+ * rule that plain http goes only to loopback, and URL normalisation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +44,22 @@ fails(const char *name, const char *want)
 		return 0;
 	}
 	return 1;
+}
+
+/* Whether url normalises to want. */
+static int
+normal(const char *url, const char *want)
+{
+	struct buf b;
+	int	 same;
+
+	memset(&b, 0, sizeof(b));
+	http_url_normal(url, &b);
+	same = strcmp(buf_str(&b), want) == 0;
+	if (!same)
+		printf("# %s -> %s, want %s\n", url, buf_str(&b), want);
+	buf_free(&b);
+	return same;
 }
 
 int
@@ -139,5 +155,28 @@ main(void)
 	    "a host name that starts with 127. is not loopback");
 	ok(http_url_ok("http://u:pw@shop.nl", err, sizeof(err)) == -1 &&
 	    strstr(err, "pw") == NULL, "no password in the message: %s", err);
+	ok(http_url_ok("http://LOCALHOST:1", err, sizeof(err)) == 0 &&
+	    http_url_ok("HTTP://LocalHost:1", err, sizeof(err)) == 0,
+	    "localhost in any case is loopback");
+
+	ok(normal("HTTP://Shop.Example.NL:80/rest/Default/V1?a=B",
+	    "http://shop.example.nl/rest/Default/V1?a=B"),
+	    "scheme and host in lower case, :80 of http left out");
+	ok(normal("https://SHOP.nl:443", "https://shop.nl") &&
+	    normal("HTTPS://shop.nl:443/x", "https://shop.nl/x"),
+	    ":443 of https left out");
+	ok(normal("http://shop.nl:443/x", "http://shop.nl:443/x") &&
+	    normal("https://shop.nl:80/x", "https://shop.nl:80/x") &&
+	    normal("http://127.0.0.1:8080/x", "http://127.0.0.1:8080/x"),
+	    "other ports kept");
+	ok(normal("http://shop.nl:/x", "http://shop.nl/x") &&
+	    normal("http://shop.nl:0080/x", "http://shop.nl/x"),
+	    "an empty port, and 80 written 0080, left out");
+	ok(normal("http://[::1]:80/x", "http://[::1]/x") &&
+	    normal("http://[::1]:8080/x", "http://[::1]:8080/x"),
+	    "an IPv6 literal");
+	ok(normal("http://U:PW@Shop.NL:80/x", "http://U:PW@shop.nl/x"),
+	    "user information kept as written");
+	ok(normal("shop.nl/x", "shop.nl/x"), "no scheme: as it is");
 	return tap_done();
 }
