@@ -220,19 +220,21 @@ print(any(r["accessToken"] or r["authorization"]
 	stock-snapshot --from shopify -v >out.csv 2>err
 	grep -q '^stock-snapshot: Shopify: bulk operation gid://shopify/BulkOperation/[0-9]* FAILED (TIMEOUT): paging$' err
 }
-@test "Shopify: the bulk file's first fetch fails: fetched again" {
+# storage_fault KIND WANT LINE: the fault KIND on the first fetch of the
+# bulk operation's file, the connection's LINE beside; the snapshot as
+# paged, its requests WANT (bulk_requests).
+storage_fault() {
 	sandbox_start --platform shopify --data "$SHOP"
-	connections "location = 78650654971" "bulk_above = 0" "retry_delay = 0.01"
-	fault '[{"path": "/shopify-tiers-assets-prod-us-east1/", "kind": "500"}]'
+	connections "location = 78650654971" "bulk_above = 0" "$3"
+	fault "[{\"path\": \"/shopify-tiers-assets-prod-us-east1/\", \"kind\": \"$1\"}]"
 	t 0 shop.csv "" snap_of shopify
-	[ "$(bulk_requests)" = "1 2 0 polls" ]
+	[ "$(bulk_requests)" = "$2" ]
+}
+@test "Shopify: the bulk file's first fetch fails: fetched again" {
+	storage_fault 500 "1 2 0 polls" "retry_delay = 0.01"
 }
 @test "Shopify: a bulk file cut short is not taken: the catalog is paged" {
-	sandbox_start --platform shopify --data "$SHOP"
-	connections "location = 78650654971" "bulk_above = 0" "retries = 0"
-	fault '[{"path": "/shopify-tiers-assets-prod-us-east1/", "kind": "truncate"}]'
-	t 0 shop.csv "" snap_of shopify
-	[ "$(bulk_requests)" = "1 1 1 polls" ]
+	storage_fault truncate "1 1 1 polls" "retries = 0"
 }
 @test "Shopify: the app's bulk operations all busy: the catalog is paged" {
 	sandbox_start --platform shopify --data "$SHOP" --set bulk_concurrency=1 --set bulk_start=600

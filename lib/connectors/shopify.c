@@ -612,6 +612,17 @@ with_location(struct session *s, const char *sel, struct buf *out)
 	free(lit);
 }
 
+/* A bulk operation's objectCount, an UnsignedInt64: a string. */
+static long long
+object_count(json_t *op)
+{
+	json_t	*c;
+
+	c = json_object_get(op, "objectCount");
+	return json_is_string(c) ? strtoll(json_string_value(c), NULL, 10) :
+	    json_integer_value(c);
+}
+
 /*
  * Cancel bulk operation id, which is no longer waited for: a running one
  * keeps one of the app's few places.  What Shopify answers does not
@@ -662,10 +673,9 @@ bulk(struct session *s, const struct listing *l, long long count,
 		json_decref(data);
 		return 1;
 	}
-	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(
-	    json_object_get(pay, "bulkOperation"), "id")) ?
-	    json_string_value(json_object_get(json_object_get(pay,
-	    "bulkOperation"), "id")) : "");
+	st = json_string_value(json_object_get(json_object_get(pay,
+	    "bulkOperation"), "id"));
+	snprintf(id, sizeof(id), "%s", st != NULL ? st : "");
 	json_decref(data);
 	if (id[0] == '\0') {
 		snprintf(s->err, sizeof(s->err), "%s: bulkOperationRunQuery: "
@@ -705,9 +715,7 @@ bulk(struct session *s, const struct listing *l, long long count,
 		st = json_string_value(json_object_get(op, "status"));
 		if (st == NULL || strcmp(st, "CREATED") == 0 ||
 		    strcmp(st, "RUNNING") == 0) {
-			p = json_string_value(json_object_get(op,
-			    "objectCount"));
-			objects = p != NULL ? strtoll(p, NULL, 10) : 0;
+			objects = object_count(op);
 			t = mono_now();
 			if (c0 >= 0 && objects > c0 && count > objects)
 				wait = (double)(count - objects) * (t - t0) /
@@ -734,9 +742,7 @@ bulk(struct session *s, const struct listing *l, long long count,
 		json_decref(data);
 		return 1;
 	}
-	p = json_string_value(json_object_get(op, "objectCount"));
-	objects = p != NULL ? strtoll(p, NULL, 10) : json_integer_value(
-	    json_object_get(op, "objectCount"));
+	objects = object_count(op);
 	url = json_string_value(json_object_get(op, "url"));
 	if (url == NULL) {
 		/* No file: nothing was found. */
@@ -785,8 +791,8 @@ bulk(struct session *s, const struct listing *l, long long count,
 			    "line %lld: %s", id, lines, v == NULL ? jerr.text :
 			    "not an object");
 			rc = -1;
-		} else if (each(s, v, arg) != 0)
-			rc = -1;
+		} else
+			rc = each(s, v, arg);
 		json_decref(v);
 	}
 	http_resp_free(&r);
