@@ -69,9 +69,10 @@ static const char q_locations[] =
  * them: a page at a time, or above bulk_above variants in one bulk
  * operation that selects the same, $location written in.
  */
-#define SEL_LEVEL \
-    "inventoryItem { id tracked inventoryLevel(locationId: $location) { " \
-    "quantities(names: [\"available\"]) { name quantity } } }"
+#define SEL_AVAILABLE \
+    "inventoryLevel(locationId: $location) { " \
+    "quantities(names: [\"available\"]) { name quantity } }"
+#define SEL_LEVEL "inventoryItem { id tracked " SEL_AVAILABLE " }"
 
 struct listing {
 	const char	*name;		/* the paged query's operation */
@@ -1037,9 +1038,7 @@ read_back(struct session *s, struct push_item *pi, const size_t *idx,
 			buf_adds(&b, name);
 			buf_adds(&b, ": inventoryItem(id: ");
 			buf_adds(&b, lit);
-			buf_adds(&b, ") { inventoryLevel(locationId: "
-			    "$location) { quantities(names: [\"available\"]) "
-			    "{ quantity } } } ");
+			buf_adds(&b, ") { " SEL_AVAILABLE " } ");
 			free(lit);
 		}
 		buf_adds(&b, "}");
