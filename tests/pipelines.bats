@@ -57,11 +57,12 @@ folder() { ls -d review/*-*/ | sed 's|/$||'; }
 @test "every script: -h prints its usage, an unknown option is refused" {
 	for s in preflight cutover close-old-orders missed-orders stock-push nightly; do
 		"$P/$s" -h >sum 2>err || { echo "$s -h: $?"; return 1; }
-		[ ! -s sum ] && head -n 1 err | grep -q "^usage: $s "
+		[ ! -s sum ]
+		head -n 1 err | grep "^usage: $s " >/dev/null
 		rc=0; "$P/$s" --nope >sum 2>err || rc=$?
 		[ "$rc" -eq 2 ] || { echo "$s --nope: $rc"; return 1; }
 		[ "$(head -n 1 err)" = "$s: unknown option: --nope" ]
-		sed -n 2p err | grep -q "^usage: $s "
+		sed -n 2p err | grep "^usage: $s " >/dev/null
 	done
 }
 

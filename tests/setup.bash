@@ -20,6 +20,8 @@ export BIN PATH TOP DATA EX
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
+	# A pipeline's status is its first failure's, not its last command's.
+	set -o pipefail
 }
 
 t() {
@@ -29,13 +31,14 @@ t() {
 	"$@" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
 	got=$?
 	set -e
-	if [ "${SHOPSWITCH_UPDATE:-}" = 1 ] && [ "$expected" != - ]; then
-		cp "$BATS_TEST_TMPDIR/out" "$EXP/$expected"
-	fi
 	if [ "$got" -ne "$status" ]; then
 		echo "exit status $got, expected $status"
 		echo "stderr:"; cat "$BATS_TEST_TMPDIR/err"
 		return 1
+	fi
+	# Blessed only once its status is right.
+	if [ "${SHOPSWITCH_UPDATE:-}" = 1 ] && [ "$expected" != - ]; then
+		cp "$BATS_TEST_TMPDIR/out" "$EXP/$expected"
 	fi
 	if [ "$expected" = - ]; then
 		if [ -s "$BATS_TEST_TMPDIR/out" ]; then
@@ -187,7 +190,7 @@ kill_runs() {
 	done
 	[ "$RUN" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
 }
-journal_lines() { cat j 2>/dev/null | wc -l; }
+journal_lines() { if [ -f j ]; then wc -l <j; else echo 0; fi; }
 
 # state: the sandbox's data now; writes: its write counts per SKU.
 state() { curl -sf "$SANDBOX/_sandbox/state"; }
