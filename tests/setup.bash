@@ -190,6 +190,25 @@ kill_runs() {
 	done
 	[ "$RUN" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
 }
+# whole FILE: every record of FILE is whole: in JSON Lines each line an
+# object, in CSV each row as many fields as the header; and it ends with a
+# newline.  Says which is not, and fails.
+whole() {
+	python3 -c 'import csv, json, sys
+p = sys.argv[1]
+data = open(p, newline="").read()
+if not data.endswith("\n"):
+    sys.exit("%s: the last record is cut" % p)
+if p.endswith(".jsonl"):
+    for i, l in enumerate(data.splitlines(), 1):
+        if not isinstance(json.loads(l), dict):
+            sys.exit("%s:%d: not an object" % (p, i))
+else:
+    rows = list(csv.reader(data.splitlines()))
+    for i, r in enumerate(rows[1:], 2):
+        if len(r) != len(rows[0]):
+            sys.exit("%s:%d: %d fields, the header %d" % (p, i, len(r), len(rows[0])))' "$1"
+}
 journal_lines() { if [ -f j ]; then wc -l <j; else echo 0; fi; }
 
 # state: the sandbox's data now; writes: its write counts per SKU.
