@@ -144,7 +144,8 @@ style:
 lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 	shellcheck -S warning tests/run tests/deps tests/sanitize tests/style \
-	    examples/demo bench/run bench/api bench/push \
+	    tests/stub-check examples/demo bench/run bench/api bench/push \
+	    bench/bulk \
 	    tests/sandbox/selftest*.sh $(PIPELINES)
 
 # The pipelines go beside each other (they source lib.sh), not on the
