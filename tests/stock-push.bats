@@ -261,7 +261,7 @@ assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
 	sandbox_start --platform shopify --data "$SHOP"
 	shop_conn
 	shop_in
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "body": "mutation Set", "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
 }
@@ -269,7 +269,7 @@ assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
 	sandbox_start --platform shopify --data "$SHOP"
 	shop_conn
 	shop_in
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "body": "mutation Set", "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-overwrite.csv "" stock-push --to shopify --on-conflict=overwrite in.csv
 	same_as_input
 }
@@ -304,7 +304,7 @@ for l in open(sys.argv[1]):
 	# The answer comes after 2 s, the client gives up after 1 and sends
 	# the same key again: IDEMPOTENCY_CONCURRENT_REQUEST until the first
 	# has ended, then its answer again.
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 3}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "body": "mutation Set"}]'
 	t 1 shop-push.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
 	mutations >sent
@@ -318,7 +318,7 @@ for l in open(sys.argv[1]):
 	# A sale just before the first mutation, whose answer (user errors)
 	# comes too late: the same key then gets
 	# IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED, a new key the sale's conflict.
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 2, "body": "mutation Set", "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
 	mutations | uniq >sent
@@ -330,7 +330,7 @@ for l in open(sys.argv[1]):
 	sandbox_start --platform shopify --data "$SHOP" --set atomic=0
 	shop_conn
 	shop_in
-	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "skip": 3, "change": {"sku": "TS-RED-M", "available": 11}}]'
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "body": "mutation Set", "change": {"sku": "TS-RED-M", "available": 11}}]'
 	t 1 shop-conflict.csv "" stock-push --to shopify in.csv
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1}' ]
 	[ "$(mutations)" = "1 4" ]

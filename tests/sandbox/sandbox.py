@@ -268,7 +268,8 @@ class RateLimiter:
 class Faults:
     """Faults set through POST /_sandbox/faults.  A request meets the first
     fault whose path is a prefix of its path (and whose method, if given,
-    is its method): the fault's first `skip` requests pass, the `times`
+    is its method, and whose body, if given, is part of its body): the
+    fault's first `skip` requests pass, the `times`
     after them get the fault, then the fault is spent and removed."""
 
     def __init__(self):
@@ -284,7 +285,7 @@ class Faults:
             if not isinstance(f, dict):
                 raise ValueError("a fault must be an object")
             unknown = set(f) - {"path", "kind", "times", "skip", "delay",
-                                "method", "change"}
+                                "method", "change", "body"}
             if unknown:
                 raise ValueError("unknown fault field(s): %s"
                                  % ", ".join(sorted(unknown)))
@@ -307,6 +308,10 @@ class Faults:
                 raise ValueError("fault delay must be a number >= 0")
             if method is not None and not isinstance(method, str):
                 raise ValueError("fault method must be a string")
+            body = f.get("body")
+            if body is not None and (not isinstance(body, str) or
+                                     body == ""):
+                raise ValueError("fault body must be a non-empty string")
             change = f.get("change")
             if (kind == "change" and not isinstance(change, dict)) or \
                     (kind not in ("change", "slow") and change is not None) \
@@ -316,7 +321,7 @@ class Faults:
             out.append({"path": path, "kind": kind, "times": times,
                         "skip": skip, "delay": delay,
                         "method": method.upper() if method else None,
-                        "change": change})
+                        "body": body, "change": change})
         return out
 
     def add(self, faults):
@@ -331,13 +336,15 @@ class Faults:
         with self.lock:
             return [dict(f) for f in self.items]
 
-    def take(self, method, path):
+    def take(self, method, path, body=b""):
         """The fault this request gets, or None."""
         with self.lock:
             for f in self.items:
                 if not path.startswith(f["path"]):
                     continue
                 if f["method"] and f["method"] != method:
+                    continue
+                if f["body"] and f["body"].encode() not in (body or b""):
                     continue
                 if f["skip"] > 0:
                     f["skip"] -= 1
@@ -396,7 +403,7 @@ class Sandbox:
     # The API pipeline: fault, auth, rate limit, platform checks, route.
     def api(self, req):
         """(response, fault, auth): `response` is None for a reset."""
-        fault = self.faults.take(req.method, req.path)
+        fault = self.faults.take(req.method, req.path, req.body)
         auth, key = self.platform.authenticate(req)
         kind = fault["kind"] if fault else None
         if kind == "reset":

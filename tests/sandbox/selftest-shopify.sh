@@ -379,6 +379,12 @@ kill "$slow" 2>/dev/null
 wait "$slow" 2>/dev/null || :	# ended by us: its status is the signal's
 
 # ------------------------------------------------------------ faults, log, reset
+fault '[{"path":"/admin/api/2026-10/graphql.json","kind":"500","body":"productVariantsCount"}]'
+is "fault body: only a request whose body holds the text meets it" \
+	"$(gql '{"query":"{ shop { name } }"}' -o /dev/null -w '%{http_code}') $(gql '{"query":"{ productVariantsCount { count } }"}' -o /dev/null -w '%{http_code}')" \
+	"200 500"
+is "fault body: not text, 400" \
+	"$(code -X POST -d '[{"path":"/x","kind":"500","body":3}]' "$base/_sandbox/faults")" 400
 fault '[{"path":"/admin/api/2026-10/graphql.json","kind":"500"}]'
 is "fault 500: Shopify's internal error body" \
 	"$(curl -s -w ' %{http_code}' -H "X-Shopify-Access-Token: $tok" -H 'Content-Type: application/json' --data '{"query":"{ shop { name } }"}' "$base$api" | sed 's/ [0-9]*$//' | py 'd["errors"][0]["extensions"]["code"]')" INTERNAL_SERVER_ERROR
