@@ -591,26 +591,37 @@ many(struct session *s, const struct listing *l, long long *count,
 	return n > above;
 }
 
+/*
+ * str as a GraphQL string literal, appended to out: JSON's string
+ * escapes are GraphQL's.
+ */
+static void
+add_literal(struct buf *out, const char *str)
+{
+	json_t	*j;
+	char	*lit;
+
+	if ((j = json_string(str)) == NULL ||
+	    (lit = json_dumps(j, JSON_ENCODE_ANY)) == NULL)
+		xnomem();
+	json_decref(j);
+	buf_adds(out, lit);
+	free(lit);
+}
+
 /* sel with $location written in as the connection's location's gid. */
 static void
 with_location(struct session *s, const char *sel, struct buf *out)
 {
 	struct shopify *sh = s->priv;
 	const char *p;
-	json_t	*id;
-	char	*lit;
 
-	id = json_string(sh->location);
-	if (id == NULL || (lit = json_dumps(id, JSON_ENCODE_ANY)) == NULL)
-		xnomem();
-	json_decref(id);
 	while ((p = strstr(sel, "$location")) != NULL) {
 		buf_add(out, sel, (size_t)(p - sel));
-		buf_adds(out, lit);
+		add_literal(out, sh->location);
 		sel = p + strlen("$location");
 	}
 	buf_adds(out, sel);
-	free(lit);
 }
 
 /* A bulk operation's objectCount, an UnsignedInt64: a string. */
@@ -1019,9 +1030,9 @@ static int
 read_back(struct session *s, struct push_item *pi, const size_t *idx,
     size_t n)
 {
-	json_t	*data, *q, *id;
+	json_t	*data, *q;
 	struct buf b;
-	char	 name[32], *lit;
+	char	 name[32];
 	size_t	 i, j, m;
 
 	for (i = 0; i < n; i += m) {
@@ -1029,17 +1040,11 @@ read_back(struct session *s, struct push_item *pi, const size_t *idx,
 		memset(&b, 0, sizeof(b));
 		buf_adds(&b, "query Back($location: ID!) { ");
 		for (j = 0; j < m; j++) {
-			id = json_string(pi[idx[i + j]].id);
-			lit = json_dumps(id, JSON_ENCODE_ANY);
-			json_decref(id);
-			if (lit == NULL)
-				xnomem();
 			snprintf(name, sizeof(name), "i%zu", j);
 			buf_adds(&b, name);
 			buf_adds(&b, ": inventoryItem(id: ");
-			buf_adds(&b, lit);
+			add_literal(&b, pi[idx[i + j]].id);
 			buf_adds(&b, ") { " SEL_AVAILABLE " } ");
-			free(lit);
 		}
 		buf_adds(&b, "}");
 		data = gql(s, buf_str(&b), json_pack("{s:s}", "location",
