@@ -211,6 +211,29 @@ else:
 }
 journal_lines() { if [ -f j ]; then wc -l <j; else echo 0; fi; }
 
+# bulk_requests [PAGE]: a Shopify listing by bulk operation
+# (bulkOperationRunQuery) or by pages, as "RUNS FILES PAGES polls|none":
+# operations run, files fetched, pages of the query PAGE ("query
+# Variants" unless given), and whether an operation was polled.
+bulk_requests() {
+	python3 -c 'import json, sys
+n = {"run": 0, "file": 0, "page": 0, "poll": 0}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    b = o.get("body")
+    q = b.get("query", "") if isinstance(b, dict) else ""
+    if "/bulk-operation-outputs/" in o["path"]:
+        n["file"] += 1
+    elif q.startswith("mutation Bulk"):
+        n["run"] += 1
+    elif q.startswith("query Op"):
+        n["poll"] += 1
+    elif q.startswith(sys.argv[2]):
+        n["page"] += 1
+print(n["run"], n["file"], n["page"], "polls" if n["poll"] else "none")' \
+	    "$BATS_TEST_TMPDIR/requests.jsonl" "${1:-query Variants}"
+}
+
 # state: the sandbox's data now; writes: its write counts per SKU.
 state() { curl -sf "$SANDBOX/_sandbox/state"; }
 writes() { curl -sf "$SANDBOX/_sandbox/writes"; }

@@ -279,12 +279,8 @@ assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
 	shop_in
 	t 1 shop-push.csv "" stock-push --to shopify in.csv
 	same_as_input
-	# One operation, no page of items.
-	[ "$(python3 -c 'import json, sys
-ops = [(json.loads(l).get("body") or {}).get("query", "").split("(")[0]
-       for l in open(sys.argv[1])]
-print(ops.count("mutation Bulk"), ops.count("query Items"))' \
-	    "$BATS_TEST_TMPDIR/requests.jsonl")" = "1 0" ]
+	# One operation and its file, no page of items.
+	[ "$(bulk_requests "query Items")" = "1 1 0 polls" ]
 }
 # The mutations sent, one line each: its key's number in order of first
 # use (1, 2, ...) and its SKU count.

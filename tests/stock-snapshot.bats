@@ -171,27 +171,6 @@ PY
 	t 0 shop.csv "" snap_of shopify
 }
 
-# A bulk operation (bulkOperationRunQuery) instead of pages: what was
-# asked, as "RUNS FILES PAGES polls": operations run, files fetched,
-# catalog pages, and whether it was polled.
-bulk_requests() {
-	python3 -c 'import json, sys
-n = {"run": 0, "file": 0, "page": 0, "poll": 0}
-for l in open(sys.argv[1]):
-    o = json.loads(l)
-    b = o.get("body")
-    q = b.get("query", "") if isinstance(b, dict) else ""
-    if "/bulk-operation-outputs/" in o["path"]:
-        n["file"] += 1
-    elif q.startswith("mutation Bulk"):
-        n["run"] += 1
-    elif q.startswith("query Op"):
-        n["poll"] += 1
-    elif q.startswith("query Variants"):
-        n["page"] += 1
-print(n["run"], n["file"], n["page"], "polls" if n["poll"] else "none")' \
-	    "$BATS_TEST_TMPDIR/requests.jsonl"
-}
 # Whether any request for the file carried the shop's access token.
 token_sent() {
 	curl -sf "$SANDBOX/_sandbox/state" | python3 -c 'import json, sys
