@@ -145,7 +145,7 @@ lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 	shellcheck -S warning tests/run tests/deps tests/sanitize tests/style \
 	    tests/stub-check examples/demo bench/run bench/api bench/push \
-	    bench/bulk \
+	    bench/bulk bench/lib.sh \
 	    tests/sandbox/selftest*.sh $(PIPELINES)
 
 # The pipelines go beside each other (they source lib.sh), not on the
