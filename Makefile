@@ -22,13 +22,13 @@ BIN = \
 	tools/stock-push \
 	tools/stock-snapshot
 
+# A platform is its file in lib/connectors/ and its entry in conn.c.
+CONNOBJ = $(patsubst %.c,%.o,$(sort $(wildcard lib/connectors/*.c)))
+
 LIBOBJ = \
 	lib/cfg.o \
 	lib/conn.o \
-	lib/connectors/magento.o \
-	lib/connectors/picqer.o \
-	lib/connectors/shopify.o \
-	lib/connectors/woocommerce.o \
+	$(CONNOBJ) \
 	lib/htab.o \
 	lib/http.o \
 	lib/jscan.o \
@@ -48,6 +48,7 @@ LIBOBJ = \
 HDR = \
 	lib/cfg.h \
 	lib/conn.h \
+	lib/connector.h \
 	lib/htab.h \
 	lib/http.h \
 	lib/jscan.h \

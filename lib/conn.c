@@ -1,13 +1,15 @@
-/* conn: sessions, the connector table, shared error handling. */
+/*
+ * conn: sessions, the connector table, the calls the tools make, and
+ * what connectors share (connector.h).
+ */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn.h"
+#include "connector.h"
 #include "money.h"
-#include "tz.h"
 #include "util.h"
 
 static const struct connector *const connectors[] = {
@@ -155,8 +157,9 @@ sess_open(const char *config, const char *name,
 {
 	struct session *s;
 	struct http_opts ho;
+	struct buf names;
 	const char *platform, *url, *contact;
-	double	 d[4];
+	double	 d[4], b;
 	char	 ua[512];
 	size_t	 i;
 
@@ -169,16 +172,21 @@ sess_open(const char *config, const char *name,
 		    s->cfg->file, s->cfg->line, name);
 		goto bad;
 	}
-	for (i = 0; i < NELEM(connectors); i++)
+	memset(&names, 0, sizeof(names));
+	for (i = 0; i < NELEM(connectors); i++) {
 		if (strcmp(connectors[i]->name, platform) == 0)
 			s->c = connectors[i];
+		buf_adds(&names, i > 0 ? ", " : "");
+		buf_adds(&names, connectors[i]->name);
+	}
 	if (s->c == NULL) {
 		snprintf(err, errlen, "%s:%lu: platform '%s' is not one "
-		    "shopswitch knows (yet): picqer, woocommerce, magento, "
-		    "shopify", s->cfg->file, cfg_line(s->cfg, "platform"),
-		    platform);
+		    "shopswitch knows (yet): %s", s->cfg->file,
+		    cfg_line(s->cfg, "platform"), platform, buf_str(&names));
+		buf_free(&names);
 		goto bad;
 	}
+	buf_free(&names);
 	if ((url = cfg_get(s->cfg, "url")) == NULL) {
 		snprintf(err, errlen, "%s:%lu: [%s] has no url", s->cfg->file,
 		    s->cfg->line, name);
@@ -236,6 +244,17 @@ sess_open(const char *config, const char *name,
 	ho.connect_ms = (long)(d[1] * 1000);
 	ho.retries = (int)d[2];
 	ho.backoff_ms = (long)(d[3] * 1000);
+	/* What every platform lets the connection change. */
+	ho.rate_limit = s->c->rate_limit;
+	ho.rate_window = s->c->rate_window > 0 ? s->c->rate_window : 60;
+	b = (double)s->c->batch;
+	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &ho.rate_limit, err,
+	    errlen) == -1 || cfg_number(s->cfg, "rate_window", 0.01, 86400,
+	    &ho.rate_window, err, errlen) == -1 || (s->c->batch > 0 &&
+	    cfg_number(s->cfg, "batch", 1, (double)(s->c->batch_max > 0 ?
+	    s->c->batch_max : s->c->batch), &b, err, errlen) == -1))
+		goto bad;
+	s->batch = (size_t)b;
 	if (s->c->setup(s, &ho) == -1) {
 		snprintf(err, errlen, "%s", s->err);
 		goto bad;
@@ -456,4 +475,305 @@ sess_close(struct session *s)
 	cfg_free(s->cfg);
 	free(s->url);
 	free(s);
+}
+
+const char *
+conn_cannot(struct session *s, enum conn_op op)
+{
+	switch (op) {
+	case OP_PUSH:
+		if (s->c->items != NULL && s->c->push != NULL)
+			return NULL;
+		snprintf(s->err, sizeof(s->err), "%s keeps stock, it does "
+		    "not take it: push to a shop", s->c->name);
+		return s->err;
+	case OP_COMPLETE:
+		return s->c->complete != NULL ? NULL : s->c->no_write;
+	case OP_CREATE:
+		return s->c->create != NULL ? NULL : s->c->no_write;
+	case OP_SHOPS:
+		if (s->c->shops)
+			return NULL;
+		snprintf(s->err, sizeof(s->err), "--shop: %s has no webshop "
+		    "connections: it is a shop (a warehouse system has them)",
+		    s->c->name);
+		return s->err;
+	}
+	return "no such operation";
+}
+
+/*
+ * The calls: each starts with no failure (conn_exit), and hands the
+ * connector's answer on.
+ */
+int
+conn_orders(struct session *s, const struct order_query *q, order_cb cb,
+    void *arg)
+{
+	s->ours = 0;
+	return s->c->orders(s, q, cb, arg);
+}
+
+int
+conn_stock(struct session *s, const struct stock_query *q, stock_cb cb,
+    void *arg)
+{
+	s->ours = 0;
+	return s->c->stock(s, q, cb, arg);
+}
+
+int
+conn_items(struct session *s, item_cb cb, void *arg)
+{
+	s->ours = 0;
+	return s->c->items(s, cb, arg);
+}
+
+int
+conn_push(struct session *s, struct push_item *items, size_t n)
+{
+	s->ours = 0;
+	return s->c->push(s, items, n);
+}
+
+int
+conn_complete(struct session *s, struct complete_item *it)
+{
+	s->ours = 0;
+	return s->c->complete(s, it);
+}
+
+int
+conn_find_skus(struct session *s, const char *const *skus, size_t n,
+    item_cb cb, void *arg)
+{
+	s->ours = 0;
+	return s->c->find_skus(s, skus, n, cb, arg);
+}
+
+int
+conn_find_created(struct session *s, struct create_item *it)
+{
+	s->ours = 0;
+	return s->c->find_created(s, it);
+}
+
+int
+conn_create(struct session *s, struct create_item *it)
+{
+	s->ours = 0;
+	return s->c->create(s, it);
+}
+
+int
+conn_mails(struct session *s, enum mail_op op, struct shop_mail *m,
+    size_t n)
+{
+	s->ours = 0;
+	return s->c->mails != NULL ? s->c->mails(s, op, m, n) : 0;
+}
+
+int
+conn_set_mail(struct session *s, const char *id, int on)
+{
+	s->ours = 0;
+	return s->c->set_mail(s, id, on);
+}
+
+const char *
+conn_error(const struct session *s)
+{
+	return s->err;
+}
+
+int
+conn_exit(const struct session *s)
+{
+	return s->ours ? EXIT_TROUBLE : EXIT_PLATFORM;
+}
+
+const char *
+conn_platform(const struct session *s)
+{
+	return s->c->name;
+}
+
+const char *
+conn_name(const struct session *s)
+{
+	return s->cfg->name;
+}
+
+size_t
+conn_batch(const struct session *s)
+{
+	return s->batch;
+}
+
+int
+conn_cas(const struct session *s)
+{
+	return s->c->cas;
+}
+
+double
+conn_search_lag(const struct session *s)
+{
+	return s->search_lag;
+}
+
+unsigned long
+conn_requests(const struct session *s)
+{
+	return http_count(s->http);
+}
+
+unsigned long
+conn_throttled(const struct session *s)
+{
+	return http_throttled(s->http);
+}
+
+int
+conn_mistake(struct session *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	s->ours = 1;
+	return -1;
+}
+
+int
+conn_wanted(const struct order_query *q, unsigned int st)
+{
+	return q->statuses == 0 || (q->statuses & st) != 0;
+}
+
+const char *
+conn_utc(json_t *o, const char *key, const char *zone, char out[TZ_LEN])
+{
+	const char *v;
+	char	 local[20], full[64];
+	time_t	 t;
+	size_t	 n;
+
+	out[0] = '\0';
+	if ((v = json_string_value(json_object_get(o, key))) == NULL ||
+	    strlen(v) < 19)
+		return out;
+	/* The seconds' fractions: dropped, as the record keeps none. */
+	n = 19;
+	if (v[n] == '.')
+		for (n++; v[n] >= '0' && v[n] <= '9'; n++)
+			continue;
+	if (v[n] == '\0') {		/* no offset: zone's local time */
+		snprintf(local, sizeof(local), "%.10s %.8s", v, v + 11);
+		if ((v[10] != ' ' && v[10] != 'T') ||
+		    tz_local_to_utc(zone != NULL ? zone : "UTC", local,
+		    out) == -1)
+			out[0] = '\0';
+		return out;
+	}
+	snprintf(full, sizeof(full), "%.19s%s", v, v + n);
+	if (tz_parse(full, &t) == -1)
+		return out;
+	tz_format(t, out);
+	return out;
+}
+
+/*
+ * conn_list with the number of pages the answer's header gave (-1:
+ * none) into *pages.
+ */
+static json_t *
+list_request(struct session *s, const struct conn_list *l, const char *url,
+    json_t *body, json_t **answer, long *pages)
+{
+	struct http_resp r;
+	json_t	*a;
+	char	*text;
+	int	 rc;
+
+	if (answer != NULL)
+		*answer = NULL;
+	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	rc = http_request(s->http, l->method != NULL ? l->method : "GET",
+	    url, text, HTTP_JSON, &r);
+	free(text);
+	if (rc != 0) {
+		conn_fail(s, &r, l->codekey, l->msgkey);
+		http_resp_free(&r);
+		return NULL;
+	}
+	*pages = r.pages;
+	a = l->member != NULL ? json_object_get(r.json, l->member) : r.json;
+	if (a == NULL && l->absent_empty && json_is_object(r.json))
+		a = json_array();
+	else
+		json_incref(a);
+	if (!json_is_array(a)) {
+		snprintf(s->err, sizeof(s->err), "%.*s: the answer is not a "
+		    "list", (int)strcspn(url, "?"), url);
+		json_decref(a);
+		http_resp_free(&r);
+		return NULL;
+	}
+	if (answer != NULL)
+		*answer = json_incref(r.json);
+	http_resp_free(&r);
+	return a;
+}
+
+json_t *
+conn_list(struct session *s, const struct conn_list *l, const char *url,
+    json_t *body, json_t **answer)
+{
+	long	 pages;
+
+	return list_request(s, l, url, body, answer, &pages);
+}
+
+int
+conn_pages(struct session *s, struct conn_pages *p,
+    int (*each)(struct session *, json_t *, void *), void *arg)
+{
+	struct buf url;
+	json_t	*body, *prev, *a, *it;
+	long	 pages;
+	size_t	 i, n;
+	int	 rc;
+
+	memset(&url, 0, sizeof(url));
+	prev = NULL;
+	rc = 0;
+	for (p->page = 1, p->offset = 0;; p->page++) {
+		url.len = 0;
+		body = NULL;
+		if (p->next(s, p, prev, &url, &body) == 1) {
+			json_decref(body);
+			break;
+		}
+		json_decref(prev);
+		if ((a = list_request(s, &p->list, buf_str(&url), body, &prev,
+		    &pages)) == NULL) {
+			rc = -1;
+			break;
+		}
+		json_array_foreach(a, i, it)
+			if ((rc = each(s, it, arg)) != 0)
+				break;
+		n = json_array_size(a);
+		json_decref(a);
+		p->offset += n;
+		if (rc != 0 || (pages >= 0 ? (long)p->page >= pages :
+		    p->size > 0 && n < p->size))
+			break;
+	}
+	json_decref(prev);
+	buf_free(&url);
+	return rc;
 }

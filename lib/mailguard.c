@@ -5,6 +5,14 @@
 #include "mailguard.h"
 #include "util.h"
 
+/* The shop's answer failed: its reason in g->err.  Returns -1. */
+static int
+failed(struct mailguard *g)
+{
+	snprintf(g->err, sizeof(g->err), "%s", conn_error(g->s));
+	return -1;
+}
+
 void
 mg_init(struct mailguard *g, struct session *s, enum mail_op op)
 {
@@ -97,19 +105,17 @@ mg_check(struct mailguard *g, struct journal *jn, int writes,
 	g->jn = jn;
 	*restored = g->nleft;
 	for (i = 0; i < g->nleft; i++)
-		if (g->s->c->set_mail(g->s, g->left[i], 1) == -1) {
-			snprintf(g->err, sizeof(g->err), "%s", g->s->err);
-			return -1;
+		if (conn_set_mail(g->s, g->left[i], 1) == -1) {
+			return failed(g);
 		}
 	if (g->nleft > 0 && journal(g, "restored", g->left, g->nleft) == -1)
 		return -1;
 	g->nleft = 0;
 	g->non = 0;
-	if (g->s->c->mails == NULL || !writes)
+	if (!writes)
 		return 0;
-	if ((n = g->s->c->mails(g->s, g->op, m, MG_MAX)) == -1) {
-		snprintf(g->err, sizeof(g->err), "%s", g->s->err);
-		return -1;
+	if ((n = conn_mails(g->s, g->op, m, MG_MAX)) == -1) {
+		return failed(g);
 	}
 	for (i = 0; i < (size_t)n; i++)
 		if (m[i].enabled)
@@ -140,10 +146,10 @@ mg_unasked(const struct mailguard *g, int notify, int mute,
 	}
 	snprintf(why, wlen, "%s mails each customer %s when %s, whatever a "
 	    "request asks: --mute-emails turns %s off for the run, "
-	    "--notify-customer lets it mail", g->s->c->name, buf_str(&t),
+	    "--notify-customer lets it mail", conn_platform(g->s), buf_str(&t),
 	    when, g->non > 1 ? "them" : "it");
 	snprintf(note, nlen, "%s mails the customer %s (the shop's setting)",
-	    g->s->c->name, buf_str(&t));
+	    conn_platform(g->s), buf_str(&t));
 	buf_free(&t);
 	return 1;
 }
@@ -163,9 +169,8 @@ mg_mute(struct mailguard *g)
 		return -1;
 	g->muted = 1;			/* restore even a half-done mute */
 	for (i = 0; i < g->non; i++)
-		if (g->s->c->set_mail(g->s, ids[i], 0) == -1) {
-			snprintf(g->err, sizeof(g->err), "%s", g->s->err);
-			return -1;
+		if (conn_set_mail(g->s, ids[i], 0) == -1) {
+			return failed(g);
 		}
 	return 0;
 }
@@ -180,9 +185,8 @@ mg_restore(struct mailguard *g)
 		return 0;
 	for (i = 0; i < g->non; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%s", g->on[i].id);
-		if (g->s->c->set_mail(g->s, ids[i], 1) == -1) {
-			snprintf(g->err, sizeof(g->err), "%s", g->s->err);
-			return -1;
+		if (conn_set_mail(g->s, ids[i], 1) == -1) {
+			return failed(g);
 		}
 	}
 	g->muted = 0;

@@ -350,11 +350,11 @@ complete_one(struct run *r, struct session *s, struct ht_entry *e,
 		it.key = e->key;
 		it.ships = w->ships;
 		it.nships = w->nships;
-		if (s->c->complete(s, &it) == 0)
+		if (conn_complete(s, &it) == 0)
 			break;
 		if (tries == TRIES || stop_asked())
 			return -1;
-		msg_warn("order %s: %s: asking again", e->key, s->err);
+		msg_warn("order %s: %s: asking again", e->key, conn_error(s));
 		sleep_secs(tries);
 	}
 	if (it.result == OR_WOULD && mailnote != NULL &&
@@ -423,7 +423,7 @@ main(int argc, char *argv[])
 	struct run r;
 	struct session *s;
 	struct complete_item proto;
-	const char *in, *config, *jpath, *key, *mailnote;
+	const char *in, *config, *jpath, *key, *mailnote, *why;
 	char	 err[2048], note[512];
 	size_t	 restored;
 	unsigned long cut, bad;
@@ -516,8 +516,8 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		goto out;
 	}
-	if (s->c->complete == NULL) {
-		msg_err("%s: %s", in, s->c->no_write);
+	if ((why = conn_cannot(s, OP_COMPLETE)) != NULL) {
+		msg_err("%s: %s", in, why);
 		goto out;
 	}
 	mg_init(&r.mg, s, MAIL_COMPLETE);
@@ -544,7 +544,7 @@ main(int argc, char *argv[])
 		    "are on again, as the shop had them", restored);
 	if (rc == -2) {
 		msg_err("%s", r.mg.err);
-		status = EXIT_PLATFORM;
+		status = conn_exit(s);
 		goto restore;
 	}
 	if (rc != 0)
@@ -563,9 +563,10 @@ main(int argc, char *argv[])
 	proto.dry = dry;
 	proto.notify = notify;
 	rc = complete_all(&r, s, &proto, mailnote);
-	status = rc == -1 ? EXIT_PLATFORM : rc < 0 ? EXIT_TROUBLE : EXIT_OK;
+	status = rc == -1 ? conn_exit(s) : rc < 0 ? EXIT_TROUBLE :
+	    EXIT_OK;
 	if (rc == -1)
-		msg_err("%s", s->err);
+		msg_err("%s", conn_error(s));
 	else if (rc == -3)
 		msg_err("interrupted: the same command%s goes on",
 		    r.journal != NULL ? " with the same journal" : "");
@@ -577,7 +578,7 @@ main(int argc, char *argv[])
 	    "%lu cancelled, %lu failed; %lu requests", r.orders.n,
 	    r.count[OR_DONE] + r.count[OR_WOULD], dry ? "would complete" :
 	    "completed", r.count[OR_ALREADY], r.count[OR_NOT_FOUND],
-	    r.count[OR_CANCELLED], r.count[OR_FAILED], http_count(s->http));
+	    r.count[OR_CANCELLED], r.count[OR_FAILED], conn_requests(s));
 	if (wr_close(r.wr) == -1 || r.wfailed) {
 		if (errno != EPIPE)
 			msg_err("write error: %s", strerror(errno));
@@ -587,7 +588,7 @@ restore:
 	if (mg_restore(&r.mg) == -1) {
 		msg_err("%s: the e-mails stay off: the same command with the "
 		    "same journal turns them on", r.mg.err);
-		status = EXIT_PLATFORM;
+		status = conn_exit(s);
 	}
 out:
 	if (opts_close(&o) == -1) {

@@ -249,7 +249,7 @@ main(int argc, char *argv[])
 	struct order_query q;
 	struct session *s;
 	struct out out;
-	const char *from, *config;
+	const char *from, *config, *why;
 	char	 err[2048];
 	unsigned int st;
 	size_t	 n;
@@ -342,9 +342,8 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		return EXIT_TROUBLE;
 	}
-	if (q.shop != NULL && !s->c->shops) {
-		msg_err("--shop: %s has no webshop connections: it is a shop "
-		    "(a warehouse system has them)", s->c->name);
+	if (q.shop != NULL && (why = conn_cannot(s, OP_SHOPS)) != NULL) {
+		msg_err("%s", why);
 		sess_close(s);
 		return EXIT_TROUBLE;
 	}
@@ -369,14 +368,14 @@ main(int argc, char *argv[])
 	}
 
 	status = EXIT_OK;
-	if (s->c->orders(s, &q, emit, &out) == -1 && !out.failed) {
-		msg_err("%s", s->err);
-		status = s->ours ? EXIT_TROUBLE : EXIT_PLATFORM;
+	if (conn_orders(s, &q, emit, &out) == -1 && !out.failed) {
+		msg_err("%s", conn_error(s));
+		status = conn_exit(s);
 	} else if (!out.failed)
 		start(&out);		/* no orders: the header alone */
 	msg_progress_end();
 	msg_note("%lu orders in %lu requests (%lu throttled)", out.n,
-	    http_count(s->http), http_throttled(s->http));
+	    conn_requests(s), conn_throttled(s));
 	if (out.rejected > 0) {
 		msg_warn("%lu order%s set aside in %s", out.rejected,
 		    out.rejected == 1 ? "" : "s", o.rejects);

@@ -270,7 +270,7 @@ result(struct run *r, struct ht_entry *e, const char *id,
 	struct field f[NELEM(cols)];
 	json_t	*rec = order_of(e)->rec;
 
-	f[0] = wr_text(r->s->c->name);
+	f[0] = wr_text(conn_platform(r->s));
 	f[1] = wr_text(r->conn);
 	f[2] = wr_text(id);
 	f[3] = wr_text(number);
@@ -303,7 +303,7 @@ sku_found(void *arg, const struct shop_item *it)
 	return 0;
 }
 
-/* Find every SKU of the orders to enter.  0, or -1 (s->err). */
+/* Find every SKU of the orders to enter.  0, or -1 (conn_error(s)). */
 static int
 find_skus(struct run *r)
 {
@@ -314,7 +314,7 @@ find_skus(struct run *r)
 	skus = xreallocarray(NULL, r->skus.n + 1, sizeof(*skus));
 	for (i = 0; i < r->skus.n; i++)
 		skus[i] = r->skus.ent[i]->key;
-	rc = r->s->c->find_skus(r->s, skus, r->skus.n, sku_found, r);
+	rc = conn_find_skus(r->s, skus, r->skus.n, sku_found, r);
 	free(skus);
 	return rc;
 }
@@ -360,20 +360,20 @@ line_refs(struct run *r, json_t *rec, const char **refs, char *why,
 /*
  * Look for order it in the shop; when the shop's search lags behind
  * (a new order shows up in it seconds later) and an earlier run sent
- * the order, look again after the lag.  1 found, 0 not, -1 (s->err).
+ * the order, look again after the lag.  1 found, 0 not, -1 (conn_error(s)).
  */
 static int
 look(struct run *r, struct create_item *it, int sent)
 {
 	int	 rc;
 
-	if ((rc = r->s->c->find_created(r->s, it)) != 0 || !sent ||
-	    r->s->search_lag <= 0)
+	if ((rc = conn_find_created(r->s, it)) != 0 || !sent ||
+	    conn_search_lag(r->s) <= 0)
 		return rc;
 	msg_note("%s was sent by an earlier run: looking again in %g s",
-	    it->marker, r->s->search_lag);
-	sleep_secs(r->s->search_lag);
-	return r->s->c->find_created(r->s, it);
+	    it->marker, conn_search_lag(r->s));
+	sleep_secs(conn_search_lag(r->s));
+	return conn_find_created(r->s, it);
 }
 
 /*
@@ -425,7 +425,7 @@ push_one(struct run *r, struct ht_entry *e, const struct create_item *proto,
 				    "carries %s", it.marker);
 			break;
 		}
-		if (w->sent && tries == 1 && r->s->search_lag > 0 &&
+		if (w->sent && tries == 1 && conn_search_lag(r->s) > 0 &&
 		    !r->resend) {
 			/* Not found, but the search may not show it yet. */
 			it.result = OR_FAILED;
@@ -440,13 +440,13 @@ push_one(struct run *r, struct ht_entry *e, const struct create_item *proto,
 			rc = -2;
 			goto out;
 		}
-		if ((rc = r->s->c->create(r->s, &it)) == 0)
+		if ((rc = conn_create(r->s, &it)) == 0)
 			break;
 		if (tries == TRIES || stop_asked())
 			goto out;
 		/* Unknown whether it was made: look before sending again. */
 		msg_warn("%s: %s: looking before sending again", e->key,
-		    r->s->err);
+		    conn_error(r->s));
 		sleep_secs(tries);
 		sent = 1;
 	}
@@ -515,7 +515,7 @@ main(int argc, char *argv[])
 {
 	struct run r;
 	struct create_item proto;
-	const char *config, *jpath, *mailnote;
+	const char *config, *jpath, *mailnote, *why;
 	char	 err[2048], note[512];
 	size_t	 i, restored;
 	unsigned long cut, bad;
@@ -599,8 +599,8 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		goto out;
 	}
-	if (r.s->c->create == NULL) {
-		msg_err("%s: %s", r.conn, r.s->c->no_write);
+	if ((why = conn_cannot(r.s, OP_CREATE)) != NULL) {
+		msg_err("%s: %s", r.conn, why);
 		goto out;
 	}
 	mg_init(&r.mg, r.s, MAIL_CREATE);
@@ -627,7 +627,7 @@ main(int argc, char *argv[])
 		    "are on again, as the shop had them", restored);
 	if (rc == -2) {
 		msg_err("%s", r.mg.err);
-		status = EXIT_PLATFORM;
+		status = conn_exit(r.s);
 		goto restore;
 	}
 	if (rc != 0)
@@ -641,8 +641,8 @@ main(int argc, char *argv[])
 
 	/* Every SKU, in the fewest searches. */
 	if (find_skus(&r) == -1) {
-		msg_err("%s", r.s->err);
-		status = EXIT_PLATFORM;
+		msg_err("%s", conn_error(r.s));
+		status = conn_exit(r.s);
 		goto restore;
 	}
 
@@ -652,9 +652,10 @@ main(int argc, char *argv[])
 	proto.dry = dry;
 	proto.notify = notify;
 	rc = push_all(&r, &proto, mailnote);
-	status = rc == -1 ? EXIT_PLATFORM : rc < 0 ? EXIT_TROUBLE : EXIT_OK;
+	status = rc == -1 ? conn_exit(r.s) : rc < 0 ? EXIT_TROUBLE :
+	    EXIT_OK;
 	if (rc == -1)
-		msg_err("%s", r.s->err);
+		msg_err("%s", conn_error(r.s));
 	else if (rc == -3)
 		msg_err("interrupted: the same command%s goes on",
 		    r.journal != NULL ? " with the same journal" : "");
@@ -665,7 +666,7 @@ main(int argc, char *argv[])
 	msg_note("%zu orders: %lu %s, %lu in the shop already, %lu failed; "
 	    "%lu requests", r.orders.n, r.count[OR_DONE] +
 	    r.count[OR_WOULD], dry ? "would be entered" : "entered",
-	    r.count[OR_ALREADY], r.count[OR_FAILED], http_count(r.s->http));
+	    r.count[OR_ALREADY], r.count[OR_FAILED], conn_requests(r.s));
 	if (wr_close(r.wr) == -1 || r.wfailed) {
 		if (errno != EPIPE)
 			msg_err("write error: %s", strerror(errno));
@@ -675,7 +676,7 @@ restore:
 	if (mg_restore(&r.mg) == -1) {
 		msg_err("%s: the e-mails stay off: the same command with the "
 		    "same journal turns them on", r.mg.err);
-		status = EXIT_PLATFORM;
+		status = conn_exit(r.s);
 	}
 out:
 	if (opts_close(&o) == -1) {

@@ -435,11 +435,11 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 	char	 why[2200];
 
 	qsort(todo, n, sizeof(*todo), batch_cmp);
-	pi = xreallocarray(NULL, s->batch, sizeof(*pi));
+	pi = xreallocarray(NULL, conn_batch(s), sizeof(*pi));
 	rc = 0;
 	for (i = 0; i < n; i += m) {
 		w = want_of(todo[i]);
-		for (m = 0; i + m < n && m < s->batch; m++) {
+		for (m = 0; i + m < n && m < conn_batch(s); m++) {
 			if (strcmp(want_of(todo[i + m])->group, w->group) != 0)
 				break;
 			pi[m].sku = todo[i + m]->key;
@@ -465,11 +465,11 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 			continue;
 		}
 		why[0] = '\0';
-		if (s->c->push(s, pi, m) == -1) {
+		if (conn_push(s, pi, m) == -1) {
 			/* What it confirmed before it failed is set. */
-			msg_err("%s", s->err);
+			msg_err("%s", conn_error(s));
 			snprintf(why, sizeof(why), "the shop did not confirm: "
-			    "%s", s->err);
+			    "%s", conn_error(s));
 			for (k = 0; k < m; k++)
 				if (pi[k].result != PUSH_SET) {
 					pi[k].result = PUSH_FAILED;
@@ -539,7 +539,7 @@ main(int argc, char *argv[])
 	struct session *s;
 	struct ht_entry **todo, **conf;
 	struct want *w;
-	const char *to, *config, *journal;
+	const char *to, *config, *journal, *why;
 	char	 err[2048];
 	double	 maxzero, mincover;
 	size_t	 i, ntodo, nconf, round;
@@ -629,29 +629,28 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		goto out;
 	}
-	if (s->c->items == NULL) {
-		msg_err("%s: %s keeps stock, it does not take it: push to a "
-		    "shop", to, s->c->name);
+	if ((why = conn_cannot(s, OP_PUSH)) != NULL) {
+		msg_err("%s: %s", to, why);
 		goto out;
 	}
 	if (journal != NULL && journal_open(&r, journal, to) == -1)
 		goto out;
 
 	/* The catalog, once: ids and levels now. */
-	if (s->c->items(s, shop_item, &r) == -1) {
+	if (conn_items(s, shop_item, &r) == -1) {
 		msg_progress_end();
-		msg_err("%s", s->err);
-		status = s->ours ? EXIT_TROUBLE : EXIT_PLATFORM;
+		msg_err("%s", conn_error(s));
+		status = conn_exit(s);
 		goto out;
 	}
 	msg_progress_end();
 	msg_note("%lu catalog items in %lu requests; the shop tracks %lu "
-	    "SKUs, %lu in stock", r.listed, http_count(s->http),
+	    "SKUs, %lu in stock", r.listed, conn_requests(s),
 	    r.shop_skus, r.shop_stocked);
-	if (!s->c->cas)
+	if (!conn_cas(s))
 		msg_note("%s cannot compare a level before it sets it: a sale "
 		    "from now until its batch is written is overwritten",
-		    s->c->name);
+		    conn_platform(s));
 	plan(&r);
 
 	r.wr = wr_open(stdout, o.ofmt, o.excel);
@@ -676,7 +675,7 @@ main(int argc, char *argv[])
 	fflush(stdout);
 	status = EXIT_OK;
 	if (ntodo > 0 && (rc = push(&r, s, todo, ntodo)) != 0)
-		status = rc == -1 ? EXIT_PLATFORM : EXIT_TROUBLE;
+		status = rc == -1 ? conn_exit(s) : EXIT_TROUBLE;
 
 	/* Conflicts: reported, or written again over the level now. */
 	conf = xreallocarray(NULL, r.wants.n + 1, sizeof(*conf));
@@ -691,10 +690,10 @@ main(int argc, char *argv[])
 		for (i = 0; i < nconf; i++)
 			want_of(conf[i])->nitems = 0;
 		r.listed = r.shop_skus = r.shop_stocked = 0;
-		if (s->c->items(s, shop_item, &r) == -1) {
+		if (conn_items(s, shop_item, &r) == -1) {
 			msg_progress_end();
-			msg_err("%s", s->err);
-			status = EXIT_PLATFORM;
+			msg_err("%s", conn_error(s));
+			status = conn_exit(s);
 			break;
 		}
 		msg_progress_end();
@@ -713,7 +712,7 @@ main(int argc, char *argv[])
 				todo[ntodo++] = conf[i];
 		}
 		if (ntodo > 0 && (rc = push(&r, s, todo, ntodo)) != 0)
-			status = rc == -1 ? EXIT_PLATFORM : EXIT_TROUBLE;
+			status = rc == -1 ? conn_exit(s) : EXIT_TROUBLE;
 	}
 	for (i = 0; i < r.wants.n; i++)
 		if (want_of(r.wants.ent[i])->st == S_CONFLICT)
@@ -729,7 +728,7 @@ main(int argc, char *argv[])
 	    "conflict, %lu failed; %lu requests (%lu throttled)",
 	    r.wants.n, count[S_SET] + count[S_WRITE], r.dry ? "would set" :
 	    "set", count[S_UNCHANGED], count[S_NOTFOUND], count[S_CONFLICT],
-	    count[S_FAILED], http_count(s->http), http_throttled(s->http));
+	    count[S_FAILED], conn_requests(s), conn_throttled(s));
 close:
 	if (wr_close(r.wr) == -1 || r.wfailed) {
 		if (errno != EPIPE)

@@ -180,15 +180,15 @@ main(int argc, char *argv[])
 
 	/* The time the snapshot started: what every row reflects at most. */
 	tz_format(time(NULL), taken);
-	if (s->c->stock(s, &q, keep, &rs) == -1) {
+	if (conn_stock(s, &q, keep, &rs) == -1) {
 		msg_progress_end();
-		msg_err("%s", s->err);
-		status = s->ours ? EXIT_TROUBLE : EXIT_PLATFORM;
+		msg_err("%s", conn_error(s));
+		status = conn_exit(s);
 		goto out;		/* nothing written: no half snapshot */
 	}
 	msg_progress_end();
 	msg_note("%zu rows in %lu requests (%lu throttled)", rs.n,
-	    http_count(s->http), http_throttled(s->http));
+	    conn_requests(s), conn_throttled(s));
 	if (rs.n > 1)
 		qsort(rs.r, rs.n, sizeof(*rs.r), row_cmp);
 
@@ -204,8 +204,8 @@ main(int argc, char *argv[])
 		f[3] = text(res);
 		f[4] = text(rs.r[i].name);
 		f[5] = text(rs.r[i].barcode);
-		f[6] = text(s->c->name);
-		f[7] = text(s->cfg->name);
+		f[6] = text(conn_platform(s));
+		f[7] = text(conn_name(s));
 		f[8] = text(taken);
 		if (o.ofmt == FMT_JSONL)
 			f[1].kind = f[3].kind = FLD_JSON;

@@ -23,7 +23,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include "../conn.h"
+#include "../connector.h"
 #include "../money.h"
 #include "../tz.h"
 #include "../util.h"
@@ -244,7 +244,7 @@ setup(struct session *s, struct http_opts *o)
 	struct magento *m;
 	struct buf u;
 	const char *token, *store;
-	double	 b, pg;
+	double	 pg;
 
 	m = xcalloc(1, sizeof(*m));
 	s->priv = m;
@@ -295,16 +295,7 @@ setup(struct session *s, struct http_opts *o)
 		    s->cfg->name);
 		return -1;
 	}
-	/* No rate limit in Magento itself; a host may have one. */
-	o->rate_window = 60;
-	b = BATCH;
 	pg = PAGE;
-	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &o->rate_limit, s->err,
-	    sizeof(s->err)) == -1 || cfg_number(s->cfg, "rate_window", 0.01,
-	    86400, &o->rate_window, s->err, sizeof(s->err)) == -1 ||
-	    cfg_number(s->cfg, "batch", 1, 5000, &b, s->err,
-	    sizeof(s->err)) == -1)
-		return -1;
 	if (cfg_number(s->cfg, "page_size", 1, PAGE_MAX, &pg, s->err,
 	    sizeof(s->err)) == -1 || pg != floor(pg)) {
 		snprintf(s->err, sizeof(s->err), "%s:%lu: page_size takes a "
@@ -313,7 +304,6 @@ setup(struct session *s, struct http_opts *o)
 		    cfg_get(s->cfg, "page_size"));
 		return -1;
 	}
-	s->batch = (size_t)b;
 	m->page = (long)pg;
 	return 0;
 }
@@ -527,28 +517,6 @@ filter(struct buf *q, int g, int f, const char *field, const char *cond,
 	buf_adds(q, t + (t[0] == '&'));
 	buf_adds(q, "condition_type%5D=");
 	conn_qescape(q, cond);
-}
-
-/*
- * A Magento time ("2026-11-01 10:00:00", UTC) in RFC 3339 into out, or
- * "".
- */
-static const char *
-utc(json_t *o, const char *key, char out[TZ_LEN])
-{
-	const char *v;
-	time_t	 tt;
-
-	v = json_string_value(json_object_get(o, key));
-	out[0] = '\0';
-	if (v == NULL || strlen(v) != 19)
-		return out;
-	snprintf(out, TZ_LEN, "%.10sT%.8sZ", v, v + 11);
-	if (tz_parse(out, &tt) == -1)
-		out[0] = '\0';
-	else
-		tz_format(tt, out);
-	return out;
 }
 
 /*
@@ -892,8 +860,8 @@ record(struct session *s, json_t *o, int raw, json_t *ships,
 	h.reference = "";
 	h.status = *st;
 	h.platform_status = state;
-	h.created_at = utc(o, "created_at", created);
-	h.updated_at = utc(o, "updated_at", updated);
+	h.created_at = conn_utc(o, "created_at", NULL, created);
+	h.updated_at = conn_utc(o, "updated_at", NULL, updated);
 	h.email = conn_text(o, "customer_email", t[2], sizeof(t[2]));
 	h.name = name;
 	h.country = conn_text(bill, "country_id", t[3], sizeof(t[3]));
@@ -939,7 +907,8 @@ ship_page(struct session *s, json_t *items, void *arg)
 				    "title"));
 			json_array_append_new(list, conn_shipment(carrier !=
 			    NULL ? carrier : "", conn_text(tr, "track_number",
-			    num, sizeof(num)), "", utc(sh, "created_at", at)));
+			    num, sizeof(num)), "", conn_utc(sh, "created_at",
+			    NULL, at)));
 		}
 	}
 	return 0;
@@ -989,7 +958,7 @@ order_page(struct session *s, json_t *items, void *arg)
 			rc = -1;
 			break;
 		}
-		if (oq->q->statuses == 0 || (oq->q->statuses & st))
+		if (conn_wanted(oq->q, st))
 			rc = oq->cb(oq->arg, r);
 		json_decref(r);
 	}
@@ -1122,10 +1091,9 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	struct srcq sq;
 
 	if (q->nwarehouses > 0 || q->per_warehouse || q->inactive) {
-		snprintf(s->err, sizeof(s->err), "Magento: the connection's "
+		conn_mistake(s, "Magento: the connection's "
 		    "source is counted (source = ...); -w, --per-warehouse "
 		    "and --inactive do not apply");
-		s->ours = 1;
 		return -1;
 	}
 	sq.scb = cb;
@@ -1455,6 +1423,9 @@ out:
 
 const struct connector conn_magento = {
 	.name = "magento",
+	.batch = BATCH,
+	.batch_max = 5000,
+	/* No rate limit in Magento itself; a host may have one. */
 	.setup = setup,
 	.orders = orders,
 	.stock = stock,

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../conn.h"
+#include "../connector.h"
 #include "../htab.h"
 #include "../money.h"
 #include "../tz.h"
@@ -43,12 +43,6 @@ setup(struct session *s, struct http_opts *o)
 	}
 	o->user = key;
 	o->pass = "X";			/* ignored, as the official client */
-	o->rate_limit = 500;
-	o->rate_window = 60;
-	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &o->rate_limit, s->err,
-	    sizeof(s->err)) == -1 || cfg_number(s->cfg, "rate_window", 0.01,
-	    86400, &o->rate_window, s->err, sizeof(s->err)) == -1)
-		return -1;
 	o->limit_hdr = "X-RateLimit-Limit";
 	o->remain_hdr = "X-RateLimit-Remaining";
 	if (s->tz == NULL)
@@ -56,90 +50,70 @@ setup(struct session *s, struct http_opts *o)
 	return 0;
 }
 
-#define NOPAGE	((size_t)-1)		/* page(): a list that is not paged */
+/* How Picqer answers with a list, or with an error. */
+static const struct conn_list plist = {
+	.codekey = "error_code",
+	.msgkey = "error_message"
+};
+
+/* The URL of path under /api/v1/ with query (escaped, or "") into u. */
+static void
+api_url(struct session *s, struct buf *u, const char *path,
+    const char *query)
+{
+	buf_adds(u, s->url);
+	buf_adds(u, "/api/v1/");
+	buf_adds(u, path);
+	if (query[0] != '\0') {
+		buf_addc(u, '?');
+		buf_adds(u, query);
+	}
+}
+
+/* A list of Picqer's: path and query. */
+struct plist {
+	const char	*path;
+	const char	*query;
+};
 
 /*
- * GET one page of a list: path and query (already escaped, or "") at
- * offset (NOPAGE: a list without pages).  Returns the array (the caller
- * decrefs it), or NULL after conn_fail.
+ * Picqer's lists are bare arrays of at most 100 items by offset, and a
+ * page that is not full is the last.
  */
-static json_t *
-page(struct session *s, const char *path, const char *query, size_t offset)
+static int
+next_page(struct session *s, struct conn_pages *p, json_t *prev,
+    struct buf *url, json_t **body)
 {
-	struct http_resp r;
-	struct buf url;
-	json_t	*a;
+	const struct plist *l = p->arg;
 	char	 off[32];
 
-	memset(&url, 0, sizeof(url));
-	buf_adds(&url, s->url);
-	buf_adds(&url, "/api/v1/");
-	buf_adds(&url, path);
-	if (query[0] != '\0' || offset != NOPAGE)
-		buf_addc(&url, '?');
-	buf_adds(&url, query);
-	if (offset != NOPAGE) {
-		snprintf(off, sizeof(off), "%soffset=%zu", query[0] != '\0' ?
-		    "&" : "", offset);
-		buf_adds(&url, off);
-	}
-	if (http_request(s->http, "GET", url.s, NULL, HTTP_JSON, &r) != 0) {
-		conn_fail(s, &r, "error_code", "error_message");
-		http_resp_free(&r);
-		buf_free(&url);
-		return NULL;
-	}
-	buf_free(&url);
-	if (!json_is_array(r.json)) {
-		snprintf(s->err, sizeof(s->err), "%s/api/v1/%s: the answer is "
-		    "not a list", s->url, path);
-		http_resp_free(&r);
-		return NULL;
-	}
-	a = json_incref(r.json);
-	http_resp_free(&r);
-	return a;
+	(void)prev;
+	(void)body;
+	api_url(s, url, l->path, l->query);
+	snprintf(off, sizeof(off), "%soffset=%zu", l->query[0] != '\0' ?
+	    "&" : "?", p->offset);
+	buf_adds(url, off);
+	return 0;
 }
 
 /*
- * Call each with every item of the list at path, page by page: Picqer's
- * lists are bare arrays of at most 100 items by offset, and a page that
- * is not full is the last.  Returns 0, -1 after conn_fail, or the first
+ * Call each with every item of the list at path (query already escaped,
+ * or ""), page by page.  Returns 0, -1 after conn_fail, or the first
  * value other than 0 that each returned.
  */
 static int
 each_item(struct session *s, const char *path, const char *query,
     int (*each)(struct session *, json_t *, void *), void *arg)
 {
-	json_t	*a, *it;
-	size_t	 off, i, n;
-	int	 rc;
+	struct plist l = { path, query };
+	struct conn_pages p;
 
-	for (off = 0;; off += PAGE) {
-		if ((a = page(s, path, query, off)) == NULL)
-			return -1;
-		rc = 0;
-		json_array_foreach(a, i, it)
-			if ((rc = each(s, it, arg)) != 0)
-				break;
-		n = json_array_size(a);
-		json_decref(a);
-		if (rc != 0 || n < PAGE)
-			return rc;
-	}
-}
-
-/* A Picqer time ("2026-11-01 10:00:00", local) in UTC into out, or "". */
-static const char *
-utc(struct session *s, json_t *o, const char *key, char out[TZ_LEN])
-{
-	json_t	*v;
-
-	v = json_object_get(o, key);
-	if (!json_is_string(v) || tz_local_to_utc(s->tz, json_string_value(v),
-	    out) == -1)
-		out[0] = '\0';
-	return out;
+	memset(&p, 0, sizeof(p));
+	p.list = plist;
+	p.size = PAGE;
+	p.next = next_page;
+	p.arg = &l;
+	return conn_pages(s, &p, each, arg);
 }
 
 /*
@@ -198,11 +172,13 @@ address(json_t *o, const char *pre)
 static json_t *
 shipments(struct session *s, json_t *o)
 {
+	struct buf u;
 	json_t	*ships, *p, *list, *sh, *c;
 	const char *st, *carrier;
 	char	 path[64], id[32], t[3][64], at[TZ_LEN];
 	size_t	 i, k;
 
+	memset(&u, 0, sizeof(u));
 	ships = json_array();
 	json_array_foreach(json_object_get(o, "picklists"), i, p) {
 		st = json_string_value(json_object_get(p, "status"));
@@ -210,7 +186,11 @@ shipments(struct session *s, json_t *o)
 			continue;
 		snprintf(path, sizeof(path), "picklists/%s/shipments",
 		    conn_text(p, "idpicklist", id, sizeof(id)));
-		if ((list = page(s, path, "", NOPAGE)) == NULL) {
+		u.len = 0;
+		api_url(s, &u, path, "");
+		if ((list = conn_list(s, &plist, buf_str(&u), NULL,
+		    NULL)) == NULL) {
+			buf_free(&u);
 			json_decref(ships);
 			return NULL;
 		}
@@ -224,11 +204,13 @@ shipments(struct session *s, json_t *o)
 				    t[0], sizeof(t[0]));
 			c = conn_shipment(carrier, conn_text(sh, "trackingcode",
 			    t[1], sizeof(t[1])), conn_text(sh, "tracktraceurl",
-			    t[2], sizeof(t[2])), utc(s, sh, "created", at));
+			    t[2], sizeof(t[2])), conn_utc(sh, "created", s->tz,
+			    at));
 			json_array_append_new(ships, c);
 		}
 		json_decref(list);
 	}
+	buf_free(&u);
 	return ships;
 }
 
@@ -292,8 +274,8 @@ record(struct session *s, json_t *o, const struct order_query *q,
 	h.reference = conn_text(o, "reference", t[2], sizeof(t[2]));
 	h.status = *st;
 	h.platform_status = pst;
-	h.created_at = utc(s, o, "created", created);
-	h.updated_at = utc(s, o, "updated", updated);
+	h.created_at = conn_utc(o, "created", s->tz, created);
+	h.updated_at = conn_utc(o, "updated", s->tz, updated);
 	h.email = conn_text(o, "emailaddress", t[3], sizeof(t[3]));
 	h.name = conn_text(o, "deliveryname", t[4], sizeof(t[4]));
 	h.country = conn_text(o, "deliverycountry", t[5], sizeof(t[5]));
@@ -354,7 +336,7 @@ order_item(struct session *s, json_t *o, void *arg)
 	if ((r = record(s, o, oq->q, &st)) == NULL)
 		return -1;
 	rc = 0;
-	if (oq->q->statuses == 0 || (oq->q->statuses & st))
+	if (conn_wanted(oq->q, st))
 		rc = oq->cb(oq->arg, r);
 	json_decref(r);
 	return rc;
@@ -511,10 +493,9 @@ warehouses(struct session *s, const struct stock_query *q, char ***ids,
 		for (k = 0; k < nall && strcmp(all[k], (*ids)[i]) != 0; k++)
 			;
 		if (k == nall) {
-			snprintf(s->err, sizeof(s->err), "warehouse %s is not "
+			conn_mistake(s, "warehouse %s is not "
 			    "one of this account's (%s)", (*ids)[i],
 			    known.s != NULL ? known.s : "none");
-			s->ours = 1;
 			failed = 1;
 			break;
 		}
@@ -667,6 +648,7 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 const struct connector conn_picqer = {
 	.name = "picqer",
 	.contact_key = "contact",
+	.rate_limit = 500,		/* a minute (picqer.com/en/api) */
 	.setup = setup,
 	.orders = orders,
 	.stock = stock,

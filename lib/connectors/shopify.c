@@ -22,7 +22,7 @@
 
 #include <openssl/rand.h>
 
-#include "../conn.h"
+#include "../connector.h"
 #include "../money.h"
 #include "../tz.h"
 #include "../util.h"
@@ -156,7 +156,6 @@ setup(struct session *s, struct http_opts *o)
 	const char *token;
 	struct buf b;
 	unsigned char rnd[16];
-	double	 n;
 	size_t	 i;
 
 	sh = xcalloc(1, sizeof(*sh));
@@ -186,11 +185,6 @@ setup(struct session *s, struct http_opts *o)
 	buf_adds(&b, "/admin/api/" VERSION_PIN "/graphql.json");
 	sh->endpoint = xstrdup(buf_str(&b));
 	buf_free(&b);
-	n = BATCH;
-	if (cfg_number(s->cfg, "batch", 1, BATCH, &n, s->err,
-	    sizeof(s->err)) == -1)
-		return -1;
-	s->batch = (size_t)n;
 	sh->bulk_above = -1;		/* where it is the faster */
 	if (cfg_number(s->cfg, "bulk_above", 0, 1e9, &sh->bulk_above, s->err,
 	    sizeof(s->err)) == -1)
@@ -534,13 +528,12 @@ location(struct session *s)
 	}
 	json_decref(data);
 	if (sh->location == NULL || (want == NULL && nactive > 1)) {
-		snprintf(s->err, sizeof(s->err), "%s:%lu: [%s] %s: one of %s",
-		    s->cfg->file, s->cfg->line, s->cfg->name, want != NULL ?
-		    "names no location of the shop" : "needs location =, the "
-		    "shop has several", known.s);
+		conn_mistake(s, "%s:%lu: [%s] %s: one of %s", s->cfg->file,
+		    s->cfg->line, s->cfg->name, want != NULL ? "names no "
+		    "location of the shop" : "needs location =, the shop has "
+		    "several", known.s);
 		free(sh->location);
 		sh->location = NULL;
-		s->ours = 1;
 		buf_free(&known);
 		return -1;
 	}
@@ -944,10 +937,9 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	struct stockq sq;
 
 	if (q->nwarehouses > 0 || q->per_warehouse) {
-		snprintf(s->err, sizeof(s->err), "Shopify: the connection's "
+		conn_mistake(s, "Shopify: the connection's "
 		    "location is counted (location = ...); -w and "
 		    "--per-warehouse do not apply");
-		s->ours = 1;
 		return -1;
 	}
 	sq.q = q;
@@ -1374,7 +1366,7 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 				break;
 			}
 			r = record(s, o, nodes, q->raw, &st);
-			if (q->statuses == 0 || (q->statuses & st))
+			if (conn_wanted(q, st))
 				rc = cb(arg, r);
 			json_decref(r);
 			if (rc != 0)
@@ -1902,6 +1894,7 @@ create(struct session *s, struct create_item *it)
 
 const struct connector conn_shopify = {
 	.name = "shopify",
+	.batch = BATCH,
 	.setup = setup,
 	.orders = orders,
 	.stock = stock,

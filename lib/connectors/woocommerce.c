@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../conn.h"
+#include "../connector.h"
 #include "../money.h"
 #include "../tz.h"
 #include "../util.h"
@@ -39,7 +39,6 @@ setup(struct session *s, struct http_opts *o)
 {
 	const char *key, *secret, *auth;
 	struct buf q;
-	double	 b;
 
 	key = cfg_get(s->cfg, "key");
 	secret = cfg_get(s->cfg, "secret");
@@ -76,16 +75,33 @@ setup(struct session *s, struct http_opts *o)
 		return -1;
 	}
 	o->pages_hdr = "X-WP-TotalPages";
-	/* wc/v3 has no rate limit of its own; a host may: rate_limit. */
-	o->rate_window = 60;
-	b = BATCH;
-	if (cfg_number(s->cfg, "rate_limit", 1, 1e6, &o->rate_limit, s->err,
-	    sizeof(s->err)) == -1 || cfg_number(s->cfg, "rate_window", 0.01,
-	    86400, &o->rate_window, s->err, sizeof(s->err)) == -1 ||
-	    cfg_number(s->cfg, "batch", 1, BATCH, &b, s->err,
-	    sizeof(s->err)) == -1)
-		return -1;
-	s->batch = (size_t)b;
+	return 0;
+}
+
+/* A list of wc/v3's: path and query (escaped, or ""). */
+struct wlist {
+	const char	*path;
+	const char	*query;
+};
+
+static int
+next_page(struct session *s, struct conn_pages *p, json_t *prev,
+    struct buf *url, json_t **body)
+{
+	const struct wlist *l = p->arg;
+	char	 q[64];
+
+	(void)prev;
+	(void)body;
+	buf_adds(url, s->url);
+	buf_adds(url, "/wp-json/wc/v3/");
+	buf_adds(url, l->path);
+	snprintf(q, sizeof(q), "?per_page=%d&page=%zu", PAGE, p->page);
+	buf_adds(url, q);
+	if (l->query[0] != '\0') {
+		buf_addc(url, '&');
+		buf_adds(url, l->query);
+	}
 	return 0;
 }
 
@@ -99,70 +115,16 @@ static int
 each_item(struct session *s, const char *path, const char *query,
     int (*each)(struct session *, json_t *, void *), void *arg)
 {
-	struct http_resp r;
-	struct buf url;
-	json_t	*it;
-	size_t	 i, n;
-	long	 page, pages;
-	char	 p[64];
-	int	 rc;
+	struct wlist l = { path, query };
+	struct conn_pages p;
 
-	memset(&url, 0, sizeof(url));
-	rc = 0;
-	for (page = 1;; page++) {
-		url.len = 0;
-		buf_adds(&url, s->url);
-		buf_adds(&url, "/wp-json/wc/v3/");
-		buf_adds(&url, path);
-		snprintf(p, sizeof(p), "?per_page=%d&page=%ld", PAGE, page);
-		buf_adds(&url, p);
-		if (query[0] != '\0') {
-			buf_addc(&url, '&');
-			buf_adds(&url, query);
-		}
-		if (http_request(s->http, "GET", buf_str(&url), NULL,
-		    HTTP_JSON, &r) != 0) {
-			rc = conn_fail(s, &r, "code", "message");
-			http_resp_free(&r);
-			break;
-		}
-		if (!json_is_array(r.json)) {
-			snprintf(s->err, sizeof(s->err), "%s: the answer is "
-			    "not a list", buf_str(&url));
-			http_resp_free(&r);
-			rc = -1;
-			break;
-		}
-		json_array_foreach(r.json, i, it)
-			if ((rc = each(s, it, arg)) != 0)
-				break;
-		n = json_array_size(r.json);
-		pages = r.pages;
-		http_resp_free(&r);
-		if (rc != 0 || (pages >= 0 ? page >= pages : n < PAGE))
-			break;
-	}
-	buf_free(&url);
-	return rc;
-}
-
-/*
- * A WooCommerce GMT time ("2026-11-01T09:00:00") in RFC 3339 into out,
- * or "".
- */
-static const char *
-utc(json_t *o, const char *key, char out[TZ_LEN])
-{
-	const char *v;
-	time_t	 t;
-
-	v = json_string_value(json_object_get(o, key));
-	if (v == NULL || strlen(v) != 19 || snprintf(out, TZ_LEN, "%sZ",
-	    v) < 0 || tz_parse(out, &t) == -1)
-		out[0] = '\0';
-	else
-		tz_format(t, out);
-	return out;
+	memset(&p, 0, sizeof(p));
+	p.list.codekey = "code";
+	p.list.msgkey = "message";
+	p.size = PAGE;
+	p.next = next_page;
+	p.arg = &l;
+	return conn_pages(s, &p, each, arg);
 }
 
 /* The first non-empty of member key of the objects a and b. */
@@ -220,7 +182,7 @@ mapped(struct session *s, const char *word, json_t *o, unsigned int *st)
 
 	snprintf(key, sizeof(key), "status.%s", word);
 	if ((v = cfg_get(s->cfg, key)) == NULL) {
-		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
+		conn_mistake(s, "order %s: status '%s' is not "
 		    "one WooCommerce defines (a plugin's?): say what it means "
 		    "with a line 'status.%s = completed' (or draft, open, "
 		    "on_hold, partially_shipped, cancelled) in [%s] of %s",
@@ -229,7 +191,7 @@ mapped(struct session *s, const char *word, json_t *o, unsigned int *st)
 		return 0;
 	}
 	if ((*st = conn_status(v)) == 0) {
-		snprintf(s->err, sizeof(s->err), "%s:%lu: %s = '%s': one of "
+		conn_mistake(s, "%s:%lu: %s = '%s': one of "
 		    "draft, open, on_hold, partially_shipped, completed, "
 		    "cancelled", s->cfg->file, cfg_line(s->cfg, key), key, v);
 		return -1;
@@ -239,8 +201,8 @@ mapped(struct session *s, const char *word, json_t *o, unsigned int *st)
 
 /*
  * The order record of a WooCommerce order; *st gets its status bit.
- * NULL with s->err and s->ours (the connection must say) for a status
- * nobody mapped (*unmapped 1) or mapped to nothing.
+ * NULL after conn_mistake (the connection must say) for a status nobody
+ * mapped (*unmapped 1) or mapped to nothing.
  */
 static json_t *
 record(struct session *s, json_t *o, int raw, unsigned int *st,
@@ -261,7 +223,6 @@ record(struct session *s, json_t *o, int raw, unsigned int *st,
 	if ((*st = conn_word_status(statmap, NELEM(statmap), wst)) == 0 &&
 	    (*unmapped = mapped(s, wst, o, st)) != 1) {
 		*unmapped = *unmapped == 0;
-		s->ours = 1;
 		return NULL;
 	}
 	bill = json_object_get(o, "billing");
@@ -291,8 +252,8 @@ record(struct session *s, json_t *o, int raw, unsigned int *st,
 	h.reference = "";
 	h.status = *st;
 	h.platform_status = wst;
-	h.created_at = utc(o, "date_created_gmt", created);
-	h.updated_at = utc(o, "date_modified_gmt", updated);
+	h.created_at = conn_utc(o, "date_created_gmt", NULL, created);
+	h.updated_at = conn_utc(o, "date_modified_gmt", NULL, updated);
 	h.email = either(bill, NULL, "email");
 	h.name = name;
 	h.country = either(ship, bill, "country");
@@ -327,7 +288,7 @@ order_item(struct session *s, json_t *o, void *arg)
 		    -1;
 	}
 	rc = 0;
-	if (oq->q->statuses == 0 || (oq->q->statuses & st))
+	if (conn_wanted(oq->q, st))
 		rc = oq->cb(oq->arg, r);
 	json_decref(r);
 	return rc;
@@ -542,9 +503,8 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	int	 rc;
 
 	if (q->nwarehouses > 0 || q->per_warehouse) {
-		snprintf(s->err, sizeof(s->err), "WooCommerce keeps one stock "
+		conn_mistake(s, "WooCommerce keeps one stock "
 		    "level per product: no warehouses");
-		s->ours = 1;
 		return -1;
 	}
 	sq.cb = cb;
@@ -1252,6 +1212,8 @@ close_priv(struct session *s)
 
 const struct connector conn_woocommerce = {
 	.name = "woocommerce",
+	.batch = BATCH,
+	/* wc/v3 has no rate limit of its own; a host may: rate_limit. */
 	.setup = setup,
 	.close = close_priv,
 	.orders = orders,

@@ -1,6 +1,7 @@
 /*
  * conn: the connections file (permissions, syntax errors with their
- * line, lookup), times between a zone and UTC, URL redaction, the
+ * line, lookup), times between a zone and UTC, the platforms' times in
+ * UTC (conn_utc), URL redaction, the
  * rule that plain http goes only to loopback, and URL normalisation.
  */
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "connector.h"
 #include "http.h"
 #include "tap.h"
 #include "tz.h"
@@ -59,6 +61,24 @@ normal(const char *url, const char *want)
 	if (!same)
 		printf("# %s -> %s, want %s\n", url, buf_str(&b), want);
 	buf_free(&b);
+	return same;
+}
+
+/* Whether member "t" of {"t": v} is want in UTC, in zone. */
+static int
+utc(const char *v, const char *zone, const char *want)
+{
+	json_t	*o;
+	char	 out[TZ_LEN];
+	int	 same;
+
+	o = json_pack("{s:s}", "t", v);
+	conn_utc(o, "t", zone, out);
+	json_decref(o);
+	same = strcmp(out, want) == 0;
+	if (!same)
+		printf("# %s in %s -> '%s', want '%s'\n", v, zone != NULL ?
+		    zone : "UTC", out, want);
 	return same;
 }
 
@@ -132,6 +152,26 @@ main(void)
 	    == -1, "other forms are refused");
 	ok(tz_known("Europe/Amsterdam") && !tz_known("Mars/Olympus") &&
 	    !tz_known("../etc"), "known zones");
+
+	ok(utc("2026-07-01 12:00:00", "Europe/Amsterdam",
+	    "2026-07-01T10:00:00Z") && utc("2026-07-01T12:00:00",
+	    "Europe/Amsterdam", "2026-07-01T10:00:00Z"),
+	    "a time without an offset is the zone's (Picqer)");
+	ok(utc("2026-11-01 10:00:00", NULL, "2026-11-01T10:00:00Z") &&
+	    utc("2026-11-01T10:00:00", NULL, "2026-11-01T10:00:00Z"),
+	    "or UTC's (Magento, WooCommerce's _gmt)");
+	ok(utc("2026-11-01T10:00:00+01:00", "Europe/Amsterdam",
+	    "2026-11-01T09:00:00Z") && utc("2026-11-01T10:00:00Z",
+	    "America/New_York", "2026-11-01T10:00:00Z"),
+	    "an offset or Z says it, whatever the zone");
+	ok(utc("2026-11-01T10:00:00.123+00:00", NULL, "2026-11-01T10:00:00Z")
+	    && utc("2026-11-01T10:00:00.5", "Europe/Amsterdam",
+	    "2026-11-01T09:00:00Z"),
+	    "fractions of a second are dropped (Shopware)");
+	ok(utc("2026-11-01", NULL, "") && utc("yesterday", NULL, "") &&
+	    utc("2026-11-01X10:00:00", NULL, "") &&
+	    utc("2026-11-01T10:00:00+1", NULL, ""),
+	    "other forms are no time");
 
 	memset(&b, 0, sizeof(b));
 	http_redact("https://u:pw@shop.nl/wp-json/wc/v3/orders?page=2&"
