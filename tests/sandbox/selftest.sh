@@ -35,7 +35,10 @@ headers() {
 
 start seed --data "$seed"
 start gen --generate orders=250,products=120,warehouses=2
-start rate --data "$seed" --rate-limit 5 --rate-window 2
+# A window long enough that a loaded machine still sends its requests
+# in it; another of a second, to see one end.
+start rate --data "$seed" --rate-limit 5 --rate-window 60
+start window --data "$seed" --rate-limit 1 --rate-window 1
 start gen2 --generate orders=250,products=120,warehouses=2 --seed 1
 
 # ------------------------------------------------------------ auth, UA
@@ -287,8 +290,11 @@ is "429 body: error_code 28" "$(get /api/v1/warehouses)" \
 is "a POST in a 429 is ignored" \
 	"$(code /api/v1/products/101/stock/321 -H 'Content-Type: application/json' -d '{"amount":1}') $(curl -s "$base/_sandbox/writes")" \
 	"429 {}"
-sleep 2.1
-is "a new window after --rate-window seconds" "$(code /api/v1/warehouses)" 200
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_window
+first=$(code /api/v1/warehouses)
+sleep 1.1
+is "a new window after --rate-window seconds" "$first $(code /api/v1/warehouses)" "200 200"
 
 # ------------------------------------------------------------ faults
 base=http://127.0.0.1:$port_seed
@@ -427,7 +433,13 @@ base=http://127.0.0.1:$port_seed
 fault '[{"path":"/api/v1/orders","kind":"slow","delay":30}]'
 get /api/v1/orders -o /dev/null 2>/dev/null &
 client=$!
-sleep 0.2
+# Until the sandbox holds the request (its fault taken), however busy
+# the machine is.
+n=0
+while [ "$(curl -s "$base/_sandbox/faults")" != "[]" ] && [ "$n" -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
 # shellcheck disable=SC2154
 kill -TERM "$pid_seed"
 wait "$pid_seed"
