@@ -320,6 +320,9 @@ is "sync: stock \"5\" is not an int (pointer /KEY/i/stock)" \
 is "sync: an id that does not exist is an insert: required fields" \
 	"$(sync '[{"key":"s","entity":"product","action":"upsert","payload":[{"id":"0123456789abcdef0123456789abcdef","stock":1}]}]' | py '[e["source"]["pointer"] for e in d["errors"]]')" \
 	"['/s/0/taxId', '/s/0/price', '/s/0/productNumber', '/s/0/name']"
+is "sync: an id that is no UUID" \
+	"$(sync '[{"entity":"product","action":"upsert","payload":[{"id":"TS-RED-M","stock":1}]}]' | py '[(e["code"], e["detail"], e["source"]["pointer"]) for e in d["errors"]]')" \
+	"[('FRAMEWORK__WRITE_CONSTRAINT_VIOLATION', 'The string \"TS-RED-M\" is not a valid uuid.', '/0/0/id')]"
 is "sync: a missing action" \
 	"$(sync '[{"entity":"product","payload":[{"stock":1}]}]' | py '(d["errors"][0]["code"], d["errors"][0]["detail"])')" \
 	"('FRAMEWORK__INVALID_SYNC_OPERATION', 'Missing or invalid \"action\" argument for operation with key \"0\". Supported actions are [upsert, delete]')"
