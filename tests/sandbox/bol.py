@@ -71,7 +71,8 @@ reading):
     credentials"} [fix 401-unauthorized].  Answer [fix 200-token]:
     {"access_token","token_type":"Bearer","expires_in":299,
     "scope":"RETAILER"}, application/json, Cache-Control: no-store [rfc];
-    a new JWT-shaped token every grant.
+    a new JWT-shaped token every grant.  Tokens outlive /_sandbox/reset
+    (login.bol.com is another service); the token counts do not.
  2. Token requests are counted (state tokenRequests).  Bol blocks IPs
     that ask too often ([auth], its video "prevent yourself from being IP
     blocked"); the limit is not published.  The sandbox: more than
@@ -416,7 +417,7 @@ class Platform(PlatformBase):
         self.write_counts = {}
         self.processes = {}             # id -> process, in creation order
         self.timeouts = 0
-        self.ids = random.Random(self.seed)
+        self.ids = random.Random("process %d" % self.seed)
         with self.lock:
             self.windows.clear()
             self.token_log = []         # monotonic times of token requests
@@ -479,6 +480,13 @@ class Platform(PlatformBase):
                 if parse_time(it.get("latestChangedDateTime")) is None:
                     raise SetupError("%s: latestChangedDateTime must be ISO "
                                      "8601 with a zone" % w)
+                if it.get("fulfilment", {}).get("method") not in ("FBR",
+                                                                  "FBB") \
+                        or not isinstance(it.get("product", {}).get("ean"),
+                                          str) \
+                        or not isinstance(it.get("cancellationRequest"), bool):
+                    raise SetupError("%s: needs fulfilment.method FBR or FBB, "
+                                     "product.ean and cancellationRequest" % w)
                 it["quantityCancelled"] = c
                 it["quantityShipped"] = 0
                 self.item_by_id[iid] = (o, it)
