@@ -21,6 +21,7 @@ struct http {
 	CURL		*curl;		/* one handle: connections are reused */
 	struct http_opts o;		/* as given */
 	char		*auth;		/* the Authorization header, or NULL */
+	char		*type;		/* the media type (http_set_type) */
 	char		*query;		/* o.query, or NULL */
 	char		 err[2048];	/* why the last request failed */
 	char		 cerr[CURL_ERROR_SIZE];	/* libcurl's own words */
@@ -352,6 +353,28 @@ seterr(struct http *h, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The header lines of a signature, one a line, as a curl list. */
+static struct curl_slist *
+sign_lines(const char *sig)
+{
+	struct curl_slist *l;
+	struct buf line;
+	size_t	 n;
+
+	l = NULL;
+	memset(&line, 0, sizeof(line));
+	for (; *sig != '\0'; sig += n + (sig[n] == '\n')) {
+		if ((n = strcspn(sig, "\n")) == 0)
+			continue;
+		line.len = 0;
+		buf_add(&line, sig, n);
+		if ((l = curl_slist_append(l, buf_str(&line))) == NULL)
+			xnomem();
+	}
+	buf_free(&line);
+	return l;
+}
+
 int
 http_request(struct http *h, const char *method, const char *url,
     const char *body, int flags, struct http_resp *r)
@@ -373,11 +396,21 @@ http_request(struct http *h, const char *method, const char *url,
 	} else
 		http_redact(url, &shown);
 	memset(&sig, 0, sizeof(sig));
-	hdrs = curl_slist_append(NULL, "Accept: application/json");
-	if (body != NULL)
-		hdrs = curl_slist_append(hdrs, flags & HTTP_FORM ?
-		    "Content-Type: application/x-www-form-urlencoded" :
-		    "Content-Type: application/json");
+	memset(&full, 0, sizeof(full));
+	buf_adds(&full, "Accept: ");
+	buf_adds(&full, h->type != NULL ? h->type : "application/json");
+	hdrs = curl_slist_append(NULL, buf_str(&full));
+	if (body != NULL && (flags & HTTP_FORM))
+		hdrs = curl_slist_append(hdrs,
+		    "Content-Type: application/x-www-form-urlencoded");
+	else if (body != NULL) {
+		full.len = 0;
+		buf_adds(&full, "Content-Type: ");
+		buf_adds(&full, h->type != NULL ? h->type :
+		    "application/json");
+		hdrs = curl_slist_append(hdrs, buf_str(&full));
+	}
+	buf_free(&full);
 	if (h->auth != NULL && !(flags & HTTP_BARE))
 		hdrs = curl_slist_append(hdrs, h->auth);
 	if (hdrs == NULL)
@@ -417,15 +450,14 @@ http_request(struct http *h, const char *method, const char *url,
 			/* A fresh signature (nonce, time) per attempt. */
 			curl_slist_free_all(sent);
 			sig.len = 0;
-			if (h->o.sign(h->o.sign_arg, method, url, &sig) == -1) {
+			if (h->o.sign(h->o.sign_arg, method, url, body,
+			    &sig) == -1) {
 				seterr(h, "%s: cannot sign the request",
 				    shown.s);
 				sent = NULL;
 				break;
 			}
-			if ((sent = curl_slist_append(NULL, buf_str(&sig))) ==
-			    NULL)
-				xnomem();
+			sent = sign_lines(buf_str(&sig));
 			for (l = hdrs; l != NULL; l = l->next)
 				if ((sent = curl_slist_append(sent,
 				    l->data)) == NULL)
@@ -557,6 +589,13 @@ http_set_auth(struct http *h, const char *line)
 	h->auth = line != NULL ? xstrdup(line) : NULL;
 }
 
+void
+http_set_type(struct http *h, const char *type)
+{
+	free(h->type);
+	h->type = type != NULL ? xstrdup(type) : NULL;
+}
+
 const char *
 http_error(const struct http *h)
 {
@@ -589,6 +628,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	free(h->auth);
+	free(h->type);
 	free(h->query);
 	pace_free(&h->pace);
 	curl_easy_cleanup(h->curl);

@@ -32,9 +32,13 @@ struct http_opts {
 	const char	*query;		/* parameters added to every URL (keys
 					   where a host drops Authorization),
 					   or NULL; never shown */
-	/* Sign each attempt: put the header line in out; 0 or -1. */
+	/*
+	 * Sign each attempt of method to url with body (NULL: none): put
+	 * the header lines in out, one per line; 0 or -1.
+	 */
 	int		(*sign)(void *arg, const char *method,
-			    const char *url, struct buf *out);
+			    const char *url, const char *body,
+			    struct buf *out);
 	void		*sign_arg;
 	long		 connect_ms;	/* connect timeout */
 	long		 timeout_ms;	/* whole-request timeout */
@@ -116,6 +120,13 @@ void		 http_note(struct http *, const char *fmt, ...)
 
 /* Replace the auth header line (a renewed token); NULL for none. */
 void		 http_set_auth(struct http *, const char *line);
+
+/*
+ * The media type of the requests after this, JSON in a vendor's type
+ * (Bol's "application/vnd.retailer.v10+json"), as Accept and as the
+ * Content-Type of a JSON body; NULL: application/json.
+ */
+void		 http_set_type(struct http *, const char *type);
 
 const char	*http_error(const struct http *);
 unsigned long	 http_count(const struct http *);	/* requests sent */

@@ -144,7 +144,8 @@ strpcmp(const void *a, const void *b)
  * is not signed (it is not a form).
  */
 static int
-sign(void *arg, const char *method, const char *url, struct buf *out)
+sign(void *arg, const char *method, const char *url, const char *body,
+    struct buf *out)
 {
 	struct magento *m = arg;
 	struct buf base, key, p, u;
@@ -155,6 +156,7 @@ sign(void *arg, const char *method, const char *url, struct buf *out)
 	size_t	 np, i, n;
 	int	 len;
 
+	(void)body;		/* JSON: not in OAuth 1.0a's base string */
 	if (RAND_bytes(nb, sizeof(nb)) != 1)
 		return -1;
 	for (i = 0; i < sizeof(nb); i++)
