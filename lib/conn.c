@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "connector.h"
 #include "money.h"
 #include "util.h"
@@ -776,4 +778,92 @@ conn_pages(struct session *s, struct conn_pages *p,
 	json_decref(prev);
 	buf_free(&url);
 	return rc;
+}
+
+int
+conn_grant(struct session *s, struct conn_grant *g)
+{
+	struct http_resp r;
+	struct buf body, hdr;
+	json_t	*j;
+	const char *tok;
+	unsigned char b64[1024];
+	double	 ttl, early;
+	int	 rc;
+
+	if (g->renew != 0 && mono_now() < g->renew)
+		return 0;
+	memset(&body, 0, sizeof(body));
+	memset(&hdr, 0, sizeof(hdr));
+	buf_adds(&body, "grant_type=client_credentials");
+	if (g->how == GRANT_FORM) {
+		buf_adds(&body, "&client_id=");
+		conn_qescape(&body, g->id);
+		buf_adds(&body, "&client_secret=");
+		conn_qescape(&body, g->secret);
+	} else if (g->how == GRANT_JSON) {
+		j = json_pack("{s:s, s:s, s:s}", "grant_type",
+		    "client_credentials", "client_id", g->id, "client_secret",
+		    g->secret);
+		body.len = 0;
+		tok = json_dumps(j, JSON_COMPACT);
+		buf_adds(&body, tok);
+		free((char *)tok);
+		json_decref(j);
+	} else {
+		buf_adds(&hdr, g->id);
+		buf_addc(&hdr, ':');
+		buf_adds(&hdr, g->secret);
+		if (hdr.len > (sizeof(b64) - 1) / 4 * 3) {
+			buf_free(&hdr);
+			buf_free(&body);
+			return conn_mistake(s, "%s:%lu: [%s]: client_id and "
+			    "client_secret are too long", s->cfg->file,
+			    s->cfg->line, s->cfg->name);
+		}
+		EVP_EncodeBlock(b64, (const unsigned char *)hdr.s,
+		    (int)hdr.len);
+		hdr.len = 0;
+		buf_adds(&hdr, "Authorization: Basic ");
+		buf_adds(&hdr, (const char *)b64);
+	}
+	/* The token request carries no token, and Basic only when asked. */
+	http_set_auth(s->http, hdr.len > 0 ? buf_str(&hdr) : NULL);
+	rc = http_request(s->http, "POST", g->url, buf_str(&body), HTTP_JSON |
+	    (g->how == GRANT_JSON ? 0 : HTTP_FORM), &r);
+	buf_free(&body);
+	hdr.len = 0;
+	if (rc != 0) {
+		conn_fail(s, &r, g->codekey, g->msgkey);
+		http_resp_free(&r);
+		buf_free(&hdr);
+		return -1;
+	}
+	tok = json_string_value(json_object_get(r.json, "access_token"));
+	ttl = json_number_value(json_object_get(r.json, "expires_in"));
+	if (tok == NULL || *tok == '\0') {
+		snprintf(s->err, sizeof(s->err), "%.*s: no access_token in the "
+		    "answer", (int)strcspn(g->url, "?"), g->url);
+		http_resp_free(&r);
+		buf_free(&hdr);
+		return -1;
+	}
+	buf_adds(&hdr, g->header);
+	buf_adds(&hdr, tok);
+	http_set_auth(s->http, buf_str(&hdr));
+	buf_free(&hdr);
+	if (ttl <= 0)
+		ttl = 3600;	/* none said: RFC 6749 4.4.3 has an hour */
+	early = ttl / 10 > 60 ? ttl / 10 : 60;	/* the answer's way */
+	if (early > ttl / 3)
+		early = ttl / 3;
+	g->renew = mono_now() + ttl - early;
+	http_resp_free(&r);
+	return 0;
+}
+
+void
+conn_regrant(struct conn_grant *g)
+{
+	g->renew = 0;
 }

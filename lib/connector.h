@@ -329,4 +329,33 @@ int		 conn_pages(struct session *s, struct conn_pages *p,
 		    int (*each)(struct session *, json_t *, void *),
 		    void *arg);
 
+/*
+ * A token by OAuth 2's client-credentials grant (RFC 6749, 4.4): a
+ * Shopify app's, Shopware's, Bol's.  conn_grant asks for one when there
+ * is none or the one held is about to expire (within a tenth of its
+ * life, at least a minute, at most a third of it), and puts it in every
+ * request after as header followed by the token.  The client is known by
+ * its id and secret in the request's body, as a form or as JSON, or by
+ * HTTP Basic.  conn_regrant forgets the token (after a 401: it was
+ * revoked, or the clocks differ) so that the next conn_grant asks anew.
+ */
+enum grant_how {
+	GRANT_FORM,			/* client_id=...&client_secret=... */
+	GRANT_JSON,			/* {"client_id": ...} */
+	GRANT_BASIC			/* Authorization: Basic id:secret */
+};
+struct conn_grant {
+	const char	*url;		/* the token endpoint */
+	const char	*id;		/* client_id */
+	const char	*secret;	/* client_secret */
+	enum grant_how	 how;
+	const char	*header;	/* "Authorization: Bearer " */
+	const char	*codekey;	/* its error members ("error") */
+	const char	*msgkey;	/* ("error_description") */
+	double		 renew;		/* when to ask again, on mono_now's
+					   clock (0: now) */
+};
+int		 conn_grant(struct session *s, struct conn_grant *g);
+void		 conn_regrant(struct conn_grant *g);
+
 #endif /* CONNECTOR_H */

@@ -355,6 +355,8 @@ slow_first_set() {
 	connections "location = Magazijn Utrecht" "client_id = sandbox-client" "client_secret = sandbox-secret"
 	sed -i '/^token/d' connections.conf
 	shop_in
+	# The second query answers after the first token has died.
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "slow", "delay": 1.5, "skip": 1}]'
 	t 1 shop-push.csv "" stock-push --to shopify in.csv
 	[ "$(requests | grep -c '^POST /admin/oauth/access_token 200')" -ge 2 ]
 }

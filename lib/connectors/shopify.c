@@ -130,9 +130,9 @@ static const char m_set[] =
 struct shopify {
 	char		*endpoint;	/* the GraphQL URL */
 	char		*auth;		/* the token's header line */
-	const char	*client_id;	/* client credentials, or NULL */
-	const char	*client_secret;
-	time_t		 expires;	/* when the granted token dies */
+	struct conn_grant grant;	/* an app's client credentials: id
+					   NULL for a permanent token */
+	char		*token_url;	/* and their token endpoint */
 	char		*location;	/* its gid, once known */
 	char		 run[33];	/* this run's idempotency prefix */
 	unsigned long	 seq;		/* and the batch number */
@@ -161,11 +161,11 @@ setup(struct session *s, struct http_opts *o)
 	sh = xcalloc(1, sizeof(*sh));
 	s->priv = sh;
 	token = cfg_get(s->cfg, "token");
-	sh->client_id = cfg_get(s->cfg, "client_id");
-	sh->client_secret = cfg_get(s->cfg, "client_secret");
-	if ((token == NULL) == (sh->client_id == NULL ||
-	    sh->client_secret == NULL) || (token != NULL &&
-	    (sh->client_id != NULL || sh->client_secret != NULL))) {
+	sh->grant.id = cfg_get(s->cfg, "client_id");
+	sh->grant.secret = cfg_get(s->cfg, "client_secret");
+	if ((token == NULL) == (sh->grant.id == NULL ||
+	    sh->grant.secret == NULL) || (token != NULL &&
+	    (sh->grant.id != NULL || sh->grant.secret != NULL))) {
 		snprintf(s->err, sizeof(s->err), "%s:%lu: [%s] needs token (an "
 		    "Admin API access token, shpat_...) or client_id and "
 		    "client_secret (an app's client credentials), not both",
@@ -184,7 +184,16 @@ setup(struct session *s, struct http_opts *o)
 	buf_adds(&b, s->url);
 	buf_adds(&b, "/admin/api/" VERSION_PIN "/graphql.json");
 	sh->endpoint = xstrdup(buf_str(&b));
+	b.len = 0;
+	buf_adds(&b, s->url);
+	buf_adds(&b, "/admin/oauth/access_token");
+	sh->token_url = xstrdup(buf_str(&b));
 	buf_free(&b);
+	sh->grant.url = sh->token_url;
+	sh->grant.how = GRANT_FORM;
+	sh->grant.header = "X-Shopify-Access-Token: ";
+	sh->grant.codekey = "error";
+	sh->grant.msgkey = "error_description";
 	sh->bulk_above = -1;		/* where it is the faster */
 	if (cfg_number(s->cfg, "bulk_above", 0, 1e9, &sh->bulk_above, s->err,
 	    sizeof(s->err)) == -1)
@@ -213,63 +222,19 @@ close_priv(struct session *s)
 		return;
 	free(sh->endpoint);
 	free(sh->auth);
+	free(sh->token_url);
 	free(sh->location);
 	free(sh);
 	s->priv = NULL;
 }
 
-/*
- * The client credentials grant: a token for 24 hours or so, asked for
- * again when less than a tenth of its life (at least a minute) is left.
- */
+/* The client credentials grant's token, when the connection has one. */
 static int
 grant(struct session *s)
 {
 	struct shopify *sh = s->priv;
-	struct http_resp r;
-	struct buf url, body, hdr;
-	const char *tok;
-	json_int_t ttl;
-	int	 rc;
 
-	if (sh->client_id == NULL || time(NULL) < sh->expires)
-		return 0;
-	memset(&url, 0, sizeof(url));
-	memset(&body, 0, sizeof(body));
-	buf_adds(&url, s->url);
-	buf_adds(&url, "/admin/oauth/access_token");
-	buf_adds(&body, "grant_type=client_credentials&client_id=");
-	conn_qescape(&body, sh->client_id);
-	buf_adds(&body, "&client_secret=");
-	conn_qescape(&body, sh->client_secret);
-	http_set_auth(s->http, NULL);
-	rc = http_request(s->http, "POST", buf_str(&url), buf_str(&body),
-	    HTTP_JSON | HTTP_FORM, &r);
-	buf_free(&url);
-	buf_free(&body);
-	if (rc != 0) {
-		conn_fail(s, &r, "error", "error_description");
-		http_resp_free(&r);
-		return -1;
-	}
-	tok = json_string_value(json_object_get(r.json, "access_token"));
-	ttl = json_integer_value(json_object_get(r.json, "expires_in"));
-	if (tok == NULL) {
-		snprintf(s->err, sizeof(s->err), "%s/admin/oauth/access_token: "
-		    "no access_token in the answer", s->url);
-		http_resp_free(&r);
-		return -1;
-	}
-	memset(&hdr, 0, sizeof(hdr));
-	buf_adds(&hdr, "X-Shopify-Access-Token: ");
-	buf_adds(&hdr, tok);
-	http_set_auth(s->http, buf_str(&hdr));
-	buf_free(&hdr);
-	if (ttl <= 0)
-		ttl = 3600;
-	sh->expires = time(NULL) + ttl - (ttl / 10 > 60 ? ttl / 10 : 60);
-	http_resp_free(&r);
-	return 0;
+	return sh->grant.id != NULL ? conn_grant(s, &sh->grant) : 0;
 }
 
 /* Take what an answer says of the cost bucket. */
