@@ -19,8 +19,13 @@
 #include "utf8.h"
 #include "util.h"
 
+/* tests/fuzz builds them small, so that short inputs cross buffers too. */
+#ifndef RD_BUFSIZE
 #define RD_BUFSIZE	(256 * 1024)	/* bytes read at a time */
+#endif
+#ifndef RD_SNIFFSIZE
 #define RD_SNIFFSIZE	(64 * 1024)	/* bytes looked at to sniff */
+#endif
 #define RD_SNIFFLINES	20		/* data lines a sniff may check */
 
 struct input {
