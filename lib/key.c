@@ -97,10 +97,11 @@ key_norm(const char *s, size_t n, struct buf *b)
 int
 key_amount(const char *s, size_t n, struct buf *b)
 {
-	size_t	 i, ip, ie, fp, fe;
+	size_t	 i, ip, ie, fp, fe, len;
 	int	 neg, sep;
 
 	b->len = 0;
+	len = n;		/* all of s, for a refusal */
 	i = 0;
 	neg = 0;
 	while (i < n && s[i] == ' ')
@@ -121,7 +122,7 @@ key_amount(const char *s, size_t n, struct buf *b)
 			;
 	}
 	if ((sep ? fe : ie) != n || (ie == ip && fe == fp)) {
-		buf_add(b, s, n);
+		buf_add(b, s, len);
 		return -1;
 	}
 	while (ip < ie - 1 && s[ip] == '0')
