@@ -61,7 +61,11 @@ key_norm(const char *s, size_t n, struct buf *b)
 		buf_add(b, s, n);
 		return 0;
 	}
-	/* Trim: find the first and the end of the last non-space. */
+	/*
+	 * Trim: find the first and the end of the last character that is
+	 * neither white space nor ignorable, so that no white space is left
+	 * at an end once the ignorables are dropped.
+	 */
 	p = (const utf8proc_uint8_t *)s;
 	e = p + n;
 	first = last = NULL;
@@ -71,7 +75,7 @@ key_norm(const char *s, size_t n, struct buf *b)
 			buf_add(b, s, n);
 			return -1;
 		}
-		if (!is_space(c)) {
+		if (!is_space(c) && !utf8proc_get_property(c)->ignorable) {
 			if (first == NULL)
 				first = p;
 			last = p + k;
