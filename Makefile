@@ -71,7 +71,8 @@ UNIT = \
 	tests/unit/jscan \
 	tests/unit/key \
 	tests/unit/money \
-	tests/unit/pace
+	tests/unit/pace \
+	tests/unit/rd
 
 MAN1 = \
 	man/order-dedupe.1 \

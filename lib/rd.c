@@ -383,8 +383,7 @@ cell_cb(void *s, size_t len, void *arg)
 	}
 	rd->off[2 * rd->ncell] = rd->cells.len;
 	rd->off[2 * rd->ncell + 1] = len;
-	if (len > 0)
-		buf_add(&rd->cells, s, len);
+	buf_add(&rd->cells, s, len);	/* even empty: cells.s is set */
 	rd->ncell++;
 }
 
