@@ -133,8 +133,9 @@ key_amount(const char *s, size_t n, struct buf *b)
 		ip++;		/* leading zeros, keeping one */
 	while (fe > fp && s[fe - 1] == '0')
 		fe--;		/* trailing zeros of the fraction */
-	if (neg && !(ie - ip == 1 && s[ip] == '0' && fe == fp))
-		buf_addc(b, '-');
+	if (neg && !((ie == ip || (ie - ip == 1 && s[ip] == '0')) &&
+	    fe == fp))
+		buf_addc(b, '-');	/* not for zero, ".0" too */
 	if (ie == ip)
 		buf_addc(b, '0');
 	else
