@@ -13,8 +13,8 @@
  *  - A number out of jansson's range.  jscan.c: "a number that would
  *    overflow a long long or a double is accepted here although jansson
  *    refuses it".  When jansson refuses with json_error_numeric_overflow,
- *    the number ending where it stopped is replaced by 0 and jansson asked
- *    again, so that everything else is still compared.
+ *    the number ending where it stopped is replaced by " 0 " and jansson
+ *    asked again, so that everything else is still compared.
  *  - jansson's NUL quirk (tests/unit/jscan.c, nulquirk()): its lexer loses
  *    a raw NUL byte read as lookahead after a number or a literal, so that
  *    "[1\0]" parses as [1].  A raw NUL is not JSON: where jansson accepts
@@ -130,9 +130,15 @@ jload(const char *buf, size_t len, struct buf *b)
 			;
 		if (k == end)
 			bad("jansson's overflow is not at a number");
-		memmove(b->s + k + 1, b->s + end, b->len - end);
-		b->s[k] = '0';
-		b->len -= end - k - 1;
+		/*
+		 * " 0 ", not "0": what is around must not become part of
+		 * the number ("1e999e6" is no "0e6", "1-1e999" no "10");
+		 * blanks around a number change nothing else.
+		 */
+		buf_grow(b, 3);
+		memmove(b->s + k + 3, b->s + end, b->len - end);
+		memcpy(b->s + k, " 0 ", 3);
+		b->len = b->len - (end - k) + 3;
 	}
 }
 
