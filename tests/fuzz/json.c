@@ -23,6 +23,8 @@
  *
  * A mismatch prints what differs and aborts.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +100,79 @@ isnumber(const char *s, size_t n)
 	return i == n;
 }
 
+/* Whether the number s[0..n) is out of jansson's range. */
+static int
+overflows(const char *s, size_t n)
+{
+	char	*t;
+	double	 d;
+	int	 big;
+
+	t = xmemdup(s, n);
+	errno = 0;
+	if (strpbrk(t, ".eE") == NULL) {
+		(void)strtoll(t, NULL, 10);
+		big = errno == ERANGE;
+	} else {
+		d = strtod(t, NULL);
+		big = errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL);
+	}
+	free(t);
+	return big;
+}
+
+/* Whether s[0..n) may begin a JSON number. */
+static int
+isprefix(const char *s, size_t n)
+{
+	size_t	 i;
+
+	i = 0;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i == n)
+		return 1;
+	if (s[i] == '0')
+		i++;
+	else if (isdig(s[i]))
+		while (i < n && isdig(s[i]))
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && isdig(s[i]); i++)
+			;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		while (i < n && isdig(s[i]))
+			i++;
+	}
+	return i == n;
+}
+
+/*
+ * Where the number out of range that ends at end in b starts, or end when
+ * none does: the longest number ending there, which the next byte does
+ * not go on, as both lexers take a number whole.
+ */
+static size_t
+numstart(const struct buf *b, size_t end)
+{
+	size_t	 i, k;
+
+	if (end == 0 || !isdig(b->s[end - 1]))
+		return end;
+	for (i = end; i > 0 && b->s[i - 1] != '\0' &&
+	    strchr("0123456789.eE+-", b->s[i - 1]) != NULL; i--)
+		;
+	for (k = i; k < end && !isnumber(b->s + k, end - k); k++)
+		;
+	if (k == end || (end < b->len && isprefix(b->s + k, end + 1 - k)))
+		return end;
+	return overflows(b->s + k, end - k) ? k : end;
+}
+
 /*
  * jansson's reading of buf, with each number it refuses as out of range
  * replaced by 0 (in b, which then holds the text jansson read).  NULL
@@ -108,7 +183,7 @@ jload(const char *buf, size_t len, struct buf *b)
 {
 	json_error_t	 e;
 	json_t		*j;
-	size_t		 end, i, k;
+	size_t		 pos, end, k, nul;
 
 	b->len = 0;
 	buf_add(b, buf, len);
@@ -117,18 +192,19 @@ jload(const char *buf, size_t len, struct buf *b)
 		if (j != NULL ||
 		    json_error_code(&e) != json_error_numeric_overflow)
 			return j;
-		/* e.position is just past the number, or past a NUL after. */
-		end = (size_t)e.position;
-		while (end > 0 && end <= b->len && b->s[end - 1] == '\0')
-			end--;
-		if (end == 0 || end > b->len)
-			bad("jansson's overflow position is outside the input");
-		for (i = end; i > 0 && strchr("0123456789+-.eE",
-		    b->s[i - 1]) != NULL && b->s[i - 1] != '\0'; i--)
-			;
-		for (k = i; k < end && !isnumber(b->s + k, end - k); k++)
-			;
-		if (k == end)
+		/*
+		 * e.position is just past the number, one more when a NUL
+		 * follows it, and one less for each NUL jansson lost before
+		 * (see nulquirk()): look that far on.
+		 */
+		pos = (size_t)e.position;
+		for (nul = k = 0; k < b->len; k++)
+			nul += b->s[k] == '\0';
+		for (end = pos > 0 ? pos - 1 : 0; end <= b->len &&
+		    end <= pos + nul; end++)
+			if ((k = numstart(b, end)) != end)
+				break;
+		if (end > b->len || end > pos + nul)
 			bad("jansson's overflow is not at a number");
 		/*
 		 * " 0 ", not "0": what is around must not become part of
