@@ -104,7 +104,8 @@ FUZZ = \
 	tests/fuzz/json \
 	tests/fuzz/key
 FUZZ_CC	= clang
-FUZZ_SECONDS =			# empty: each harness its own (tests/fuzz/run)
+# Empty: each harness its own time (tests/fuzz/run).
+FUZZ_SECONDS =
 FUZZ_CFLAGS = -std=c11 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
