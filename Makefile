@@ -72,7 +72,8 @@ UNIT = \
 	tests/unit/jscan \
 	tests/unit/key \
 	tests/unit/money \
-	tests/unit/pace
+	tests/unit/pace \
+	tests/unit/rd
 
 MAN1 = \
 	man/order-dedupe.1 \
@@ -96,6 +97,18 @@ PIPELINES = \
 	pipelines/stock-push
 
 LIB = lib/libshopswitch.a
+
+# libFuzzer harnesses (tests/fuzz/README): clang only, not in all or check.
+FUZZ = \
+	tests/fuzz/cfg \
+	tests/fuzz/csv \
+	tests/fuzz/json \
+	tests/fuzz/key
+FUZZ_CC	= clang
+# Empty: each harness its own time (tests/fuzz/run).
+FUZZ_SECONDS =
+FUZZ_CFLAGS = -std=c11 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 .SUFFIXES:
 
@@ -137,16 +150,37 @@ bench: deps
 bench/gen: bench/gen.c
 	$(CC) -O2 -std=c11 -Wall -Wextra -o $@ bench/gen.c
 
+# Each harness with the lib sources it tests, built with clang's coverage
+# and sanitizers; the reader with small buffers, so short inputs cross them.
+tests/fuzz/cfg: tests/fuzz/cfg.c lib/cfg.c lib/util.c
+tests/fuzz/csv: tests/fuzz/csv.c lib/rd.c lib/jscan.c lib/utf8.c lib/util.c
+tests/fuzz/json: tests/fuzz/json.c lib/jscan.c lib/util.c
+tests/fuzz/key: tests/fuzz/key.c lib/key.c lib/utf8.c lib/util.c
+$(FUZZ): $(HDR)
+	$(FUZZ_CC) $(CPPFLAGS) -DRD_BUFSIZE=64 -DRD_SNIFFSIZE=256 -Ilib \
+	    $(PKG_CFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+
+# Run each harness FUZZ_SECONDS (by default long enough for ten million
+# inputs on an idle core) from its corpus and the test data.
+fuzz: deps
+	@sh tests/deps fuzz
+	@$(MAKE) -s $(FUZZ)
+	@sh tests/fuzz/run $(FUZZ_SECONDS)
+
+# Fold what the last make fuzz found into the kept corpora, minimised.
+fuzz-merge:
+	@sh tests/fuzz/run --merge
+
 # House style: tabs, no trailing blanks, no // comments, 80 columns.
 style:
 	@sh tests/style lib/*.[ch] lib/connectors/*.c tools/*.c \
-	    tests/unit/*.[ch] bench/*.c
+	    tests/unit/*.[ch] tests/fuzz/*.c bench/*.c
 
 lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 	shellcheck -S warning tests/run tests/deps tests/sanitize tests/style \
-	    tests/stub-check examples/demo bench/run bench/api bench/push \
-	    bench/bulk bench/lib.sh \
+	    tests/stub-check tests/fuzz/run examples/demo bench/run bench/api \
+	    bench/push bench/bulk bench/lib.sh \
 	    tests/sandbox/selftest*.sh $(PIPELINES)
 
 # The pipelines go beside each other (they source lib.sh), not on the
@@ -171,7 +205,8 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o) bench/gen
-	rm -rf .sanitize
+	rm -f $(FUZZ)
+	rm -rf .sanitize .fuzz
 
-.PHONY: all bench check check-sanitize clean demo deps install lint style \
-	uninstall units
+.PHONY: all bench check check-sanitize clean demo deps fuzz fuzz-merge \
+	install lint style uninstall units

@@ -117,6 +117,12 @@ cfg_load(const char *path, const char *name, char *err, size_t errlen)
 	lineno = 0;
 	while ((n = getline(&line, &cap, fp)) != -1) {
 		lineno++;
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			/* Else the rest of the line would go unread. */
+			seterr(err, errlen, "%s:%lu: a NUL byte in the line",
+			    path, lineno);
+			goto bad;
+		}
 		s = trim(line);
 		if (*s == '\0' || *s == '#' || *s == ';')
 			continue;

@@ -61,7 +61,11 @@ key_norm(const char *s, size_t n, struct buf *b)
 		buf_add(b, s, n);
 		return 0;
 	}
-	/* Trim: find the first and the end of the last non-space. */
+	/*
+	 * Trim: find the first and the end of the last character that is
+	 * neither white space nor ignorable, so that no white space is left
+	 * at an end once the ignorables are dropped.
+	 */
 	p = (const utf8proc_uint8_t *)s;
 	e = p + n;
 	first = last = NULL;
@@ -71,7 +75,7 @@ key_norm(const char *s, size_t n, struct buf *b)
 			buf_add(b, s, n);
 			return -1;
 		}
-		if (!is_space(c)) {
+		if (!is_space(c) && !utf8proc_get_property(c)->ignorable) {
 			if (first == NULL)
 				first = p;
 			last = p + k;
@@ -97,10 +101,11 @@ key_norm(const char *s, size_t n, struct buf *b)
 int
 key_amount(const char *s, size_t n, struct buf *b)
 {
-	size_t	 i, ip, ie, fp, fe;
+	size_t	 i, ip, ie, fp, fe, len;
 	int	 neg, sep;
 
 	b->len = 0;
+	len = n;		/* all of s, for a refusal */
 	i = 0;
 	neg = 0;
 	while (i < n && s[i] == ' ')
@@ -121,15 +126,16 @@ key_amount(const char *s, size_t n, struct buf *b)
 			;
 	}
 	if ((sep ? fe : ie) != n || (ie == ip && fe == fp)) {
-		buf_add(b, s, n);
+		buf_add(b, s, len);
 		return -1;
 	}
 	while (ip < ie - 1 && s[ip] == '0')
 		ip++;		/* leading zeros, keeping one */
 	while (fe > fp && s[fe - 1] == '0')
 		fe--;		/* trailing zeros of the fraction */
-	if (neg && !(ie - ip == 1 && s[ip] == '0' && fe == fp))
-		buf_addc(b, '-');
+	if (neg && !((ie == ip || (ie - ip == 1 && s[ip] == '0')) &&
+	    fe == fp))
+		buf_addc(b, '-');	/* not for zero, ".0" too */
 	if (ie == ip)
 		buf_addc(b, '0');
 	else

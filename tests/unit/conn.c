@@ -89,6 +89,7 @@ main(void)
 	struct buf b;
 	char	 err[1024], out[TZ_LEN];
 	time_t	 t;
+	FILE	*fp;
 	int	 fd;
 
 	if ((fd = mkstemp(path)) == -1)
@@ -125,6 +126,11 @@ main(void)
 	    "a section defined twice");
 	file("[picqer\n", 0600);
 	ok(fails("picqer", ":1: a section is [name]"), "a broken section");
+	fp = fopen(path, "w");
+	fwrite("[picqer]\napi_key = abc\0def\n", 1, 27, fp);
+	fclose(fp);
+	ok(fails("picqer", ":2: a NUL byte in the line"),
+	    "a NUL byte is refused, not taken for the end of the value");
 	unlink(path);
 	ok(fails("picqer", "no connections file"), "no file at all");
 	ok(cfg_secret("api_key") && cfg_secret("consumer_secret") &&
