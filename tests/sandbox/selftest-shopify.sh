@@ -86,6 +86,9 @@ pids="$pids $pid_big $pid_gen2"
 start seed --data "$seed"
 start tight --data "$seed" --set bucket=40 --set restore=20 --set token_ttl=1 \
 	--set read_all_orders=true
+# A bucket that refills in minutes: the throttle is met however slowly a
+# busy machine sends the second query.
+start slowfill --data "$seed" --set bucket=40 --set restore=0.1
 start gen --generate variants=600,orders=300,locations=3 --seed 7 \
 	--set bucket=100000 --set restore=100000
 start lag --data "$seed" --set search_lag=600 --set order_create_limit=2 \
@@ -219,7 +222,11 @@ is "the order export query costs 2 + 10 x (1 + 27 + 5 x 4) = 482" \
 base=http://127.0.0.1:$port_tight
 t=$(oauth --data "$grant" | sed 's/ 200$//' | py 'd["access_token"]')
 q '{ productVariants(first: 25) { nodes { sku } } }' >/dev/null
+# shellcheck disable=SC2154
+base=http://127.0.0.1:$port_slowfill
+q '{ productVariants(first: 25) { nodes { sku } } }' >/dev/null
 r=$(curl -s -w ' %{http_code}' -H "X-Shopify-Access-Token: $tok" -H 'Content-Type: application/json' --data '{"query":"{ productVariants(first: 25) { nodes { sku } } }"}' "$base$api")
+base=http://127.0.0.1:$port_tight
 is "bucket 40: a second query of 27 is throttled, with HTTP 200" \
 	"$(echo "$r" | sed 's/ [0-9]*$//' | py '(d["errors"], "data" in d, d["extensions"]["cost"]["requestedQueryCost"], d["extensions"]["cost"]["actualQueryCost"], d["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] < 27)') ${r##* }" \
 	"([{'message': 'Throttled', 'extensions': {'code': 'THROTTLED', 'documentation': 'https://shopify.dev/api/usage/rate-limits'}}], False, 27, None, True) 200"
