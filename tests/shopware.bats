@@ -239,3 +239,70 @@ assert n == [1000, 1], n'
 	[ "$(requests | grep -c ' 401$')" -eq 0 ]
 	same_as_input
 }
+
+# --- orders-complete ----------------------------------------------------------
+# 10003 in_progress, its delivery shipped in part; 10004 and 10009 open;
+# 10010 in_progress, one delivery shipped (JVGL0999999999), one open;
+# 10001 completed; 10005 cancelled; 99999 none.
+oc_in() {
+	printf 'number,tracking\n' >in.csv
+	printf '%s\n' '10003,postnl 3SABCD0000003' '10004,postnl 3SABCD0000004' \
+	    '10009,' '10010,dhl JVGL0999999999; dhl JJD0010' \
+	    '10001,postnl 3SABCD1234567' '10005,dhl JJD0005' '99999,' >>in.csv
+}
+mails() { curl -sf "$SANDBOX/_sandbox/mail"; }
+# codes NUMBER: the tracking codes of order NUMBER's deliveries and their
+# states, and the order's state.
+codes() {
+	state | python3 -c 'import json, sys
+for o in json.load(sys.stdin)["orders"]:
+    if o["orderNumber"] == sys.argv[1]:
+        print(o["stateMachineState"]["technicalName"], *["%s:%s" % (d["stateMachineState"]["technicalName"], ",".join(d["trackingCodes"])) for d in o["deliveries"]])' "$1"
+}
+@test "complete: --dry-run writes the plan and changes nothing" {
+	sw
+	oc_in
+	state >before.json
+	t 1 oc-plan.csv "" orders-complete --in shopware -k number -n in.csv
+	state >after.json
+	cmp before.json after.json
+	[ "$(writes)" = "{}" ]
+}
+@test "complete: codes on the delivery, shipped, completed, no mail; again: nothing" {
+	sw
+	oc_in
+	t 1 oc-done.csv "" orders-complete --in shopware -k number in.csv
+	[ "$(mails)" = "[]" ]
+	writes >w1
+	[ "$(codes 10010)" = "completed shipped:JVGL0999999999 shipped:JJD0010" ] ||
+	    [ "$(codes 10010)" = "completed shipped:JJD0010 shipped:JVGL0999999999" ]
+	[ "$(codes 10004)" = "completed shipped:3SABCD0000004" ]
+	[ "$(codes 10003)" = "completed shipped:3SABCD1111111,3SABCD0000003" ]
+	[ "$(codes 10009)" = "completed shipped:" ]
+	[ "$(codes 10005)" = "cancelled cancelled:" ]
+	requests | grep -v '^POST /api/\(search\|oauth\)' | sed 's/[0-9a-f]\{32\}/ID/' >posts
+	t 0 oc-done.req "" cat posts
+	t 1 oc-again.csv "" orders-complete --in shopware -k number in.csv
+	writes | cmp - w1
+}
+@test "complete: --notify-customer: Shopware mails the shipment, not the rest" {
+	sw
+	printf 'number,tracking\n10004,postnl 3SABCD0000004\n' >in.csv
+	t 0 oc-notify.csv "" orders-complete --in shopware -k number --notify-customer in.csv
+	[ "$(mails)" = '[{"to": "fleur@example.nl", "template": "order_delivery.state.shipped", "order": "10004"}]' ]
+}
+@test "complete: by id; a key that is no Shopware id is not found, unasked" {
+	sw
+	printf 'id,tracking\n459073b1670bdf6f95bb4e3ec5b93034,postnl 3SABCD0000004\n10004,\n' >in.csv
+	t 1 oc-id.csv "" orders-complete --in shopware in.csv
+	[ "$(requests | grep -c '^POST /api/search/order')" -eq 1 ]
+}
+@test "complete: a transition answered 500: looked at again, finished, nothing twice" {
+	sw
+	printf 'number,tracking\n10004,postnl 3SABCD0000004\n' >in.csv
+	fault '[{"path": "/api/_action/order/459073b1670bdf6f95bb4e3ec5b93034/state/complete", "kind": "500", "times": 1}]'
+	t 0 oc-resumed.csv "orders-complete: order 10004: http://127.0.0.1:[0-9]+/api/_action/order/459073b1670bdf6f95bb4e3ec5b93034/state/complete: 500: 0: Internal Server Error: asking again" orders-complete --in shopware -k number in.csv
+	[ "$(codes 10004)" = "completed shipped:3SABCD0000004" ]
+	[ "$(writes)" = '{"order 10004 delivery c43a4ca0f2fc5db52d921f97ff5aa347 state": 1, "order 10004 delivery c43a4ca0f2fc5db52d921f97ff5aa347 trackingCodes": 1, "order 10004 state": 2}' ]
+	[ "$(requests | grep -c '/state/complete 500$')" -eq 1 ]
+}

@@ -956,6 +956,262 @@ push(struct session *s, struct push_item *pi, size_t n)
 	return rc == -1 ? -1 : 0;
 }
 
+/*
+ * The order it names, with its state and deliveries, into *o: by id (32
+ * hex digits) or by its number.  0 found; 1 not (it's result set); -1
+ * (s->err).
+ */
+static int
+find_order(struct session *s, struct complete_item *it, json_t **o)
+{
+	json_t	*crit, *ans, *data;
+	char	 words[512];
+	int	 rc;
+
+	*o = NULL;
+	if (!it->by_number && (strlen(it->key) != 32 || strspn(it->key,
+	    "0123456789abcdef") != 32)) {
+		it->result = OR_NOT_FOUND;
+		return 1;
+	}
+	crit = json_pack("{s:i, s:[{s:s, s:s, s:s}], s:{s:{}, s:{s:o, "
+	    "s:{s:{}}}}}", "limit", 2, "filter", "type", "equals", "field",
+	    it->by_number ? "orderNumber" : "id", "value", it->key,
+	    "associations", "stateMachineState", "deliveries", "sort",
+	    sorted("createdAt"), "associations", "stateMachineState");
+	if ((rc = call(s, "POST", "search/order", crit, HTTP_JSON, &ans, words,
+	    sizeof(words))) != 0) {
+		json_decref(ans);
+		return -1;
+	}
+	data = json_object_get(ans, "data");
+	if (json_array_size(data) == 1)
+		*o = json_incref(json_array_get(data, 0));
+	else {
+		it->result = json_array_size(data) == 0 ? OR_NOT_FOUND :
+		    OR_FAILED;
+		if (it->result == OR_FAILED)
+			snprintf(it->reason, sizeof(it->reason), "more than "
+			    "one order has number %s", it->key);
+	}
+	json_decref(ans);
+	return *o != NULL ? 0 : 1;
+}
+
+/* Whether a delivery is still to be shipped: open, or shipped in part. */
+static int
+to_ship(json_t *d)
+{
+	return strcmp(state_of(d), "open") == 0 ||
+	    strcmp(state_of(d), "shipped_partially") == 0;
+}
+
+/* What completing an order takes: the plan. */
+struct plan {
+	json_t		*target;	/* the delivery for the codes */
+	json_t		*codes;		/* its trackingCodes, new ones added */
+	size_t		 nnew;		/* how many are new */
+	size_t		 nship;		/* deliveries to ship */
+	int		 process;	/* the order is open: process first */
+};
+
+/*
+ * The plan for order o: the tracking codes of it that no delivery holds
+ * yet, added to the first delivery still to ship (else the first not
+ * cancelled); every delivery still to ship shipped; the order processed
+ * if open, then completed.  -1 when the codes have no delivery to go to.
+ */
+static int
+make_plan(json_t *o, const struct complete_item *it, struct plan *p)
+{
+	json_t	*d, *c;
+	size_t	 i, j, k;
+	int	 held;
+
+	memset(p, 0, sizeof(*p));
+	json_array_foreach(json_object_get(o, "deliveries"), i, d) {
+		if (to_ship(d)) {
+			p->nship++;
+			if (p->target == NULL || !to_ship(p->target))
+				p->target = d;
+		} else if (p->target == NULL && strcmp(state_of(d),
+		    "cancelled") != 0)
+			p->target = d;
+	}
+	p->codes = json_array();
+	if (p->target != NULL)
+		json_array_extend(p->codes, json_object_get(p->target,
+		    "trackingCodes"));
+	for (i = 0; i < it->nships; i++) {
+		if (*it->ships[i].tracking == '\0')
+			continue;
+		held = 0;
+		json_array_foreach(json_object_get(o, "deliveries"), j, d)
+			json_array_foreach(json_object_get(d, "trackingCodes"),
+			    k, c)
+				if (json_is_string(c) && strcmp(
+				    json_string_value(c),
+				    it->ships[i].tracking) == 0)
+					held = 1;
+		json_array_foreach(p->codes, k, c)
+			if (strcmp(json_string_value(c),
+			    it->ships[i].tracking) == 0)
+				held = 1;
+		if (held)
+			continue;
+		json_array_append_new(p->codes, json_string(
+		    it->ships[i].tracking));
+		p->nnew++;
+	}
+	p->process = strcmp(state_of(o), "open") == 0;
+	return p->nnew > 0 && p->target == NULL ? -1 : 0;
+}
+
+/* The plan p said for people, into it->reason. */
+static void
+say_plan(struct complete_item *it, const struct plan *p)
+{
+	char	 codes[64], ships[64];
+
+	codes[0] = ships[0] = '\0';
+	if (p->nnew > 0)
+		snprintf(codes, sizeof(codes), "%zu tracking code%s added, ",
+		    p->nnew, p->nnew == 1 ? "" : "s");
+	if (p->nship > 0)
+		snprintf(ships, sizeof(ships), "%zu deliver%s shipped, ",
+		    p->nship, p->nship == 1 ? "y" : "ies");
+	snprintf(it->reason, sizeof(it->reason), "%s%sthe order %scompleted",
+	    codes, ships, p->process ? "processed and " : "");
+}
+
+/*
+ * A transition of entity's (order, order_delivery) id: its state after,
+ * checked to be want.  0 done; 1 refused (it->reason); -1 unknown.
+ */
+static int
+transition(struct session *s, struct complete_item *it, const char *entity,
+    const char *id, const char *action, const char *want, int mail)
+{
+	json_t	*ans;
+	char	 path[160], words[512];
+	const char *st;
+	int	 rc;
+
+	snprintf(path, sizeof(path), "_action/%s/%s/state/%s", entity, id,
+	    action);
+	rc = call(s, "POST", path, json_pack("{s:b}", "sendMail", mail),
+	    HTTP_JSON | HTTP_ONCE, &ans, words, sizeof(words));
+	st = json_string_value(json_object_get(ans, "technicalName"));
+	if (rc == 0 && (st == NULL || strcmp(st, want) != 0)) {
+		rc = 1;
+		snprintf(words, sizeof(words), "the state is '%s', not '%s'",
+		    st != NULL ? st : "", want);
+	}
+	if (rc == 1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s %s: %.900s",
+		    entity, action, words[0] != '\0' ? words : s->err);
+	}
+	json_decref(ans);
+	return rc;
+}
+
+/*
+ * Carry plan p out: the codes on the delivery (a PATCH, sent again as
+ * often as it takes: it sets the list), each delivery to ship shipped
+ * (the customer mailed only with --notify-customer), the order
+ * processed if open and completed, no mail.  0 done; 1 refused
+ * (it->reason); -1 unknown.
+ */
+static int
+carry_out(struct session *s, struct complete_item *it, json_t *o,
+    struct plan *p)
+{
+	json_t	*ans, *d;
+	const char *id;
+	char	 path[160], words[512], t[64];
+	size_t	 i;
+	int	 rc;
+
+	if (p->nnew > 0) {
+		snprintf(path, sizeof(path), "order-delivery/%s", conn_text(
+		    p->target, "id", t, sizeof(t)));
+		rc = call(s, "PATCH", path, json_pack("{s:O}", "trackingCodes",
+		    p->codes), 0, &ans, words, sizeof(words));
+		json_decref(ans);
+		if (rc == 1) {
+			it->result = OR_FAILED;
+			snprintf(it->reason, sizeof(it->reason), "the tracking "
+			    "codes: %.900s", words[0] != '\0' ? words : s->err);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	json_array_foreach(json_object_get(o, "deliveries"), i, d)
+		if (to_ship(d) && (rc = transition(s, it, "order_delivery",
+		    conn_text(d, "id", t, sizeof(t)), "ship", "shipped",
+		    it->notify)) != 0)
+			return rc;
+	id = conn_text(o, "id", t, sizeof(t));
+	if (p->process && (rc = transition(s, it, "order", id, "process",
+	    "in_progress", 0)) != 0)
+		return rc;
+	return transition(s, it, "order", id, "complete", "completed", 0);
+}
+
+/*
+ * Complete an order the way Shopware keeps one: the tracking codes on
+ * its delivery (trackingCodes), the delivery shipped, the order
+ * processed and completed, each a state transition
+ * (Checkout/Order/Api/OrderActionController.php) with sendMail false
+ * unless --notify-customer (then the delivery's shipping mail only).
+ * What the shop has already is not done again.
+ */
+static int
+complete(struct session *s, struct complete_item *it)
+{
+	struct plan p;
+	json_t	*o;
+	const char *st;
+	int	 rc;
+
+	if ((rc = find_order(s, it, &o)) != 0)
+		return rc == 1 ? 0 : -1;
+	conn_get(o, "id", it->id, sizeof(it->id));
+	conn_get(o, "orderNumber", it->number, sizeof(it->number));
+	st = state_of(o);
+	memset(&p, 0, sizeof(p));
+	rc = 0;
+	if (strcmp(st, "completed") == 0)
+		it->result = OR_ALREADY;
+	else if (strcmp(st, "cancelled") == 0) {
+		it->result = OR_CANCELLED;
+		snprintf(it->reason, sizeof(it->reason), "cancelled in "
+		    "Shopware");
+	} else if (strcmp(st, "open") != 0 && strcmp(st, "in_progress") != 0) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "state '%s' is not "
+		    "one Shopware ships", st);
+	} else if (make_plan(o, it, &p) == -1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "the order has no "
+		    "delivery to carry the tracking codes");
+	} else if (it->dry) {
+		it->result = OR_WOULD;
+		say_plan(it, &p);
+	} else if ((rc = carry_out(s, it, o, &p)) == 0) {
+		it->result = OR_DONE;
+		it->reason[0] = '\0';
+		if (p.nnew == 0 && it->nships > 0)
+			snprintf(it->reason, sizeof(it->reason), "the tracking "
+			    "codes were there already");
+	} else if (rc == 1)
+		rc = 0;
+	json_decref(p.codes);
+	json_decref(o);
+	return rc;
+}
+
 const struct connector conn_shopware = {
 	.name = "shopware",
 	.batch = BATCH,
@@ -967,7 +1223,7 @@ const struct connector conn_shopware = {
 	.stock = stock,
 	.items = items,
 	.push = push,
-	.no_write = "shopswitch does not complete or enter orders in Shopware "
-	    "yet",
+	.complete = complete,
+	.no_write = "shopswitch does not enter orders in Shopware yet",
 	.cas = 0
 };
