@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "../connector.h"
-#include "../money.h"
 #include "../tz.h"
 #include "../util.h"
 
