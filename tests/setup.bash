@@ -124,6 +124,9 @@ connections() {
 			printf 'token = shpat_sandbox\n' ;;
 		magento)
 			magento_keys sandbox-consumer-secret ;;
+		shopware)
+			printf 'client_id = SWIASANDBOXCLIENT0000000001\n'
+			printf 'client_secret = sandbox-secret\n' ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
