@@ -124,6 +124,10 @@ connections() {
 			printf 'token = shpat_sandbox\n' ;;
 		magento)
 			magento_keys sandbox-consumer-secret ;;
+		bol)
+			printf 'client_id = sandbox-client\n'
+			printf 'client_secret = sandbox-secret\n'
+			printf 'token_url = %s/token\n' "$SANDBOX" ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
