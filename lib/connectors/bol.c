@@ -1172,8 +1172,13 @@ const struct connector conn_bol = {
 	.name = "bol",
 	.batch = 1,			/* no bulk stock write */
 	.batch_max = 1,
-	.rate_limit = 50,		/* offer writes a second, the most
-					   pressed bucket */
+	/*
+	 * 25 a second: Bol's limit of one order, the offers list and the
+	 * process status; offer writes may go 50 (rate_limit = 50 for a
+	 * push), the lists of orders and shipments only 25 a minute (a 429
+	 * says when to go on).
+	 */
+	.rate_limit = 25,
 	.rate_window = 1,
 	.setup = setup,
 	.close = close_priv,
