@@ -19,7 +19,8 @@ static const struct connector *const connectors[] = {
 	&conn_woocommerce,
 	&conn_magento,
 	&conn_shopify,
-	&conn_shopware
+	&conn_shopware,
+	&conn_bol
 };
 
 static const char *const stnames[] = {

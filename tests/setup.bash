@@ -127,6 +127,10 @@ connections() {
 		shopware)
 			printf 'client_id = SWIASANDBOXCLIENT0000000001\n'
 			printf 'client_secret = sandbox-secret\n' ;;
+		bol)
+			printf 'client_id = sandbox-client\n'
+			printf 'client_secret = sandbox-secret\n'
+			printf 'token_url = %s/token\n' "$SANDBOX" ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
