@@ -124,6 +124,9 @@ connections() {
 			printf 'token = shpat_sandbox\n' ;;
 		magento)
 			magento_keys sandbox-consumer-secret ;;
+		lightspeed)
+			printf 'key = sandboxkeysandboxkeysandboxkey00\n'
+			printf 'secret = sandboxsecretsandboxsecretsandbo\n' ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
