@@ -180,11 +180,13 @@ ready(struct session *s)
 		return 0;
 	if ((rc = call(s, "GET", "shop", NULL, &shop, &status, msg,
 	    sizeof(msg))) != 0) {
-		if (rc == 1 && status == 404)
+		/* "Unknown or inactive language." */
+		if (rc == 1 && status == 404 && strstr(msg, "language") !=
+		    NULL)
 			return conn_mistake(s, "%s:%lu: language = %s: %s (a "
 			    "language active in the shop, such as nl or en)",
 			    s->cfg->file, cfg_line(s->cfg, "language"),
-			    ls->lang, msg[0] != '\0' ? msg : "404");
+			    ls->lang, msg);
 		return -1;
 	}
 	cur = json_string_value(json_object_get(json_object_get(
@@ -471,7 +473,7 @@ order_item(struct session *s, json_t *item, void *arg)
 	struct orderq *oq = arg;
 	unsigned int st;
 	json_t	*o, *r;
-	char	 id[32];
+	char	 id[32], word[32];
 	int	 rc;
 
 	if (!conn_wanted(oq->q, status_of(item)) && status_of(item) != 0)
@@ -482,12 +484,13 @@ order_item(struct session *s, json_t *item, void *arg)
 	if (rc == -1)
 		return -1;
 	if ((st = status_of(o)) == 0) {
-		conn_mistake(s, "order %s: status '%s' is not one Lightspeed "
-		    "documents", id, json_string_value(json_object_get(o,
-		    "status")) ? json_string_value(json_object_get(o,
-		    "status")) : "");
-		rc = oq->q->reject != NULL ? (s->ours = 0, oq->q->reject(
-		    oq->q->reject_arg, o, s->err)) : -1;
+		/* Set aside when asked, else the export stops: status 3. */
+		snprintf(s->err, sizeof(s->err), "order %s: status '%s' is not "
+		    "one Lightspeed documents", id, conn_text(o, "status",
+		    word, sizeof(word)));
+		rc = -1;
+		if (oq->q->reject != NULL)
+			rc = oq->q->reject(oq->q->reject_arg, o, s->err);
 		json_decref(o);
 		return rc == 0 ? 0 : -1;
 	}
