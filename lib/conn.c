@@ -20,7 +20,8 @@ static const struct connector *const connectors[] = {
 	&conn_magento,
 	&conn_shopify,
 	&conn_shopware,
-	&conn_bol
+	&conn_bol,
+	&conn_lightspeed
 };
 
 static const char *const stnames[] = {

@@ -16,6 +16,7 @@
 #include "pace.h"
 
 #define BODY_MAX	(512UL * 1024 * 1024)	/* a runaway answer */
+#define WINDOWS		4		/* rate windows told apart */
 
 struct http {
 	CURL		*curl;		/* one handle: connections are reused */
@@ -26,8 +27,15 @@ struct http {
 	char		 err[2048];	/* why the last request failed */
 	char		 cerr[CURL_ERROR_SIZE];	/* libcurl's own words */
 	struct pace	 pace;		/* when the next request may go */
+	struct pace	 win[WINDOWS];	/* each window the headers list */
+	size_t		 nwin;		/* the windows paced so far */
 	long		 h_limit;	/* rate-limit header of this answer */
 	long		 h_remain;	/* requests left, from the header */
+	long		 h_reset;	/* seconds to the reset, or -1 */
+	long		 h_lims[WINDOWS];	/* per window, when listed */
+	long		 h_rems[WINDOWS];
+	long		 h_resets[WINDOWS];
+	size_t		 h_nw;		/* windows the headers listed */
 	long		 h_pages;	/* pages, from the header */
 	double		 h_retry;	/* Retry-After in seconds, or -1 */
 	unsigned long	 count;		/* requests sent */
@@ -205,6 +213,35 @@ hnum(const char *v, size_t n)
 	return *end != '\0' || x < 0 ? -1 : x;
 }
 
+/*
+ * A rate-limit header's value v (n bytes): one number into *one, or one
+ * per window, '/' between them, into each[] (-1 where it is none).
+ */
+static void
+hwindows(struct http *h, const char *v, size_t n, long *one, long *each)
+{
+	const char *e, *end;
+	size_t	 k;
+
+	if (memchr(v, '/', n) == NULL) {
+		*one = hnum(v, n);
+		return;
+	}
+	end = v + n;
+	for (k = 0; k < WINDOWS; k++) {
+		if ((e = memchr(v, '/', (size_t)(end - v))) == NULL)
+			e = end;
+		each[k] = hnum(v, (size_t)(e - v));
+		if (e == end)
+			break;
+		v = e + 1;
+	}
+	if (k == WINDOWS)
+		k--;			/* more than are told apart */
+	if (k + 1 > h->h_nw)
+		h->h_nw = k + 1;
+}
+
 /* Take the rate-limit and Retry-After headers of an answer. */
 static size_t
 header_cb(char *p, size_t size, size_t n, void *arg)
@@ -223,10 +260,13 @@ header_cb(char *p, size_t size, size_t n, void *arg)
 	colon++;
 	if (h->o.limit_hdr != NULL && k == strlen(h->o.limit_hdr) &&
 	    strncasecmp(p, h->o.limit_hdr, k) == 0)
-		h->h_limit = hnum(colon, len - k - 1);
+		hwindows(h, colon, len - k - 1, &h->h_limit, h->h_lims);
 	else if (h->o.remain_hdr != NULL && k == strlen(h->o.remain_hdr) &&
 	    strncasecmp(p, h->o.remain_hdr, k) == 0)
-		h->h_remain = hnum(colon, len - k - 1);
+		hwindows(h, colon, len - k - 1, &h->h_remain, h->h_rems);
+	else if (h->o.reset_hdr != NULL && k == strlen(h->o.reset_hdr) &&
+	    strncasecmp(p, h->o.reset_hdr, k) == 0)
+		hwindows(h, colon, len - k - 1, &h->h_reset, h->h_resets);
 	else if (h->o.pages_hdr != NULL && k == strlen(h->o.pages_hdr) &&
 	    strncasecmp(p, h->o.pages_hdr, k) == 0)
 		h->h_pages = hnum(colon, len - k - 1);
@@ -353,6 +393,47 @@ seterr(struct http *h, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Correct the pacing by what the answer that came at now said: the
+ * single window's, and each listed window's, whose pace starts with the
+ * first answer that gives its limit, as long as its reset says.
+ */
+static void
+learn(struct http *h, double now)
+{
+	size_t	 k;
+
+	pace_learn(&h->pace, h->h_limit, h->h_remain, now);
+	if (h->h_reset >= 0)
+		pace_reset(&h->pace, (double)h->h_reset, now);
+	for (k = 0; k < h->h_nw; k++) {
+		if (k == h->nwin) {
+			if (h->h_lims[k] < 1)
+				break;
+			pace_init(&h->win[k], (double)h->h_lims[k],
+			    h->h_resets[k] > 0 ? (double)h->h_resets[k] : 1);
+			h->nwin++;
+		}
+		pace_learn(&h->win[k], h->h_lims[k], h->h_rems[k], now);
+		if (h->h_resets[k] >= 0)
+			pace_reset(&h->win[k], (double)h->h_resets[k], now);
+	}
+}
+
+/* The seconds to wait before the next request, its turn taken in each. */
+static double
+take(struct http *h, double now)
+{
+	double	 wait, w;
+	size_t	 k;
+
+	wait = pace_take(&h->pace, now);
+	for (k = 0; k < h->nwin; k++)
+		if ((w = pace_take(&h->win[k], now)) > wait)
+			wait = w;
+	return wait;
+}
+
 /* The header lines of a signature, one a line, as a curl list. */
 static struct curl_slist *
 sign_lines(const char *sig)
@@ -384,6 +465,7 @@ http_request(struct http *h, const char *method, const char *url,
 	json_error_t jerr;
 	CURLcode cc;
 	double	 t0, wait;
+	size_t	 k;
 	int	 attempt, rc;
 
 	memset(r, 0, sizeof(*r));
@@ -444,7 +526,7 @@ http_request(struct http *h, const char *method, const char *url,
 
 	rc = -1;
 	for (attempt = 0;; attempt++) {
-		if ((wait = pace_take(&h->pace, mono_now())) > 0)
+		if ((wait = take(h, mono_now())) > 0)
 			sleep_secs(wait);
 		if (h->o.sign != NULL && !(flags & HTTP_BARE)) {
 			/* A fresh signature (nonce, time) per attempt. */
@@ -468,7 +550,10 @@ http_request(struct http *h, const char *method, const char *url,
 		json_decref(r->json);
 		r->json = NULL;
 		r->status = 0;
-		h->h_limit = h->h_remain = h->h_pages = -1;
+		h->h_limit = h->h_remain = h->h_pages = h->h_reset = -1;
+		for (k = 0; k < WINDOWS; k++)
+			h->h_lims[k] = h->h_rems[k] = h->h_resets[k] = -1;
+		h->h_nw = 0;
 		h->h_retry = -1;
 		h->cerr[0] = '\0';
 		t0 = mono_now();
@@ -480,7 +565,7 @@ http_request(struct http *h, const char *method, const char *url,
 			    &r->status);
 		if (r->status == 429)
 			h->throttled++;
-		pace_learn(&h->pace, h->h_limit, h->h_remain, mono_now());
+		learn(h, mono_now());
 		if (h->o.log != NULL)
 			h->o.log("%s %s %ld %zu bytes %.0f ms %d retries",
 			    method, shown.s, r->status, r->body.len, r->ms,
@@ -625,12 +710,16 @@ http_resp_free(struct http_resp *r)
 void
 http_free(struct http *h)
 {
+	size_t	 k;
+
 	if (h == NULL)
 		return;
 	free(h->auth);
 	free(h->type);
 	free(h->query);
 	pace_free(&h->pace);
+	for (k = 0; k < h->nwin; k++)
+		pace_free(&h->win[k]);
 	curl_easy_cleanup(h->curl);
 	free(h);
 }

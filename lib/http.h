@@ -47,8 +47,16 @@ struct http_opts {
 	long		 backoff_max_ms;	/* cap of one delay */
 	double		 rate_limit;	/* requests per window; 0: no pacing */
 	double		 rate_window;	/* seconds */
+	/*
+	 * The rate-limit headers hold one number, or one per window of the
+	 * platform's, '/' between them (Lightspeed's "300/3000/12000"):
+	 * each window is then paced on its own besides rate_limit, by the
+	 * limit, the requests left and the seconds to its reset.
+	 */
 	const char	*limit_hdr;	/* header with the current limit */
 	const char	*remain_hdr;	/* header with requests left */
+	const char	*reset_hdr;	/* header with the seconds until the
+					   window resets */
 	const char	*pages_hdr;	/* header with the number of pages */
 	void		(*log)(const char *, ...);	/* -v lines, or NULL */
 };

@@ -65,8 +65,11 @@ pace_take(struct pace *p, double now)
 		t = p->resume;
 	p->resume = 0;
 	if (p->n == p->cap) {
-		/* The request cap before this one must be a window old. */
-		if (p->log[p->head] + p->window > t)
+		/*
+		 * The request cap before this one must be a window old,
+		 * unless the platform says what is left (pace_reset).
+		 */
+		if (p->wclose == 0 && p->log[p->head] + p->window > t)
 			t = p->log[p->head] + p->window;
 		p->log[p->head] = t;
 		p->head = (p->head + 1) % p->n;
@@ -108,4 +111,14 @@ pace_learn(struct pace *p, long limit, long remain, double now)
 	p->premain = remain;
 	if (remain == 0)
 		p->resume = p->wopen + p->window;
+}
+
+void
+pace_reset(struct pace *p, double secs, double now)
+{
+	if (p->cap == 0 || secs < 0)
+		return;
+	p->wclose = now + secs;
+	if (p->premain == 0)
+		p->resume = p->wclose;
 }

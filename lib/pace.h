@@ -9,7 +9,10 @@
  * What the platform's answers say corrects it: a new limit, and when it
  * says no request is left (another client may share the key), the next
  * waits for its window to close, reckoned from when it opened at the
- * latest.
+ * latest, or as the platform says when it tells when its window resets
+ * (Lightspeed's X-RateLimit-Reset).  A platform with several windows
+ * (five minutes, an hour, a day) is kept within each by a pace of its
+ * own.
  *
  * The clock is the caller's: each call is given the time now, in
  * seconds, and nothing here sleeps.
@@ -28,6 +31,9 @@ struct pace {
 	double	 window;	/* seconds */
 	double	 wopen;		/* the platform's window opened by then */
 	double	 resume;	/* nothing goes before this, or 0 */
+	double	 wclose;	/* the platform's window closes then,
+				   as it said (0: not said; the log
+				   paces) */
 	long	 premain;	/* requests left at the last answer, or -1 */
 };
 
@@ -46,5 +52,16 @@ double	 pace_take(struct pace *, double now);
  * limit and remain requests are left (each -1 when it did not say).
  */
 void	 pace_learn(struct pace *, long limit, long remain, double now);
+
+/*
+ * That answer also said its window resets secs seconds after now.  A
+ * platform that says so, and how many requests are left, is exact where
+ * the log guesses (a window on the clock empties at once, a log of the
+ * last requests a window later): from then on the requests go while
+ * some are left, and when none is, the next waits for that moment
+ * instead of a window from when the window opened.  Called after
+ * pace_learn.
+ */
+void	 pace_reset(struct pace *, double secs, double now);
 
 #endif

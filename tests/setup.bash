@@ -131,6 +131,9 @@ connections() {
 			printf 'client_id = sandbox-client\n'
 			printf 'client_secret = sandbox-secret\n'
 			printf 'token_url = %s/token\n' "$SANDBOX" ;;
+		lightspeed)
+			printf 'key = sandboxkeysandboxkeysandboxkey00\n'
+			printf 'secret = sandboxsecretsandboxsecretsandbo\n' ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"

@@ -81,6 +81,67 @@ simulate(enum kind kind, int n, int limit, double window, double rtt,
 	return r;
 }
 
+/*
+ * Send n requests, each answered after rtt seconds, to a platform with
+ * nw windows on the clock (Lightspeed's five minutes, hour and day, made
+ * small), each answer telling each window's limit, requests left and
+ * seconds to its reset, rounded up; the client keeps a pace per window,
+ * started by the first answer as long as its reset says, as http.c does.
+ */
+static struct run
+simulate_windows(int n, int nw, const int *limit, const double *len,
+    double rtt, double t0)
+{
+	struct pace p[3];
+	struct run r = { 0, 0 };
+	double	 now, w, d, start[3], reset[3];
+	int	 i, k, npace, used[3], spent;
+
+	now = t0;
+	npace = 0;
+	for (k = 0; k < nw; k++) {
+		start[k] = -1;
+		used[k] = 0;
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0, w = 0; k < npace; k++)
+			if ((d = pace_take(&p[k], now)) > w)
+				w = d;
+		now += w;
+		spent = 0;
+		for (k = 0; k < nw; k++) {
+			if (floor(now / len[k]) * len[k] != start[k]) {
+				start[k] = floor(now / len[k]) * len[k];
+				used[k] = 0;
+			}
+			if (used[k] >= limit[k])
+				spent = 1;
+		}
+		if (spent)
+			r.refused++;
+		for (k = 0; k < nw && !spent; k++)
+			used[k]++;
+		now += rtt;
+		for (k = 0; k < nw; k++) {
+			reset[k] = ceil(start[k] + len[k] - now);
+			if (reset[k] < 1)
+				reset[k] = 1;
+			if (k == npace) {
+				pace_init(&p[k], limit[k], reset[k]);
+				npace++;
+			}
+			pace_learn(&p[k], limit[k], limit[k] - used[k], now);
+			pace_reset(&p[k], reset[k], now);
+		}
+		if (spent)
+			i--;		/* the same request again */
+	}
+	r.end = now;
+	for (k = 0; k < npace; k++)
+		pace_free(&p[k]);
+	return r;
+}
+
 int
 main(void)
 {
@@ -144,5 +205,58 @@ main(void)
 	pace_init(&p, 0, 60);
 	ok(pace_take(&p, 1) == 0 && pace_take(&p, 1) == 0,
 	    "no limit: no pacing");
+
+	/* A window that says when it resets (X-RateLimit-Reset). */
+	pace_init(&p, 300, 300);
+	ok(pace_take(&p, 0) == 0, "the first at once");
+	pace_learn(&p, 300, 0, 1);
+	pace_reset(&p, 263, 1);
+	ok(fabs(pace_take(&p, 1) - 263) < 1e-9, "none left: the next when "
+	    "the window resets, as the answer says");
+	pace_learn(&p, 300, 299, 265);
+	pace_reset(&p, 300, 265);
+	ok(pace_take(&p, 265) == 0, "some left: at once");
+	pace_free(&p);
+	pace_init(&p, 2, 10);
+	ok(pace_take(&p, 0) == 0, "the first at once");
+	pace_learn(&p, 2, 1, 0.1);
+	pace_reset(&p, 2, 0.1);
+	ok(pace_take(&p, 0.1) == 0, "one left: at once");
+	pace_learn(&p, 2, 2, 2.2);
+	pace_reset(&p, 2, 2.2);
+	ok(pace_take(&p, 2.2) == 0, "a new window, as the answer says: at "
+	    "once, though the log holds two of the last ten seconds");
+	pace_learn(&p, 2, 0, 2.3);
+	pace_reset(&p, 1.7, 2.3);
+	ok(fabs(pace_take(&p, 2.3) - 1.7) < 1e-9, "none left: when it "
+	    "resets");
+	pace_free(&p);
+	pace_init(&p, 0, 60);
+	pace_learn(&p, -1, 0, 1);
+	pace_reset(&p, 30, 1);
+	ok(pace_take(&p, 1) == 0, "no limit: a reset changes nothing");
+	pace_free(&p);
+
+	/* Three windows on the clock, each paced as its answers say. */
+	{
+		static const int lim[3] = { 5, 8, 12 };
+		static const double len[3] = { 10, 30, 100 };
+
+		r = simulate_windows(30, 3, lim, len, 0.05, 3);
+		ok(r.refused == 0, "three windows: none refused (%d)",
+		    r.refused);
+		/* The soonest: 5 at 200 and one at 210, after 24. */
+		ok(r.end < 210 + 1, "30 requests, 12 a 100 s window: the "
+		    "soonest the windows allow, %.1f s", r.end);
+		/*
+		 * The soonest, as a greedy client on the clock has it, is
+		 * 330.2 s; resets in whole seconds, rounded up, add a
+		 * little.
+		 */
+		r = simulate_windows(40, 3, lim, len, 0.05, 97);
+		ok(r.refused == 0 && r.end < 332, "started at a window's end: "
+		    "none refused (%d), as soon as can be: %.1f s",
+		    r.refused, r.end);
+	}
 	return tap_done();
 }
