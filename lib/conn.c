@@ -18,7 +18,8 @@ static const struct connector *const connectors[] = {
 	&conn_picqer,
 	&conn_woocommerce,
 	&conn_magento,
-	&conn_shopify
+	&conn_shopify,
+	&conn_ccv
 };
 
 static const char *const stnames[] = {

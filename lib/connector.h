@@ -153,6 +153,7 @@ extern const struct connector conn_picqer;
 extern const struct connector conn_woocommerce;
 extern const struct connector conn_magento;
 extern const struct connector conn_shopify;
+extern const struct connector conn_ccv;
 
 /*
  * Fail a connector call: the platform's answer in r (may be NULL) explains
