@@ -839,9 +839,9 @@ find_order(struct session *s, struct complete_item *it, json_t **o)
 /*
  * What completing order o takes, as the members of body: the status
  * Sent unless it has one of the completed ones, and the first
- * shipment's track and trace unless the order has one (CCV keeps one per
+ * shipment's track and trace unless the order has one (CCV keeps one an
  * order, and a second would replace the first).  What is done goes into
- * what, what is not passed on into note.
+ * what, the tracking codes not passed on into note.
  */
 static void
 plan(const struct complete_item *it, json_t *o, unsigned int st,
@@ -849,23 +849,17 @@ plan(const struct complete_item *it, json_t *o, unsigned int st,
 {
 	const struct ship *sh;
 	const char *code;
-	char	 t[64];
-	size_t	 i, more;
+	size_t	 i;
 
-	sh = NULL;
-	for (i = more = 0; i < it->nships; i++)
-		if (*it->ships[i].tracking == '\0')
-			continue;
-		else if (sh == NULL)
+	code = str(o, "track_and_trace_code");
+	for (i = 0, sh = NULL; i < it->nships && sh == NULL; i++)
+		if (*it->ships[i].tracking != '\0' && *code == '\0')
 			sh = &it->ships[i];
-		else
-			more++;
 	if (st != ST_COMPLETED) {
 		json_object_set_new(body, "status", json_integer(SENT));
 		buf_adds(what, "status 5 (Sent)");
 	}
-	code = str(o, "track_and_trace_code");
-	if (sh != NULL && *code == '\0') {
+	if (sh != NULL) {
 		json_object_set_new(body, "track_and_trace_code",
 		    json_string(sh->tracking));
 		json_object_set_new(body, "track_and_trace_carrier",
@@ -875,16 +869,21 @@ plan(const struct complete_item *it, json_t *o, unsigned int st,
 		buf_adds(what, sh->carrier);
 		buf_addc(what, ' ');
 		buf_adds(what, sh->tracking);
-	} else if (sh != NULL && strcmp(code, sh->tracking) != 0) {
-		more++;
-		buf_adds(note, "the shop has track & trace ");
-		buf_adds(note, code);
 	}
-	if (more > 0) {
-		snprintf(t, sizeof(t), "%s%zu track & trace ", note->len > 0 ?
-		    "; " : "", more);
-		buf_adds(note, t);
-		buf_adds(note, "not passed on (CCV Shop keeps one per order)");
+	/* The others, unless the shop has them. */
+	for (i = 0; i < it->nships; i++) {
+		if (&it->ships[i] == sh || *it->ships[i].tracking == '\0' ||
+		    strcmp(it->ships[i].tracking, code) == 0)
+			continue;
+		buf_adds(note, note->len == 0 ? "not passed on (CCV Shop keeps "
+		    "one track & trace per order): " : ", ");
+		buf_adds(note, it->ships[i].carrier);
+		buf_addc(note, ' ');
+		buf_adds(note, it->ships[i].tracking);
+	}
+	if (note->len > 0 && *code != '\0') {
+		buf_adds(note, "; the shop has ");
+		buf_adds(note, code);
 	}
 	if (json_object_size(body) > 0)
 		json_object_set_new(body, "mail", json_boolean(it->notify));
