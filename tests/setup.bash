@@ -124,6 +124,8 @@ connections() {
 			printf 'token = shpat_sandbox\n' ;;
 		magento)
 			magento_keys sandbox-consumer-secret ;;
+		ccv)
+			printf 'public_key = ccv_public\nsecret = ccv_secret\n' ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
