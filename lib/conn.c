@@ -21,7 +21,8 @@ static const struct connector *const connectors[] = {
 	&conn_shopify,
 	&conn_shopware,
 	&conn_bol,
-	&conn_lightspeed
+	&conn_lightspeed,
+	&conn_ccv
 };
 
 static const char *const stnames[] = {

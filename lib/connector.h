@@ -156,6 +156,7 @@ extern const struct connector conn_shopify;
 extern const struct connector conn_shopware;
 extern const struct connector conn_bol;
 extern const struct connector conn_lightspeed;
+extern const struct connector conn_ccv;
 
 /*
  * Fail a connector call: the platform's answer in r (may be NULL) explains

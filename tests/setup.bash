@@ -134,6 +134,8 @@ connections() {
 		lightspeed)
 			printf 'key = sandboxkeysandboxkeysandboxkey00\n'
 			printf 'secret = sandboxsecretsandboxsecretsandbo\n' ;;
+		ccv)
+			printf 'public_key = ccv_public\nsecret = ccv_secret\n' ;;
 		esac
 		printf '%s\n' "$@"
 	} >"$BATS_TEST_TMPDIR/connections.conf"
