@@ -20,9 +20,9 @@ static const struct connector *const connectors[] = {
 	&conn_magento,
 	&conn_shopify,
 	&conn_shopware,
-	&conn_bol,
 	&conn_lightspeed,
-	&conn_ccv
+	&conn_ccv,
+	&conn_bol
 };
 
 static const char *const stnames[] = {
