@@ -525,6 +525,9 @@ conn_stock(struct session *s, const struct stock_query *q, stock_cb cb,
     void *arg)
 {
 	s->ours = 0;
+	if ((q->nwarehouses > 0 || q->per_warehouse) &&
+	    s->c->no_warehouses != NULL)
+		return conn_mistake(s, "%s", s->c->no_warehouses);
 	return s->c->stock(s, q, cb, arg);
 }
 

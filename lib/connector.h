@@ -144,6 +144,11 @@ struct connector {
 	/* Turn a customer e-mail of mails() on or off.  0, or -1. */
 	int		(*set_mail)(struct session *s, const char *id, int on);
 	const char	*no_write;	/* why complete or create is NULL */
+	/*
+	 * Why stock takes no -w or --per-warehouse: the platform keeps one
+	 * level an item (NULL: it has warehouses, or says so itself).
+	 */
+	const char	*no_warehouses;
 	int		 cas;		/* push compares the level read */
 	int		 shops;		/* orders come from webshops: --shop */
 	void		(*close)(struct session *s);	/* free s->priv */

@@ -823,9 +823,6 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 {
 	struct stockq sq;
 
-	if (q->nwarehouses > 0 || q->per_warehouse)
-		return conn_mistake(s, "bol.com keeps one stock level per "
-		    "offer: no warehouses");
 	sq.q = q;
 	sq.cb = cb;
 	sq.arg = arg;
@@ -1170,6 +1167,8 @@ complete(struct session *s, struct complete_item *it)
 
 const struct connector conn_bol = {
 	.name = "bol",
+	.no_warehouses = "bol.com keeps one stock level per offer: no "
+	    "warehouses",
 	.batch = 1,			/* no bulk stock write */
 	.batch_max = 1,
 	/*

@@ -709,9 +709,6 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	struct stockq sq;
 	int	 rc;
 
-	if (q->nwarehouses > 0 || q->per_warehouse)
-		return conn_mistake(s, "CCV Shop keeps one stock level per "
-		    "product: no warehouses");
 	sq.q = q;
 	sq.cb = cb;
 	sq.arg = arg;
@@ -980,6 +977,8 @@ complete(struct session *s, struct complete_item *it)
 
 const struct connector conn_ccv = {
 	.name = "ccv",
+	.no_warehouses = "CCV Shop keeps one stock level per product: "
+	    "no warehouses",
 	.batch = 1,			/* no bulk write: one PATCH a level */
 	.rate_limit = 100,		/* writes a minute, of a resource */
 	.rate_window = 60,

@@ -648,9 +648,6 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	struct stockq sq;
 	int	 rc;
 
-	if (q->nwarehouses > 0 || q->per_warehouse)
-		return conn_mistake(s, "Lightspeed eCom keeps one stock level "
-		    "per variant: no warehouses");
 	if (ready(s) == -1)
 		return -1;
 	sq.q = q;
@@ -995,6 +992,8 @@ out:
 
 const struct connector conn_lightspeed = {
 	.name = "lightspeed",
+	.no_warehouses = "Lightspeed eCom keeps one stock level per "
+	    "variant: no warehouses",
 	.batch = 1,
 	/*
 	 * 20 requests a second (community.lightspeedhq.com, discussion

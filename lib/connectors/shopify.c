@@ -901,12 +901,6 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 {
 	struct stockq sq;
 
-	if (q->nwarehouses > 0 || q->per_warehouse) {
-		conn_mistake(s, "Shopify: the connection's "
-		    "location is counted (location = ...); -w and "
-		    "--per-warehouse do not apply");
-		return -1;
-	}
 	sq.q = q;
 	sq.cb = cb;
 	sq.arg = arg;
@@ -1859,6 +1853,8 @@ create(struct session *s, struct create_item *it)
 
 const struct connector conn_shopify = {
 	.name = "shopify",
+	.no_warehouses = "Shopify: the connection's location is counted "
+	    "(location = ...); -w and --per-warehouse do not apply",
 	.batch = BATCH,
 	.setup = setup,
 	.orders = orders,

@@ -753,9 +753,6 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	json_t	*crit;
 	int	 rc;
 
-	if (q->nwarehouses > 0 || q->per_warehouse)
-		return conn_mistake(s, "Shopware keeps one stock level per "
-		    "product: no warehouses");
 	sq.cb = cb;
 	sq.arg = arg;
 	crit = product_criteria(q->inactive, json_pack("[s, s, s, s, s]",
@@ -1213,6 +1210,8 @@ complete(struct session *s, struct complete_item *it)
 
 const struct connector conn_shopware = {
 	.name = "shopware",
+	.no_warehouses = "Shopware keeps one stock level per product: "
+	    "no warehouses",
 	.batch = BATCH,
 	.batch_max = BATCH_MAX,
 	/* No Admin API limit in Shopware; a host's: rate_limit. */

@@ -502,11 +502,6 @@ stock(struct session *s, const struct stock_query *q, stock_cb cb,
 	struct stockq sq;
 	int	 rc;
 
-	if (q->nwarehouses > 0 || q->per_warehouse) {
-		conn_mistake(s, "WooCommerce keeps one stock "
-		    "level per product: no warehouses");
-		return -1;
-	}
 	sq.cb = cb;
 	sq.arg = arg;
 	memset(&sq.name, 0, sizeof(sq.name));
@@ -1212,6 +1207,8 @@ close_priv(struct session *s)
 
 const struct connector conn_woocommerce = {
 	.name = "woocommerce",
+	.no_warehouses = "WooCommerce keeps one stock level per "
+	    "product: no warehouses",
 	.batch = BATCH,
 	/* wc/v3 has no rate limit of its own; a host may: rate_limit. */
 	.setup = setup,
