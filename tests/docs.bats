@@ -20,7 +20,8 @@
 #   long line folded by the page (which says so), at a space or inside a
 #   word.  The output line is the pieces joined by one space or none.
 #   So a line shown never starts with white space.
-# - "..." stands for what the page leaves out: a line "..." for one or
+# - "..." stands for what the page leaves out: a line "..." (written
+#   \&... since a line that starts with a dot is a request) for one or
 #   more whole lines of standard output, "..." within a line for some
 #   text of that line, such as a time that changes from run to run.
 # - What is the test run's own is written as a page names it before the
