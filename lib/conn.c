@@ -296,28 +296,92 @@ conn_call(struct session *s, const char *method, const char *url,
 	return http_refused(r) ? 1 : -1;
 }
 
+/*
+ * Member path of o: "a.b" is member b of member a, and "p|q" is p, or q
+ * when p is missing or null.  NULL when there is none; the name of the
+ * member found, its path's last, into *name (len bytes) when not NULL.
+ */
+static json_t *
+said_get(json_t *o, const char *path, char *name, size_t len)
+{
+	json_t	*v;
+	char	 key[64];
+	size_t	 n;
+
+	for (v = o;; path++) {
+		n = strcspn(path, ".|");
+		snprintf(key, sizeof(key), "%.*s", (int)n, path);
+		v = json_object_get(v, key);	/* NULL of a NULL */
+		path += n;
+		if (*path == '.')
+			continue;
+		if (*path == '\0' || (v != NULL && !json_is_null(v)))
+			break;
+		v = o;			/* '|': the next one, from the top */
+	}
+	if (name != NULL)
+		snprintf(name, len, "%s", key);
+	return v;
+}
+
+/* What error e said, from its codekey and msgkey, added to b. */
+static void
+said_one(struct buf *b, json_t *e, const char *codekey, const char *msgkey)
+{
+	json_t	*code, *msg;
+	char	 name[64], n[32];
+
+	code = codekey != NULL ? said_get(e, codekey, name, sizeof(name)) :
+	    NULL;
+	msg = msgkey != NULL ? said_get(e, msgkey, NULL, 0) : NULL;
+	if (!json_is_string(code) && !json_is_integer(code) &&
+	    !json_is_string(msg))
+		return;
+	if (b->len > 0)
+		buf_adds(b, "; ");
+	if (json_is_string(code)) {	/* a word: says it all */
+		buf_adds(b, json_string_value(code));
+		buf_adds(b, ": ");
+	} else if (json_is_integer(code)) {	/* "error_code 24: " */
+		buf_adds(b, name);
+		snprintf(n, sizeof(n), " %lld: ",
+		    (long long)json_integer_value(code));
+		buf_adds(b, n);
+	}
+	if (json_is_string(msg))
+		buf_adds(b, json_string_value(msg));
+}
+
 const char *
 conn_said(const struct http_resp *r, const char *codekey,
     const char *msgkey, char *out, size_t len)
 {
-	json_t	*j, *code, *msg;
+	json_t	*j, *e;
 	json_error_t jerr;
+	struct buf b;
+	const char *k, *list;
+	char	 name[64];
+	size_t	 i, n;
 
 	out[0] = '\0';
-	if (r != NULL && r->body.len > 0 && codekey != NULL &&
-	    (j = json_loadb(r->body.s, r->body.len, 0, &jerr)) != NULL) {
-		code = json_object_get(j, codekey);
-		msg = msgkey != NULL ? json_object_get(j, msgkey) : NULL;
-		if (json_is_string(code))	/* a word: says it all */
-			snprintf(out, len, "%s: %s", json_string_value(code),
-			    json_is_string(msg) ? json_string_value(msg) : "");
-		else if (json_is_integer(code) || json_is_string(msg))
-			snprintf(out, len, "%s %lld: %s", codekey,
-			    json_is_integer(code) ? json_integer_value(code) :
-			    0LL, json_is_string(msg) ? json_string_value(msg) :
-			    "");
-		json_decref(j);
+	if (r == NULL || r->body.len == 0 || (codekey == NULL &&
+	    msgkey == NULL) || (j = json_loadb(r->body.s, r->body.len, 0,
+	    &jerr)) == NULL)
+		return out;
+	memset(&b, 0, sizeof(b));
+	k = codekey != NULL ? codekey : msgkey;
+	if ((list = strstr(k, "[].")) == NULL)
+		said_one(&b, j, codekey, msgkey);
+	else {				/* "errors[].code": each error's */
+		n = (size_t)(list - k);
+		snprintf(name, sizeof(name), "%.*s", (int)n, k);
+		json_array_foreach(said_get(j, name, NULL, 0), i, e)
+			said_one(&b, e, codekey != NULL ? codekey + n + 3 :
+			    NULL, msgkey != NULL ? msgkey + n + 3 : NULL);
 	}
+	conn_copy(out, len, buf_str(&b));
+	buf_free(&b);
+	json_decref(j);
 	return out;
 }
 
@@ -837,7 +901,7 @@ conn_grant(struct session *s, struct conn_grant *g)
 	/* The token request carries no token, and Basic only when asked. */
 	http_set_auth(s->http, hdr.len > 0 ? buf_str(&hdr) : NULL);
 	rc = http_request(s->http, "POST", g->url, buf_str(&body), HTTP_JSON |
-	    (g->how == GRANT_JSON ? 0 : HTTP_FORM), &r);
+	    HTTP_PLAIN | (g->how == GRANT_JSON ? 0 : HTTP_FORM), &r);
 	buf_free(&body);
 	hdr.len = 0;
 	if (rc != 0) {

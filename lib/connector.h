@@ -185,8 +185,14 @@ int		 conn_call(struct session *s, const char *method,
 		    struct http_resp *r);
 
 /*
- * What the platform said in its error answer r: "code: message" from the
- * JSON members named (NULL: none), into out; "" when it said nothing.
+ * What the platform said in its error answer r, into out ("" when it
+ * said nothing): "code: message" from the JSON members codekey and
+ * msgkey name (NULL: none); a code that is a number is written
+ * "error_code 24: message".  A name is a path: "error.message" is a
+ * member of a member, "detail|title" the second where the first is
+ * missing or null, and "errors[].code" that member of each element of
+ * an array, their words joined with "; " (both names then start with the
+ * same array).
  */
 const char	*conn_said(const struct http_resp *r, const char *codekey,
 		    const char *msgkey, char *out, size_t len);

@@ -98,16 +98,14 @@ close_priv(struct session *s)
 }
 
 /*
- * The token for the requests after this, and their media type: the
- * token request itself is a form that wants plain JSON.  0, or -1
- * (s->err).
+ * The token for the requests after this, and their media type (each of
+ * Bol's APIs has its own).  0, or -1 (s->err).
  */
 static int
 token(struct session *s, const char *type)
 {
 	struct bol *b = s->priv;
 
-	http_set_type(s->http, NULL);
 	if (conn_grant(s, &b->grant) == -1)
 		return -1;
 	http_set_type(s->http, type);
@@ -121,25 +119,8 @@ token(struct session *s, const char *type)
 static const char *
 said(const struct http_resp *r, char *out, size_t len)
 {
-	json_t	*j, *v;
-	json_error_t jerr;
-	size_t	 i, n;
-
-	out[0] = '\0';
-	if (r->body.len == 0 || (j = json_loadb(r->body.s, r->body.len, 0,
-	    &jerr)) == NULL)
-		return out;
-	n = 0;
-	json_array_foreach(json_object_get(j, "violations"), i, v) {
-		n += strlen(out + n);
-		snprintf(out + n, len - n, "%s%s: %s", i > 0 ? "; " : "",
-		    json_string_value(json_object_get(v, "name")) ?
-		    json_string_value(json_object_get(v, "name")) : "",
-		    json_string_value(json_object_get(v, "reason")) ?
-		    json_string_value(json_object_get(v, "reason")) : "");
-	}
-	json_decref(j);
-	if (out[0] == '\0')
+	if (conn_said(r, "violations[].name", "violations[].reason", out,
+	    len)[0] == '\0')
 		conn_said(r, "title", "detail", out, len);
 	return out;
 }
@@ -196,7 +177,6 @@ call(struct session *s, const char *type, const char *method,
 	snprintf(s->err, sizeof(s->err), "%s%s%s", http_error(s->http),
 	    words[0] != '\0' ? ": " : "", words);
 	return rc == 1 && http_refused(r) ? 1 : -1;
-	return rc;
 }
 
 /* A list of Bol's: where, what, and how it pages. */

@@ -96,25 +96,6 @@ close_priv(struct session *s)
 	s->priv = NULL;
 }
 
-/* What Lightspeed said in its error answer r, into out ("": nothing). */
-static const char *
-said(const struct http_resp *r, char *out, size_t len)
-{
-	json_error_t jerr;
-	json_t	*j;
-	const char *m;
-
-	out[0] = '\0';
-	if (r->body.len == 0 || (j = json_loadb(r->body.s, r->body.len, 0,
-	    &jerr)) == NULL)
-		return out;
-	m = json_string_value(json_object_get(json_object_get(j, "error"),
-	    "message"));
-	snprintf(out, len, "%s", m != NULL ? m : "");
-	json_decref(j);
-	return out;
-}
-
 /* The URL of resource path (and query, or "") into u. */
 static void
 api_url(struct session *s, struct buf *u, const char *path,
@@ -152,7 +133,7 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 	*status = r.status;
 	msg[0] = '\0';
 	if (rc != 0) {
-		said(&r, msg, len);
+		conn_said(&r, NULL, "error.message", msg, len);
 		snprintf(s->err, sizeof(s->err), "%s%s%s", http_error(s->http),
 		    msg[0] != '\0' ? ": " : "", msg);
 	}

@@ -83,7 +83,10 @@ setup(struct session *s, struct http_opts *o)
 	sw->grant.url = sw->token_url;
 	sw->grant.how = GRANT_JSON;
 	sw->grant.header = "Authorization: Bearer ";
-	/* Its errors are a list: conn_said cannot read them. */
+	/*
+	 * A refused grant's words (league's code 4, "Client authentication
+	 * failed") say less than grant() does.
+	 */
 	sw->grant.codekey = NULL;
 	sw->grant.msgkey = NULL;
 	o->sign = headers;
@@ -118,42 +121,9 @@ grant(struct session *s)
 	return -1;
 }
 
-/*
- * What Shopware said in its error answer r: each error's code and detail
- * (or, without one, title), "; " between them, into out.
- */
-static const char *
-said(const struct http_resp *r, char *out, size_t len)
-{
-	json_t	*j, *e;
-	json_error_t jerr;
-	struct buf b;
-	const char *code, *msg;
-	size_t	 i;
-
-	out[0] = '\0';
-	if (r == NULL || r->body.len == 0 || (j = json_loadb(r->body.s,
-	    r->body.len, 0, &jerr)) == NULL)
-		return out;
-	memset(&b, 0, sizeof(b));
-	json_array_foreach(json_object_get(j, "errors"), i, e) {
-		code = json_string_value(json_object_get(e, "code"));
-		msg = json_string_value(json_object_get(e, "detail"));
-		if (msg == NULL)
-			msg = json_string_value(json_object_get(e, "title"));
-		if (b.len > 0)
-			buf_adds(&b, "; ");
-		if (code != NULL) {
-			buf_adds(&b, code);
-			buf_adds(&b, ": ");
-		}
-		buf_adds(&b, msg != NULL ? msg : "");
-	}
-	conn_copy(out, len, buf_str(&b));
-	buf_free(&b);
-	json_decref(j);
-	return out;
-}
+/* Shopware's error answers: {"errors": [{"code", "title", "detail"}]}. */
+#define SAID_CODE	"errors[].code"
+#define SAID_MSG	"errors[].detail|title"
 
 /*
  * One request of method to path (under /api/) with body (stolen; NULL:
@@ -206,7 +176,7 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 	}
 	*out = r.body.len > 0 ? json_loadb(r.body.s, r.body.len, 0, NULL) :
 	    NULL;
-	said(&r, words, wlen);
+	conn_said(&r, SAID_CODE, SAID_MSG, words, wlen);
 	snprintf(s->err, sizeof(s->err), "%s%s%s", http_error(s->http),
 	    words[0] != '\0' ? ": " : "", words);
 	rc = http_refused(&r) ? 1 : -1;

@@ -1,7 +1,8 @@
 /*
  * conn: the connections file (permissions, syntax errors with their
  * line, lookup), times between a zone and UTC, the platforms' times in
- * UTC (conn_utc), URL redaction, the
+ * UTC (conn_utc), what a platform said in its error answer (conn_said),
+ * URL redaction, the
  * rule that plain http goes only to loopback, and URL normalisation.
  */
 #include <stdio.h>
@@ -79,6 +80,24 @@ utc(const char *v, const char *zone, const char *want)
 	if (!same)
 		printf("# %s in %s -> '%s', want '%s'\n", v, zone != NULL ?
 		    zone : "UTC", out, want);
+	return same;
+}
+
+/* Whether conn_said reads want from the error answer body. */
+static int
+said(const char *body, const char *code, const char *msg, const char *want)
+{
+	struct http_resp r;
+	char	 out[64];
+	int	 same;
+
+	memset(&r, 0, sizeof(r));
+	buf_adds(&r.body, body);
+	conn_said(&r, code, msg, out, sizeof(out));
+	buf_free(&r.body);
+	same = strcmp(out, want) == 0;
+	if (!same)
+		printf("# %s -> '%s', want '%s'\n", body, out, want);
 	return same;
 }
 
@@ -224,5 +243,35 @@ main(void)
 	ok(normal("http://U:PW@Shop.NL:80/x", "http://U:PW@shop.nl/x"),
 	    "user information kept as written");
 	ok(normal("shop.nl/x", "shop.nl/x"), "no scheme: as it is");
+
+	ok(said("{\"code\":\"woocommerce_rest_x\",\"message\":\"No.\"}",
+	    "code", "message", "woocommerce_rest_x: No.") &&
+	    said("{\"error_code\":24,\"error_message\":\"No.\"}",
+	    "error_code", "error_message", "error_code 24: No."),
+	    "said: a word, or a number, and the message");
+	ok(said("{\"message\":\"No.\"}", "code", "message", "No.") &&
+	    said("{\"code\":\"x\"}", "code", "message", "x: ") &&
+	    said("{}", "code", "message", "") &&
+	    said("not json", "code", "message", "") &&
+	    said("", "code", "message", "") &&
+	    said("{\"code\":\"x\"}", NULL, NULL, ""),
+	    "said: what is missing is left out; nothing, when nothing");
+	ok(said("{\"error\":{\"message\":\"No.\"}}", NULL,
+	    "error.message", "No.") &&
+	    said("{\"error\":\"No.\"}", NULL, "error.message", ""),
+	    "said: a member of a member");
+	ok(said("{\"errors\":[{\"code\":\"A\",\"detail\":null,"
+	    "\"title\":\"T\"},{\"code\":\"B\",\"detail\":\"D\"},"
+	    "{\"status\":1},{\"detail\":\"E\"}]}", "errors[].code",
+	    "errors[].detail|title", "A: T; B: D; E") &&
+	    said("{\"errors\":{}}", "errors[].code", "errors[].detail", ""),
+	    "said: each error of a list, the first of two that is there");
+	ok(said("{\"a\":{\"b\":[{\"c\":7,\"m\":\"M\"}]}}", "a.b[].x|c",
+	    "a.b[].m", "c 7: M"),
+	    "said: a number's name is its member's");
+	ok(said("{\"m\":\"0123456789012345678901234567890123456789012345"
+	    "678901234567890123456789\"}", NULL, "m",
+	    "012345678901234567890123456789012345678901234567890123456789012"),
+	    "said: cut to the room there is");
 	return tap_done();
 }
