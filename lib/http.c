@@ -461,6 +461,7 @@ http_request(struct http *h, const char *method, const char *url,
     const char *body, int flags, struct http_resp *r)
 {
 	struct curl_slist *hdrs, *sent, *l;
+	const char *type;
 	struct buf shown, sig, full;
 	json_error_t jerr;
 	CURLcode cc;
@@ -479,8 +480,10 @@ http_request(struct http *h, const char *method, const char *url,
 		http_redact(url, &shown);
 	memset(&sig, 0, sizeof(sig));
 	memset(&full, 0, sizeof(full));
+	type = h->type != NULL && !(flags & HTTP_PLAIN) ? h->type :
+	    "application/json";
 	buf_adds(&full, "Accept: ");
-	buf_adds(&full, h->type != NULL ? h->type : "application/json");
+	buf_adds(&full, type);
 	hdrs = curl_slist_append(NULL, buf_str(&full));
 	if (body != NULL && (flags & HTTP_FORM))
 		hdrs = curl_slist_append(hdrs,
@@ -488,8 +491,7 @@ http_request(struct http *h, const char *method, const char *url,
 	else if (body != NULL) {
 		full.len = 0;
 		buf_adds(&full, "Content-Type: ");
-		buf_adds(&full, h->type != NULL ? h->type :
-		    "application/json");
+		buf_adds(&full, type);
 		hdrs = curl_slist_append(hdrs, buf_str(&full));
 	}
 	buf_free(&full);

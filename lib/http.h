@@ -68,10 +68,13 @@ enum {					/* http_request flags */
 					   surely was not carried out (a 429,
 					   no connection), never after a 5xx,
 					   a timeout or a cut answer */
-	HTTP_BARE = 8			/* without the connection's credentials
+	HTTP_BARE = 8,			/* without the connection's credentials
 					   (header, keys, signature): a URL
 					   of another host that carries its
 					   own, shown without its query */
+	HTTP_PLAIN = 16			/* application/json, whatever
+					   http_set_type said: not the API's
+					   own endpoint (a token's) */
 };
 
 struct http_resp {
@@ -132,7 +135,8 @@ void		 http_set_auth(struct http *, const char *line);
 /*
  * The media type of the requests after this, JSON in a vendor's type
  * (Bol's "application/vnd.retailer.v10+json"), as Accept and as the
- * Content-Type of a JSON body; NULL: application/json.
+ * Content-Type of a JSON body, except with HTTP_PLAIN; NULL:
+ * application/json.
  */
 void		 http_set_type(struct http *, const char *type);
 
