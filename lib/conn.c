@@ -286,14 +286,36 @@ conn_call(struct session *s, const char *method, const char *url,
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	/* PUT sets what it names: resent as a GET is; a POST is not. */
-	rc = http_request(s->http, method, url, text, HTTP_JSON |
+	rc = conn_send(s, method, url, text, HTTP_JSON |
 	    (strcmp(method, "POST") == 0 ? HTTP_ONCE : 0), r);
 	free(text);
 	if (rc == 0) {
 		*out = json_incref(r->json);
 		return 0;
 	}
+	if (rc == -2)
+		return -2;
 	return http_refused(r) ? 1 : -1;
+}
+
+int
+conn_send(struct session *s, const char *method, const char *url,
+    const char *text, int flags, struct http_resp *r)
+{
+	int	 rc, again;
+
+	for (again = 0;; again++) {
+		if (s->grant != NULL && conn_grant(s, s->grant) == -1) {
+			memset(r, 0, sizeof(*r));
+			return -2;
+		}
+		rc = http_request(s->http, method, url, text, flags, r);
+		if (rc != 1 || r->status != 401 || s->grant == NULL ||
+		    again > 0)
+			return rc;
+		http_resp_free(r);
+		conn_regrant(s->grant);
+	}
 }
 
 /*
@@ -774,9 +796,11 @@ list_request(struct session *s, const struct conn_list *l, const char *url,
 		*answer = NULL;
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
-	rc = http_request(s->http, l->method != NULL ? l->method : "GET",
-	    url, text, HTTP_JSON, &r);
+	rc = conn_send(s, l->method != NULL ? l->method : "GET", url, text,
+	    HTTP_JSON, &r);
 	free(text);
+	if (rc == -2)
+		return NULL;
 	if (rc != 0) {
 		conn_fail(s, &r, l->codekey, l->msgkey);
 		http_resp_free(&r);
@@ -860,6 +884,7 @@ conn_grant(struct session *s, struct conn_grant *g)
 	const char *tok;
 	unsigned char b64[1024];
 	double	 ttl, early;
+	size_t	 n;
 	int	 rc;
 
 	if (g->renew != 0 && mono_now() < g->renew)
@@ -906,6 +931,10 @@ conn_grant(struct session *s, struct conn_grant *g)
 	hdr.len = 0;
 	if (rc != 0) {
 		conn_fail(s, &r, g->codekey, g->msgkey);
+		n = strlen(s->err);
+		if (r.status == 401 && g->refused != NULL)
+			snprintf(s->err + n, sizeof(s->err) - n, ": %s of [%s]",
+			    g->refused, s->cfg->name);
 		http_resp_free(&r);
 		buf_free(&hdr);
 		return -1;

@@ -34,6 +34,8 @@ struct session {
 	void		(*warn)(const char *, ...);	/* the tool's warnings:
 					   what the connector had to change
 					   to go on (NULL: none shown) */
+	struct conn_grant *grant;	/* the token every request carries,
+					   by conn_send (NULL: none) */
 	void		*priv;		/* the connector's own state */
 };
 
@@ -172,16 +174,27 @@ int		 conn_fail(struct session *s, const struct http_resp *r,
 		    const char *codekey, const char *msgkey);
 
 /*
- * One request of method to url with body (stolen; NULL for none), its
- * JSON answer into *out (the caller decrefs it); a POST, which makes
- * something new, is sent once (HTTP_ONCE), a GET or PUT as often as it
- * takes.  0 on a 2xx; 1 when the platform refused it,
+ * One request of method to url with body (stolen; NULL for none), by
+ * conn_send, its JSON answer into *out (the caller decrefs it); a POST,
+ * which makes something new, is sent once (HTTP_ONCE), a GET or PUT as
+ * often as it takes.  0 on a 2xx; 1 when the platform refused it,
  * -1 when it is unknown what became of it: r then holds the answer, for
  * the connector to read the platform's words from (the caller frees it
- * with http_resp_free in every case).
+ * with http_resp_free in every case).  -2 when no token came (s->err).
  */
 int		 conn_call(struct session *s, const char *method,
 		    const char *url, json_t *body, json_t **out,
+		    struct http_resp *r);
+
+/*
+ * http_request with the session's token, s->grant (none when NULL): asked
+ * for first when there is none or it is about to expire, and asked anew,
+ * the request sent once more, after a 401 (revoked, or the clocks
+ * apart).  Returns as http_request does, or -2 when no token came (s->err
+ * says why; r is empty).
+ */
+int		 conn_send(struct session *s, const char *method,
+		    const char *url, const char *text, int flags,
 		    struct http_resp *r);
 
 /*
@@ -367,6 +380,9 @@ struct conn_grant {
 	const char	*header;	/* "Authorization: Bearer " */
 	const char	*codekey;	/* its error members ("error") */
 	const char	*msgkey;	/* ("error_description") */
+	const char	*refused;	/* what a 401 of the token endpoint
+					   means, said with the connection
+					   (NULL: its words say it) */
 	double		 renew;		/* when to ask again, on mono_now's
 					   clock (0: now) */
 };

@@ -35,7 +35,6 @@ struct bol {
 	struct conn_grant grant;	/* the client credentials */
 	char		*token_url;	/* and their endpoint, with the
 					   grant type */
-	int		 nogrant;	/* a page went without a token */
 	char		 porder[64];	/* an order whose shipment's process
 					   had not ended when last asked */
 	char		 pid[64];	/* and that process's id */
@@ -73,6 +72,7 @@ setup(struct session *s, struct http_opts *o)
 	b->grant.header = "Authorization: Bearer ";
 	b->grant.codekey = "error";
 	b->grant.msgkey = "error_description";
+	s->grant = &b->grant;
 	/*
 	 * The rate-limit headers are those of the request's own bucket
 	 * (orders 25 a minute, offer writes 50 a second, ...): one pace
@@ -98,21 +98,6 @@ close_priv(struct session *s)
 }
 
 /*
- * The token for the requests after this, and their media type (each of
- * Bol's APIs has its own).  0, or -1 (s->err).
- */
-static int
-token(struct session *s, const char *type)
-{
-	struct bol *b = s->priv;
-
-	if (conn_grant(s, &b->grant) == -1)
-		return -1;
-	http_set_type(s->http, type);
-	return 0;
-}
-
-/*
  * What Bol said in its Problem answer r: each violation "name: reason",
  * or "title: detail".  "" when it said nothing.
  */
@@ -127,8 +112,8 @@ said(const struct http_resp *r, char *out, size_t len)
 
 /*
  * One request of method to path (under the connection's url) with body
- * (stolen; NULL for none) in media type type, flags as http_request's;
- * a 401 once more with a new token (it expired early, or was revoked).
+ * (stolen; NULL for none) in media type type, flags as http_request's,
+ * by conn_send.
  * 0 on a 2xx, its JSON answer (if any) into *out; 1 when Bol refused it,
  * -1 when it is unknown what became of it (s->err both).  r holds the
  * answer; the caller frees it.
@@ -138,10 +123,9 @@ call(struct session *s, const char *type, const char *method,
     const char *path, json_t *body, int flags, json_t **out,
     struct http_resp *r)
 {
-	struct bol *b = s->priv;
 	struct buf url;
 	char	*text, words[1024];
-	int	 tries, rc, granted;
+	int	 rc;
 
 	*out = NULL;
 	memset(r, 0, sizeof(*r));
@@ -150,29 +134,16 @@ call(struct session *s, const char *type, const char *method,
 	memset(&url, 0, sizeof(url));
 	buf_adds(&url, s->url);
 	buf_adds(&url, path);
-	granted = 0;
-	for (tries = 0;; tries++) {
-		if (token(s, type) == -1) {
-			rc = -1;
-			granted = 0;
-			break;
-		}
-		granted = 1;
-		rc = http_request(s->http, method, buf_str(&url), text, flags,
-		    r);
-		if (rc != 1 || r->status != 401 || tries > 0)
-			break;
-		http_resp_free(r);
-		conn_regrant(&b->grant);
-	}
+	http_set_type(s->http, type);
+	rc = conn_send(s, method, buf_str(&url), text, flags, r);
 	free(text);
 	buf_free(&url);
 	if (rc == 0) {
 		*out = json_incref(r->json);
 		return 0;
 	}
-	if (!granted)
-		return -1;		/* conn_grant said why */
+	if (rc == -2)
+		return -1;		/* no token: conn_grant said why */
 	said(r, words, sizeof(words));
 	snprintf(s->err, sizeof(s->err), "%s%s%s", http_error(s->http),
 	    words[0] != '\0' ? ": " : "", words);
@@ -189,23 +160,18 @@ struct blist {
 
 /*
  * The request of page p: by page number (orders, shipments), or with
- * the cursor of the page before (offers); the token first, which a long
- * listing may outlive.
+ * the cursor of the page before (offers), in the list's media type.
  */
 static int
 next_page(struct session *s, struct conn_pages *p, json_t *prev,
     struct buf *url, json_t **body)
 {
-	struct bol *b = s->priv;
 	const struct blist *l = p->arg;
 	const char *cur;
 	char	 q[64];
 
 	(void)body;
-	if (token(s, l->type) == -1) {
-		b->nogrant = 1;
-		return 1;
-	}
+	http_set_type(s->http, l->type);
 	buf_adds(url, s->url);
 	buf_adds(url, l->path);
 	buf_addc(url, '?');
@@ -240,9 +206,7 @@ static int
 each_item(struct session *s, struct blist *l, const char *member,
     int (*each)(struct session *, json_t *, void *), void *arg)
 {
-	struct bol *b = s->priv;
 	struct conn_pages p;
-	int	 rc;
 
 	memset(&p, 0, sizeof(p));
 	p.list.member = member;
@@ -252,9 +216,7 @@ each_item(struct session *s, struct blist *l, const char *member,
 	p.size = l->cursor ? 0 : ORDER_PAGE;
 	p.next = next_page;
 	p.arg = l;
-	b->nogrant = 0;
-	rc = conn_pages(s, &p, each, arg);
-	return b->nogrant ? -1 : rc;
+	return conn_pages(s, &p, each, arg);
 }
 
 /* Bol's transporter codes and the carriers' names people use. */

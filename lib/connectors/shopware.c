@@ -85,10 +85,13 @@ setup(struct session *s, struct http_opts *o)
 	sw->grant.header = "Authorization: Bearer ";
 	/*
 	 * A refused grant's words (league's code 4, "Client authentication
-	 * failed") say less than grant() does.
+	 * failed") say less than this does.
 	 */
 	sw->grant.codekey = NULL;
 	sw->grant.msgkey = NULL;
+	sw->grant.refused = "Shopware refused the client_id and "
+	    "client_secret";
+	s->grant = &sw->grant;
 	o->sign = headers;
 	return 0;
 }
@@ -103,22 +106,6 @@ close_priv(struct session *s)
 	free(sw->token_url);
 	free(sw);
 	s->priv = NULL;
-}
-
-/* A token, asked for when there is none or it is about to expire. */
-static int
-grant(struct session *s)
-{
-	struct shopware *sw = s->priv;
-	size_t	 n;
-
-	if (conn_grant(s, &sw->grant) == 0)
-		return 0;
-	n = strlen(s->err);
-	if (strstr(s->err, "/api/oauth/token: 401") != NULL)
-		snprintf(s->err + n, sizeof(s->err) - n, ": Shopware refused "
-		    "the client_id and client_secret of [%s]", s->cfg->name);
-	return -1;
 }
 
 /* Shopware's error answers: {"errors": [{"code", "title", "detail"}]}. */
@@ -143,7 +130,7 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 	struct http_resp r;
 	struct buf url;
 	char	*text;
-	int	 rc, again;
+	int	 rc;
 
 	*out = NULL;
 	words[0] = '\0';
@@ -153,21 +140,11 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 	buf_adds(&url, path);
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
-	for (again = 0;; again++) {
-		if (grant(s) == -1) {
-			free(text);
-			buf_free(&url);
-			return -1;
-		}
-		rc = http_request(s->http, method, buf_str(&url), text, flags,
-		    &r);
-		if (rc == 0 || r.status != 401 || again > 0)
-			break;
-		http_resp_free(&r);
-		conn_regrant(&sw->grant);
-	}
+	rc = conn_send(s, method, buf_str(&url), text, flags, &r);
 	free(text);
 	buf_free(&url);
+	if (rc == -2)
+		return -1;		/* no token: conn_grant said why */
 	sw->status = r.status;
 	if (rc == 0) {
 		*out = r.json != NULL ? json_incref(r.json) : NULL;
@@ -184,13 +161,10 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 	return rc;
 }
 
-/* A search: its entity, criteria, and where a listing restarts. */
+/* A search: its entity and criteria. */
 struct search {
 	const char	*entity;	/* "order", "product" */
 	json_t		*crit;		/* the Criteria but page and limit */
-	size_t		 start;		/* the first page to ask for */
-	size_t		 last;		/* the page asked for last */
-	int		 nogrant;	/* no token came (s->err) */
 };
 
 /*
@@ -206,14 +180,10 @@ next_page(struct session *s, struct conn_pages *p, json_t *prev,
 	json_t	*c;
 	size_t	 page;
 
-	page = l->start + p->page - 1;
+	page = p->page;
 	if (prev != NULL && json_integer_value(json_object_get(prev,
 	    "total")) <= (json_int_t)((page - 1) * PAGE))
 		return 1;
-	if (grant(s) == -1) {
-		l->nogrant = 1;
-		return 1;
-	}
 	buf_adds(url, s->url);
 	buf_adds(url, "/api/search/");
 	buf_adds(url, l->entity);
@@ -222,47 +192,32 @@ next_page(struct session *s, struct conn_pages *p, json_t *prev,
 	json_object_set_new(c, "limit", json_integer(PAGE));
 	json_object_set_new(c, "total-count-mode", json_integer(1));
 	*body = c;
-	l->last = page;
 	return 0;
 }
 
 /*
  * Call each with every entity the search crit (borrowed) of entity
- * finds, page by page.  A page answered 401 is asked for again, once,
- * with a new token.  Returns 0, -1 (s->err), or the first value other
+ * finds, page by page.  Returns 0, -1 (s->err), or the first value other
  * than 0 that each returned.
  */
 static int
 each_item(struct session *s, const char *entity, json_t *crit,
     int (*each)(struct session *, json_t *, void *), void *arg)
 {
-	struct shopware *sw = s->priv;
 	struct search l;
 	struct conn_pages p;
-	int	 rc, again;
 
-	memset(&l, 0, sizeof(l));
 	l.entity = entity;
 	l.crit = crit;
-	l.start = 1;
-	for (again = 0;; again++) {
-		memset(&p, 0, sizeof(p));
-		p.list.method = "POST";
-		p.list.member = "data";
-		p.size = PAGE;
-		p.next = next_page;
-		p.arg = &l;
-		rc = conn_pages(s, &p, each, arg);
-		if (rc == 0 && l.nogrant)
-			rc = -1;
-		if (rc != -1 || l.nogrant || again > 0 ||
-		    strstr(s->err, ": 401") == NULL)
-			break;
-		/* conn_pages handed out none of the page refused. */
-		conn_regrant(&sw->grant);
-		l.start = l.last;
-	}
-	return rc;
+	memset(&p, 0, sizeof(p));
+	p.list.method = "POST";
+	p.list.member = "data";
+	p.list.codekey = SAID_CODE;
+	p.list.msgkey = SAID_MSG;
+	p.size = PAGE;
+	p.next = next_page;
+	p.arg = &l;
+	return conn_pages(s, &p, each, arg);
 }
 
 /* The technical name of o's state machine state, or "". */
