@@ -1692,7 +1692,7 @@ line_items(const struct create_item *it, const long long *lt,
 {
 	json_t	*lines, *l, *price;
 	const char *sku, *label;
-	char	 id[33], part[32];
+	char	 id[33], pid[33], part[32];
 	long long unit, cents;
 	json_int_t qty;
 	size_t	 i;
@@ -1721,8 +1721,10 @@ line_items(const struct create_item *it, const long long *lt,
 		    sku, "good", 1, "removable", 1, "stackable", 1, "position",
 		    (json_int_t)i + 1, "states", "is-physical", "price",
 		    price));
-		json_array_append_new(*pos, json_pack("{s:s, s:o}",
-		    "orderLineItemId", id, "price", price));
+		snprintf(part, sizeof(part), "position %zu", i + 1);
+		part_id(it->marker, part, pid);
+		json_array_append_new(*pos, json_pack("{s:s, s:s, s:o}", "id",
+		    pid, "orderLineItemId", id, "price", price));
 	}
 	if (m->rest < 0) {
 		/* The admin's own way to take money off: a credit line. */
@@ -1753,7 +1755,7 @@ build(struct session *s, struct create_item *it, struct entry *e)
 	long long lt[256], ship_cost;
 	const char *iso, *email;
 	char	 why[512], total[MONEY_LEN], pp[MONEY_LEN];
-	char	 first[256], last[256], when[TZ_LEN];
+	char	 first[256], last[256], when[TZ_LEN], id[33];
 	size_t	 i;
 	int	 rc;
 
@@ -1820,8 +1822,9 @@ build(struct session *s, struct create_item *it, struct entry *e)
 		conn_copy(last, sizeof(last), conn_text(a, "lastName", NULL,
 		    0));
 	}
-	cust = json_pack("{s:s, s:s, s:s}", "email", email, "firstName",
-	    first, "lastName", last);
+	part_id(it->marker, "customer", id);
+	cust = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "email", email,
+	    "firstName", first, "lastName", last);
 	if (*conn_text(bill, "company", NULL, 0) != '\0')
 		json_object_set_new(cust, "company", json_string(conn_text(bill,
 		    "company", NULL, 0)));
@@ -1863,14 +1866,17 @@ build(struct session *s, struct create_item *it, struct entry *e)
 	json_object_set_new(b, "orderCustomer", cust);
 	json_object_set_new(b, "addresses", addrs);
 	json_object_set_new(b, "lineItems", lines);
-	json_object_set_new(b, "deliveries", json_pack("[{s:s, s:s, s:s, "
-	    "s:s, s:s, s:o, s:o}]", "shippingOrderAddressId", e->ship,
+	part_id(it->marker, "delivery", id);
+	json_object_set_new(b, "deliveries", json_pack("[{s:s, s:s, s:s, s:s, "
+	    "s:s, s:s, s:o, s:o}]", "id", id, "shippingOrderAddressId", e->ship,
 	    "shippingMethodId", sw->shipping, "stateId", sw->st_delivery,
 	    "shippingDateEarliest", when, "shippingDateLatest", when,
 	    "shippingCosts", calc_price(ship_cost, ship_cost, 1, m.decimals),
 	    "positions", pos));
-	json_object_set_new(b, "transactions", json_pack("[{s:s, s:o, s:s}]",
-	    "paymentMethodId", sw->payment, "amount", calc_price(m.total,
+	part_id(it->marker, "payment", id);
+	json_object_set_new(b, "transactions", json_pack("[{s:s, s:s, s:o, "
+	    "s:s}]", "id", id, "paymentMethodId", sw->payment, "amount",
+	    calc_price(m.total,
 	    m.total, 1, m.decimals), "stateId", sw->st_paid));
 	e->body = b;
 	it->result = 0;
