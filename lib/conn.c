@@ -583,6 +583,8 @@ conn_cannot(struct session *s, enum conn_op op)
 		return s->c->complete != NULL ? NULL : s->c->no_write;
 	case OP_CREATE:
 		return s->c->create != NULL ? NULL : s->c->no_write;
+	case OP_CREATE_NOTIFY:
+		return s->c->no_create_notify;
 	case OP_SHOPS:
 		if (s->c->shops)
 			return NULL;

@@ -183,6 +183,8 @@ enum conn_op {
 	OP_PUSH,			/* take stock levels: stock-push */
 	OP_COMPLETE,			/* complete orders: orders-complete */
 	OP_CREATE,			/* enter orders: orders-push */
+	OP_CREATE_NOTIFY,		/* and mail their customers:
+					   orders-push --notify-customer */
 	OP_SHOPS			/* tell webshops apart: --shop */
 };
 

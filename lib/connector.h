@@ -147,6 +147,11 @@ struct connector {
 	int		(*set_mail)(struct session *s, const char *id, int on);
 	const char	*no_write;	/* why complete or create is NULL */
 	/*
+	 * Why create cannot mail the customer when asked (it->notify):
+	 * orders-push --notify-customer is refused (NULL: it can).
+	 */
+	const char	*no_create_notify;
+	/*
 	 * Why stock takes no -w or --per-warehouse: the platform keeps one
 	 * level an item (NULL: it has warehouses, or says so itself).
 	 */

@@ -599,8 +599,10 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		goto out;
 	}
-	if ((why = conn_cannot(r.s, OP_CREATE)) != NULL) {
-		msg_err("%s: %s", r.conn, why);
+	if ((why = conn_cannot(r.s, OP_CREATE)) != NULL ||
+	    (notify && (why = conn_cannot(r.s, OP_CREATE_NOTIFY)) != NULL)) {
+		msg_err("%s: %s%s", r.conn, notify && conn_cannot(r.s,
+		    OP_CREATE) == NULL ? "--notify-customer: " : "", why);
 		goto out;
 	}
 	mg_init(&r.mg, r.s, MAIL_CREATE);

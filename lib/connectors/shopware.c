@@ -11,8 +11,11 @@
  * later: what can be sold); levels are written by id in one
  * POST /api/_action/sync, all or nothing.  Orders are completed with
  * the delivery's trackingCodes and the delivery's and the order's state
- * transitions, sendMail false.  Shopware has no Admin API rate limit of
- * its own.  Errors are {"errors":[{"code", "title", "detail"}]}.  See
+ * transitions, sendMail false.  Orders are entered whole through the
+ * DAL (POST /api/order), found again by the custom field
+ * shopswitch_origin, with a number reserved from the shop's range.
+ * Shopware has no Admin API rate limit of its own.  Errors are
+ * {"errors":[{"code", "title", "detail"}]}.  See
  * shopware.stoplight.io/docs/admin-api and the source of shopware/
  * shopware (src/Core), and tests/sandbox/shopware.py for the sources of
  * each behaviour.
@@ -20,8 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
 
 #include "../connector.h"
+#include "../money.h"
 #include "../tz.h"
 #include "../util.h"
 
@@ -34,6 +41,17 @@ struct shopware {
 					   credentials */
 	char		*token_url;	/* /api/oauth/token */
 	long		 status;	/* call()'s last HTTP status */
+	/* What entering orders needs of the shop, read once (shop_read). */
+	int		 have_shop;	/* read */
+	char		 channel[33];	/* the sales channel orders go to */
+	char		 language[33];	/* and its language */
+	char		 payment[33];	/* its default payment method */
+	char		 shipping[33];	/* its default shipping method */
+	char		 st_order[33];	/* the state "open" of an order */
+	char		 st_delivery[33];	/* of a delivery */
+	char		 st_paid[33];	/* the state "paid" of a payment */
+	json_t		*currencies;	/* isoCode -> the currency, as read */
+	json_t		*countries;	/* iso -> the country's id, or null */
 };
 
 /*
@@ -93,6 +111,8 @@ setup(struct session *s, struct http_opts *o)
 	    "client_secret";
 	s->grant = &sw->grant;
 	o->sign = headers;
+	sw->currencies = json_object();
+	sw->countries = json_object();
 	return 0;
 }
 
@@ -104,6 +124,8 @@ close_priv(struct session *s)
 	if (sw == NULL)
 		return;
 	free(sw->token_url);
+	json_decref(sw->currencies);
+	json_decref(sw->countries);
 	free(sw);
 	s->priv = NULL;
 }
@@ -1133,6 +1155,772 @@ complete(struct session *s, struct complete_item *it)
 	return rc;
 }
 
+/*
+ * orders-push: the SKUs, the marker, and the order entered.
+ */
+
+static int	 shop_read(struct session *);
+
+/*
+ * Products sold on their own by productNumber, 500 SKUs a search
+ * (equalsAny).  productNumber is unique in Shopware
+ * (uniq.product.product_number__version_id), so a SKU is never on two
+ * products; the column compares without case and accents
+ * (utf8mb4_unicode_ci), so a search may hand back a product whose
+ * number is spelled otherwise, which the tool passes over.  This is
+ * called once before any order is entered: what entering orders needs
+ * of the shop is read here too, so that a shop that lacks it (a sales
+ * channel to name) is refused before anything is written.
+ */
+static int
+find_skus(struct session *s, const char *const *skus, size_t n, item_cb cb,
+    void *arg)
+{
+	struct itemq iq;
+	json_t	*crit, *vals;
+	size_t	 i, k;
+	int	 rc;
+
+	if (shop_read(s) == -1)
+		return -1;
+	iq.cb = cb;
+	iq.arg = arg;
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i += k) {
+		vals = json_array();
+		for (k = 0; i + k < n && k < PAGE; k++)
+			json_array_append_new(vals, json_string(skus[i + k]));
+		crit = product_criteria(1, json_pack("[s, s, s]", "id",
+		    "productNumber", "stock"));
+		json_array_append_new(json_object_get(crit, "filter"),
+		    json_pack("{s:s, s:s, s:o}", "type", "equalsAny", "field",
+		    "productNumber", "value", vals));
+		rc = each_item(s, "product", crit, items_each, &iq);
+		json_decref(crit);
+	}
+	return rc;
+}
+
+#define ORIGIN	"shopswitch_origin"	/* the marker's custom field */
+
+/*
+ * An order that carries the marker in its custom field shopswitch_origin,
+ * by one search: the DAL filters on any key of customFields, a key no
+ * custom field set declares being read as text
+ * (Dbal/FieldAccessorBuilder/CustomFieldsAccessorBuilder.php,
+ * JsonFieldAccessorBuilder.php).  The text compares without case and
+ * accents, so the marker found is checked to be the very one.  The
+ * search reads the database, in which the order is the moment its
+ * write is answered: no lag (Elasticsearch serves the Admin API's
+ * searches only for a criteria marked for it, which these are not:
+ * Elasticsearch/Framework/ElasticsearchHelper.php::allowSearch).
+ */
+static int
+find_created(struct session *s, struct create_item *it)
+{
+	json_t	*crit, *ans, *o;
+	const char *v;
+	char	 words[512];
+	size_t	 i;
+	int	 found;
+
+	crit = json_pack("{s:i, s:[{s:s, s:s, s:s}], s:{s:[s, s, s]}}",
+	    "limit", 25, "filter", "type", "equals", "field",
+	    "customFields." ORIGIN, "value", it->marker, "includes", "order",
+	    "id", "orderNumber", "customFields");
+	if (call(s, "POST", "search/order", crit, HTTP_JSON, &ans, words,
+	    sizeof(words)) != 0) {
+		json_decref(ans);
+		return -1;
+	}
+	found = 0;
+	json_array_foreach(json_object_get(ans, "data"), i, o) {
+		v = json_string_value(json_object_get(json_object_get(o,
+		    "customFields"), ORIGIN));
+		if (v == NULL || strcmp(v, it->marker) != 0)
+			continue;
+		conn_get(o, "id", it->id, sizeof(it->id));
+		conn_get(o, "orderNumber", it->number, sizeof(it->number));
+		found = 1;
+		break;
+	}
+	json_decref(ans);
+	return found;
+}
+
+/*
+ * One search of entity with criteria crit (stolen) whose answer's data
+ * is returned (the caller decrefs it), or NULL (s->err).
+ */
+static json_t *
+sw_search(struct session *s, const char *entity, json_t *crit)
+{
+	json_t	*ans, *data;
+	char	 path[64], words[512];
+
+	snprintf(path, sizeof(path), "search/%s", entity);
+	if (call(s, "POST", path, crit, HTTP_JSON, &ans, words,
+	    sizeof(words)) != 0) {
+		json_decref(ans);
+		return NULL;
+	}
+	data = json_incref(json_object_get(ans, "data"));
+	json_decref(ans);
+	if (!json_is_array(data)) {
+		json_decref(data);
+		snprintf(s->err, sizeof(s->err), "%s/api/%s: the answer is not "
+		    "a list", s->url, path);
+		return NULL;
+	}
+	return data;
+}
+
+/* Member key of o, a string, into dst (33 bytes: an id). */
+static void
+get_id(json_t *o, const char *key, char dst[33])
+{
+	conn_copy(dst, 33, conn_text(o, key, dst, 33));
+}
+
+#define STOREFRONT	"8a243080f92e4c719546314b577cf82b"	/* its typeId,
+					   Defaults::SALES_CHANNEL_TYPE_
+					   STOREFRONT */
+
+/*
+ * The sales channel the orders go to: the connection's sales_channel
+ * (a name or an id), else the shop's only active storefront.  Its
+ * language, default payment and shipping method are the new orders'.
+ */
+static int
+read_channel(struct session *s)
+{
+	struct shopware *sw = s->priv;
+	struct buf names;
+	json_t	*data, *c, *pick;
+	const char *want, *name;
+	size_t	 i, nfront;
+	int	 rc, match;
+
+	data = sw_search(s, "sales-channel", json_pack("{s:i, s:[{s:s, s:s, "
+	    "s:b}], s:[{s:s, s:s}], s:{s:[s, s, s, s, s, s]}}", "limit", PAGE,
+	    "filter", "type", "equals", "field", "active", "value", 1, "sort",
+	    "field", "name", "order", "ASC", "includes", "sales_channel", "id",
+	    "name", "typeId", "languageId", "paymentMethodId",
+	    "shippingMethodId"));
+	if (data == NULL)
+		return -1;
+	want = cfg_get(s->cfg, "sales_channel");
+	pick = NULL;
+	nfront = 0;
+	memset(&names, 0, sizeof(names));
+	json_array_foreach(data, i, c) {
+		name = conn_text(c, "name", NULL, 0);
+		if (want != NULL)
+			match = strcmp(name, want) == 0 ||
+			    strcmp(conn_text(c, "id", NULL, 0), want) == 0;
+		else
+			match = strcmp(conn_text(c, "typeId", NULL, 0),
+			    STOREFRONT) == 0;
+		if (!match)
+			continue;
+		pick = c;
+		buf_adds(&names, nfront++ > 0 ? ", " : "");
+		buf_adds(&names, name);
+	}
+	rc = 0;
+	if (want != NULL && nfront != 1)
+		rc = conn_mistake(s, "%s:%lu: [%s]: %s active sales channel is "
+		    "named or has the id '%s'", s->cfg->file, cfg_line(s->cfg,
+		    "sales_channel"), s->cfg->name, nfront == 0 ? "no" :
+		    "more than one", want);
+	else if (nfront != 1)
+		rc = conn_mistake(s, "%s:%lu: [%s]: the shop has %s active "
+		    "storefront%s%s%s: name the sales channel to enter the "
+		    "orders in with 'sales_channel = ' its name or id",
+		    s->cfg->file, s->cfg->line, s->cfg->name, nfront == 0 ?
+		    "no" : "more than one", nfront == 0 ? "" : " (",
+		    buf_str(&names), nfront == 0 ? "" : ")");
+	else {
+		get_id(pick, "id", sw->channel);
+		get_id(pick, "languageId", sw->language);
+		get_id(pick, "paymentMethodId", sw->payment);
+		get_id(pick, "shippingMethodId", sw->shipping);
+	}
+	buf_free(&names);
+	json_decref(data);
+	return rc;
+}
+
+/*
+ * The states a new order starts in: open, its delivery open, its
+ * payment paid; one search of the three state machines' states.
+ */
+static int
+read_states(struct session *s)
+{
+	struct shopware *sw = s->priv;
+	json_t	*data, *st;
+	const char *name, *machine;
+	size_t	 i;
+
+	data = sw_search(s, "state-machine-state", json_pack("{s:i, s:[{s:s, "
+	    "s:s, s:[s, s]}, {s:s, s:s, s:[s, s, s]}], s:{s:{}}, s:{s:[s, s, "
+	    "s], s:[s]}}", "limit", PAGE, "filter", "type", "equalsAny",
+	    "field", "technicalName", "value", "open", "paid", "type",
+	    "equalsAny", "field", "stateMachine.technicalName", "value",
+	    "order.state", "order_delivery.state", "order_transaction.state",
+	    "associations", "stateMachine", "includes", "state_machine_state",
+	    "id", "technicalName", "stateMachine", "state_machine",
+	    "technicalName"));
+	if (data == NULL)
+		return -1;
+	json_array_foreach(data, i, st) {
+		name = conn_text(st, "technicalName", NULL, 0);
+		machine = conn_text(json_object_get(st, "stateMachine"),
+		    "technicalName", NULL, 0);
+		if (strcmp(machine, "order.state") == 0 &&
+		    strcmp(name, "open") == 0)
+			get_id(st, "id", sw->st_order);
+		else if (strcmp(machine, "order_delivery.state") == 0 &&
+		    strcmp(name, "open") == 0)
+			get_id(st, "id", sw->st_delivery);
+		else if (strcmp(machine, "order_transaction.state") == 0 &&
+		    strcmp(name, "paid") == 0)
+			get_id(st, "id", sw->st_paid);
+	}
+	json_decref(data);
+	if (*sw->st_order == '\0' || *sw->st_delivery == '\0' ||
+	    *sw->st_paid == '\0') {
+		snprintf(s->err, sizeof(s->err), "%s/api/search/"
+		    "state-machine-state: the shop lacks the state open of an "
+		    "order or delivery, or paid of a payment", s->url);
+		return -1;
+	}
+	return 0;
+}
+
+/* What entering orders needs of the shop, read once.  0, or -1. */
+static int
+shop_read(struct session *s)
+{
+	struct shopware *sw = s->priv;
+
+	if (sw->have_shop)
+		return 0;
+	if (read_channel(s) == -1 || read_states(s) == -1)
+		return -1;
+	sw->have_shop = 1;
+	return 0;
+}
+
+/*
+ * The currency of ISO code iso (borrowed; the caller must not decref),
+ * or NULL: not in the shop (*why said) or the shop failed (-1 in *rc).
+ */
+static json_t *
+currency(struct session *s, const char *iso, int *rc)
+{
+	struct shopware *sw = s->priv;
+	json_t	*data, *c, *found;
+	size_t	 i;
+
+	*rc = 0;
+	if ((found = json_object_get(sw->currencies, iso)) != NULL)
+		return json_is_object(found) ? found : NULL;
+	data = sw_search(s, "currency", json_pack("{s:i, s:[{s:s, s:s, s:s}], "
+	    "s:{s:[s, s, s, s, s]}}", "limit", 10, "filter", "type", "equals",
+	    "field", "isoCode", "value", iso, "includes", "currency", "id",
+	    "isoCode", "factor", "itemRounding", "totalRounding"));
+	if (data == NULL) {
+		*rc = -1;
+		return NULL;
+	}
+	found = json_null();
+	json_array_foreach(data, i, c)
+		if (strcmp(conn_text(c, "isoCode", NULL, 0), iso) == 0)
+			found = c;
+	json_object_set(sw->currencies, iso, found);
+	json_decref(data);
+	found = json_object_get(sw->currencies, iso);
+	return json_is_object(found) ? found : NULL;
+}
+
+/*
+ * The ids of the countries of addresses a and b (either may be NULL)
+ * into the cache, in one search for those not read yet.  0, or -1.
+ */
+static int
+countries(struct session *s, json_t *a, json_t *b)
+{
+	struct shopware *sw = s->priv;
+	json_t	*want, *data, *c, *addr[2];
+	const char *iso;
+	size_t	 i;
+
+	want = json_array();
+	addr[0] = a;
+	addr[1] = b;
+	for (i = 0; i < 2; i++) {
+		iso = json_string_value(json_object_get(addr[i], "country"));
+		if (iso != NULL && *iso != '\0' &&
+		    json_object_get(sw->countries, iso) == NULL) {
+			json_array_append_new(want, json_string(iso));
+			json_object_set_new(sw->countries, iso, json_null());
+		}
+	}
+	if (json_array_size(want) == 0) {
+		json_decref(want);
+		return 0;
+	}
+	data = sw_search(s, "country", json_pack("{s:i, s:[{s:s, s:s, s:O}], "
+	    "s:{s:[s, s]}}", "limit", 10, "filter", "type", "equalsAny",
+	    "field", "iso", "value", want, "includes", "country", "id",
+	    "iso"));
+	if (data == NULL) {
+		json_array_foreach(want, i, c)	/* not known: ask again */
+			json_object_del(sw->countries, json_string_value(c));
+		json_decref(want);
+		return -1;
+	}
+	json_array_foreach(data, i, c) {
+		iso = conn_text(c, "iso", NULL, 0);
+		if (json_is_null(json_object_get(sw->countries, iso)))
+			json_object_set_new(sw->countries, iso, json_string(
+			    conn_text(c, "id", NULL, 0)));
+	}
+	json_decref(want);
+	json_decref(data);
+	return 0;
+}
+
+/*
+ * An id of the new order's, the same for the same marker and part every
+ * time: the first 128 bits of SHA-256("shopswitch" marker part), as a
+ * UUID of version 8 (RFC 9562), 32 hex digits as Shopware writes them.
+ * Entering an order a second time is then an insert of an id that is
+ * there, which Shopware refuses, whatever its search shows.
+ */
+static void
+part_id(const char *marker, const char *part, char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	struct buf b;
+	size_t	 i;
+
+	memset(&b, 0, sizeof(b));
+	buf_adds(&b, "shopswitch ");
+	buf_adds(&b, marker);
+	buf_addc(&b, ' ');
+	buf_adds(&b, part);
+	EVP_Digest(b.s, b.len, md, &mdlen, EVP_sha256(), NULL);
+	buf_free(&b);
+	md[6] = (md[6] & 0x0f) | 0x80;	/* version 8 */
+	md[8] = (md[8] & 0x3f) | 0x80;	/* the variant */
+	for (i = 0; i < 16; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[32] = '\0';
+}
+
+/* A CalculatedPrice of n items costing total, each unit. */
+static json_t *
+calc_price(long long unit, long long total, json_int_t n, int decimals)
+{
+	char	 u[MONEY_LEN], t[MONEY_LEN];
+
+	/* A FloatField takes a numeric string (Type numeric): no double. */
+	money_format(unit, decimals, u);
+	money_format(total, decimals, t);
+	return json_pack("{s:s, s:s, s:I, s:[], s:[]}", "unitPrice", u,
+	    "totalPrice", t, "quantity", n, "calculatedTaxes", "taxRules");
+}
+
+/*
+ * The order's customer and its address a (NULL: none) as Shopware
+ * takes them: first and last name from the address's name, else the
+ * order's, all of them required.  NULL with the reason in why when
+ * something it needs is missing.
+ */
+static json_t *
+sw_address(struct shopware *sw, json_t *o, json_t *a, const char *id,
+    const char *what, char *why, size_t wlen)
+{
+	char	 first[256], last[256];
+	const char *name, *iso, *k[] = { "address1", "city" };
+	json_t	*r, *country;
+	size_t	 i;
+
+	name = json_string_value(json_object_get(a, "name"));
+	if (name == NULL || strspn(name, " ") == strlen(name))
+		name = json_string_value(json_object_get(o, "name"));
+	conn_split_name(name != NULL ? name : "", first, sizeof(first), last,
+	    sizeof(last));
+	if (*first == '\0' || *last == '\0') {
+		snprintf(why, wlen, "the %s address has no first and last name "
+		    "('%s'): Shopware needs both", what, name != NULL ? name :
+		    "");
+		return NULL;
+	}
+	for (i = 0; i < NELEM(k); i++) {
+		name = json_string_value(json_object_get(a, k[i]));
+		if (name == NULL || strspn(name, " ") == strlen(name)) {
+			snprintf(why, wlen, "the %s address has no %s: "
+			    "Shopware needs street and city", what, i == 0 ?
+			    "street" : "city");
+			return NULL;
+		}
+	}
+	iso = json_string_value(json_object_get(a, "country"));
+	country = json_object_get(sw->countries, iso != NULL ? iso : "");
+	if (!json_is_string(country)) {
+		snprintf(why, wlen, "the %s address's country '%s' is not one "
+		    "the shop has", what, iso != NULL ? iso : "");
+		return NULL;
+	}
+	r = json_pack("{s:s, s:O, s:s, s:s, s:s, s:s}", "id", id, "countryId",
+	    country, "firstName", first, "lastName", last, "street",
+	    json_string_value(json_object_get(a, "address1")), "city",
+	    json_string_value(json_object_get(a, "city")));
+	/* The optional ones: Shopware takes "" as null. */
+	if ((name = json_string_value(json_object_get(a, "address2"))) != NULL)
+		json_object_set_new(r, "additionalAddressLine1",
+		    json_string(name));
+	if ((name = json_string_value(json_object_get(a, "zip"))) != NULL)
+		json_object_set_new(r, "zipcode", json_string(name));
+	if ((name = json_string_value(json_object_get(a, "company"))) != NULL)
+		json_object_set_new(r, "company", json_string(name));
+	if ((name = json_string_value(json_object_get(a, "phone"))) != NULL)
+		json_object_set_new(r, "phoneNumber", json_string(name));
+	return r;
+}
+
+/* What is built for one order: its parts, and the ids they refer to. */
+struct entry {
+	char		 id[33];	/* the order's */
+	char		 bill[33];	/* its billing address */
+	char		 ship[33];	/* the delivery's address */
+	json_t		*body;		/* POST /api/order */
+	json_t		*cur;		/* its currency (borrowed) */
+};
+
+/*
+ * The lines of order record o at their totals lt (m), each product's
+ * id refs[i], and, when the lines cost more than the order, a credit
+ * line of the difference; the delivery's positions into *pos.
+ */
+static json_t *
+line_items(const struct create_item *it, const long long *lt,
+    const struct order_money *m, json_t **pos)
+{
+	json_t	*lines, *l, *price;
+	const char *sku, *label;
+	char	 id[33], pid[33], part[32];
+	long long unit, cents;
+	json_int_t qty;
+	size_t	 i;
+
+	lines = json_array();
+	*pos = json_array();
+	/* The unit price to the cent (to the amount's decimals). */
+	cents = MONEY_SCALE / (m->decimals >= 4 ? 10000 : m->decimals == 3 ?
+	    1000 : 100);
+	json_array_foreach(json_object_get(it->order, "lines"), i, l) {
+		qty = json_integer_value(json_object_get(l, "qty"));
+		unit = lt[i] / qty;
+		unit = (unit + (unit < 0 ? -cents : cents) / 2) / cents * cents;
+		sku = json_string_value(json_object_get(l, "sku"));
+		label = json_string_value(json_object_get(l, "name"));
+		if (label == NULL || strspn(label, " ") == strlen(label))
+			label = sku;
+		snprintf(part, sizeof(part), "line %zu", i + 1);
+		part_id(it->marker, part, id);
+		price = calc_price(unit, lt[i], qty, m->decimals);
+		json_array_append_new(lines, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:s, s:I, s:s, s:{s:s}, s:b, s:b, s:b, s:I, s:[s], s:O}",
+		    "id", id, "productId", it->refs[i], "identifier",
+		    it->refs[i], "referencedId", it->refs[i], "type", "product",
+		    "quantity", qty, "label", label, "payload", "productNumber",
+		    sku, "good", 1, "removable", 1, "stackable", 1, "position",
+		    (json_int_t)i + 1, "states", "is-physical", "price",
+		    price));
+		snprintf(part, sizeof(part), "position %zu", i + 1);
+		part_id(it->marker, part, pid);
+		json_array_append_new(*pos, json_pack("{s:s, s:s, s:o}", "id",
+		    pid, "orderLineItemId", id, "price", price));
+	}
+	if (m->rest < 0) {
+		/* The admin's own way to take money off: a credit line. */
+		part_id(it->marker, "credit", id);
+		json_array_append_new(lines, json_pack("{s:s, s:s, s:s, s:I, "
+		    "s:s, s:{}, s:b, s:b, s:b, s:I, s:[], s:o}", "id", id,
+		    "identifier", id, "type", "credit", "quantity",
+		    (json_int_t)1, "label", "Discount of the old order",
+		    "payload", "good", 0, "removable", 1, "stackable", 0,
+		    "position", (json_int_t)i + 1, "states", "price",
+		    calc_price(m->rest, m->rest, 1, m->decimals)));
+	}
+	return lines;
+}
+
+/*
+ * Build the body of POST /api/order for order it into e, reading what
+ * it needs of the shop (its currency, the addresses' countries).  0;
+ * 1 when the order cannot be entered (it->result and reason set); -1
+ * when the shop failed (s->err).
+ */
+static int
+build(struct session *s, struct create_item *it, struct entry *e)
+{
+	struct shopware *sw = s->priv;
+	struct order_money m;
+	json_t	*o, *bill, *ship, *a, *addrs, *lines, *pos, *r, *cust, *b;
+	long long lt[256], ship_cost;
+	const char *iso, *email;
+	char	 why[512], total[MONEY_LEN], pp[MONEY_LEN];
+	char	 first[256], last[256], when[TZ_LEN], id[33];
+	size_t	 i;
+	int	 rc;
+
+	memset(e, 0, sizeof(*e));
+	o = it->order;
+	it->result = OR_FAILED;
+	if (conn_order_money(o, lt, NELEM(lt), &m, why, sizeof(why)) == -1) {
+		snprintf(it->reason, sizeof(it->reason), "%s", why);
+		return 1;
+	}
+	email = json_string_value(json_object_get(o, "email"));
+	if (email == NULL || strspn(email, " ") == strlen(email)) {
+		snprintf(it->reason, sizeof(it->reason), "no e-mail address: "
+		    "Shopware needs one for the order's customer");
+		return 1;
+	}
+	iso = json_string_value(json_object_get(o, "currency"));
+	if (iso == NULL || *iso == '\0') {
+		snprintf(it->reason, sizeof(it->reason), "no currency: "
+		    "Shopware needs one for the prices");
+		return 1;
+	}
+	if ((e->cur = currency(s, iso, &rc)) == NULL) {
+		if (rc == -1)
+			return -1;
+		snprintf(it->reason, sizeof(it->reason), "the currency %s is "
+		    "not one the shop has", iso);
+		return 1;
+	}
+	bill = json_object_get(o, "billing_address");
+	ship = json_object_get(o, "shipping_address");
+	if (!json_is_object(bill))
+		bill = ship;
+	if (!json_is_object(ship) || json_equal(ship, bill))
+		ship = bill;		/* one address, as the checkout's */
+	if (!json_is_object(bill)) {
+		snprintf(it->reason, sizeof(it->reason), "no address: Shopware "
+		    "needs a billing address");
+		return 1;
+	}
+	if (countries(s, bill, ship) == -1)
+		return -1;
+	part_id(it->marker, "order", e->id);
+	part_id(it->marker, "billing address", e->bill);
+	part_id(it->marker, ship != bill ? "shipping address" :
+	    "billing address", e->ship);
+	addrs = json_array();
+	if ((a = sw_address(sw, o, bill, e->bill, "billing", it->reason,
+	    sizeof(it->reason))) == NULL ||
+	    json_array_append_new(addrs, a) == -1 || (ship != bill &&
+	    ((a = sw_address(sw, o, ship, e->ship, "shipping", it->reason,
+	    sizeof(it->reason))) == NULL ||
+	    json_array_append_new(addrs, a) == -1))) {
+		json_decref(addrs);
+		return 1;
+	}
+	conn_split_name(conn_text(o, "name", NULL, 0), first, sizeof(first),
+	    last, sizeof(last));
+	if (*first == '\0' || *last == '\0') {
+		/* The billing address has them (sw_address checked). */
+		a = json_array_get(addrs, 0);
+		conn_copy(first, sizeof(first), conn_text(a, "firstName", NULL,
+		    0));
+		conn_copy(last, sizeof(last), conn_text(a, "lastName", NULL,
+		    0));
+	}
+	part_id(it->marker, "customer", id);
+	cust = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "email", email,
+	    "firstName", first, "lastName", last);
+	if (*conn_text(bill, "company", NULL, 0) != '\0')
+		json_object_set_new(cust, "company", json_string(conn_text(bill,
+		    "company", NULL, 0)));
+
+	lines = line_items(it, lt, &m, &pos);
+	ship_cost = m.rest > 0 ? m.rest : 0;
+	money_format(m.total, m.decimals, total);
+	money_format(m.total - ship_cost, m.decimals, pp);
+	tz_format(time(NULL), when);
+	b = json_object();
+	json_object_set_new(b, "id", json_string(e->id));
+	json_object_set_new(b, "billingAddressId", json_string(e->bill));
+	json_object_set(b, "currencyId", json_object_get(e->cur, "id"));
+	json_object_set(b, "currencyFactor", json_object_get(e->cur,
+	    "factor"));
+	json_object_set_new(b, "languageId", json_string(sw->language));
+	json_object_set_new(b, "salesChannelId", json_string(sw->channel));
+	json_object_set_new(b, "orderDateTime", json_string(when));
+	json_object_set_new(b, "stateId", json_string(sw->st_order));
+	json_object_set_new(b, "price", json_pack("{s:s, s:s, s:[], s:[], "
+	    "s:s, s:s, s:s}", "netPrice", total, "totalPrice", total,
+	    "calculatedTaxes", "taxRules", "positionPrice", pp, "rawTotal",
+	    total, "taxStatus", "gross"));
+	json_object_set_new(b, "shippingCosts", calc_price(ship_cost,
+	    ship_cost, 1, m.decimals));
+	for (i = 0; i < 2; i++) {
+		/* Its three keys only: apiAlias would be an unexpected one. */
+		r = json_object_get(e->cur, i == 0 ? "itemRounding" :
+		    "totalRounding");
+		json_object_set_new(b, i == 0 ? "itemRounding" :
+		    "totalRounding", json_pack("{s:O?, s:O?, s:O?}", "decimals",
+		    json_object_get(r, "decimals"), "interval",
+		    json_object_get(r, "interval"), "roundForNet",
+		    json_object_get(r, "roundForNet")));
+	}
+	json_object_set_new(b, "customerComment", json_string(it->note));
+	json_object_set_new(b, "customFields", json_pack("{s:s}", ORIGIN,
+	    it->marker));
+	json_object_set_new(b, "orderCustomer", cust);
+	json_object_set_new(b, "addresses", addrs);
+	json_object_set_new(b, "lineItems", lines);
+	part_id(it->marker, "delivery", id);
+	json_object_set_new(b, "deliveries", json_pack("[{s:s, s:s, s:s, s:s, "
+	    "s:s, s:s, s:o, s:o}]", "id", id, "shippingOrderAddressId", e->ship,
+	    "shippingMethodId", sw->shipping, "stateId", sw->st_delivery,
+	    "shippingDateEarliest", when, "shippingDateLatest", when,
+	    "shippingCosts", calc_price(ship_cost, ship_cost, 1, m.decimals),
+	    "positions", pos));
+	part_id(it->marker, "payment", id);
+	json_object_set_new(b, "transactions", json_pack("[{s:s, s:s, s:o, "
+	    "s:s}]", "id", id, "paymentMethodId", sw->payment, "amount",
+	    calc_price(m.total,
+	    m.total, 1, m.decimals), "stateId", sw->st_paid));
+	e->body = b;
+	it->result = 0;
+	snprintf(it->reason, sizeof(it->reason), "%zu line%s, total %s %s, "
+	    "paid, open", m.nlines, m.nlines == 1 ? "" : "s", total, iso);
+	return 0;
+}
+
+/* Shopware's refusal to insert what is there (WriteTypeIntendException). */
+#define INTEND	"FRAMEWORK__WRITE_TYPE_INTEND_ERROR"
+
+/*
+ * Order it is in the shop under id (an insert of it was refused): its
+ * number, and the result exists.  0, or -1 (s->err).
+ */
+static int
+by_id(struct session *s, struct create_item *it, const char *id)
+{
+	json_t	*data, *o;
+
+	data = sw_search(s, "order", json_pack("{s:[s], s:{s:[s, s]}}", "ids",
+	    id, "includes", "order", "id", "orderNumber"));
+	if (data == NULL)
+		return -1;
+	o = json_array_get(data, 0);
+	it->result = o != NULL ? OR_ALREADY : OR_FAILED;
+	conn_get(o, "id", it->id, sizeof(it->id));
+	conn_get(o, "orderNumber", it->number, sizeof(it->number));
+	snprintf(it->reason, sizeof(it->reason), o != NULL ? "an order with "
+	    "its id is in the shop already" : "Shopware refused to insert it "
+	    "(its id is taken), and has no order with that id");
+	json_decref(data);
+	return 0;
+}
+
+/*
+ * Enter an order as Shopware's checkout writes one, through the DAL
+ * (POST /api/order; the checkout's own write: Checkout/Cart/Order/
+ * OrderConverter.php and Transformer/): open, with one open delivery
+ * to the shipping address by the sales channel's default shipping
+ * method, and one payment of the total by its default payment method,
+ * paid.  The money is the client's to give (order.amount_total and the
+ * line totals are columns generated from the prices written, and
+ * nothing recalculates them): the lines at their totals, the unit
+ * price to the cent, what the order cost beyond its lines as its
+ * shipping costs, or a credit line of the discount; tax included
+ * (gross), the taxes not broken out (the record says no rate).  The
+ * number is reserved from the shop's order number range first; the
+ * old number is in the customer comment, which the admin shows, the
+ * marker in the custom field shopswitch_origin.  A DAL write mails no
+ * one: the order confirmation belongs to the checkout
+ * (checkout.order.placed, dispatched by Checkout/Cart/SalesChannel/
+ * CartOrderRoute.php), the state mails to transitions.  Stock is taken
+ * off as for any order (Content/Product/Stock/OrderStockSubscriber.php).
+ */
+static int
+create(struct session *s, struct create_item *it)
+{
+	struct shopware *sw = s->priv;
+	struct entry e;
+	json_t	*ans;
+	char	 path[128], words[1024];
+	const char *num;
+	int	 rc;
+
+	if (shop_read(s) == -1)
+		return -1;
+	if ((rc = build(s, it, &e)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (it->dry) {
+		json_decref(e.body);
+		it->result = OR_WOULD;
+		return 0;
+	}
+	it->reason[0] = '\0';		/* the plan: a dry run's */
+	snprintf(path, sizeof(path), "_action/number-range/reserve/order/%s",
+	    sw->channel);
+	rc = call(s, "GET", path, NULL, HTTP_JSON, &ans, words,
+	    sizeof(words));
+	num = json_string_value(json_object_get(ans, "number"));
+	if (rc == 0 && (num == NULL || *num == '\0')) {
+		snprintf(s->err, sizeof(s->err), "%s/api/%s: no number in the "
+		    "answer", s->url, path);
+		rc = -1;
+	}
+	if (rc != 0) {
+		if (rc == 1) {
+			it->result = OR_FAILED;
+			snprintf(it->reason, sizeof(it->reason), "the order "
+			    "number: %.900s", words[0] != '\0' ? words :
+			    s->err);
+		}
+		json_decref(ans);
+		json_decref(e.body);
+		return rc == 1 ? 0 : -1;
+	}
+	json_object_set_new(e.body, "orderNumber", json_string(num));
+	conn_copy(it->number, sizeof(it->number), num);
+	json_decref(ans);
+	/* Sent once: a write whose answer was lost is looked for first. */
+	rc = call(s, "POST", "order", e.body, HTTP_ONCE, &ans, words,
+	    sizeof(words));
+	if (rc == 0) {
+		conn_copy(it->id, sizeof(it->id), e.id);
+		it->result = OR_DONE;
+	} else if (rc == 1 && strstr(words, INTEND) != NULL) {
+		/* Its id is taken: entered before, whatever the search said. */
+		rc = by_id(s, it, e.id);
+	} else if (rc == 1) {
+		it->number[0] = '\0';
+		it->result = OR_FAILED;
+		conn_copy(it->reason, sizeof(it->reason), words[0] != '\0' ?
+		    words : s->err);
+		rc = 0;
+	}
+	json_decref(ans);
+	return rc;
+}
+
 const struct connector conn_shopware = {
 	.name = "shopware",
 	.no_warehouses = "Shopware keeps one stock level per product: "
@@ -1147,6 +1935,12 @@ const struct connector conn_shopware = {
 	.items = items,
 	.push = push,
 	.complete = complete,
-	.no_write = "shopswitch does not enter orders in Shopware yet",
+	.find_skus = find_skus,
+	.find_created = find_created,
+	.create = create,
+	.no_create_notify = "Shopware mails the order confirmation from its "
+	    "checkout only (the flow of checkout.order.placed), and its Admin "
+	    "API has no request that sends it for an order entered "
+	    "afterwards: leave out --notify-customer",
 	.cas = 0
 };

@@ -396,19 +396,126 @@ is "10008 left the open-delivery filter" \
 	"['10004', '10009', '10010', '10011']"
 
 # ------------------------------------------------------------ entering an order
-is "POST /api/order {}: a NotBlank per required field" \
-	"$(api POST /api/order --data '{}' | py '[e["source"]["pointer"] for e in d["errors"]]')" \
-	"['/0/billingAddressId', '/0/currencyId', '/0/languageId', '/0/salesChannelId', '/0/orderDateTime', '/0/currencyFactor', '/0/stateId', '/0/itemRounding', '/0/totalRounding']"
-curl -s "$base/_sandbox/state" >"$tmp/state.json"
-eur=$(orders '{"limit":1,"associations":{"currency":{}},"filter":[{"type":"equals","field":"orderNumber","value":"10001"}]}' | py 'd["data"][0]["currencyId"]')
-open=$(orders '{"filter":[{"type":"equals","field":"orderNumber","value":"10009"}]}' | py 'd["data"][0]["stateId"]')
-new='{"orderNumber":"OLD-10231","billingAddressId":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","currencyId":"'$eur'","languageId":"2fbb5fe2e29a4d70aa5854ce7ce3e20b","salesChannelId":"98432def39fc4624b33213a56b8c944d","orderDateTime":"2025-12-01T10:00:00+00:00","currencyFactor":1.0,"stateId":"'$open'","itemRounding":{"decimals":2,"interval":0.01,"roundForNet":true},"totalRounding":{"decimals":2,"interval":0.01,"roundForNet":true},"orderCustomer":{"email":"x@example.nl","firstName":"X","lastName":"Y"},"lineItems":[{"label":"Mok blauw","quantity":2,"type":"product","payload":{"productNumber":"MUG-BLU"},"unitPrice":9.95}]}'
-h=$(curl -s -D - -o /dev/null -X POST -H "Authorization: Bearer $tok" -H 'Accept: application/json' -H 'Content-Type: application/json' --data "$new" "$base/api/order" | tr -d '\r')
-is "POST /api/order: 204 with Location" \
-	"$(echo "$h" | head -1 | cut -d' ' -f2) $(echo "$h" | grep -ci '^location: http://.*/api/order/[0-9a-f]\{32\}$')" "204 1"
-is "the new order is found by its number, lines by SKU, no mail" \
-	"$(orders '{"filter":[{"type":"equals","field":"orderNumber","value":"OLD-10231"}],"associations":{"lineItems":{}}}' | py '[(l["payload"]["productNumber"], l["quantity"]) for l in d["data"][0]["lineItems"]]') $(curl -s "$base/_sandbox/mail" | py 'len(d)')" \
-	"[('MUG-BLU', 2)] 1"
+is "POST /api/order {}: NotBlank or NotNull per required field" \
+	"$(api POST /api/order --data '{}' | py '[(e["source"]["pointer"], e["detail"][:17]) for e in d["errors"]]')" \
+	"[('/0/billingAddressId', 'This value should'), ('/0/currencyId', 'This value should'), ('/0/languageId', 'This value should'), ('/0/salesChannelId', 'This value should'), ('/0/orderDateTime', 'This value should'), ('/0/currencyFactor', 'This value should'), ('/0/stateId', 'This value should'), ('/0/itemRounding', 'This value should'), ('/0/totalRounding', 'This value should')]"
+api POST /api/search/sales-channel --data '{}' >"$tmp/sc.json"
+is "sales channels: one storefront and the headless one, with their defaults" \
+	"$(py 'sorted((c["name"], c["typeId"][:6], c["languageId"][:6], len(c["paymentMethodId"]), len(c["shippingMethodId"])) for c in d["data"])' <"$tmp/sc.json")" \
+	"[('Headless', 'f183ee', '2fbb5f', 32, 32), ('Storefront', '8a2430', '2fbb5f', 32, 32)]"
+api POST /api/search/state-machine-state --data '{"filter":[{"type":"equalsAny","field":"technicalName","value":["open","paid"]}],"associations":{"stateMachine":{}}}' >"$tmp/st.json"
+is "states open and paid, by the technicalName of their machine" \
+	"$(py 'sorted((s["stateMachine"]["technicalName"], s["technicalName"]) for s in d["data"])' <"$tmp/st.json")" \
+	"[('order.state', 'open'), ('order_delivery.state', 'open'), ('order_transaction.state', 'open'), ('order_transaction.state', 'paid')]"
+api POST /api/search/currency --data '{"filter":[{"type":"equals","field":"isoCode","value":"EUR"}]}' >"$tmp/cur.json"
+is "a currency: its factor and roundings (structs with an apiAlias)" \
+	"$(py '(d["total"], d["data"][0]["factor"], sorted(d["data"][0]["itemRounding"]))' <"$tmp/cur.json")" \
+	"(1, 1.0, ['apiAlias', 'decimals', 'interval', 'roundForNet'])"
+is "the order number range: next after the seed's; a preview takes none" \
+	"$(api GET '/api/_action/number-range/reserve/order/98432def39fc4624b33213a56b8c944d?preview=1' | py 'd["number"]') $(api GET /api/_action/number-range/reserve/order/98432def39fc4624b33213a56b8c944d | py 'd["number"]') $(api GET /api/_action/number-range/reserve/order | py 'd["number"]')" \
+	"10013 10013 10014"
+is "another number range: not emulated" \
+	"$(st GET /api/_action/number-range/reserve/product)" 400
+# order FIELD=JSON...: a whole order, as the checkout writes one, with
+# the seed's ids, each FIELD (a path: lineItems.0.price) set to JSON or,
+# with JSON "DEL", left out.
+order() {
+	python3 - "$tmp" "$@" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+ld = lambda n: json.load(open("%s/%s.json" % (tmp, n)))["data"]
+sc = [c for c in ld("sc") if c["name"] == "Storefront"][0]
+st = {(s["stateMachine"]["technicalName"], s["technicalName"]): s["id"] for s in ld("st")}
+cur = ld("cur")[0]
+rnd = {"decimals": 2, "interval": 0.01, "roundForNet": True}
+price = lambda u, t, q: {"unitPrice": u, "totalPrice": t, "quantity": q, "calculatedTaxes": [], "taxRules": []}
+oid, bill, line = "a1" * 16, "b2" * 16, "c3" * 16
+o = {"id": oid, "orderNumber": "10014", "billingAddressId": bill,
+     "currencyId": cur["id"], "currencyFactor": cur["factor"],
+     "languageId": sc["languageId"], "salesChannelId": sc["id"],
+     "orderDateTime": "2026-12-01T10:00:00Z", "stateId": st[("order.state", "open")],
+     "price": {"netPrice": "24.90", "totalPrice": "24.90", "calculatedTaxes": [], "taxRules": [],
+               "positionPrice": "19.90", "rawTotal": "24.90", "taxStatus": "gross"},
+     "shippingCosts": price("5.00", "5.00", 1), "itemRounding": rnd, "totalRounding": rnd,
+     "customerComment": "Order 1 of the old shop", "customFields": {"shopswitch_origin": "shopswitch:old:1"},
+     "orderCustomer": {"email": "x@example.nl", "firstName": "Xandra", "lastName": "IJzer"},
+     "addresses": [{"id": bill, "countryId": "COUNTRY", "firstName": "Xandra", "lastName": "IJzer",
+                    "street": "Dorpsstraat 1", "zipcode": "1234 AB", "city": "Ergens"}],
+     "lineItems": [{"id": line, "productId": "PRODUCT", "identifier": "PRODUCT", "referencedId": "PRODUCT",
+                    "type": "product", "quantity": 2, "label": "  <b>Mok</b> blauw ", "payload": {"productNumber": "MUG-BLU"},
+                    "position": 1, "states": ["is-physical"], "price": price("9.95", "19.90", 2)}],
+     "deliveries": [{"shippingOrderAddressId": bill, "shippingMethodId": sc["shippingMethodId"],
+                     "stateId": st[("order_delivery.state", "open")], "shippingDateEarliest": "2026-12-01T10:00:00Z",
+                     "shippingDateLatest": "2026-12-01T10:00:00Z", "shippingCosts": price("5.00", "5.00", 1),
+                     "positions": [{"orderLineItemId": line, "price": price("9.95", "19.90", 2)}]}],
+     "transactions": [{"paymentMethodId": sc["paymentMethodId"], "amount": price("24.90", "24.90", 1),
+                       "stateId": st[("order_transaction.state", "paid")]}]}
+for arg in sys.argv[2:]:
+    path, _, val = arg.partition("=")
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    obj = o
+    for k in keys[:-1]:
+        obj = obj[k]
+    if val == "DEL":
+        del obj[keys[-1]]
+    else:
+        obj[keys[-1]] = json.loads(val)
+print(json.dumps(o))
+PY
+}
+nl=$(api POST /api/search/country --data '{"filter":[{"type":"equals","field":"iso","value":"NL"}]}' | py 'd["data"][0]["id"]')
+mug=$(products '{"filter":[{"type":"equals","field":"productNumber","value":"mug-blu "}]}' | py 'd["data"][0]["id"]')
+is "productNumber compares as the collation does: mug-blu finds MUG-BLU" \
+	"$(products '{"filter":[{"type":"equals","field":"productNumber","value":"mug-blu "}]}' | py 'd["data"][0]["productNumber"]')" MUG-BLU
+good() { order "$@" | sed "s/COUNTRY/$nl/; s/PRODUCT/$mug/g"; }
+errs() { api POST /api/order --data "$(good "$@")" | py '[(e["code"], e["source"]["pointer"] if "source" in e else "", e["detail"]) for e in d["errors"]]'; }
+is "a write-protected total: refused (pointer as Shopware builds it)" \
+	"$(errs amountTotal=24.9)" \
+	"[('FRAMEWORK__WRITE_CONSTRAINT_VIOLATION', '/0/amountTotalamountTotal', 'This field is write-protected.')]"
+is "an apiAlias in a price: an unexpected field" \
+	"$(errs 'price.apiAlias="cart_price"')" \
+	"[('FRAMEWORK__WRITE_UNEXPECTED_FIELD_ERROR', '/0/price/apiAlias', 'Unexpected field: apiAlias')]"
+is "a total that is no number, a quantity that is no integer" \
+	"$(errs 'price.totalPrice="abc"' 'lineItems.0.price.quantity="2"')" \
+	"[('ba785a8c-82cb-4283-967c-3cf342181b40', '/0/price/totalPrice', 'This value should be of type numeric.'), ('ba785a8c-82cb-4283-967c-3cf342181b40', '/0/lineItems/0/price/quantity', 'This value should be of type int.')]"
+is "a line without price, an address without street, a customer without last name" \
+	"$(errs lineItems.0.price=DEL 'addresses.0.street=" "' orderCustomer.lastName=DEL)" \
+	"[('c1051bb4-d103-4f74-8988-acbcafc7fdc3', '/0/orderCustomer/lastName', 'This value should not be blank.'), ('c1051bb4-d103-4f74-8988-acbcafc7fdc3', '/0/addresses/0/street', 'This value should not be blank.'), ('ad32d13f-c3d4-423b-909a-857b961eb720', '/0/lineItems/0/price', 'This value should not be null.')]"
+is "no price: the database's NOT NULL, a 500" \
+	"$(api POST /api/order --data "$(good price=DEL)" | py '(d["errors"][0]["status"], d["errors"][0]["detail"][-47:])')" \
+	"('500', \"1364 Field 'price' doesn't have a default value\")"
+is "a currency that is not there: the foreign key, a 500" \
+	"$(api POST /api/order --data "$(good 'currencyId="0123456789abcdef0123456789abcdef"')" | py '(d["errors"][0]["status"], "1452" in d["errors"][0]["detail"])')" \
+	"('500', True)"
+is "a delivery's state as the order's: refused (Shopware would take it)" \
+	"$(api POST /api/order --data "$(good "stateId=\"$(py '[s["id"] for s in d["data"] if s["stateMachine"]["technicalName"] == "order_delivery.state"][0]' <"$tmp/st.json")\"")" | py 'd["errors"][0]["code"]')" \
+	SANDBOX__WRITE_NOT_EMULATED
+is "a field the sandbox does not write: refused" \
+	"$(api POST /api/order --data "$(good 'deepLinkCode="x"')" | py 'd["errors"][0]["code"]')" SANDBOX__WRITE_NOT_EMULATED
+nmail=$(curl -s "$base/_sandbox/mail" | py 'len(d)')
+mugs=$(products '{"filter":[{"type":"equals","field":"productNumber","value":"MUG-BLU"}]}' | py 'd["data"][0]["stock"]')
+h=$(curl -s -D - -o /dev/null -X POST -H "Authorization: Bearer $tok" -H 'Accept: application/json' -H 'Content-Type: application/json' --data "$(good)" "$base/api/order" | tr -d '\r')
+is "a whole order: 204 with Location" \
+	"$(echo "$h" | head -1 | cut -d' ' -f2) $(echo "$h" | grep -c '^Location: http://.*/api/order/a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1$')" "204 1"
+orders '{"filter":[{"type":"equals","field":"customFields.shopswitch_origin","value":"SHOPSWITCH:Old:1"}],"associations":{"lineItems":{},"transactions":{"associations":{"stateMachineState":{}}},"deliveries":{"associations":{"positions":{}}}}}' >"$tmp/new.json"
+is "found by its custom field (compared as text, without case)" \
+	"$(py '(d["total"], d["data"][0]["orderNumber"], d["data"][0]["customFields"])' <"$tmp/new.json")" \
+	"(1, '10014', {'shopswitch_origin': 'shopswitch:old:1'})"
+is "its totals are the prices written; the label trimmed, tags stripped" \
+	"$(py '[(o["amountTotal"], o["positionPrice"], o["shippingTotal"], [(l["label"], l["quantity"], l["unitPrice"], l["totalPrice"]) for l in o["lineItems"]], [p["quantity"] for p in o["deliveries"][0]["positions"]]) for o in d["data"]][0]' <"$tmp/new.json")" \
+	"(24.9, 19.9, 5.0, [('Mok blauw', 2, 9.95, 19.9)], [2])"
+is "paid, no mail, the stock taken, one write" \
+	"$(py '[t["stateMachineState"]["technicalName"] for t in d["data"][0]["transactions"]]' <"$tmp/new.json") $(curl -s "$base/_sandbox/mail" | py 'len(d)') $(products '{"filter":[{"type":"equals","field":"productNumber","value":"MUG-BLU"}]}' | py 'd["data"][0]["stock"]') $(writes | py 'd["order created"]')" \
+	"['paid'] $nmail $((mugs - 2)) 1"
+is "the same id again: FRAMEWORK__WRITE_TYPE_INTEND_ERROR" \
+	"$(api POST /api/order --data "$(good)" | py 'd["errors"][0]["code"]')" FRAMEWORK__WRITE_TYPE_INTEND_ERROR
+fault '[{"path":"/api/order","kind":"500late"}]'
+is "a 500late fault: 500, and the order is there" \
+	"$(st POST /api/order --data "$(good id='"d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4"' 'customFields.shopswitch_origin="shopswitch:old:2"')") $(orders '{"filter":[{"type":"equals","field":"customFields.shopswitch_origin","value":"shopswitch:old:2"}]}' | py 'd["total"]')" \
+	"500 1"
+fault '[{"path":"/api/search/order","kind":"change","change":{"order":"10014","customFields":null}}]'
+is "a change fault clears an order's custom fields, as in the admin" \
+	"$(orders '{"filter":[{"type":"equals","field":"customFields.shopswitch_origin","value":"shopswitch:old:1"}]}' | py 'd["total"]')" 0
 is "writes: order created, tracking, states" \
 	"$(writes | py 'sorted(k.split()[0] + " " + k.split()[-1] for k in d if k.startswith("order"))')" \
 	"['order created', 'order state', 'order state', 'order state', 'order trackingCodes']"

@@ -4,11 +4,14 @@
         --data tests/sandbox/data/shopware [--generate orders=N,products=M] \
         [--set token_ttl=600] [--set oauth_limits=10/10,15/30,20/60] ...
 
-Routes: POST /api/oauth/token, POST /api/search/order, POST
-/api/search/product, POST /api/_action/sync (product stock upserts),
-PATCH /api/order-delivery/{id} (trackingCodes), POST
+Routes: POST /api/oauth/token, POST /api/search/{order,product,
+currency,country,sales-channel,state-machine-state}, POST
+/api/_action/sync (product stock upserts), PATCH
+/api/order-delivery/{id} (trackingCodes), POST
 /api/_action/order_delivery/{id}/state/{transition}, POST
-/api/_action/order/{id}/state/{transition}, POST /api/order.  Data:
+/api/_action/order/{id}/state/{transition}, GET
+/api/_action/number-range/reserve/order/{salesChannelId}, POST
+/api/order.  Data:
 products.json and orders.json in a compact form (field names are
 Shopware's; ids, prices and the state machine references are derived, so
 that the seed stays readable; see load_products and load_orders).
@@ -16,7 +19,7 @@ that the seed stays readable; see load_products and load_orders).
 Settings (--set NAME=VALUE): client_id (SWIASANDBOX...), client_secret,
 token_ttl (600 s), oauth_limits (10/10,15/30,20/60: limit/seconds of the
 oauth route's time_backoff limiter), max_limit (500), sync_max_rows
-(1000, our own choice), send_mail_default (1).
+(1000, our own choice), send_mail_default (1), sales_channels (1).
 
 Sources: [sw] shopware/shopware trunk (6.6, commit cfc087db, 2024-10-24),
 paths under src/Core/; [league] thephpleague/oauth2-server
@@ -90,7 +93,16 @@ Decisions:
     FRAMEWORK__ASSOCIATION_NOT_FOUND (AssociationNotFoundException keeps
     ShopwareHttpException's 500).  A filter on a to-many association
     matches when any row does (an SQL join).  Without sort the order is
-    the ids' (random UUIDs: no order to rely on).
+    the ids' (random UUIDs: no order to rely on).  Text compares as the
+    tables' collation, utf8mb4_unicode_ci, does: without case, accents
+    or trailing spaces (fold()): a search for "ts-red-m" finds TS-RED-M,
+    and productNumber is unique under it
+    (uniq.product.product_number__version_id,
+    Migration/V6_3/Migration1536233120Product.php).  A JSON field
+    (customFields, payload, price, ...) may be filtered on any path
+    inside it; an unregistered custom field is read as text
+    (Dbal/FieldAccessorBuilder/CustomFieldsAccessorBuilder.php,
+    JsonFieldAccessorBuilder.php).
  6. Entities are serialized whole (Api/Serializer/JsonEntityEncoder.php):
     an association that was not asked for is present as null; includes
     {"<apiAlias>": [fields]} keep only those fields, and apiAlias is
@@ -156,14 +168,38 @@ Decisions:
     trackingCodes must be a list of strings (pointer /0/trackingCodes);
     other fields are not emulated (400).  Shopware keeps no shipping
     time: the delivery's updatedAt is what a connector can read.
-11. POST /api/order (entity create through the DAL; no customer mail:
-    the order-placed flow belongs to the checkout, not to DAL writes).
-    Required, as OrderDefinition flags them: billingAddressId,
-    currencyId, languageId, salesChannelId, orderDateTime,
-    currencyFactor, stateId, itemRounding, totalRounding; each missing one
-    is a NotBlank violation at /0/<field>.  The sandbox takes the nested
-    addresses, orderCustomer, lineItems and deliveries it can render and
-    answers 204 with Location (no _response) or 200 with the order.
+11. POST /api/order: the DAL's insert of an order with its nested
+    customer, addresses, line items, deliveries (with positions) and
+    transactions (Api/Controller/ApiController.php::create,
+    Write/WriteCommandExtractor.php); the fields and flags are those of
+    Checkout/Order/OrderDefinition.php and Aggregate/*/*Definition.php
+    (WRITE below).  Every violation is collected before the answer:
+    a Required field missing is NotBlank (FkField, StringField,
+    FloatField, IntField) or NotNull (DateTimeField, JsonField) at
+    /0/<path>; a StringField is trimmed, stripped of tags and "" taken as
+    null; a FloatField takes a number or a numeric string (Type
+    numeric), an IntField only an integer; a WriteProtected field
+    (amountTotal, amountNet, positionPrice, taxStatus, shippingTotal,
+    orderDate) is refused, and a Computed one (a line's unitPrice) is
+    ignored; CartPriceField, CalculatedPriceField and
+    CashRoundingConfigField refuse a key they do not map (apiAlias) as
+    FRAMEWORK__WRITE_UNEXPECTED_FIELD_ERROR (FieldSerializer/
+    JsonFieldSerializer.php).  What the database refuses is its 500: the
+    NOT NULL columns price and shipping_costs left out, a foreign key
+    to no row (currency, language, sales channel, state, country,
+    shipping and payment method, product, the order's own address or
+    line).  A state of another machine than its field's is taken by
+    Shopware and breaks the order; the sandbox refuses it.  An id that
+    is there is FRAMEWORK__WRITE_TYPE_INTEND_ERROR.  amountTotal and the
+    other totals are columns generated from price and shipping_costs
+    (Migration1536232990Order.php): nothing checks that they add up.  A
+    product line in an order that is not cancelled takes its quantity
+    off the product's stock (Content/Product/Stock/
+    OrderStockSubscriber.php).  No mail: the order confirmation is the
+    flow of checkout.order.placed, which only the Store API's checkout
+    dispatches (Checkout/Cart/SalesChannel/CartOrderRoute.php), and state
+    mails follow transitions.  The answer is 204 with Location (no
+    _response) or 200 with the order.
 12. No general Admin API rate limit in Shopware itself (only the oauth
     limiter); --rate-limit gives the core's window, answered with
     RateLimitExceededException's body (seconds unknown to the module: 1).
@@ -171,6 +207,19 @@ Decisions:
     "detail":...,"meta":{"parameters":{...}}}]}
     (ShopwareHttpException::getCommonErrorData); Symfony's own HTTP
     exceptions (404, 405, 415) get code "0" and no meta.
+14. What a client entering orders reads: POST /api/search/sales-channel
+    (one storefront, typeId Defaults::SALES_CHANNEL_TYPE_STOREFRONT, with
+    its languageId, currencyId, paymentMethodId, shippingMethodId; the
+    setting sales_channels=N makes N storefronts, and every shop has a
+    headless channel too), /api/search/state-machine-state (with the
+    association stateMachine), /api/search/currency (with itemRounding
+    and totalRounding, CashRoundingConfig structs serialized with their
+    apiAlias) and /api/search/country.
+15. GET /api/_action/number-range/reserve/{type}/{salesChannelId?}
+    (System/NumberRange/Api/NumberRangeController.php): {"number": N},
+    the next of the range, taken (a plain JsonResponse, whatever the
+    Accept); ?preview=1 does not take it.  The order range goes on from
+    the highest number seeded; other types are not emulated.
 """
 
 import base64
@@ -181,6 +230,7 @@ import random
 import re
 import secrets
 import time
+import unicodedata
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl
 
@@ -197,6 +247,7 @@ SETTINGS = {
     "max_limit": "500",
     "sync_max_rows": "1000",
     "send_mail_default": "1",
+    "sales_channels": "1",
 }
 STATUS_TEXT = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
                405: "Method Not Allowed", 406: "Not Acceptable",
@@ -259,11 +310,114 @@ SHIPPING = {"PostNL": ("postnl", "https://jouw.postnl.nl/track-and-trace/%s"),
             "DPD": ("dpd", "https://tracking.dpd.de/status/nl_NL/parcel/%s"),
             "Afhalen": ("pickup", "")}
 INHERITED = ("name", "ean", "active", "isCloseout")
-REQUIRED_ORDER = ("billingAddressId", "currencyId", "languageId",
-                  "salesChannelId", "orderDateTime", "currencyFactor",
-                  "stateId", "itemRounding", "totalRounding")
+# What POST /api/order writes (decision 11): per entity, the fields the
+# sandbox takes as (name, kind, required), in the definitions' order
+# (Checkout/Order/OrderDefinition.php, Aggregate/Order{Customer,Address,
+# LineItem,Delivery,DeliveryPosition,Transaction}/*Definition.php).  The
+# reference fields to the parent (orderId, ...) are the writer's.  Kinds:
+# id (IdField: a UUID, one made when absent), uuid (FkField with
+# NoConstraint: no row checked), fk:TABLE and state:MACHINE (a UUID whose
+# row the database checks), string (StringField: trimmed, tags stripped,
+# "" null), text (LongTextField), float, int, bool, datetime, json, list
+# (ListField of strings), cart_price, price (CalculatedPriceField),
+# rounding (CashRoundingConfigField), one:ENTITY, many:ENTITY, protected
+# (WriteProtected: refused in the Admin API's scope) and computed
+# (Computed: ignored).  A field not listed is refused as not emulated.
+WRITE = {
+    "order": (
+        ("id", "id", True), ("orderNumber", "string", False),
+        ("billingAddressId", "uuid", True),
+        ("currencyId", "fk:currency", True),
+        ("languageId", "fk:language", True),
+        ("salesChannelId", "fk:sales_channel", True),
+        ("orderDateTime", "datetime", True), ("orderDate", "protected", False),
+        ("price", "cart_price", False), ("amountTotal", "protected", False),
+        ("amountNet", "protected", False),
+        ("positionPrice", "protected", False),
+        ("taxStatus", "protected", False), ("shippingCosts", "price", False),
+        ("shippingTotal", "protected", False),
+        ("currencyFactor", "float", True), ("affiliateCode", "string", False),
+        ("campaignCode", "string", False), ("customerComment", "text", False),
+        ("stateId", "state:order.state", True), ("customFields", "json", False),
+        ("orderCustomer", "one:order_customer", False),
+        ("addresses", "many:order_address", False),
+        ("deliveries", "many:order_delivery", False),
+        ("lineItems", "many:order_line_item", False),
+        ("transactions", "many:order_transaction", False),
+        ("itemRounding", "rounding", True), ("totalRounding", "rounding", True)),
+    "order_customer": (
+        ("id", "id", True), ("email", "string", True),
+        ("firstName", "string", True), ("lastName", "string", True),
+        ("company", "string", False), ("customerNumber", "string", False)),
+    "order_address": (
+        ("id", "id", True), ("countryId", "fk:country", True),
+        ("firstName", "string", True), ("lastName", "string", True),
+        ("street", "string", True), ("zipcode", "string", False),
+        ("city", "string", True), ("company", "string", False),
+        ("phoneNumber", "string", False),
+        ("additionalAddressLine1", "string", False)),
+    "order_line_item": (
+        ("id", "id", True), ("productId", "fk:product", False),
+        ("identifier", "string", True), ("referencedId", "string", False),
+        ("quantity", "int", True), ("label", "string", True),
+        ("payload", "json", False), ("good", "bool", False),
+        ("removable", "bool", False), ("stackable", "bool", False),
+        ("position", "int", True), ("states", "list", True),
+        ("price", "price", True), ("unitPrice", "computed", False),
+        ("totalPrice", "computed", False), ("type", "string", False)),
+    "order_delivery": (
+        ("id", "id", True),
+        ("shippingOrderAddressId", "fk:order_address", True),
+        ("shippingMethodId", "fk:shipping_method", True),
+        ("stateId", "state:order_delivery.state", True),
+        ("trackingCodes", "list", True),
+        ("shippingDateEarliest", "datetime", True),
+        ("shippingDateLatest", "datetime", True),
+        ("shippingCosts", "price", False),
+        ("positions", "many:order_delivery_position", False)),
+    "order_delivery_position": (
+        ("id", "id", True), ("orderLineItemId", "fk:order_line_item", True),
+        ("price", "price", False), ("unitPrice", "computed", False),
+        ("totalPrice", "computed", False), ("quantity", "computed", False)),
+    "order_transaction": (
+        ("id", "id", True), ("paymentMethodId", "fk:payment_method", True),
+        ("amount", "price", True),
+        ("stateId", "state:order_transaction.state", True)),
+}
+# EntityDefinition::getDefaults of OrderLineItemDefinition and
+# OrderDeliveryDefinition.
+WRITE_DEFAULTS = {"order_line_item": {"position": 1},
+                  "order_delivery": {"trackingCodes": []}}
+# The property mappings of the JSON fields (Field/CartPriceField.php,
+# CalculatedPriceField.php, CashRoundingConfigField.php): key -> (type,
+# required).
+MAPPED = {
+    "cart_price": {"netPrice": ("float", True), "totalPrice": ("float", True),
+                   "calculatedTaxes": ("json", True),
+                   "taxRules": ("json", True),
+                   "positionPrice": ("float", True),
+                   "rawTotal": ("float", True), "taxStatus": ("string", True)},
+    "price": {"unitPrice": ("float", True), "totalPrice": ("float", True),
+              "quantity": ("int", True), "calculatedTaxes": ("json", True),
+              "taxRules": ("json", True), "referencePrice": ("json", False),
+              "listPrice": ("json", False),
+              "regulationPrice": ("json", False)},
+    "rounding": {"decimals": ("int", True), "interval": ("float", True),
+                 "roundForNet": ("bool", True)},
+}
+TOO_LONG = "d94b19cc-114f-4f44-9cc4-4138e80a87b9"    # Symfony Length
 SALES_CHANNEL = "98432def39fc4624b33213a56b8c944d"
 LANGUAGE = "2fbb5fe2e29a4d70aa5854ce7ce3e20b"          # Defaults::LANGUAGE_SYSTEM
+# Defaults::SALES_CHANNEL_TYPE_STOREFRONT, _API (System/.../Defaults.php)
+STOREFRONT = "8a243080f92e4c719546314b577cf82b"
+HEADLESS = "f183ee5650cf4bdb8a774337575067a6"
+PAYMENTS = {"Voorafbetaling": "payment_prepayment",   # name: technicalName
+            "Factuur": "payment_invoice",
+            "Rembours": "payment_cashpayment"}
+# Symfony NotNull's code; the write-protection violation has none, so the
+# exception's (WriteConstraintViolationException::getErrors).
+NOT_NULL = "ad32d13f-c3d4-423b-909a-857b961eb720"
+UUID_ERROR = "FRAMEWORK__WRITE_CONSTRAINT_VIOLATION"
 FILTERS_KNOWN = ("contains", "prefix", "suffix", "nand", "nor", "until",
                  "since", "equalsAll")
 UUID_RE = re.compile(r"\A[0-9a-f]{32}\Z")
@@ -329,6 +483,24 @@ def not_blank(pointer):
     return violation(NOT_BLANK, "This value should not be blank.",
                      "This value should not be blank.",
                      {"{{ value }}": "null"}, pointer)
+
+
+def type_error(v, typ, pointer):
+    """Symfony's Type constraint, as the field serializers use it."""
+    return violation(TYPE_ERROR, "This value should be of type %s." % typ,
+                     "This value should be of type {{ type }}.",
+                     {"{{ value }}": php_export(v), "{{ type }}": typ},
+                     pointer)
+
+
+def not_uuid(v, pointer):
+    """Validation/Constraint/UuidValidator.php: no code of its own, so
+    the exception's."""
+    msg = 'The string "{{ string }}" is not a valid uuid.'
+    if not isinstance(v, str):
+        return type_error(v, "string", pointer)
+    return violation(UUID_ERROR, msg.replace("{{ string }}", v), msg,
+                     {"{{ string }}": v}, pointer)
 
 
 def php_export(v):
@@ -397,14 +569,21 @@ SCHEMA = {
         {}),
     "order_address": (
         ("id", "versionId", "orderId", "countryId", "company", "firstName",
-         "lastName", "street", "zipcode", "city", "phoneNumber", "createdAt",
-         "updatedAt"),
+         "lastName", "street", "zipcode", "city", "phoneNumber",
+         "additionalAddressLine1", "createdAt", "updatedAt"),
         {"country": ("country", "one", "_country")}),
-    "country": (("id", "iso", "iso3", "name"), {}),
-    "currency": (("id", "isoCode", "symbol", "factor", "shortName", "name"),
-                 {}),
+    "country": (("id", "iso", "iso3", "name", "active"), {}),
+    "currency": (("id", "isoCode", "symbol", "factor", "shortName", "name",
+                  "itemRounding", "totalRounding"), {}),
     "state_machine_state": (("id", "technicalName", "name",
-                             "stateMachineId"), {}),
+                             "stateMachineId"),
+                            {"stateMachine": ("state_machine", "one",
+                                              "_machine")}),
+    "state_machine": (("id", "technicalName", "name", "initialStateId"), {}),
+    "sales_channel": (("id", "typeId", "name", "active", "languageId",
+                       "currencyId", "paymentMethodId", "shippingMethodId",
+                       "countryId"), {}),
+    "payment_method": (("id", "name", "technicalName", "active"), {}),
     "shipping_method": (("id", "name", "technicalName", "trackingUrl",
                          "active"), {}),
     "order_delivery": (
@@ -423,13 +602,14 @@ SCHEMA = {
     "order_line_item": (
         ("id", "versionId", "orderId", "identifier", "referencedId",
          "productId", "quantity", "label", "unitPrice", "totalPrice", "type",
-         "payload", "position", "good", "removable", "stackable",
-         "createdAt", "updatedAt"),
+         "payload", "position", "good", "removable", "stackable", "states",
+         "price", "createdAt", "updatedAt"),
         {"product": ("product", "one", "_product")}),
     "order_transaction": (
-        ("id", "versionId", "orderId", "stateId", "amount", "createdAt",
-         "updatedAt"),
-        {"stateMachineState": ("state_machine_state", "one", "_state")}),
+        ("id", "versionId", "orderId", "paymentMethodId", "stateId",
+         "amount", "createdAt", "updatedAt"),
+        {"stateMachineState": ("state_machine_state", "one", "_state"),
+         "paymentMethod": ("payment_method", "one", "_method")}),
     "product": (
         ("id", "versionId", "parentId", "childCount", "productNumber",
          "name", "ean", "stock", "availableStock", "active", "isCloseout",
@@ -437,15 +617,30 @@ SCHEMA = {
         {"parent": ("product", "one", "_parent"),
          "children": ("product", "many", "_children")}),
 }
+# JSON fields: a filter may name any path inside them (JsonField,
+# CustomFields: Dbal/FieldAccessorBuilder/JsonFieldAccessorBuilder.php,
+# CustomFieldsAccessorBuilder.php; an unregistered custom field is read
+# as text).
+JSON_FIELDS = ("customFields", "payload", "price", "shippingCosts",
+               "itemRounding", "totalRounding", "amount")
 TIME_FIELDS = ("orderDateTime", "createdAt", "updatedAt",
                "shippingDateEarliest", "shippingDateLatest")
 
 
-def money(amount):
-    return {"unitPrice": amount, "quantity": 1, "totalPrice": amount,
+def money(amount, quantity=1, unit=None):
+    """A CalculatedPrice as Shopware serializes the struct."""
+    return {"unitPrice": amount if unit is None else unit,
+            "quantity": quantity, "totalPrice": amount,
             "calculatedTaxes": [], "taxRules": [], "referencePrice": None,
             "listPrice": None, "regulationPrice": None,
             "apiAlias": "calculated_price"}
+
+
+def rounding():
+    """A CashRoundingConfig: the default of a currency (two decimals)."""
+    return {"decimals": 2, "interval": 0.01, "roundForNet": True,
+            "apiAlias": "shopware_core_framework_data_abstraction_layer_"
+                        "pricing_cash_rounding_config"}
 
 
 class Criteria:
@@ -481,13 +676,16 @@ class Platform(PlatformBase):
             for part in self.opt["oauth_limits"].split(","):
                 n, _, secs = part.partition("/")
                 self.limits.append((int(n), int(secs)))
+            self.nchannels = int(self.opt["sales_channels"])
             if self.opt["send_mail_default"] not in ("0", "1") or \
-                    self.ttl < 1 or not self.limits:
+                    self.ttl < 1 or not self.limits or \
+                    not 1 <= self.nchannels <= 9:
                 raise ValueError
         except ValueError:
             raise SetupError("--set: token_ttl, max_limit, sync_max_rows "
                              "take integers, oauth_limits LIMIT/SECONDS,..."
-                             ", send_mail_default 0 or 1")
+                             ", send_mail_default 0 or 1, sales_channels "
+                             "1 to 9")
         unknown = set(self.generate) - {"orders", "products"}
         if unknown:
             raise SetupError("--generate: shopware has no %s (it knows "
@@ -511,17 +709,51 @@ class Platform(PlatformBase):
                     "stateMachineId": uid("machine", machine)}
         self.state_by_id = {s["id"]: (m, s["technicalName"])
                             for (m, _), s in self.states.items()}
+        self.machines = {}
+        for machine, names in MACHINE_STATES.items():
+            self.machines[machine] = {
+                "id": uid("machine", machine), "technicalName": machine,
+                "name": machine, "initialStateId":
+                self.states[(machine, names[0])]["id"]}
+        for (machine, _), st in self.states.items():
+            st["_machine"] = self.machines[machine]
+        self.payments = {name: {"id": uid("payment", name), "name": name,
+                                "technicalName": tech, "active": True}
+                         for name, tech in PAYMENTS.items()}
+        self.languages = {LANGUAGE}
         self.countries = {iso: {"id": uid("country", iso), "iso": iso,
-                                "iso3": None, "name": name}
+                                "iso3": None, "name": name, "active": True}
                           for iso, name in COUNTRIES.items()}
         self.currencies = {iso: {"id": uid("currency", iso), "isoCode": iso,
                                  "symbol": sym, "factor": f,
-                                 "shortName": iso, "name": iso}
+                                 "shortName": iso, "name": iso,
+                                 "itemRounding": rounding(),
+                                 "totalRounding": rounding()}
                            for iso, (sym, f) in CURRENCIES.items()}
         self.methods = {name: {"id": uid("shipping", name), "name": name,
                                "technicalName": tech, "trackingUrl": url,
                                "active": True}
                         for name, (tech, url) in SHIPPING.items()}
+        # The storefronts (sales_channels of them, decision 14), and the
+        # headless channel every shop has (the admin's, type API).
+        self.channels = {}
+        for n in range(self.nchannels):
+            name = "Storefront" if n == 0 else "Storefront %d" % (n + 1)
+            cid = SALES_CHANNEL if n == 0 else uid("sales-channel", n)
+            self.channels[cid] = {
+                "id": cid, "typeId": STOREFRONT, "name": name,
+                "active": True, "languageId": LANGUAGE,
+                "currencyId": self.currencies["EUR"]["id"],
+                "paymentMethodId": self.payments["Voorafbetaling"]["id"],
+                "shippingMethodId": self.methods["PostNL"]["id"],
+                "countryId": self.countries["NL"]["id"]}
+        self.channels[uid("sales-channel", "headless")] = {
+            "id": uid("sales-channel", "headless"), "typeId": HEADLESS,
+            "name": "Headless", "active": True, "languageId": LANGUAGE,
+            "currencyId": self.currencies["EUR"]["id"],
+            "paymentMethodId": self.payments["Factuur"]["id"],
+            "shippingMethodId": self.methods["DHL"]["id"],
+            "countryId": self.countries["NL"]["id"]}
         products = load_array(self.data_dir, "products.json")
         orders = load_array(self.data_dir, "orders.json")
         if self.generate:
@@ -529,16 +761,25 @@ class Platform(PlatformBase):
                                              products, orders)
         self.load_products(products)
         self.load_orders(orders)
+        # The order number range: the next after the highest number.
+        self.next_number = max([10000] + [
+            int(o["orderNumber"]) for o in self.orders.values()
+            if o["orderNumber"].isdigit()]) + 1
 
     def load_products(self, rows):
         self.products = {}
         self.by_number = {}
+        self.by_folded = {}
         for i, r in enumerate(rows):
             num = r.get("productNumber")
             where = "products.json: item %d (%r)" % (i, num)
-            if not isinstance(num, str) or not num or num in self.by_number:
+            if not isinstance(num, str) or not num or \
+                    fold(num) in self.by_folded:
+                # uniq.product.product_number__version_id, under the
+                # column's collation (decision 5).
                 raise SetupError("%s: productNumber must be a unique, "
                                  "non-empty string" % where)
+            self.by_folded[fold(num)] = num
             if not is_int(r.get("stock")):
                 raise SetupError("%s: stock must be an integer" % where)
             parent = r.get("parent")
@@ -644,6 +885,8 @@ class Platform(PlatformBase):
                 "payload": {"productNumber": pnum} if prod else {},
                 "position": n + 1, "good": kind == "product",
                 "removable": True, "stackable": True,
+                "states": ["is-physical"] if prod else [],
+                "price": money(round(price * qty, 2), qty, float(price)),
                 "createdAt": created, "updatedAt": None, "_product": prod})
         positions = sum(li["totalPrice"] for li in lines)
         shipping = float(r.get("shippingTotal", 0))
@@ -728,6 +971,8 @@ class Platform(PlatformBase):
             "_transactions": [{
                 "id": uid("transaction", oid), "versionId": LIVE_VERSION,
                 "orderId": oid,
+                "paymentMethodId": self.payments["Voorafbetaling"]["id"],
+                "_method": self.payments["Voorafbetaling"],
                 "stateId": self.state("order_transaction.state",
                                       tstate)["id"],
                 "amount": money(total), "createdAt": created,
@@ -739,22 +984,41 @@ class Platform(PlatformBase):
 
     def change(self, c):
         """A fault of kind change: {"sku": S, "stock": N} is a sale or a
-        delivery in the shop (not counted as a write)."""
+        delivery in the shop; {"order": NUMBER, "customFields": null} the
+        merchant clearing an order's custom fields in the admin (not
+        counted as writes)."""
+        if "order" in c:
+            for o in self.orders.values():
+                if o["orderNumber"] == c["order"]:
+                    o["customFields"] = c["customFields"]
+                    o["updatedAt"] = now()
+            return
         p = self.by_number.get(c.get("sku"))
         if p is not None and is_int(c.get("stock")):
             p["stock"] = p["availableStock"] = c["stock"]
             p["updatedAt"] = now()
 
     def check_change(self, c):
+        if "order" in c:
+            if set(c) != {"order", "customFields"} or not isinstance(
+                    c["customFields"], (dict, type(None))):
+                raise ValueError('shopware change: {"order": NUMBER, '
+                                 '"customFields": null or {...}}')
+            return
         if c.get("sku") not in self.by_number or not is_int(c.get("stock")):
             raise ValueError('shopware change: {"sku": KNOWN_SKU, "stock": '
-                             'N}')
+                             'N}, or {"order": NUMBER, "customFields": '
+                             'null}')
 
     # ---- the hooks sandbox.py calls
 
     ROUTES = [
         (re.compile(r"/api/oauth/token"), "POST", "token"),
-        (re.compile(r"/api/search/(order|product)"), "POST", "search"),
+        (re.compile(r"/api/search/(order|product|currency|country|"
+                    r"sales-channel|state-machine-state)"), "POST",
+         "search"),
+        (re.compile(r"/api/_action/number-range/reserve/([^/]+)(?:/([^/]*))?"),
+         "GET", "reserve"),
         (re.compile(r"/api/_action/sync"), "POST", "sync"),
         (re.compile(r"/api/order-delivery/([^/]+)"), "PATCH",
          "patch_delivery"),
@@ -835,8 +1099,15 @@ class Platform(PlatformBase):
 
     def snapshot(self):
         crit = Criteria()
-        crit.assoc = {"deliveries": Criteria(), "lineItems": Criteria()}
-        crit.assoc["deliveries"].assoc = {"stateMachineState": Criteria()}
+        crit.assoc = {"deliveries": Criteria(), "lineItems": Criteria(),
+                      "orderCustomer": Criteria(), "addresses": Criteria(),
+                      "transactions": Criteria(), "currency": Criteria()}
+        crit.assoc["deliveries"].assoc = {
+            "stateMachineState": Criteria(), "positions": Criteria(),
+            "shippingMethod": Criteria()}
+        crit.assoc["addresses"].assoc = {"country": Criteria()}
+        crit.assoc["transactions"].assoc = {
+            "stateMachineState": Criteria(), "paymentMethod": Criteria()}
         crit.assoc["stateMachineState"] = Criteria()
         return {
             "products": [self.render("product", p, Criteria(), False)
@@ -1206,6 +1477,8 @@ class Platform(PlatformBase):
                 return
             if part in assocs:              # an association alone: its id
                 return
+            if part in fields and part in JSON_FIELDS:
+                return                      # JSON_EXTRACT of any path
             fail(400, error(400, "FRAMEWORK__UNMAPPED_FIELD",
                             'Field "%s" in entity "%s" was not found.' % (
                                 part, cur), {"field": part, "entity": cur}))
@@ -1217,6 +1490,10 @@ class Platform(PlatformBase):
         for i, part in enumerate(parts):
             nxt = []
             for ent, o in rows:
+                if ent is None:             # inside a JSON field's value
+                    nxt.append((None, o.get(part)
+                                if isinstance(o, dict) else None))
+                    continue
                 fields, assocs = SCHEMA[ent]
                 if part in assocs:
                     target, kind, key = assocs[part]
@@ -1268,11 +1545,22 @@ class Platform(PlatformBase):
 
     # ---- search
 
+    def pool(self, entity):
+        """The stored rows of an entity a search can list."""
+        return {"order": self.orders, "product": self.products,
+                "currency": {c["id"]: c for c in self.currencies.values()},
+                "country": {c["id"]: c for c in self.countries.values()},
+                "sales_channel": self.channels,
+                "state_machine_state": {s["id"]: s
+                                        for s in self.states.values()}
+                }[entity]
+
     def search(self, req, entity):
+        entity = entity.replace("-", "_")
         body = self.body(req)
         crit = self.parse_criteria(body, entity, True)
         inherit = req.header("sw-inheritance") is not None
-        pool = self.orders if entity == "order" else self.products
+        pool = self.pool(entity)
         rows = [o for o in pool.values()
                 if (crit.ids is None or o["id"] in crit.ids) and
                 all(self.test(entity, o, f, inherit) for f in crit.filters)]
@@ -1551,75 +1839,395 @@ class Platform(PlatformBase):
                 "id": s["id"], "customFields": None,
                 "apiAlias": "state_machine_state"}
 
-    # ---- entering an order (decision 11)
+    # ---- entering an order (decisions 11, 15)
+
+    def reserve(self, req, kind, channel):
+        """GET /api/_action/number-range/reserve/{type}/{saleschannel?}
+        (System/NumberRange/Api/NumberRangeController.php): the next
+        number of the type's range, taken; ?preview=1 shows it only."""
+        if kind != "order":
+            fail(400, error(400, "SANDBOX__NUMBER_RANGE_NOT_EMULATED",
+                            "The sandbox keeps the order number range "
+                            "only (type %s)." % kind, {"type": kind}))
+        if channel and not UUID_RE.match(channel.lower()):
+            fail(400, error(400, "FRAMEWORK__INVALID_UUID",
+                            'Value is not a valid UUID: %s' % channel,
+                            {"input": channel}))
+        number = str(self.next_number)
+        if dict(req.params()).get("preview") not in ("1", "true"):
+            self.next_number += 1
+        return respond(200, {"number": number})
 
     def create_order(self, req):
+        """POST /api/order: the DAL's insert of an order with its nested
+        entities (Api/Controller/ApiController.php::create,
+        Write/EntityWriter.php).  Every violation is collected before
+        the answer, as the writer does; what the database refuses (a
+        NOT NULL column left out, a foreign key to no row) is its 500."""
         body = self.body(req)
         if not isinstance(body, dict):
             fail(400, http_error(400, "Only single write operations are "
                                  "supported. Please send the entities one "
                                  "by one or use the /sync api endpoint."))
-        missing = [f for f in REQUIRED_ORDER if body.get(f) in (None, "")]
-        if missing:
-            fail(400, *[not_blank("/0/" + f) for f in missing])
-        oid = body.get("id") or secrets.token_hex(16)
-        if oid in self.orders:
+        errs, fks = [], []
+        row = self.write_row("order", body, "/0", errs, fks)
+        if row["id"] in self.orders:
             fail(400, error(400, "FRAMEWORK__WRITE_TYPE_INTEND_ERROR",
                             'Expected command for "order" to be "Shopware\\'
                             'Core\\Framework\\DataAbstractionLayer\\Write\\'
                             'Command\\InsertCommand". (Got: Shopware\\Core\\'
                             'Framework\\DataAbstractionLayer\\Write\\Command'
                             '\\UpdateCommand)'))
-        state = self.state_by_id.get(body["stateId"])
-        cur = [c for c in self.currencies.values()
-               if c["id"] == body["currencyId"]]
-        when = parse_time(body["orderDateTime"])
-        if state is None or state[0] != "order.state" or not cur or \
-                when is None:
-            fail(400, error(400, "SANDBOX__WRITE_NOT_EMULATED",
-                            "stateId must be an order state's id, "
-                            "currencyId a currency's and orderDateTime a "
-                            "time (see /_sandbox/state)."))
-        addresses = body.get("addresses") or []
-        by_iso = {c["id"]: c["iso"] for c in self.countries.values()}
-        compact = {
-            "orderNumber": str(body.get("orderNumber") or
-                               (20000 + len(self.orders))),
-            "orderDateTime": body["orderDateTime"], "state": state[1],
-            "currency": cur[0]["isoCode"],
-            "customerComment": body.get("customerComment"),
-            "customer": body.get("orderCustomer") or {},
-            "billing": dict(addresses[0] if addresses else {},
-                            country=by_iso.get((addresses[0] if addresses
-                                                else {}).get("countryId"),
-                                               "NL")),
-            "lines": [{"productNumber": (li.get("payload") or {}).get(
-                "productNumber") if (li.get("payload") or {}).get(
-                    "productNumber") in self.by_number else None,
-                "type": li.get("type", "custom"), "label": li.get("label"),
-                "quantity": li.get("quantity", 1),
-                "unitPrice": li.get("unitPrice",
-                                    (li.get("price") or {}).get("unitPrice",
-                                                                0.0))}
-                for li in body.get("lineItems") or []],
-            "deliveries": [{"state": "open", "shippingMethod": "PostNL"}]
-            if body.get("deliveries") else []}
-        try:
-            order = self.build_order(compact, "POST /api/order")
-        except SetupError as e:
-            fail(400, error(400, "SANDBOX__WRITE_NOT_EMULATED", str(e)))
-        # build_order derives the id from the number; a client's id wins.
-        if body.get("id"):
-            order["id"] = oid
-        order["createdAt"] = now()
+        if errs:
+            fail(400, *errs)
+        for column in ("price", "shippingCosts"):
+            if row.get(column) is None:
+                # order.price and order.shipping_costs are JSON NOT NULL
+                # (Migration1536232990Order.php); the fields are not
+                # Required, so only the database says so.
+                fail(500, http_error(500, "An exception occurred while "
+                                     "executing a query: SQLSTATE[HY000]: "
+                                     "General error: 1364 Field '%s' "
+                                     "doesn't have a default value" % (
+                                         "price" if column == "price"
+                                         else "shipping_costs")))
+        self.check_keys(row, fks)
+        order = self.store_order(row)
         self.orders[order["id"]] = order
         self.count("order created")
+        self.claim_stock(order)
         if "_response" in dict(req.params()):
             return respond(200, {"data": self.render("order", order,
                                                      Criteria(), False)})
         return Response(204, headers=[("Location", "http://%s/api/order/%s"
                                        % (req.header("Host") or "127.0.0.1",
                                           order["id"]))])
+
+    def write_row(self, entity, data, ptr, errs, fks):
+        """The row of entity that data writes at pointer ptr, its values
+        converted as the field serializers do; violations into errs, the
+        foreign keys to check into fks as (entity, id, pointer)."""
+        spec = WRITE[entity]
+        extra = sorted(set(data) - {f for f, _, _ in spec})
+        if extra:
+            fail(400, error(400, "SANDBOX__WRITE_NOT_EMULATED",
+                            "The sandbox does not write %s of %s (at %s)."
+                            % (", ".join(extra), entity, ptr),
+                            {"fields": extra}))
+        given = dict(WRITE_DEFAULTS.get(entity, {}))
+        given.update(data)
+        out = {}
+        for name, kind, required in spec:
+            p = ptr + "/" + name
+            v = given.get(name)
+            if kind == "computed":          # Flag Computed: skipped
+                continue
+            if kind == "protected":
+                if name in data:
+                    # WriteCommandExtractor::validateContextHasPermission:
+                    # the exception's path and the violation's property
+                    # path both end in the field (sic).
+                    errs.append(violation(
+                        UUID_ERROR, "This field is write-protected.",
+                        "This field is write-protected.",
+                        ["api", ""], p + name))
+                continue
+            if kind == "id":
+                if v in (None, ""):
+                    v = secrets.token_hex(16)
+                elif not (isinstance(v, str) and UUID_RE.match(v)):
+                    errs.append(not_uuid(v, p))
+                out[name] = v
+            elif kind.startswith(("fk:", "state:")) or kind == "uuid":
+                if v in (None, ""):
+                    if required:
+                        errs.append(not_blank(p))
+                    out[name] = None
+                elif not (isinstance(v, str) and UUID_RE.match(v)):
+                    errs.append(not_uuid(v, p))
+                else:
+                    out[name] = v
+                    if kind != "uuid":
+                        fks.append((kind, v, p))
+            elif kind in ("string", "text"):
+                if isinstance(v, str):
+                    # StringFieldSerializer trims; both strip tags
+                    # (not AllowHtml) and take "" as null.
+                    v = re.sub(r"<[^>]*>", "", v.strip() if kind ==
+                               "string" else v)
+                    v = v or None
+                if v is None:
+                    if required:
+                        errs.append(not_blank(p))
+                elif not isinstance(v, str):
+                    errs.append(type_error(v, "string", p))
+                elif kind == "string" and len(v) > 255:
+                    errs.append(violation(
+                        TOO_LONG, "This value is too long. It should have "
+                        "255 characters or less.", "This value is too "
+                        "long. It should have {{ limit }} character or "
+                        "less.|This value is too long. It should have "
+                        "{{ limit }} characters or less.",
+                        {"{{ value }}": php_export(v), "{{ limit }}": "255"},
+                        p))
+                out[name] = v
+            elif kind in ("float", "int", "bool"):
+                out[name] = self.scalar(kind, v, required, p, errs)
+            elif kind == "datetime":
+                if v is None:
+                    errs.append(violation(NOT_NULL, "This value should not "
+                                          "be null.", "This value should "
+                                          "not be null.",
+                                          {"{{ value }}": "null"}, p))
+                elif parse_time(v) is None:
+                    fail(400, error(400, "SANDBOX__WRITE_NOT_EMULATED",
+                                    "%s: the sandbox reads ISO 8601 times "
+                                    "only (PHP would take more)." % p))
+                out[name] = parse_time(v) if v is not None else None
+            elif kind in ("json", "list"):
+                if v is not None and not isinstance(
+                        v, list if kind == "list" else (dict, list)):
+                    errs.append(type_error(v, "array", p))
+                elif kind == "list" and v is not None:
+                    for i, x in enumerate(v):
+                        if not isinstance(x, str):
+                            errs.append(type_error(x, "string",
+                                                   "%s/%d" % (p, i)))
+                out[name] = v
+            elif kind in MAPPED:
+                out[name] = self.mapped(kind, v, required, p, errs)
+            elif kind.startswith("one:"):
+                out[name] = None
+                if isinstance(v, dict):
+                    out[name] = self.write_row(kind[4:], v, p, errs, fks)
+                elif v is not None:
+                    errs.append(type_error(v, "array", p))
+            elif kind.startswith("many:"):
+                rows = []
+                if v is not None and not isinstance(v, list):
+                    errs.append(type_error(v, "array", p))
+                for i, x in enumerate(v if isinstance(v, list) else []):
+                    if isinstance(x, dict):
+                        rows.append(self.write_row(kind[5:], x, "%s/%d" % (
+                            p, i), errs, fks))
+                    else:
+                        errs.append(type_error(x, "array", "%s/%d" % (p, i)))
+                out[name] = rows
+        return out
+
+    def scalar(self, kind, v, required, p, errs):
+        """A FloatField (NotBlank, Type numeric: a numeric string too,
+        cast to float), IntField (Type int, NotBlank) or BoolField."""
+        if v is None:
+            if required and kind != "bool":
+                errs.append(not_blank(p))
+            return None
+        if kind == "float":
+            if not is_numeric(v):
+                errs.append(type_error(v, "numeric", p))
+                return None
+            return float(v)
+        if kind == "int" and (isinstance(v, bool) or not isinstance(v, int)):
+            errs.append(type_error(v, "int", p))
+            return None
+        if kind == "bool" and not isinstance(v, bool):
+            errs.append(type_error(v, "bool", p))
+            return None
+        return v
+
+    def mapped(self, kind, v, required, p, errs):
+        """A JsonField with a property mapping (CartPriceField,
+        CalculatedPriceField, CashRoundingConfigField): a key it does not
+        map is FRAMEWORK__WRITE_UNEXPECTED_FIELD_ERROR, a required one
+        missing a NotBlank (typed) or NotNull (untyped JSON)
+        (FieldSerializer/JsonFieldSerializer.php::validateMapping)."""
+        if v is None:
+            if required:
+                errs.append(violation(NOT_NULL, "This value should not be "
+                                      "null.", "This value should not be "
+                                      "null.", {"{{ value }}": "null"}, p))
+            return None
+        if not isinstance(v, dict):
+            errs.append(type_error(v, "array", p))
+            return None
+        fields = MAPPED[kind]
+        for k in v:
+            if k not in fields and k != "extensions":
+                errs.append(dict(error(400,
+                                       "FRAMEWORK__WRITE_UNEXPECTED_FIELD_"
+                                       "ERROR", "Unexpected field: %s" % k,
+                                       {"field": k}),
+                                 source={"pointer": "%s/%s" % (p, k)}))
+        out = {}
+        for k, (ftype, req) in fields.items():
+            x = v.get(k)
+            if ftype == "json":
+                if x is None and req:
+                    errs.append(violation(NOT_NULL, "This value should not "
+                                          "be null.", "This value should "
+                                          "not be null.",
+                                          {"{{ value }}": "null"},
+                                          "%s/%s" % (p, k)))
+                out[k] = x
+            elif ftype == "string":
+                if not isinstance(x, str) or not x.strip():
+                    errs.append(not_blank("%s/%s" % (p, k)))
+                out[k] = x
+            else:
+                out[k] = self.scalar(ftype, x, req, "%s/%s" % (p, k), errs)
+        return out
+
+    def check_keys(self, row, fks):
+        """What the database checks: each foreign key names a row (the
+        order's own addresses and lines for its deliveries), and each
+        state belongs to its field's machine (which the DAL does NOT
+        check: the sandbox refuses what would break the order)."""
+        own = {"order_address": {a["id"] for a in row["addresses"]},
+               "order_line_item": {li["id"] for li in row["lineItems"]}}
+        tables = {
+            "currency": {c["id"] for c in self.currencies.values()},
+            "country": {c["id"] for c in self.countries.values()},
+            "language": self.languages, "sales_channel": set(self.channels),
+            "shipping_method": {m["id"] for m in self.methods.values()},
+            "payment_method": {m["id"] for m in self.payments.values()},
+            "product": set(self.products)}
+        tables.update(own)
+        for kind, v, p in fks:
+            if kind.startswith("state:"):
+                st = self.state_by_id.get(v)
+                if st is not None and st[0] != kind[6:]:
+                    fail(400, error(400, "SANDBOX__WRITE_NOT_EMULATED",
+                                    "%s: a state of %s, not of %s: Shopware "
+                                    "would take it and the order would be "
+                                    "broken" % (p, st[0], kind[6:])))
+                ok = st is not None
+            else:
+                ok = v in tables[kind[3:]]
+            if not ok:
+                fail(500, http_error(500, "An exception occurred while "
+                                     "executing a query: SQLSTATE[23000]: "
+                                     "Integrity constraint violation: 1452 "
+                                     "Cannot add or update a child row: a "
+                                     "foreign key constraint fails (%s %s)"
+                                     % (p, v)))
+
+    def store_order(self, row):
+        """The stored order of a checked row, as build_order keeps one."""
+        oid = row["id"]
+        t = now()
+        cur = [c for c in self.currencies.values()
+               if c["id"] == row["currencyId"]][0]
+        by_id = {c["id"]: c for c in self.countries.values()}
+        addresses = {}
+        for a in row["addresses"]:
+            addresses[a["id"]] = dict(
+                {f: a.get(f) for f in SCHEMA["order_address"][0]},
+                versionId=LIVE_VERSION, orderId=oid, createdAt=t,
+                _country=by_id[a["countryId"]])
+        lines = {}
+        for li in row["lineItems"]:
+            pr = li["price"]
+            prod = self.products.get(li.get("productId"))
+            lines[li["id"]] = dict(
+                {f: li.get(f) for f in SCHEMA["order_line_item"][0]},
+                versionId=LIVE_VERSION, orderId=oid,
+                unitPrice=pr["unitPrice"], totalPrice=pr["totalPrice"],
+                price=dict(money(pr["totalPrice"], pr["quantity"],
+                                 pr["unitPrice"])), createdAt=t,
+                _product=prod)
+        deliveries = []
+        for d in row["deliveries"]:
+            positions = []
+            for pos in d["positions"]:
+                pr = pos.get("price")
+                positions.append({
+                    "id": pos["id"], "versionId": LIVE_VERSION,
+                    "orderDeliveryId": d["id"],
+                    "orderLineItemId": pos["orderLineItemId"],
+                    "quantity": pr["quantity"] if pr else None,
+                    "unitPrice": pr["unitPrice"] if pr else None,
+                    "totalPrice": pr["totalPrice"] if pr else None,
+                    "createdAt": t, "updatedAt": None,
+                    "_line": lines[pos["orderLineItemId"]]})
+            sc = d.get("shippingCosts")
+            method = [m for m in self.methods.values()
+                      if m["id"] == d["shippingMethodId"]][0]
+            state = self.state(*self.state_by_id[d["stateId"]])
+            deliveries.append({
+                "id": d["id"], "versionId": LIVE_VERSION, "orderId": oid,
+                "shippingOrderAddressId": d["shippingOrderAddressId"],
+                "shippingMethodId": method["id"], "stateId": state["id"],
+                "trackingCodes": list(d["trackingCodes"]),
+                "shippingDateEarliest": d["shippingDateEarliest"],
+                "shippingDateLatest": d["shippingDateLatest"],
+                "shippingCosts": money(sc["totalPrice"], sc["quantity"],
+                                       sc["unitPrice"]) if sc else None,
+                "createdAt": t, "updatedAt": None, "_state": state,
+                "_positions": positions, "_method": method,
+                "_address": addresses[d["shippingOrderAddressId"]],
+                "_order": oid})
+            self.deliveries[d["id"]] = deliveries[-1]
+        transactions = []
+        for tr in row["transactions"]:
+            state = self.state(*self.state_by_id[tr["stateId"]])
+            pm = [m for m in self.payments.values()
+                  if m["id"] == tr["paymentMethodId"]][0]
+            am = tr["amount"]
+            transactions.append({
+                "id": tr["id"], "versionId": LIVE_VERSION, "orderId": oid,
+                "paymentMethodId": pm["id"], "stateId": state["id"],
+                "amount": money(am["totalPrice"], am["quantity"],
+                                am["unitPrice"]), "createdAt": t,
+                "updatedAt": None, "_state": state, "_method": pm})
+        price, sc = row["price"], row["shippingCosts"]
+        cust = row.get("orderCustomer")
+        state = self.state(*self.state_by_id[row["stateId"]])
+        return {
+            "id": oid, "versionId": LIVE_VERSION,
+            "orderNumber": row.get("orderNumber"),
+            "billingAddressId": row["billingAddressId"],
+            "currencyId": cur["id"], "languageId": row["languageId"],
+            "salesChannelId": row["salesChannelId"],
+            "orderDateTime": row["orderDateTime"],
+            "orderDate": row["orderDateTime"].strftime("%Y-%m-%d"),
+            # amount_total and the rest are generated columns of price
+            # and shipping_costs (Migration1536232990Order.php).
+            "price": dict(price, apiAlias="cart_price"),
+            "amountTotal": price["totalPrice"],
+            "amountNet": price["netPrice"],
+            "positionPrice": price["positionPrice"],
+            "taxStatus": price["taxStatus"],
+            "shippingCosts": money(sc["totalPrice"], sc["quantity"],
+                                   sc["unitPrice"]),
+            "shippingTotal": sc["totalPrice"],
+            "currencyFactor": row["currencyFactor"],
+            "affiliateCode": row.get("affiliateCode"),
+            "campaignCode": row.get("campaignCode"),
+            "customerComment": row.get("customerComment"), "source": None,
+            "stateId": state["id"], "ruleIds": [],
+            "itemRounding": row["itemRounding"],
+            "totalRounding": row["totalRounding"],
+            "customFields": row.get("customFields"), "createdAt": t,
+            "updatedAt": None, "_state": state,
+            "_customer": None if cust is None else dict(
+                {f: cust.get(f) for f in SCHEMA["order_customer"][0]},
+                versionId=LIVE_VERSION, orderId=oid, createdAt=t),
+            "_currency": cur, "_addresses": list(addresses.values()),
+            "_billing": addresses.get(row["billingAddressId"]),
+            "_deliveries": deliveries, "_lineItems": list(lines.values()),
+            "_transactions": transactions}
+
+    def claim_stock(self, order):
+        """Content/Product/Stock/OrderStockSubscriber.php: each product
+        line written into a live order that is not cancelled takes its
+        quantity off its referenced product's stock."""
+        if order["_state"]["technicalName"] == "cancelled":
+            return
+        for li in order["_lineItems"]:
+            p = self.products.get(li.get("referencedId"))
+            if li.get("type") == "product" and p is not None:
+                p["stock"] -= li["quantity"]
+                p["availableStock"] = p["stock"]
 
 
 INVALID_REQUEST = ("The request is missing a required parameter, includes "
@@ -1651,7 +2259,20 @@ def php_type(v):
             float: "double", bool: "boolean"}.get(type(v), "NULL")
 
 
+def fold(text):
+    """A string as utf8mb4_unicode_ci compares it (the collation of
+    Shopware's tables, and of a value read out of JSON by
+    JsonFieldAccessorBuilder): case and accents ignored, trailing spaces
+    too (PAD SPACE).  An approximation of UCA 4.0.0 good for names and
+    SKUs."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return t.casefold().rstrip(" ")
+
+
 def same(v, w):
+    if isinstance(v, str) and isinstance(w, str):
+        return fold(v) == fold(w)
     if isinstance(v, datetime):
         return v == parse_time(w) if isinstance(w, str) else False
     if isinstance(v, bool) or isinstance(w, bool):
