@@ -30,8 +30,8 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-FAULT_KINDS = ("429", "500", "502", "503", "reset", "slow", "truncate",
-               "badjson", "change")
+FAULT_KINDS = ("429", "500", "500after", "502", "503", "reset", "slow",
+               "truncate", "badjson", "change")
 SLOW_DEFAULT = 5.0          # longer than any client timeout a test sets
 MAX_BODY = 16 * 1024 * 1024
 
@@ -434,6 +434,10 @@ class Sandbox:
                 self.platform.answer_delay = fault["delay"] \
                     if kind == "slow" else 0
                 resp = self.platform.handle(req)
+            if kind == "500after":
+                # Carried out, then a failure on the way out: the client
+                # cannot tell it from one that did nothing.
+                resp = self.platform.server_error_for(req)
         resp.headers.extend(
             self.platform.rate_headers(self.limiter.limit, remaining))
         return resp, fault, auth
