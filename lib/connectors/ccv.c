@@ -58,12 +58,13 @@ struct ccv {
 	char		*origin;	/* scheme and host of the url, where
 					   a "next" link's path is asked */
 	json_t		*marks;		/* marker -> [id, number]: the orders
-					   shopswitch entered, as listed */
+					   shopswitch entered, as listed, and
+					   those this run entered */
 	time_t		 lo;		/* marks has every order made since
 					   (0: none listed yet) */
-	time_t		 listed;	/* when the last listing was asked */
-	char		 unsure[128];	/* the marker of an order whose POST
-					   went unanswered: its note is due */
+	time_t		 unsure_at;	/* when a POST went unanswered (0:
+					   none since the last look) */
+	char		 unsure[128];	/* and its marker: its note is due */
 };
 
 /* The path and query of url: what follows its scheme and host. */
@@ -997,14 +998,16 @@ complete(struct session *s, struct complete_item *it)
  * carries its marker as its reservationnumber, which the listing shows,
  * and is looked for among the orders made since a day before the old
  * order was placed (the new one cannot be older; the day is room for a
- * clock or time zone set wrong).  The orders read are kept: the next
- * look reads only those of the last minutes.
+ * clock or time zone set wrong).  The orders read are kept, with those
+ * the run enters: the next look reads only what they lack, the orders
+ * before the earliest time read, and those of the minutes before a
+ * POST that went unanswered.
  */
 #define DAY	(24 * 60 * 60)
-#define SKEW	(10 * 60)		/* how far a listing goes back before
-					   the one before it was asked: twice
-					   the 5 minutes CCV lets x-date, our
-					   clock, differ from its own */
+#define SKEW	(10 * 60)		/* how far a look goes back before an
+					   unanswered POST: twice the 5
+					   minutes CCV lets x-date, our clock,
+					   differ from its own */
 #define NEWSTATUS 1			/* New: what a warehouse imports */
 
 struct skuq {
@@ -1198,11 +1201,13 @@ add_note(struct session *s, struct create_item *it)
 }
 
 /*
- * An order that an earlier run entered: among the orders made since a
- * day before the old one was placed, the first time; after that among
- * those made since the listing before (less SKEW), and any earlier
- * ones an older order needs.  An order found whose POST went
- * unanswered gets its note now.
+ * An order that an earlier run entered, or this run's unanswered POST:
+ * among the orders made since a day before the old one was placed, read
+ * the first time; after that among those and the orders this run
+ * entered, and what they lack: the orders before the earliest time read
+ * that an older order needs, and those made since SKEW before a POST
+ * that went unanswered.  The order of that POST, found, gets its note
+ * now.
  */
 static int
 find_created(struct session *s, struct create_item *it)
@@ -1210,25 +1215,25 @@ find_created(struct session *s, struct create_item *it)
 	struct ccv *c = s->priv;
 	json_t	*m;
 	char	 why[256];
-	time_t	 since, now;
+	time_t	 since;
 
 	if (since_of(it, &since, why, sizeof(why)) == -1)
 		return 0;		/* create() refuses it */
-	now = time(NULL);
 	if (c->lo == 0) {
 		if (list_marks(s, since, 0) != 0)
 			return -1;
 		c->lo = since;
-	} else {
+	} else if (since < c->lo) {
 		/* Up to a day on: max_create_date may be a local time. */
-		if (since < c->lo && list_marks(s, since, c->lo + DAY) != 0)
+		if (list_marks(s, since, c->lo + DAY) != 0)
 			return -1;
-		if (since < c->lo)
-			c->lo = since;
-		if (list_marks(s, c->listed - SKEW, 0) != 0)
-			return -1;
+		c->lo = since;
 	}
-	c->listed = now;
+	if (c->unsure_at != 0) {
+		if (list_marks(s, c->unsure_at - SKEW, 0) != 0)
+			return -1;
+		c->unsure_at = 0;
+	}
 	if ((m = json_object_get(c->marks, it->marker)) == NULL)
 		return 0;
 	conn_copy(it->id, sizeof(it->id), json_string_value(
@@ -1378,7 +1383,7 @@ create(struct session *s, struct create_item *it)
 	long long lt[256], rest, got;
 	char	 amt[MONEY_LEN], why[512], said[512], t[2][32];
 	const char *cur;
-	time_t	 since;
+	time_t	 since, sent;
 	long	 status;
 	int	 rc;
 
@@ -1424,11 +1429,13 @@ create(struct session *s, struct create_item *it)
 		    "" : "s", amt, cur != NULL ? cur : "", why);
 		return 0;
 	}
+	sent = time(NULL);
 	rc = call(s, "POST", "orders", body, 1, &ans, &status, said,
 	    sizeof(said));
 	if (rc == -1) {
 		/* It may be made: a look finds it, and adds its note. */
 		conn_copy(c->unsure, sizeof(c->unsure), it->marker);
+		c->unsure_at = sent;
 		return -1;
 	}
 	if (rc == 1) {
