@@ -2,7 +2,8 @@
 # --platform ccv), seeded from tests/sandbox/data/ccv: every request
 # signed, collections followed by their next link, orders with their
 # rows, stock of products and attribute combinations, one PATCH a level,
-# orders completed with what they lack.
+# orders completed with what they lack, orders entered and found again
+# by their marker.
 load setup
 
 CCV=$TOP/tests/sandbox/data/ccv
@@ -259,10 +260,107 @@ complete_in() {
 }
 
 # --- orders-push ------------------------------------------------------------
-@test "CCV: orders-push is not done: exit 2, the reason said" {
+# push_orders: in.jsonl, three orders of an old WooCommerce shop "old":
+# a combination (TS-RED-M) and a product, a product the shop now sells
+# at a discount (BAG-TOTE: the old price is kept) with a discount on the
+# order and no shipping address, and a line whose total does not divide
+# by its quantity (the cent left over is shipping).
+push_orders() {
+	cat >in.jsonl <<'EOF'
+{"source":"woocommerce","shop":"old","id":"4752","number":"1012","status":"open","created_at":"2026-11-20T10:00:00Z","email":"jan.jansen@example.nl","name":"Jan Jansen","total":"54.85","currency":"EUR","billing_address":{"name":"Jan Jansen","company":"","address1":"Kerkstraat 12","address2":"","zip":"3511 LK","city":"Utrecht","region":"","country":"NL","phone":"0612345678"},"shipping_address":{"name":"Jan Jansen","company":"","address1":"Kerkstraat 12","address2":"","zip":"3511 LK","city":"Utrecht","region":"","country":"NL","phone":"0612345678"},"lines":[{"sku":"TS-RED-M","name":"T-shirt rood M","qty":2,"total":"39.90"},{"sku":"MUG-BLU","name":"Mok blauw","qty":1,"total":"9.95"}]}
+{"source":"woocommerce","shop":"old","id":"4819","number":"1029","status":"open","created_at":"2026-11-21T09:00:00Z","email":"fleur@example.be","name":"Fleur de Vries","total":"40.00","currency":"EUR","billing_address":{"name":"Fleur de Vries","company":"Studio Fleur","address1":"Meir 80","address2":"","zip":"2000","city":"Antwerpen","region":"","country":"BE","phone":""},"shipping_address":null,"lines":[{"sku":"BAG-TOTE","name":"Tas katoen","qty":2,"total":"49.90"}]}
+{"source":"woocommerce","shop":"old","id":"4822","number":"1030","status":"open","created_at":"2026-11-22T08:00:00Z","email":"zoe.mueller@example.de","name":"Zoë Müller","total":"10.00","currency":"EUR","billing_address":{"name":"Zoë Müller","company":"","address1":"Domstraße 4","address2":"","zip":"50667","city":"Köln","region":"","country":"DE","phone":""},"shipping_address":{"name":"Zoë Müller","company":"","address1":"Domstraße 4","address2":"","zip":"50667","city":"Köln","region":"","country":"DE","phone":""},"lines":[{"sku":"TS-RED-L","name":"T-shirt rood L","qty":3,"total":"10.00"}]}
+EOF
+}
+# created: each order the sandbox has with a reservationnumber (the
+# marker), as CCV Shop keeps it: number, status, money, customer, rows,
+# notes; one JSON object a line.
+created() {
+	state | python3 -c 'import json, sys
+for o in json.load(sys.stdin)["orders"]:
+    if not o["reservationnumber"]:
+        continue
+    c = o["customer"]
+    b, d = c["billingaddress"], c["deliveryaddress"]
+    print(json.dumps({"number": o["ordernumber"], "marker": o["reservationnumber"],
+        "status": o["status"], "paid": o["paid"], "total": o["total_price"],
+        "shipping": o["total_shipping"], "extra": [o["extra_costs"], o["extra_costs_description"]],
+        "currency": o["currency"], "email": c["email"],
+        "billing": [b["first_name"], b["last_name"], b["company"], b["address_line_1"], b["zipcode"], b["city"], b["country_code"], b["telephone"]],
+        "delivery": [d["full_name"], d["address_line_1"], d["city"], d["country_code"]],
+        "rows": [[r["product_number"], r.get("sub_sku_number", ""), r["count"], r["price"], r["discount"]] for r in o["orderrows"]],
+        "notes": [[n["type"], n["note"]] for n in o["ordernotes"]]}, ensure_ascii=False))'
+}
+posts() { requests | grep -v '^GET' || true; }
+PUSHED='{"order 400000001 note": 1, "order 400000002 note": 1, "order 400000003 note": 1, "order created": 3}'
+
+@test "CCV: orders-push --dry-run: the plan, nothing written" {
 	ccv_start
-	printf '{"source":"picqer","shop":"old","id":"1","number":"1","total":"9.95","currency":"EUR","lines":[{"sku":"MUG-BLU","qty":1,"total":"9.95"}]}\n' >in.jsonl
-	t 2 - "orders-push: ccv: shopswitch does not enter orders in CCV Shop yet \(its POST /orders exists, but an order entered before cannot be found by the old number without reading every order\)" \
-	    orders-push --to ccv -n in.jsonl
+	push_orders
+	t 0 push-plan.jsonl "" orders-push --to ccv -n in.jsonl
+	[ -z "$(posts)" ]
+	[ "$(writes)" = "{}" ]
+}
+@test "CCV: orders-push: entered once each, paid, at the old prices, no mail; again: exists" {
+	ccv_start
+	push_orders
+	t 0 push.jsonl "" orders-push --to ccv --journal j in.jsonl
+	t 0 push-created.txt "" created
+	[ "$(mails)" = "[]" ]
+	[ "$(writes)" = "$PUSHED" ]
+	# Without the journal: looked for among the orders made since a day
+	# before the first old one, read once.
+	: >"$BATS_TEST_TMPDIR/requests.jsonl"
+	t 0 push-again.jsonl "" orders-push --to ccv in.jsonl
+	[ "$(writes)" = "$PUSHED" ]
+	requests | grep '^GET /api/rest/v1/orders?' >req
+	[ "$(cat req)" = "GET /api/rest/v1/orders?orderby=id&min_create_date=2026-11-19T10%3A00%3A00Z&start=0&size=100 200" ]
+}
+@test "CCV: orders-push: a SKU the shop lacks, no created_at: that order fails, named" {
+	ccv_start
+	push_orders
+	sed -i '1s/"MUG-BLU"/"NOPE-1"/; 3s/"created_at":"[^"]*",//' in.jsonl
+	t 1 push-fail.jsonl "" orders-push --to ccv in.jsonl
+	[ "$(writes)" = '{"order 400000001 note": 1, "order created": 1}' ]
+}
+@test "CCV: orders-push --notify-customer is refused before any request: exit 2" {
+	ccv_start
+	push_orders
+	t 2 - "orders-push: ccv: --notify-customer: CCV Shop's POST /orders has no member that mails, .* leave out --notify-customer, .*" \
+	    orders-push --to ccv --notify-customer in.jsonl
 	[ ! -s "$BATS_TEST_TMPDIR/requests.jsonl" ]
+}
+@test "CCV: orders-push: a POST answered 500 once the order was made: found by its marker, entered once" {
+	ccv_start
+	push_orders
+	fault '[{"path": "/api/rest/v1/orders", "method": "POST", "kind": "500after"}]'
+	t 0 push.jsonl "orders-push: shopswitch:old:1012: http://127.0.0.1:[0-9]+/api/rest/v1/orders: 500: 500.00: Internal server error: looking before sending again" \
+	    orders-push --to ccv in.jsonl
+	# The note too, once the order was found among those of the minutes
+	# before the POST.
+	t 0 push-created.txt "" created
+	[ "$(writes)" = "$PUSHED" ]
+	[ "$(requests | grep -c '^GET /api/rest/v1/orders?orderby=id&min_create_date=')" -eq 2 ]
+}
+@test "CCV: orders-push: kill -9 at random moments, resume with the journal: every order once, no mail" {
+	ccv_start --set read_limit=1000 --set write_limit=1000 --set total_limit=3000
+	python3 - >in.jsonl <<'PY'
+import json
+for i in range(40):
+    print(json.dumps({"source": "woocommerce", "shop": "old", "id": str(9000 + i),
+        "number": str(2000 + i), "created_at": "2026-11-25T10:00:00Z",
+        "email": "klant%d@example.nl" % i, "total": "24.90", "currency": "EUR",
+        "billing_address": {"name": "Klant %d" % i, "country": "NL"},
+        "shipping_address": None,
+        "lines": [{"sku": "TS-RED-M", "qty": 1, "total": "19.95"},
+                  {"sku": "MUG-BLU", "qty": 1, "total": "4.95"}]}))
+PY
+	kill_runs 10 orders-push --to ccv --journal j in.jsonl
+	[ "$RC" -eq 0 ] || { cat "err.$RUN"; return 1; }
+	[ "$(grep -c '"result":"\(created\|exists\)"' "out.$RUN")" -eq 40 ]
+	created >got
+	[ "$(wc -l <got)" -eq 40 ]
+	[ "$(python3 -c 'import json, sys; print(len({json.loads(l)["marker"] for l in open(sys.argv[1])}))' got)" -eq 40 ]
+	[ "$(writes | python3 -c 'import json, sys; print(json.load(sys.stdin)["order created"])')" -eq 40 ]
+	[ "$(mails)" = "[]" ]
 }

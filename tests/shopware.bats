@@ -416,7 +416,7 @@ assert o["salesChannelId"] not in ("98432def39fc4624b33213a56b8c944d", ""), o'
 @test "orders-push: a create answered 500 after the order was made: found by its marker, not entered twice" {
 	sw
 	push_in
-	fault '[{"path": "/api/order", "method": "POST", "kind": "500late", "times": 1}]'
+	fault '[{"path": "/api/order", "method": "POST", "kind": "500after", "times": 1}]'
 	t 0 push.jsonl "orders-push: shopswitch:old:1012: http://127.0.0.1:[0-9]+/api/order: 500: 0: Internal Server Error: looking before sending again" \
 	    orders-push --to shopware in.jsonl
 	[ "$(writes)" = '{"order created": 3}' ]

@@ -10,7 +10,9 @@
  * headers, no Retry-After.  Errors are {"code", "status",
  * "developermessage"}.  An order has numeric statuses, its rows in
  * orders/{id}/orderrows, and one track and trace; stock is written one
- * product or attribute combination at a time.  See
+ * product or attribute combination at a time.  An order is entered with
+ * POST /orders and found again by its reservationnumber among the
+ * orders made since the old one (see "Entering orders").  See
  * demo.ccvshop.nl/API/Docs and tests/sandbox/ccv.py for the sources.
  */
 #include <math.h>
@@ -55,6 +57,14 @@ struct ccv {
 	const char	*secret;	/* secret: the HMAC's key */
 	char		*origin;	/* scheme and host of the url, where
 					   a "next" link's path is asked */
+	json_t		*marks;		/* marker -> [id, number]: the orders
+					   shopswitch entered, as listed, and
+					   those this run entered */
+	time_t		 lo;		/* marks has every order made since
+					   (0: none listed yet) */
+	time_t		 unsure_at;	/* when a POST went unanswered (0:
+					   none since the last look) */
+	char		 unsure[128];	/* and its marker: its note is due */
 };
 
 /* The path and query of url: what follows its scheme and host. */
@@ -132,6 +142,7 @@ setup(struct session *s, struct http_opts *o)
 	c->pub = pub;
 	c->secret = secret;
 	c->origin = xmemdup(s->url, (size_t)(uri_of(s->url) - s->url));
+	c->marks = json_object();
 	s->priv = c;
 	o->sign = sign;
 	o->sign_arg = c;
@@ -143,8 +154,10 @@ close_priv(struct session *s)
 {
 	struct ccv *c = s->priv;
 
-	if (c != NULL)
+	if (c != NULL) {
 		free(c->origin);
+		json_decref(c->marks);
+	}
 	free(c);
 	s->priv = NULL;
 }
@@ -213,10 +226,13 @@ each_item(struct session *s, const char *path, const char *query,
 
 /*
  * One request of method to path under the API with body (stolen; NULL
- * for none).  A GET's JSON answer goes into *out (the caller decrefs
- * it); a write is answered 204, without a body (NULL).  once: sent
- * once (HTTP_ONCE).  0 on a 2xx; 1 when CCV refused it (*status, and
- * its words in said); -1 when it is unknown what became of it (s->err).
+ * for none).  The JSON answer of a GET, or of a POST (201 with what it
+ * made), goes into *out (the caller decrefs it); a PATCH is answered
+ * 204, without a body (NULL).  once: sent once (HTTP_ONCE).  Numbers
+ * with a fraction are written with 15 digits, which give back an
+ * amount of up to 15 digits exactly (see number()).  0 on a 2xx; 1 when
+ * CCV refused it (*status, and its words in said); -1 when it is
+ * unknown what became of it (s->err).
  */
 static int
 call(struct session *s, const char *method, const char *path, json_t *body,
@@ -228,14 +244,15 @@ call(struct session *s, const char *method, const char *path, json_t *body,
 	int	 rc;
 
 	*out = NULL;
-	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	text = body != NULL ? json_dumps(body, JSON_COMPACT |
+	    JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(body);
 	memset(&url, 0, sizeof(url));
 	buf_adds(&url, s->url);
 	buf_adds(&url, API);
 	buf_adds(&url, path);
 	rc = http_request(s->http, method, buf_str(&url), text,
-	    (strcmp(method, "GET") == 0 ? HTTP_JSON : 0) |
+	    (strcmp(method, "PATCH") != 0 ? HTTP_JSON : 0) |
 	    (once ? HTTP_ONCE : 0), &r);
 	free(text);
 	buf_free(&url);
@@ -975,8 +992,473 @@ complete(struct session *s, struct complete_item *it)
 	return rc == -1 ? -1 : 0;
 }
 
+/*
+ * Entering orders.  CCV Shop lists orders by none of the members a POST
+ * sets but their time (min_create_date): an order shopswitch entered
+ * carries its marker as its reservationnumber, which the listing shows,
+ * and is looked for among the orders made since a day before the old
+ * order was placed (the new one cannot be older; the day is room for a
+ * clock or time zone set wrong).  The orders read are kept, with those
+ * the run enters: the next look reads only what they lack, the orders
+ * before the earliest time read, and those of the minutes before a
+ * POST that went unanswered.
+ */
+#define DAY	(24 * 60 * 60)
+#define SKEW	(10 * 60)		/* how far a look goes back before an
+					   unanswered POST: twice the 5
+					   minutes CCV lets x-date, our clock,
+					   differ from its own */
+#define NEWSTATUS 1			/* New: what a warehouse imports */
+
+struct skuq {
+	item_cb		 cb;		/* the tool's callback */
+	void		*arg;		/* and its argument */
+	const char	*want;		/* the product number asked for */
+	json_t		*left;		/* SKU -> true: not found yet */
+};
+
+/* A product found by its number, unless it is sold by combination. */
+static int
+sku_product(struct session *s, json_t *p, void *arg)
+{
+	struct skuq *sq = arg;
+	struct shop_item si;
+	const char *type, *why;
+	char	 id[64], ref[32];
+
+	(void)s;
+	type = json_string_value(json_object_get(p, "stocktype"));
+	if (strcmp(str(p, "productnumber"), sq->want) != 0 ||
+	    (type != NULL && strcmp(type, "product") != 0))
+		return 0;		/* a near miss, or not a line */
+	memset(&si, 0, sizeof(si));
+	si.sku = item_of(p, NULL, &si.tracked, &why);
+	si.why = why;
+	conn_text(p, "id", ref, sizeof(ref));
+	snprintf(id, sizeof(id), "products/%s", ref);
+	si.id = id;
+	si.ref = ref;
+	si.group = "";
+	si.qty = whole(json_object_get(p, "stock"), &si.fraction);
+	json_object_del(sq->left, sq->want);
+	return sq->cb(sq->arg, &si);
+}
+
+/*
+ * An attribute combination of the SKUs left; 1 (stop) once none is
+ * left.
+ */
+static int
+sku_combo(struct session *s, json_t *c, json_t *parent, void *arg)
+{
+	struct skuq *sq = arg;
+	struct shop_item si;
+	char	 id[64], ref[64], t[2][32];
+	int	 rc;
+
+	(void)s;
+	if (parent == NULL)
+		return 0;
+	memset(&si, 0, sizeof(si));
+	si.sku = item_of(c, parent, &si.tracked, &si.why);
+	if (*si.sku == '\0' || json_object_get(sq->left, si.sku) == NULL)
+		return 0;
+	snprintf(id, sizeof(id), "attributecombinations/%s", conn_text(c,
+	    "id", t[0], sizeof(t[0])));
+	snprintf(ref, sizeof(ref), "%s/%s", conn_text(parent, "id", t[1],
+	    sizeof(t[1])), t[0]);
+	si.id = id;
+	si.ref = ref;
+	si.group = "";
+	si.qty = whole(json_object_get(c, "stock"), &si.fraction);
+	json_object_del(sq->left, si.sku);
+	if ((rc = sq->cb(sq->arg, &si)) != 0)
+		return rc;
+	return json_object_size(sq->left) == 0 ? 1 : 0;
+}
+
+/*
+ * The items an order row can name: a product by its number (the
+ * products filter productnumber, a request a SKU), else an attribute
+ * combination by its sku_number (else product_number), which no filter
+ * finds: those take one walk of the catalog, which ends once every SKU
+ * is found.  An item's ref is the product's id, or the product's and
+ * the combination's ("845700101/90000201").
+ */
+static int
+find_skus(struct session *s, const char *const *skus, size_t n, item_cb cb,
+    void *arg)
+{
+	struct skuq sq;
+	struct buf q;
+	size_t	 i;
+	int	 rc;
+
+	sq.cb = cb;
+	sq.arg = arg;
+	sq.left = json_object();
+	for (i = 0; i < n; i++)
+		json_object_set_new(sq.left, skus[i], json_true());
+	memset(&q, 0, sizeof(q));
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i++) {
+		q.len = 0;
+		buf_adds(&q, "productnumber=");
+		conn_qescape(&q, skus[i]);
+		sq.want = skus[i];
+		rc = each_item(s, "products", buf_str(&q), sku_product, &sq);
+	}
+	buf_free(&q);
+	if (rc == 0 && json_object_size(sq.left) > 0 &&
+	    (rc = walk(s, "", sku_combo, &sq)) == 1)
+		rc = 0;
+	json_decref(sq.left);
+	return rc;
+}
+
+/*
+ * Since when to look for order it: a day before the old order was
+ * placed.  0, or -1 with why (no time, or one to come).
+ */
+static int
+since_of(const struct create_item *it, time_t *since, char *why,
+    size_t len)
+{
+	const char *at;
+	time_t	 t;
+
+	at = json_string_value(json_object_get(it->order, "created_at"));
+	if (at == NULL || tz_parse(at, &t) == -1) {
+		snprintf(why, len, "no created_at: CCV Shop finds an order "
+		    "entered before only among the orders made since the old "
+		    "one was placed");
+		return -1;
+	}
+	if (t - DAY > time(NULL)) {
+		snprintf(why, len, "created_at %s is later than now: CCV Shop "
+		    "finds an order entered before only among the orders "
+		    "made since the old one was placed", at);
+		return -1;
+	}
+	*since = t - DAY;
+	return 0;
+}
+
+/* An order of the listing: kept when it carries a marker. */
+static int
+mark_each(struct session *s, json_t *o, void *arg)
+{
+	struct ccv *c = arg;
+	const char *rn;
+	char	 t[2][32];
+
+	(void)s;
+	rn = str(o, "reservationnumber");
+	if (strncmp(rn, "shopswitch:", 11) == 0)
+		json_object_set_new(c->marks, rn, json_pack("[s, s]",
+		    conn_text(o, "id", t[0], sizeof(t[0])), number_of(o, t[1],
+		    sizeof(t[1]))));
+	return 0;
+}
+
+/* Keep the markers of the orders made from since to until (0: now). */
+static int
+list_marks(struct session *s, time_t since, time_t until)
+{
+	struct buf q;
+	int	 rc;
+
+	memset(&q, 0, sizeof(q));
+	buf_adds(&q, "orderby=id");
+	add_time(&q, "min_create_date", since);
+	if (until != 0)
+		add_time(&q, "max_create_date", until);
+	rc = each_item(s, "orders", buf_str(&q), mark_each, s->priv);
+	buf_free(&q);
+	return rc;
+}
+
+/* Add order it's internal note: CCV mails none ("internal note"). */
+static void
+add_note(struct session *s, struct create_item *it)
+{
+	json_t	*ans;
+	char	 path[96], said[512];
+	size_t	 len;
+	long	 status;
+	int	 rc;
+
+	snprintf(path, sizeof(path), "orders/%s/ordernotes", it->id);
+	rc = call(s, "POST", path, json_pack("{s:s}", "note", it->note), 1,
+	    &ans, &status, said, sizeof(said));
+	json_decref(ans);
+	if (rc == 0)
+		return;
+	len = strlen(it->reason);
+	snprintf(it->reason + len, sizeof(it->reason) - len, "%sthe note %s: "
+	    "%s", len > 0 ? "; " : "", rc == 1 ? "was refused" :
+	    "may be missing", rc == 1 && said[0] != '\0' ? said : s->err);
+}
+
+/*
+ * An order that an earlier run entered, or this run's unanswered POST:
+ * among the orders made since a day before the old one was placed, read
+ * the first time; after that among those and the orders this run
+ * entered, and what they lack: the orders before the earliest time read
+ * that an older order needs, and those made since SKEW before a POST
+ * that went unanswered.  The order of that POST, found, gets its note
+ * now.
+ */
+static int
+find_created(struct session *s, struct create_item *it)
+{
+	struct ccv *c = s->priv;
+	json_t	*m;
+	char	 why[256];
+	time_t	 since;
+
+	if (since_of(it, &since, why, sizeof(why)) == -1)
+		return 0;		/* create() refuses it */
+	if (c->lo == 0) {
+		if (list_marks(s, since, 0) != 0)
+			return -1;
+		c->lo = since;
+	} else if (since < c->lo) {
+		/* Up to a day on: max_create_date may be a local time. */
+		if (list_marks(s, since, c->lo + DAY) != 0)
+			return -1;
+		c->lo = since;
+	}
+	if (c->unsure_at != 0) {
+		if (list_marks(s, c->unsure_at - SKEW, 0) != 0)
+			return -1;
+		c->unsure_at = 0;
+	}
+	if ((m = json_object_get(c->marks, it->marker)) == NULL)
+		return 0;
+	conn_copy(it->id, sizeof(it->id), json_string_value(
+	    json_array_get(m, 0)));
+	conn_copy(it->number, sizeof(it->number), json_string_value(
+	    json_array_get(m, 1)));
+	if (strcmp(c->unsure, it->marker) == 0) {
+		c->unsure[0] = '\0';
+		add_note(s, it);
+	}
+	return 1;
+}
+
+/*
+ * An amount as the JSON number CCV takes.  The double computes
+ * nothing: call() writes it with 15 digits, which give an amount of up
+ * to 15 digits back exactly (DBL_DIG).
+ */
+static json_t *
+number(long long v, int decimals)
+{
+	char	 t[MONEY_LEN];
+
+	return json_real(strtod(money_format(v, decimals, t), NULL));
+}
+
+/* Member key of a (an order record's address), when it says something. */
+static void
+put(json_t *to, const char *key, json_t *a, const char *from)
+{
+	const char *v;
+
+	v = json_string_value(json_object_get(a, from));
+	if (v != NULL && *v != '\0')
+		json_object_set_new(to, key, json_string(v));
+}
+
+/*
+ * Address a of an order record as CCV takes it: a billing address with
+ * first and last name, a delivery address with the full name (CCV's
+ * Personalinfo input).
+ */
+static json_t *
+ccv_address(json_t *a, int billing)
+{
+	static const char *const k[] = { "company", "address1", "address2",
+	    "zip", "city", "region", "country", "phone" };
+	static const char *const ck[] = { "company", "address_line_1",
+	    "address_line_2", "zipcode", "city", "province", "country_code",
+	    "telephone" };
+	json_t	*c;
+	const char *name;
+	char	 first[256], last[256];
+	size_t	 i;
+
+	c = json_object();
+	name = json_string_value(json_object_get(a, "name"));
+	if (name != NULL && *name != '\0' && billing) {
+		conn_split_name(name, first, sizeof(first), last,
+		    sizeof(last));
+		json_object_set_new(c, "first_name", json_string(first));
+		json_object_set_new(c, "last_name", json_string(last));
+	} else if (name != NULL && *name != '\0')
+		json_object_set_new(c, "full_name", json_string(name));
+	for (i = 0; i < NELEM(k); i++)
+		put(c, ck[i], a, k[i]);
+	return c;
+}
+
+/* The customer of order record o: e-mail and addresses. */
+static json_t *
+customer(json_t *o)
+{
+	json_t	*c, *bill, *ship;
+	const char *email;
+
+	bill = json_object_get(o, "billing_address");
+	ship = json_object_get(o, "shipping_address");
+	if (!json_is_object(bill))
+		bill = ship;
+	if (!json_is_object(ship))
+		ship = bill;
+	c = json_object();
+	email = json_string_value(json_object_get(o, "email"));
+	if (email != NULL && *email != '\0')
+		json_object_set_new(c, "email", json_string(email));
+	if (json_is_object(bill))
+		json_object_set_new(c, "billingaddress", ccv_address(bill, 1));
+	if (json_is_object(ship))
+		json_object_set_new(c, "deliveryaddress", ccv_address(ship,
+		    0));
+	return c;
+}
+
+/*
+ * The rows of order record o, each by product (and combination) at the
+ * unit price its total gives, cut to the cent (the cents left over are
+ * added to *rest), no discount of the product's own, and no deposit
+ * rows of CCV's making.
+ */
+static json_t *
+rows_of(const struct create_item *it, const long long *lt,
+    const struct order_money *m, long long *rest)
+{
+	json_t	*rows, *l, *r;
+	long long unit, whole, cent;
+	json_int_t qty;
+	const char *slash;
+	size_t	 i;
+
+	cent = MONEY_SCALE / (m->decimals >= 4 ? 10000 : m->decimals == 3 ?
+	    1000 : 100);
+	rows = json_array();
+	json_array_foreach(json_object_get(it->order, "lines"), i, l) {
+		qty = json_integer_value(json_object_get(l, "qty"));
+		unit = lt[i] / qty / cent * cent;
+		(void)money_mul(unit, qty, &whole);
+		(void)money_add(*rest, lt[i] - whole, rest);
+		r = json_pack("{s:I, s:I, s:o, s:i, s:b}", "product_id",
+		    (json_int_t)strtoll(it->refs[i], NULL, 10), "count", qty,
+		    "price", number(unit, m->decimals), "discount", 0,
+		    "auto_create_deposit_rows", 0);
+		if ((slash = strchr(it->refs[i], '/')) != NULL)
+			json_object_set_new(r, "attribute_combination_id",
+			    json_integer(strtoll(slash + 1, NULL, 10)));
+		json_array_append_new(rows, r);
+	}
+	return rows;
+}
+
+/*
+ * Enter an order with POST /orders: status 1 (New), paid, its rows at
+ * the prices they had (tax included), what it cost beyond its rows as
+ * its shipping (set always: CCV computes its own when it is left out),
+ * or a discount as negative extra costs, and the marker as its
+ * reservationnumber; then the old number in an internal note.  The
+ * POST has no member that mails (no_create_notify).
+ */
+static int
+create(struct session *s, struct create_item *it)
+{
+	struct ccv *c = s->priv;
+	struct order_money m;
+	json_t	*body, *ans;
+	long long lt[256], rest, got;
+	char	 amt[MONEY_LEN], why[512], said[512], t[2][32];
+	const char *cur;
+	time_t	 since, sent;
+	long	 status;
+	int	 rc;
+
+	if (since_of(it, &since, why, sizeof(why)) == -1 ||
+	    conn_order_money(it->order, lt, NELEM(lt), &m, why,
+	    sizeof(why)) == -1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s", why);
+		return 0;
+	}
+	rest = m.rest;
+	body = json_object();
+	json_object_set_new(body, "orderrows", rows_of(it, lt, &m, &rest));
+	json_object_set_new(body, "customer", customer(it->order));
+	json_object_set_new(body, "status", json_integer(NEWSTATUS));
+	json_object_set_new(body, "paid", json_true());
+	json_object_set_new(body, "taxes_included", json_true());
+	json_object_set_new(body, "order_row_taxes_included", json_true());
+	json_object_set_new(body, "total_shipping", number(rest > 0 ? rest :
+	    0, m.decimals));
+	if (rest < 0) {
+		json_object_set_new(body, "extra_costs", number(rest,
+		    m.decimals));
+		json_object_set_new(body, "extra_costs_description",
+		    json_string("Discount of the old order"));
+	}
+	cur = json_string_value(json_object_get(it->order, "currency"));
+	if (cur != NULL && *cur != '\0')
+		json_object_set_new(body, "currency", json_string(cur));
+	json_object_set_new(body, "reservationnumber",
+	    json_string(it->marker));
+	money_format(m.total, m.decimals, amt);
+	if (it->dry) {
+		json_decref(body);
+		it->result = OR_WOULD;
+		snprintf(it->reason, sizeof(it->reason), "%zu line%s, total "
+		    "%s %s, paid, status 1 (New)", m.nlines, m.nlines == 1 ?
+		    "" : "s", amt, cur != NULL ? cur : "");
+		return 0;
+	}
+	sent = time(NULL);
+	rc = call(s, "POST", "orders", body, 1, &ans, &status, said,
+	    sizeof(said));
+	if (rc == -1) {
+		/* It may be made: a look finds it, and adds its note. */
+		conn_copy(c->unsure, sizeof(c->unsure), it->marker);
+		c->unsure_at = sent;
+		return -1;
+	}
+	if (rc == 1) {
+		it->result = OR_FAILED;
+		snprintf(it->reason, sizeof(it->reason), "%s", said[0] !=
+		    '\0' ? said : http_error(s->http));
+		return 0;
+	}
+	conn_get(ans, "id", it->id, sizeof(it->id));
+	conn_copy(it->number, sizeof(it->number), number_of(ans, t[0],
+	    sizeof(t[0])));
+	it->result = OR_DONE;
+	json_object_set_new(c->marks, it->marker, json_pack("[s, s]", it->id,
+	    it->number));
+	conn_amount(json_object_get(ans, "total_price"), t[1], sizeof(t[1]));
+	if (money_parse(t[1], &got, NULL) == -1 || got != m.total)
+		snprintf(it->reason, sizeof(it->reason), "the new order's "
+		    "total is %s, not %s (the shop's tax settings?)", t[1],
+		    amt);
+	json_decref(ans);
+	add_note(s, it);
+	return 0;
+}
+
 const struct connector conn_ccv = {
 	.name = "ccv",
+	.no_create_notify = "CCV Shop's POST /orders has no member that "
+	    "mails, and the notification that confirms an order is not one "
+	    "its API documents: leave out --notify-customer, and send the "
+	    "confirmation from the back office if it is wanted",
 	.no_warehouses = "CCV Shop keeps one stock level per product: "
 	    "no warehouses",
 	.batch = 1,			/* no bulk write: one PATCH a level */
@@ -989,7 +1471,7 @@ const struct connector conn_ccv = {
 	.items = items,
 	.push = push,
 	.complete = complete,
-	.no_write = "shopswitch does not enter orders in CCV Shop yet (its "
-	    "POST /orders exists, but an order entered before cannot be "
-	    "found by the old number without reading every order)"
+	.find_skus = find_skus,
+	.find_created = find_created,
+	.create = create
 };

@@ -7,7 +7,8 @@
 
 Routes under /api/rest/v1 (a trailing slash is taken too): GET and POST
 orders, GET and PATCH orders/{id}, GET orders/{id}/orderrows, GET
-orderrows/{id}, GET products, GET and PATCH products/{id}, GET
+orderrows/{id}, GET and POST orders/{id}/ordernotes, GET and DELETE
+ordernotes/{id}, GET products, GET and PATCH products/{id}, GET
 products/{id}/attributecombinations, GET and PATCH
 attributecombinations/{id}.  Data: orders.json (each order with its
 "orderrows"), products.json (each product with its
@@ -136,13 +137,41 @@ Decisions:
     needs count (> 0) and either product_id (an existing product;
     attribute_combination_id must be one of its combinations) or
     product_name, price and package_id ("Required if product_id is
-    empty").  Emulated members: customer (billingaddress,
-    deliveryaddress, email), orderrows, status (default 1), paid,
-    is_completed (default true: the next ordernumber), currency,
-    orderedinlng, reservationnumber, total_shipping; others 400.  A row
-    with product_id takes the product's name, number, price and the
-    combination's numbers.  Nothing is mailed and stock is not changed
-    (UNCONFIRMED).  201 with the order.  Counts a write "order created".
+    empty").  Emulated members: customer (email, billingaddress and
+    deliveryaddress with the members of [jdk] Internal/Entity/
+    Personalinfo/Input/Child/{Billingaddress,Deliveryaddress}: a
+    delivery address has full_name, no first_name, last_name or fax),
+    orderrows, status (default 1), paid, is_completed (default true: the
+    next ordernumber), currency, orderedinlng, reservationnumber,
+    total_shipping, extra_costs, extra_costs_description, taxes_included
+    and order_row_taxes_included; others 400.  total_shipping: "When
+    value is not set the total shipping costs will be calculated. When
+    no total shipping cost use 0" [jdk]: left out, the shop's shipping
+    rules give it (the sandbox's rule: a flat 4.95, UNCONFIRMED).
+    extra_costs: "This can be used as a discount less than zero" [jdk],
+    in the total.  order_row_taxes_included (default true, the shop's
+    setting, UNCONFIRMED): false takes the row prices without VAT and
+    adds each row's tax.  A row with product_id takes the product's
+    name, number, price and discount unless the row gives them ("If
+    product_id is provided this value will used instead of the product
+    data" [jdk] Internal/Entity/Orderrow/Input), and the combination's
+    numbers; auto_create_deposit_rows is taken (a boolean; the seed has
+    no deposit prices).  Nothing is mailed: the POST has no member that
+    mails, unlike PATCH's mail, and ordernotifications "will trigger an
+    e-mail" [jdk] OrdernotificationsEndpoint; stock is not changed
+    (UNCONFIRMED).  201 with the order.  Counts a write "order
+    created".  The listing shows reservationnumber, by which shopswitch
+    finds an order it entered; the sandbox sets no length limit
+    (UNCONFIRMED).
+14. Order notes [jdk] OrdernotesEndpoint ("Creates an internal note on
+    one order"), Internal/Resource/Ordernotes/Post (note), Resource/
+    Ordernotes (id, note, type, create_date, parent): POST
+    orders/{id}/ordernotes {"note": TEXT} makes an internal note, 201
+    with it, mails no one (unlike ordermessages: "This message will also
+    be emailed to the customer"), counts a write "order ID note"; a note
+    that is not a non-empty string, or another member, is 400 (the
+    strict choice).  GET lists them, paged; DELETE ordernotes/{id}
+    removes one (204).
 13. JSON as PHP writes it (sandbox.json_bytes): "\\/" and \\uXXXX, as
     [bon]'s captured payloads show.  Money is a JSON number.
 """
@@ -197,22 +226,27 @@ ORDER_PATCH_OTHER = (
     "reservationnumber", "customer", "orderrows")
 ORDER_POST = ("customer", "orderrows", "status", "paid", "is_completed",
               "currency", "orderedinlng", "reservationnumber",
-              "total_shipping")
+              "total_shipping", "extra_costs", "extra_costs_description",
+              "taxes_included", "order_row_taxes_included")
 ORDER_POST_OTHER = (
     "invoicenumber", "safety_deposit_returned", "paymethod_costs",
-    "extra_costs", "extra_costs_description", "taxes_included",
-    "order_row_taxes_included", "shipping_taxes_included",
+    "shipping_taxes_included",
     "is_intra_community_order", "is_platform_sale",
     "track_and_trace_code", "track_and_trace_carrier", "deliver_date",
     "deliver_method", "takeoutslot", "user_id")
 ROW_POST = ("product_id", "attribute_combination_id", "product_name",
             "product_number", "count", "price", "discount", "tax",
-            "package_id", "product_type")
+            "package_id", "product_type", "auto_create_deposit_rows")
+CALCULATED_SHIPPING = "4.95"    # the shop's rule when a POST sets none (12)
 ADDRESS = ("gender", "initials", "first_name", "last_name", "full_name",
            "company", "address_line_1", "address_line_2", "street",
            "housenumber", "housenumber_suffix", "zipcode", "city",
            "province", "telephone", "fax", "mobile", "comment", "country",
            "country_code")
+# What a POST takes of each address (decision 12).
+ADDRESS_IN = {"billingaddress": ADDRESS,
+              "deliveryaddress": tuple(k for k in ADDRESS if k not in (
+                  "first_name", "last_name", "fax"))}
 COUNTRIES = {"NL": "Nederland", "BE": "België", "DE": "Duitsland",
              "FR": "Frankrijk"}
 
@@ -366,6 +400,8 @@ class Platform(PlatformBase):
         self.orders = {}
         self.rows = {}
         self.row_order = {}
+        self.notes = {}
+        self.note_order = {}
         for o in orders:
             oid = o.get("id")
             where = "orders.json: order %r" % (oid,)
@@ -430,7 +466,8 @@ class Platform(PlatformBase):
 
     def state(self):
         return {
-            "orders": [dict(o, orderrows=self.rows[o["id"]])
+            "orders": [dict(o, orderrows=self.rows[o["id"]],
+                            ordernotes=self.notes.get(o["id"], []))
                        for o in self.sorted_orders()],
             "products": [dict({k: v for k, v in p.items()
                                if k != "combination_ids"},
@@ -543,6 +580,9 @@ class Platform(PlatformBase):
         ("orders", 0): {"GET": "get_order", "PATCH": "patch_order"},
         ("orders", 0, "orderrows"): {"GET": "list_rows"},
         ("orderrows", 0): {"GET": "get_row"},
+        ("orders", 0, "ordernotes"): {"GET": "list_notes",
+                                      "POST": "create_note"},
+        ("ordernotes", 0): {"GET": "get_note", "DELETE": "delete_note"},
         ("products",): {"GET": "list_products"},
         ("products", 0): {"GET": "get_product", "PATCH": "patch_product"},
         ("products", 0, "attributecombinations"): {"GET": "list_combos"},
@@ -768,6 +808,56 @@ class Platform(PlatformBase):
                "parent": {"href": "%s/orders/%d" % (b, oid)}}
         return out
 
+    def list_notes(self, req, oid):
+        """Decision 14."""
+        self.order_or_404(oid)
+        q = self.params(req, ())
+        return self.collection(req, q, self.notes.get(oid, []),
+                               self.note_json)
+
+    def get_note(self, req, nid):
+        self.params(req, ())
+        return json_response(200, self.note_json(req, self.note_or_404(nid)))
+
+    def delete_note(self, req, nid):
+        self.params(req, ())
+        n = self.note_or_404(nid)
+        self.notes[n["order_id"]].remove(n)
+        del self.note_order[nid]
+        self.count("order %d note deleted" % n["order_id"])
+        return Response(204)
+
+    def note_or_404(self, nid):
+        oid = self.note_order.get(nid)
+        if oid is None:
+            raise not_found("Ordernote", nid)
+        return [n for n in self.notes[oid] if n["id"] == nid][0]
+
+    def create_note(self, req, oid):
+        self.params(req, ())
+        self.order_or_404(oid)
+        body = self.body_object(req)
+        for k in body:
+            if k != "note":
+                raise bad("Unknown property %s" % k)
+        note = body.get("note")
+        if not isinstance(note, str) or not note:
+            raise bad("Property note must be a non-empty string")
+        nid = max(list(self.note_order) + [520000000]) + 1
+        n = {"id": nid, "order_id": oid, "note": note, "type": "internal",
+             "create_date": utc_text(datetime.now(timezone.utc))}
+        self.notes.setdefault(oid, []).append(n)
+        self.note_order[nid] = oid
+        self.count("order %d note" % oid)
+        return json_response(201, self.note_json(req, n))
+
+    def note_json(self, req, n):
+        b = self.base(req)
+        return {"href": "%s/ordernotes/%d/" % (b, n["id"]), "id": n["id"],
+                "note": n["note"], "type": n["type"],
+                "create_date": n["create_date"],
+                "parent": {"href": "%s/orders/%d/" % (b, n["order_id"])}}
+
     def body_object(self, req):
         if not req.json_ok or not isinstance(req.json, dict):
             raise bad("The body is not a JSON object")
@@ -853,11 +943,11 @@ class Platform(PlatformBase):
         if not isinstance(cust, dict):
             raise bad("Property customer must be an object")
         for k, v in cust.items():
-            if k in ("billingaddress", "deliveryaddress"):
+            if k in ADDRESS_IN:
                 if not isinstance(v, dict):
                     raise bad("Property customer.%s must be an object" % k)
                 for a, av in v.items():
-                    if a not in ADDRESS:
+                    if a not in ADDRESS_IN[k]:
                         raise bad("Unknown property customer.%s.%s" % (k, a))
                     if av is not None and not isinstance(
                             av, int if a == "housenumber" else str):
@@ -876,19 +966,26 @@ class Platform(PlatformBase):
         status = body.get("status", 1)
         if not is_int(status) or status not in STATUSES:
             raise bad("Property status must be an integer from 1 to 14")
-        for k in ("paid", "is_completed"):
+        for k in ("paid", "is_completed", "taxes_included",
+                  "order_row_taxes_included"):
             if k in body and not isinstance(body[k], bool):
                 raise bad("Property %s must be a boolean" % k)
-        for k in ("currency", "orderedinlng", "reservationnumber"):
+        for k in ("currency", "orderedinlng", "reservationnumber",
+                  "extra_costs_description"):
             if k in body and not isinstance(body[k], str):
                 raise bad("Property %s must be a string" % k)
         if "currency" in body and not re.match(r"\A[A-Z]{3}\Z",
                                                body["currency"]):
             raise bad("Property currency must be an ISO 4217 code")
-        ship = body.get("total_shipping", 0)
-        if isinstance(ship, bool) or not isinstance(ship, (int, float)) or \
-                ship < 0:
+        ship = body.get("total_shipping")
+        if ship is None:
+            ship = Decimal(CALCULATED_SHIPPING)
+        elif isinstance(ship, bool) or not isinstance(ship, (int, float)) \
+                or ship < 0:
             raise bad("Property total_shipping must be a number >= 0")
+        extra = body.get("extra_costs", 0)
+        if isinstance(extra, bool) or not isinstance(extra, (int, float)):
+            raise bad("Property extra_costs must be a number")
         completed = body.get("is_completed", True)
         oid = max(list(self.orders) + [400000000]) + 1
         numbers = [o["ordernumber"] for o in self.orders.values()
@@ -898,8 +995,10 @@ class Platform(PlatformBase):
              "ordernumber": (max(numbers + [0]) + 1) if completed else None,
              "create_date": utc_text(datetime.now(timezone.utc)),
              "paid": body.get("paid", False), "total_shipping": ship,
-             "customer": cust}
-        for k in ("currency", "orderedinlng", "reservationnumber"):
+             "extra_costs": extra, "customer": cust}
+        for k in ("currency", "orderedinlng", "reservationnumber",
+                  "extra_costs_description", "taxes_included",
+                  "order_row_taxes_included"):
             if k in body:
                 o[k] = body[k]
         self.rows[oid] = []
@@ -928,6 +1027,9 @@ class Platform(PlatformBase):
             if k in r and (isinstance(r[k], bool) or
                            not isinstance(r[k], (int, float))):
                 raise bad("Property %s.%s must be a number" % (where, k))
+        if not isinstance(r.get("auto_create_deposit_rows", True), bool):
+            raise bad("Property %s.auto_create_deposit_rows must be a "
+                      "boolean" % where)
         out = {"count": count}
         pid = r.get("product_id")
         if pid is not None:
@@ -1138,11 +1240,14 @@ def address(a, delivery=False):
 def complete_order(o, rows):
     """An order with every field of CCV's order resource, totals from its
     rows ([bon]'s captured order for the defaults)."""
+    gross = o.get("order_row_taxes_included", True)
     lines = sum((dec(r["count"]) * (dec(r.get("price", 0)) -
-                                    dec(r.get("discount", 0)))
+                                    dec(r.get("discount", 0))) *
+                 (1 if gross else 1 + dec(r.get("tax", 21)) / 100)
                  for r in rows), Decimal(0))
     ship = dec(o.get("total_shipping", 0))
-    total = lines + ship
+    extra = dec(o.get("extra_costs", 0))
+    total = lines + ship + extra
     cust = dict(o.get("customer") or {})
     customer = {"billingaddress": address(cust.get("billingaddress")),
                 "deliveryaddress": address(cust.get("deliveryaddress"),
@@ -1168,7 +1273,8 @@ def complete_order(o, rows):
         "paymethod_id": o.get("paymethod_id", 3),
         "paymethod": o.get("paymethod", "BankTransfer"),
         "paymethod_label": o.get("paymethod_label", "Vooraf overmaken"),
-        "taxes_included": True, "order_row_taxes_included": True,
+        "taxes_included": o.get("taxes_included", True),
+        "order_row_taxes_included": gross,
         "shipping_taxes_included": True, "shipping_tax_percentage": 21,
         "is_intra_community_order": False,
         "total_orderrow_price": money(lines), "total_shipping": money(ship),
@@ -1178,8 +1284,9 @@ def complete_order(o, rows):
         "extra_payment_option": "", "extra_payment_option_price": 0,
         "extra_payment_option_no_sentprice": False,
         "extra_payment_option_pay_on_pickup": False, "extra_price": 0,
-        "paymethod_costs": 0, "credit_point_discount": 0, "extra_costs": 0,
-        "extra_costs_description": "",
+        "paymethod_costs": 0, "credit_point_discount": 0,
+        "extra_costs": money(extra),
+        "extra_costs_description": o.get("extra_costs_description", ""),
         "track_and_trace_code": o.get("track_and_trace_code", ""),
         "track_and_trace_carrier": o.get("track_and_trace_carrier"),
         "track_and_trace_deeplink": deeplink(

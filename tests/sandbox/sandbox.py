@@ -30,7 +30,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-FAULT_KINDS = ("429", "500", "500late", "502", "503", "reset", "slow",
+FAULT_KINDS = ("429", "500", "500after", "502", "503", "reset", "slow",
                "truncate", "badjson", "change")
 SLOW_DEFAULT = 5.0          # longer than any client timeout a test sets
 MAX_BODY = 16 * 1024 * 1024
@@ -434,9 +434,9 @@ class Sandbox:
                 self.platform.answer_delay = fault["delay"] \
                     if kind == "slow" else 0
                 resp = self.platform.handle(req)
-            if kind == "500late":
-                # Carried out, then failed: what a client sees when the
-                # platform breaks after its write was committed.
+            if kind == "500after":
+                # Carried out, then a failure on the way out: the client
+                # cannot tell it from one that did nothing.
                 resp = self.platform.server_error_for(req)
         resp.headers.extend(
             self.platform.rate_headers(self.limiter.limit, remaining))

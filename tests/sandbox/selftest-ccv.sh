@@ -258,9 +258,9 @@ is "history keeps the replaced code" \
 
 # ------------------------------------------------------------ entering orders
 new=$(req POST "$api/orders" '{"customer":{"email":"bram@example.nl","billingaddress":{"first_name":"Bram","last_name":"Smit","country_code":"NL"}},"orderrows":[{"product_id":845700101,"attribute_combination_id":90000202,"count":2},{"product_name":"Montage","price":15,"package_id":1,"count":1}],"paid":true,"reservationnumber":"10231"}' -w ' %{http_code}')
-is "POST orders: 201 with the order" \
-	"$(echo "$new" | sed 's/ [0-9]*$//' | py 'd["ordernumber"], d["status"], d["paid"], d["reservationnumber"], d["total_price"], d["customer"]["billingaddress"]["full_name"]') ${new##* }" \
-	"(1017, 1, True, '10231', 54.9, 'Bram Smit') 201"
+is "POST orders: 201 with the order; no total_shipping: the shop's (4.95)" \
+	"$(echo "$new" | sed 's/ [0-9]*$//' | py 'd["ordernumber"], d["status"], d["paid"], d["reservationnumber"], d["total_shipping"], d["total_price"], d["customer"]["billingaddress"]["full_name"]') ${new##* }" \
+	"(1017, 1, True, '10231', 4.95, 59.85, 'Bram Smit') 201"
 nid=$(echo "$new" | sed 's/ [0-9]*$//' | py 'd["id"]')
 is "its rows take the product's and combination's numbers" \
 	"$(get "/orders/$nid/orderrows" | py '[(r["product_number"], r["sub_sku_number"], r["price"], r["count"]) for r in d["items"]]')" \
@@ -282,12 +282,55 @@ for b in '{"orderrows":[{"product_id":845700102,"count":1}]}' \
 	is "POST orders $b: 400" "$(err POST /orders "$b")" "400 400.10"
 done
 is "refused orders are not counted" "$(writes | py 'd["order created"]')" 1
+new=$(req POST "$api/orders" '{"customer":{"email":"fleur@example.be","billingaddress":{"first_name":"Fleur","last_name":"de Vries"},"deliveryaddress":{"full_name":"Fleur de Vries","city":"Antwerpen"}},"orderrows":[{"product_id":845700107,"count":2,"price":24.95,"discount":0,"auto_create_deposit_rows":false},{"product_id":845700107,"count":1}],"total_shipping":0,"extra_costs":-5.5,"extra_costs_description":"Korting","paid":true,"reservationnumber":"shopswitch:old:1029"}')
+is "a row's price and discount, else the product's; no shipping; extra costs" \
+	"$(echo "$new" | py 'd["total_shipping"], d["extra_costs"], d["extra_costs_description"], d["total_price"]')" \
+	"(0, -5.5, 'Korting', 64.35)"
+nid=$(echo "$new" | py 'd["id"]')
+is "the rows: the price given, the product's discount when none is" \
+	"$(get "/orders/$nid/orderrows" | py '[(r["price"], r["discount"], r["total_price"]) for r in d["items"]]')" \
+	"[(24.95, 0, 49.9), (24.95, 5, 19.95)]"
+now=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ)
+is "listed by min_create_date with its reservationnumber" \
+	"$(get "/orders?min_create_date=$now" | py '[(i["ordernumber"], i["reservationnumber"]) for i in d["items"]]')" \
+	"[(1017, '10231'), (1018, 'shopswitch:old:1029')]"
+is "order_row_taxes_included false: the tax added to the rows" \
+	"$(req POST "$api/orders" '{"customer":{},"orderrows":[{"product_id":845700102,"count":1,"price":10,"tax":21}],"total_shipping":0,"order_row_taxes_included":false}' | py 'd["order_row_taxes_included"], d["total_price"]')" \
+	"(False, 12.1)"
+for b in '{"customer":{"deliveryaddress":{"first_name":"Fleur"}},"orderrows":[{"product_id":845700102,"count":1}]}' \
+	'{"customer":{"billingaddress":{"housenumber":"12"}},"orderrows":[{"product_id":845700102,"count":1}]}' \
+	'{"customer":{},"orderrows":[{"product_id":845700102,"count":1,"auto_create_deposit_rows":"no"}]}' \
+	'{"customer":{},"orderrows":[{"product_id":845700102,"count":1}],"total_shipping":-1}' \
+	'{"customer":{},"orderrows":[{"product_id":845700102,"count":1}],"total_shipping":"4.95"}' \
+	'{"customer":{},"orderrows":[{"product_id":845700102,"count":1}],"extra_costs":"-5"}' \
+	'{"customer":{},"orderrows":[{"product_id":845700102,"count":1}],"taxes_included":1}' \
+	'{"customer":{},"orderrows":[{"product_id":845700102,"count":1}],"paymethod_costs":1}'; do
+	is "POST orders $b: 400" "$(err POST /orders "$b")" "400 400.10"
+done
+is "POST orders/{id}/ordernotes: 201, an internal note" \
+	"$(req POST "$api/orders/$nid/ordernotes" '{"note":"Order 1029 of the old shop"}' -w ' %{http_code}' | sed 's/ [0-9]*$//' | py 'd["type"], d["note"]')" \
+	"('internal', 'Order 1029 of the old shop')"
+is "its notes, listed" "$(get "/orders/$nid/ordernotes" | py '[(n["note"], n["parent"]["href"].endswith("/orders/%d/" % '"$nid"')) for n in d["items"]]')" \
+	"[('Order 1029 of the old shop', True)]"
+for b in '{}' '{"note":""}' '{"note":5}' '{"note":"x","type":"external"}'; do
+	is "POST ordernotes $b: 400" "$(err POST "/orders/$nid/ordernotes" "$b")" "400 400.10"
+done
+is "notes of an unknown order: 404" "$(err POST /orders/1/ordernotes '{"note":"x"}')" "404 404.10"
+nn=$(get "/orders/$nid/ordernotes" | py 'd["items"][0]["id"]')
+is "DELETE a note: 204, gone" "$(code DELETE "/ordernotes/$nn") $(err GET "/ordernotes/$nn")" "204 404 404.10"
+is "notes mail no one; counted" \
+	"$(curl -s "$base/_sandbox/mail" | py 'len(d)') $(writes | py 'd["order %d note" % '"$nid"'], d["order created"]')" \
+	"1 (1, 3)"
 
 # ------------------------------------------------------------ faults, reset
 fault '[{"path":"/api/rest/v1/orders","kind":"500"}]'
 is "fault 500: CCV's error body" "$(err GET /orders)" "500 500.00"
 fault '[{"path":"/api/rest/v1/orders","kind":"429"}]'
 is "fault 429: 429.10" "$(err GET /orders)" "429 429.10"
+fault '[{"path":"/api/rest/v1/orders","method":"POST","kind":"500after"}]'
+is "fault 500after: 500, and the order is made" \
+	"$(err POST /orders '{"customer":{},"orderrows":[{"product_id":845700102,"count":1}]}') $(writes | py 'd["order created"]')" \
+	"500 500.00 4"
 fault '[{"path":"/api/rest/v1/products","kind":"change","change":{"sku":"MUG-BLU","stock":3}}]'
 is "fault change: a sale in the shop, not a write" \
 	"$(get /products/845700102 | py 'd["stock"]') $(writes | py 'd["MUG-BLU"]')" "3 2"

@@ -509,8 +509,8 @@ is "paid, no mail, the stock taken, one write" \
 	"['paid'] $nmail $((mugs - 2)) 1"
 is "the same id again: FRAMEWORK__WRITE_TYPE_INTEND_ERROR" \
 	"$(api POST /api/order --data "$(good)" | py 'd["errors"][0]["code"]')" FRAMEWORK__WRITE_TYPE_INTEND_ERROR
-fault '[{"path":"/api/order","kind":"500late"}]'
-is "a 500late fault: 500, and the order is there" \
+fault '[{"path":"/api/order","kind":"500after"}]'
+is "a 500after fault: 500, and the order is there" \
 	"$(st POST /api/order --data "$(good id='"d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4"' 'customFields.shopswitch_origin="shopswitch:old:2"')") $(orders '{"filter":[{"type":"equals","field":"customFields.shopswitch_origin","value":"shopswitch:old:2"}]}' | py 'd["total"]')" \
 	"500 1"
 fault '[{"path":"/api/search/order","kind":"change","change":{"order":"10014","customFields":null}}]'
