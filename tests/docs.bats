@@ -386,13 +386,13 @@ start_sandbox() {
 	chmod 600 "$conf"
 	for p in "$@"; do
 		port=$BATS_TEST_TMPDIR/sandbox-$p.port
-		python3 "$TOP/tests/sandbox/sandbox.py" --platform "$p" \
-		    --data "$TOP/tests/sandbox/data/$p" --port 0 --ready "$port" \
-		    </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/sandbox.err" 3>&- &
-		SANDBOX_PIDS="${SANDBOX_PIDS:-} $!"
+		sandbox_spawn "$TOP/tests/sandbox" "$BATS_TEST_TMPDIR/sandbox.err" \
+		    --platform "$p" --data "$TOP/tests/sandbox/data/$p" \
+		    --port 0 --ready "$port" </dev/null 3>&-
+		SANDBOX_PIDS="${SANDBOX_PIDS:-} $spawned_pid"
 		# As long as it is alive: a busy machine is slow, not broken.
 		while [ ! -s "$port" ]; do
-			if ! kill -0 "$!" 2>/dev/null; then
+			if ! kill -0 "$spawned_pid" 2>/dev/null; then
 				echo "the sandbox did not start:"
 				cat "$BATS_TEST_TMPDIR/sandbox.err"
 				return 1

@@ -19,12 +19,12 @@ switch_start() {
 		*) data=$TOP/tests/sandbox/data/${p%%:*} ;;
 		esac
 		port=$BATS_TEST_TMPDIR/${p#*:}.port
-		python3 "$TOP/tests/sandbox/sandbox.py" --platform "${p%%:*}" \
-		    --data "$data" --port 0 --ready "$port" \
-		    --log "$BATS_TEST_TMPDIR/${p#*:}.log" 2>/dev/null &
-		SANDBOX_PIDS="${SANDBOX_PIDS:-} $!"
+		sandbox_spawn "$TOP/tests/sandbox" "$port.err" \
+		    --platform "${p%%:*}" --data "$data" --port 0 \
+		    --ready "$port" --log "$BATS_TEST_TMPDIR/${p#*:}.log"
+		SANDBOX_PIDS="${SANDBOX_PIDS:-} $spawned_pid"
 		while [ ! -s "$port" ]; do
-			kill -0 "$!" || return 1
+			kill -0 "$spawned_pid" || { cat "$port.err"; return 1; }
 			sleep 0.02
 		done
 		eval "${p#*:}_url=http://127.0.0.1:\$(cat \"\$port\")"

@@ -91,10 +91,13 @@ sandbox_start() {
 		shift 2
 	fi
 	rm -f "$ready" "$BATS_TEST_TMPDIR/requests.jsonl"
-	python3 "$TOP/tests/sandbox/sandbox.py" --platform "$SANDBOX_PLATFORM" \
-	    --port 0 --ready "$ready" --log "$BATS_TEST_TMPDIR/requests.jsonl" \
-	    "$@" 2>"$BATS_TEST_TMPDIR/sandbox.err" &
-	SANDBOX_PID=$!
+	sandbox_spawn "$TOP/tests/sandbox" "$BATS_TEST_TMPDIR/sandbox.err" \
+	    --platform "$SANDBOX_PLATFORM" --port 0 --ready "$ready" \
+	    --log "$BATS_TEST_TMPDIR/requests.jsonl" "$@" || {
+		cat "$BATS_TEST_TMPDIR/sandbox.err"
+		return 1
+	}
+	SANDBOX_PID=$spawned_pid
 	# As long as it is alive: a busy machine is slow, not broken.
 	while [ ! -s "$ready" ]; do
 		if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
@@ -273,3 +276,4 @@ teardown() {
 		wait "$pid" 2>/dev/null || true
 	done
 }
+. "$TOP/tests/sandbox/spawn.sh"

@@ -487,7 +487,7 @@ stock-push: nothing was written; --force pushes anyway" stock-push --to woocomme
 }
 @test "a dead shop: exit 3, nothing written" {
 	sandbox_start --platform woocommerce --data "$WOO"
-	kill "$SANDBOX_PID"; wait "$SANDBOX_PID" || true
+	sandbox_stop "$SANDBOX_PID"
 	input X,1
 	t 3 - "stock-push: http://127.0.0.1:[0-9]+/wp-json/wc/v3/products\?.*: (Failed to connect|Couldn't connect).*" stock-push --to woocommerce in.csv
 }

@@ -72,7 +72,7 @@ writes() {
 # process_delay 0) or never within a test (slow): no test waits on them.
 big="--set rate_orders_list=500/60 --set rate_shipments_list=500/60 --set rate_shipments_get=500/60"
 # shellcheck disable=SC2086
-start seed --data "$seed" --set process_delay=0 --set token_ttl=3600 $big
+start --own seed --data "$seed" --set process_delay=0 --set token_ttl=3600 $big
 start slow --data "$seed" --set process_delay=3600 --set token_ttl=3600
 start rate --data "$seed" --set rate_orders_list=2/600 \
 	--set rate_offers_write=2/600 --set token_limit=4 --set token_window=600 \

@@ -67,7 +67,7 @@ writes() {
 	curl -s "$base/_sandbox/writes"
 }
 
-start seed --data "$seed" --set read_limit=1000 --set total_limit=5000
+start --own seed --data "$seed" --set read_limit=1000 --set total_limit=5000
 start rate --data "$seed" --set read_limit=3 --set write_limit=2 \
 	--set total_limit=6 --set rate_window=30
 start rate2 --data "$seed" --set read_limit=2 --set write_limit=1 \

@@ -6,6 +6,9 @@
 # platform, here and base are the sourcing script's:
 # shellcheck disable=SC2154
 
+# shellcheck source=tests/sandbox/spawn.sh
+. "$here/spawn.sh"
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-selftest-$platform.XXXXXX")
 n=0
 failed=0
@@ -45,18 +48,27 @@ now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
 
-# start NAME ARGS...: start a sandbox for $platform, wait for its ready
-# file; sets port_NAME and pid_NAME.  It waits as long as the sandbox is
+# start [--own] NAME ARGS...: start a sandbox for $platform, wait for
+# its ready file; sets port_NAME and pid_NAME.  --own: as this shell's
+# child, so that wait gives its exit status.  It waits as long as the sandbox is
 # alive (up to ten minutes): a busy machine is slow, not broken.  How fast
 # it starts is measured in make bench, never asserted here.
 start() {
+	own=
+	if [ "$1" = --own ]; then
+		own=1
+		shift
+	fi
 	name=$1
 	shift
 	ready=$tmp/$name.ready
-	python3 "$here/sandbox.py" --platform "$platform" --port 0 \
-		--ready "$ready" --log "$tmp/$name.log" "$@" \
-		2>"$tmp/$name.err" &
-	pid=$!
+	if ! sandbox_spawn ${own:+--own} "$here" "$tmp/$name.err" --platform "$platform" \
+	    --port 0 --ready "$ready" --log "$tmp/$name.log" "$@"; then
+		echo "Bail out! sandbox $name did not start:"
+		sed 's/^/# /' "$tmp/$name.err"
+		exit 2
+	fi
+	pid=$spawned_pid
 	pids="$pids $pid"
 	i=0
 	while [ ! -s "$ready" ]; do

@@ -96,7 +96,7 @@ oget() {
 # (Magento 2.4.4 and later: OAuth only; input limits on).
 loose="--set bearer=1 --set input_limit=0"
 # shellcheck disable=SC2086
-start seed --data "$seed" $loose
+start --own seed --data "$seed" $loose
 start strict --data "$seed"
 start sent --data "$seed" --set oauth_url=as_sent
 # shellcheck disable=SC2086

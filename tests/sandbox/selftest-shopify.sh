@@ -83,7 +83,7 @@ python3 "$here/sandbox.py" --platform shopify --port 0 --ready "$tmp/gen2.ready"
 	--generate variants=600,orders=300,locations=3 --seed 7 2>/dev/null &
 pid_gen2=$!
 pids="$pids $pid_big $pid_gen2"
-start seed --data "$seed"
+start --own seed --data "$seed"
 start tight --data "$seed" --set bucket=40 --set restore=20 --set token_ttl=1 \
 	--set read_all_orders=true
 # A bucket that refills in minutes: the throttle is met however slowly a

@@ -44,7 +44,7 @@ put() {
 	curl -sS -u "$ck:$cs" -H 'Content-Type: application/json' -X PUT "$@" "$base$api$p"
 }
 
-start seed --data "$seed"
+start --own seed --data "$seed"
 start gen --generate orders=250,products=40
 start rate --data "$seed" --rate-limit 3 --rate-window 30
 start ord --data "$seed"

@@ -33,8 +33,8 @@ headers() {
 		-A "shopswitch-selftest (dev@example.org)" "$@" "$base$p" | tr -d '\r'
 }
 
-start seed --data "$seed"
-start gen --generate orders=250,products=120,warehouses=2
+start --own seed --data "$seed"
+start --own gen --generate orders=250,products=120,warehouses=2
 # A window long enough that a loaded machine still sends its requests
 # in it; another of a second, to see one end.
 start rate --data "$seed" --rate-limit 5 --rate-window 60

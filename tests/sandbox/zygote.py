@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""zygote: start sandboxes by forking a process that has imported them.
+
+A sandbox start is mostly Python importing sandbox.py, its platform's
+module and http.server: a fifth of a second of processor time, and the
+suite starts some 1,500 sandboxes.  tests/run starts one zygote a run,
+which imports every platform module once, and the tests ask it for their
+sandboxes: a fork is a few milliseconds.
+
+    zygote.py FIFO
+
+makes FIFO and reads requests from it, one a line, tab-separated:
+
+    CWD <tab> ERRFILE <tab> PIDFILE <tab> ARG...
+
+For each it forks a child that changes to CWD, sends its standard output
+and error to ERRFILE, writes its process id to PIDFILE (whole, by rename)
+and runs sandbox.main(ARGS) as `python3 sandbox.py ARGS` would.  The test
+then waits for the --ready file and ends the sandbox by that process id,
+as it would one it had started itself.  A line longer than PIPE_BUF could
+be torn by another writer: the client starts such a sandbox itself.
+
+The children are the zygote's, reaped by the kernel (SIGCHLD ignored).
+The zygote ends on SIGTERM, and by itself when the process that started
+it is gone.
+"""
+import glob
+import os
+import select
+import signal
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+import sandbox  # noqa: E402  (after the path)
+
+for path in sorted(glob.glob(os.path.join(here, "*.py"))):
+    name = os.path.basename(path)[:-3]
+    if name not in ("sandbox", "zygote"):
+        __import__(name)
+
+
+def child(cwd, errfile, pidfile, args):
+    """In the forked child: become the sandbox; never returns."""
+    rc = 2
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.chdir(cwd)
+        fd = os.open(errfile, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        os.close(null)
+        tmp = "%s.tmp.%d" % (pidfile, os.getpid())
+        with open(tmp, "w") as f:
+            f.write("%d\n" % os.getpid())
+        os.replace(tmp, pidfile)
+        sys.argv = ["sandbox.py"] + args
+        rc = sandbox.main(args)
+    except SystemExit as e:     # argparse's errors
+        rc = e.code if isinstance(e.code, int) else 2
+    except BaseException as e:  # said where the test looks: ERRFILE
+        print("zygote: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(rc if isinstance(rc, int) else 0)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: zygote.py FIFO", file=sys.stderr)
+        return 2
+    fifo = sys.argv[1]
+    parent = os.getppid()
+    os.mkfifo(fifo, 0o600)
+    # Read and write: the zygote is a writer itself, so the FIFO never
+    # reads as ended between two clients.
+    fd = os.open(fifo, os.O_RDWR)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda s, f: sys.exit(0))
+    pending = b""
+    while os.getppid() == parent:
+        if not select.select([fd], [], [], 1.0)[0]:
+            continue
+        pending += os.read(fd, 65536)
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            fields = line.decode("utf-8", "replace").split("\t")
+            if len(fields) < 3:
+                continue
+            if os.fork() == 0:
+                os.close(fd)
+                child(fields[0], fields[1], fields[2], fields[3:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
