@@ -100,10 +100,10 @@ pool() {
 	shift 3
 	if [ ! -s "$dir/ready" ]; then
 		mkdir -p "$dir"
-		python3 "$TOP/tests/sandbox/sandbox.py" --platform "$p" \
-		    --port 0 --ready "$dir/ready" "$@" \
-		    </dev/null >"$dir/sandbox.out" 2>"$dir/sandbox.err" 3>&- &
-		pid=$!
+		sandbox_spawn "$TOP/tests/sandbox" "$dir/sandbox.err" \
+		    --platform "$p" --port 0 --ready "$dir/ready" "$@" \
+		    </dev/null 3>&- || { cat "$dir/sandbox.err" >&2; return 1; }
+		pid=$spawned_pid
 		echo "$pid" >"$dir/pid"
 		while [ ! -s "$dir/ready" ]; do
 			if ! kill -0 "$pid" 2>/dev/null; then
