@@ -138,6 +138,12 @@ check: deps
 check-sanitize: deps
 	@sh tests/sanitize
 
+# The whole suite again with every tool under valgrind's memcheck: slow,
+# so not in check or CI.
+check-valgrind: deps
+	@$(MAKE) -s all units
+	@sh tests/valgrind
+
 demo: deps
 	@$(MAKE) -s all
 	@sh examples/demo
@@ -178,7 +184,8 @@ style:
 
 lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
-	shellcheck -S warning tests/run tests/deps tests/sanitize tests/style \
+	shellcheck -S warning tests/run tests/deps tests/sanitize tests/valgrind \
+	    tests/style \
 	    tests/stub-check tests/fuzz/run examples/demo bench/run bench/api \
 	    bench/push bench/bulk bench/lib.sh \
 	    tests/sandbox/selftest*.sh tests/sandbox/spawn.sh $(PIPELINES)
@@ -206,7 +213,7 @@ uninstall:
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o) bench/gen
 	rm -f $(FUZZ)
-	rm -rf .sanitize .fuzz
+	rm -rf .sanitize .fuzz .valgrind
 
-.PHONY: all bench check check-sanitize clean demo deps fuzz fuzz-merge \
+.PHONY: all bench check check-sanitize check-valgrind clean demo deps fuzz fuzz-merge \
 	install lint style uninstall units
