@@ -250,6 +250,7 @@ sess_open(const char *config, const char *name,
 	ho.connect_ms = (long)(d[1] * 1000);
 	ho.retries = (int)d[2];
 	ho.backoff_ms = (long)(d[3] * 1000);
+	s->retry_delay = d[3];
 	/* What every platform lets the connection change. */
 	ho.rate_limit = s->c->rate_limit;
 	ho.rate_window = s->c->rate_window > 0 ? s->c->rate_window : 60;
@@ -711,6 +712,12 @@ int
 conn_cas(const struct session *s)
 {
 	return s->c->cas;
+}
+
+double
+conn_retry_delay(const struct session *s)
+{
+	return s->retry_delay;
 }
 
 double

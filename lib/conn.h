@@ -221,6 +221,9 @@ const char	*conn_platform(const struct session *);	/* "shopify" */
 const char	*conn_name(const struct session *);	/* the connection */
 size_t		 conn_batch(const struct session *);	/* levels a write */
 int		 conn_cas(const struct session *);	/* compare-and-set */
+double		 conn_retry_delay(const struct session *);	/* seconds
+						   before the first retry,
+						   doubled after */
 double		 conn_search_lag(const struct session *);	/* seconds
 						   before a new order is
 						   found by its marker */

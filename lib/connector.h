@@ -29,6 +29,8 @@ struct session {
 	size_t		 batch;		/* most stock levels in one write:
 					   the connector's batch, or the
 					   connection's */
+	double		 retry_delay;	/* seconds before the first retry
+					   (the connection's retry_delay) */
 	double		 search_lag;	/* seconds before find_created sees a
 					   new order (the shop's index) */
 	void		(*warn)(const char *, ...);	/* the tool's warnings:

@@ -355,7 +355,8 @@ complete_one(struct run *r, struct session *s, struct ht_entry *e,
 		if (tries == TRIES || stop_asked())
 			return -1;
 		msg_warn("order %s: %s: asking again", e->key, conn_error(s));
-		sleep_secs(tries);
+		/* As a request's retries wait: 1 s, then 2 s by default. */
+		sleep_secs(2 * tries * conn_retry_delay(s));
 	}
 	if (it.result == OR_WOULD && mailnote != NULL &&
 	    strlen(it.reason) + strlen(mailnote) + 3 < sizeof(it.reason)) {

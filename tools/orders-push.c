@@ -447,7 +447,8 @@ push_one(struct run *r, struct ht_entry *e, const struct create_item *proto,
 		/* Unknown whether it was made: look before sending again. */
 		msg_warn("%s: %s: looking before sending again", e->key,
 		    conn_error(r->s));
-		sleep_secs(tries);
+		/* As a request's retries wait: 1 s, then 2 s by default. */
+		sleep_secs(2 * tries * conn_retry_delay(r->s));
 		sent = 1;
 	}
 	rc = 0;
