@@ -188,7 +188,8 @@ lint: style
 	    tests/style \
 	    tests/stub-check tests/fuzz/run examples/demo bench/run bench/api \
 	    bench/push bench/bulk bench/lib.sh \
-	    tests/sandbox/selftest*.sh tests/sandbox/spawn.sh $(PIPELINES)
+	    tests/sandbox/selftest*.sh tests/sandbox/spawn.sh tests/sandbox/env.sh \
+	    $(PIPELINES)
 
 # The pipelines go beside each other (they source lib.sh), not on the
 # path: one of them is named as a tool is.
