@@ -35,6 +35,18 @@ start() {
 				    "access_token_secret = sandbox-token-secret" ;;
 		shopify)	printf 'token = shpat_sandbox\n'
 				printf 'location = Magazijn Utrecht\n' ;;
+		shopware)	printf '%s\n' \
+				    "client_id = SWIASANDBOXCLIENT0000000001" \
+				    "client_secret = sandbox-secret" ;;
+		lightspeed)	printf 'key = %s\nsecret = %s\n' \
+				    sandboxkeysandboxkeysandboxkey00 \
+				    sandboxsecretsandboxsecretsandbo ;;
+		ccv)		printf '%s\n' "public_key = ccv_public" \
+				    "secret = ccv_secret" ;;
+		bol)		printf '%s\n' "client_id = sandbox-client" \
+				    "client_secret = sandbox-secret"
+				printf 'token_url = %s/token\n' \
+				    "http://127.0.0.1:$port" ;;
 		esac
 	} >"$work/conn.conf"
 	chmod 600 "$work/conn.conf"
