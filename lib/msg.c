@@ -16,7 +16,10 @@ static int tty = -1;			/* progress may be drawn; -1 unknown */
 
 /* The progress line: what it counts, and what it last showed. */
 static struct {
-	const char	*what;		/* the phase, as the tool names it */
+	char		 what[128];	/* the phase, as the tool names it
+					   ("": none); a copy, as a file's
+					   name may be freed before the
+					   next phase begins */
 	double		 t0;		/* when the phase began */
 	unsigned long	 n;		/* records so far */
 	unsigned long	 total;		/* records in all (0: unknown) */
@@ -26,7 +29,7 @@ static struct {
 	const char	*why;		/* what the wait is for */
 	double		 drawn;		/* when the line was last drawn */
 	int		 shown;		/* the line is on screen */
-} pg = { NULL, 0, 0, 0, 0, -1, 0, NULL, 0, 0 };
+} pg = { "", 0, 0, 0, 0, -1, 0, NULL, 0, 0 };
 
 void
 msg_init(const char *p)
@@ -153,7 +156,7 @@ draw(int force)
 		n += (size_t)snprintf(line + n, sizeof(line) - n,	\
 		    __VA_ARGS__);					\
 } while (0)
-	if (pg.what != NULL)
+	if (pg.what[0] != '\0')
 		ADD("%s: ", pg.what);
 	if (pg.pages > 0 && pg.npages > 0)
 		ADD("%lu of %ld pages, ", pg.pages, pg.npages);
@@ -199,7 +202,7 @@ draw(int force)
 static void
 begin(const char *what, unsigned long total)
 {
-	pg.what = what;
+	snprintf(pg.what, sizeof(pg.what), "%s", what);
 	pg.t0 = mono_now();
 	pg.n = 0;
 	pg.total = total;
@@ -221,7 +224,7 @@ msg_progress(const char *what, unsigned long n)
 {
 	if (!progress_on())
 		return;
-	if (pg.what == NULL || strcmp(pg.what, what) != 0)
+	if (strncmp(pg.what, what, sizeof(pg.what) - 1) != 0)
 		begin(what, 0);
 	pg.n = n;
 	draw(0);
@@ -259,7 +262,7 @@ msg_progress_end(void)
 	if (pg.shown)
 		fputs("\r\033[K", stderr);
 	pg.shown = 0;
-	pg.what = NULL;
+	pg.what[0] = '\0';
 	pg.t0 = 0;
 	pg.n = pg.total = pg.pages = 0;
 	pg.npages = -1;

@@ -26,8 +26,8 @@ void	 msg_note(const char *, ...) __attribute__((format(printf, 1, 2)));
  * for the time left.  msg_progress_page counts a page read, of npages
  * (-1: unknown); msg_progress_wait says the tool waits secs seconds why
  * ("for the rate limit"; NULL: the wait is over).  Any message clears the
- * line first; msg_progress_end clears it and ends the phase.  what and
- * why are borrowed until the phase or the wait ends.
+ * line first; msg_progress_end clears it and ends the phase.  what is
+ * copied; why is borrowed until the wait ends.
  */
 void	 msg_progress_start(const char *what, unsigned long total);
 void	 msg_progress(const char *what, unsigned long n);

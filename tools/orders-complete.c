@@ -229,7 +229,7 @@ read_input(struct run *r, const char *key, int argc, char *argv[])
 		    trackid), why, sizeof(why)) == -1 && rd_reject(rd, rec,
 		    why) == -1)
 			rc = -1;
-		msg_progress("records", rd_count(rd));
+		msg_progress(rd_name(rd), rd_count(rd));
 	}
 	msg_progress_end();
 	if (rc == -1 || rd_failed(rd)) {

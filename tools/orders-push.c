@@ -200,7 +200,7 @@ read_input(struct run *r, int argc, char *argv[])
 			if (*str(l, "sku") != '\0')
 				(void)ht_lookup(&r->skus, str(l, "sku"),
 				    strlen(str(l, "sku")), 1, &isnew);
-		msg_progress("records", rd_count(rd));
+		msg_progress(rd_name(rd), rd_count(rd));
 	}
 	msg_progress_end();
 	buf_free(&mark);

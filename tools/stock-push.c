@@ -183,7 +183,7 @@ read_input(struct run *r, int argc, char *argv[])
 		    strlen(rec->file));
 		w->line = rec->line;
 		w->st = S_NOTFOUND;
-		msg_progress("records", rd_count(rd));
+		msg_progress(rd_name(rd), rd_count(rd));
 	}
 	msg_progress_end();
 	if (rc == -1 || rd_failed(rd)) {

@@ -673,7 +673,7 @@ bulk(struct session *s, const struct listing *l, long long count,
 			    "longer than paging would: cancelled, paging", id);
 			return 1;
 		}
-		sleep_secs(wait);
+		http_pause(s->http, wait, "for Shopify's bulk operation");
 		if (stop_asked()) {
 			snprintf(s->err, sizeof(s->err), "stopped while "
 			    "Shopify ran bulk operation %s", id);
