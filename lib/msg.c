@@ -144,12 +144,14 @@ draw(int force)
 	char	 line[512], t[64];
 	size_t	 n;
 	double	 now, el, rate, left;
+	int	 alone;
 
 	now = mono_now();
 	if (!force && pg.shown && now - pg.drawn < 0.25)
 		return;
 	pg.drawn = now;
 	el = now - pg.t0;
+	alone = 0;
 	n = (size_t)snprintf(line, sizeof(line), "%s: ", prog);
 #define ADD(...) do {							\
 	if (n < sizeof(line))						\
@@ -164,8 +166,10 @@ draw(int force)
 		ADD("%lu pages, ", pg.pages);
 	if (pg.total > 0)
 		ADD("%lu of %lu records", pg.n, pg.total);
-	else
+	else if (pg.what[0] != '\0' || pg.pages > 0 || pg.n > 0)
 		ADD("%lu records", pg.n);
+	else
+		alone = 1;		/* a wait, and nothing to count */
 	rate = el >= 1 ? (double)pg.n / el : 0;
 	if (rate > 0)
 		ADD(rate < 10 ? ", %.1f/s" : ", %.0f/s", rate);
@@ -182,7 +186,7 @@ draw(int force)
 	}
 	if (pg.wait > 0) {
 		span(t, sizeof(t), pg.wait);
-		ADD(", waiting %s %s", t, pg.why);
+		ADD("%swaiting %s %s", alone ? "" : ", ", t, pg.why);
 	}
 #undef ADD
 	if (n >= sizeof(line))

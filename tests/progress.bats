@@ -132,3 +132,21 @@ paced() {
 	t 0 - "" sh -c "stock-push --to woocommerce in.csv >file.csv"
 	cmp out.csv file.csv
 }
+@test "orders-complete: orders of the input, the wait, a warning on its own line" {
+	sandbox_start --platform woocommerce --data "$TOP/tests/sandbox/data/woocommerce"
+	connections "retry_delay = 0.01" "rate_limit = 1" "rate_window = 1.5"
+	printf 'id,tracking\n' >in.csv
+	printf '%s\n' '10240,postnl 3SABCD7654321; dhl JJD0002' \
+	    '10233,postnl 3SABCD0000001' '99999,' >>in.csv
+	run onterm tty "orders-complete --in woocommerce -n in.csv >out.csv"
+	[ "$status" -eq 1 ]
+	shown tty "orders-complete: in.csv: [1-3] records"
+	# The warning on a line of its own: the progress erased before it.
+	grep -q "$(printf '\r\033\\[K')orders-complete: woocommerce: woocommerce mails each customer" tty.raw
+	shown tty "orders-complete: orders: 0 of 3 records"
+	shown tty "orders-complete: orders: [12] of 3 records, [0-9.]+/s, [0-9]+ s left, waiting 1 s for the rate limit"
+	connections "retry_delay = 0.01"
+	run sh -c "orders-complete --in woocommerce -n in.csv >file.csv"
+	[ "$status" -eq 1 ]
+	cmp out.csv file.csv
+}
