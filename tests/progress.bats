@@ -57,6 +57,7 @@ paced() {
 @test "orders-export: the same output, and nothing, in a pipe" {
 	paced
 	onterm tty "$OE >tty.csv"
+	[ "$(count <tty.csv)" -eq 250 ]
 	$OE 2>err.txt | cat >pipe.csv
 	[ ! -s err.txt ]
 	cmp tty.csv pipe.csv
@@ -148,5 +149,23 @@ paced() {
 	connections "retry_delay = 0.01"
 	run sh -c "orders-complete --in woocommerce -n in.csv >file.csv"
 	[ "$status" -eq 1 ]
+	cmp out.csv file.csv
+}
+@test "orders-push: SKUs found, then orders of the input" {
+	sandbox_start --platform woocommerce --data "$TOP/tests/sandbox/data/woocommerce"
+	orders-export --from woocommerce -o jsonl -s open >in.jsonl
+	[ "$(wc -l <in.jsonl)" -ge 2 ]
+	connections "retry_delay = 0.01" "rate_limit = 1" "rate_window = 1.5"
+	run onterm tty "orders-push --to woocommerce -n in.jsonl >out.csv"
+	[ "$status" -eq 1 ]
+	shown tty "orders-push: in.jsonl: [0-9]+ records"
+	shown tty "orders-push: SKUs found: 0 of 3 records"
+	shown tty "orders-push: SKUs found: 0 of 3 records, waiting 1 s for the rate limit"
+	shown tty "orders-push: orders: 0 of 2 records"
+	shown tty "orders-push: orders: 1 of 2 records, waiting 1 s for the rate limit"
+	connections "retry_delay = 0.01"
+	run sh -c "orders-push --to woocommerce -n in.jsonl >file.csv"
+	[ "$status" -eq 1 ]
+	[ -s file.csv ]
 	cmp out.csv file.csv
 }
