@@ -29,7 +29,11 @@ static struct {
 	const char	*why;		/* what the wait is for */
 	double		 drawn;		/* when the line was last drawn */
 	int		 shown;		/* the line is on screen */
-} pg = { "", 0, 0, 0, 0, -1, 0, NULL, 0, 0 };
+	unsigned int	 skip;		/* records between looks at the
+					   clock: more while they come
+					   faster than it is drawn */
+	unsigned int	 until;		/* records to the next look */
+} pg = { "", 0, 0, 0, 0, -1, 0, NULL, 0, 0, 1, 1 };
 
 void
 msg_init(const char *p)
@@ -135,9 +139,9 @@ span(char *out, size_t len, double secs)
  * Draw the line: the phase, the pages and records so far, the rate, the
  * time left where the total is known, and the wait.  At most four times
  * a second unless forced; cut to the terminal's width, so that \r goes
- * back to its start.
+ * back to its start.  Whether it was drawn.
  */
-static void
+static int
 draw(int force)
 {
 	struct winsize ws;
@@ -148,7 +152,7 @@ draw(int force)
 
 	now = mono_now();
 	if (!force && pg.shown && now - pg.drawn < 0.25)
-		return;
+		return 0;
 	pg.drawn = now;
 	el = now - pg.t0;
 	alone = 0;
@@ -200,6 +204,7 @@ draw(int force)
 	line[n] = '\0';
 	fprintf(stderr, "\r%s\033[K", line);
 	pg.shown = 1;
+	return 1;
 }
 
 /* A new phase: its records, pages and rate counted from now. */
@@ -212,6 +217,7 @@ begin(const char *what, unsigned long total)
 	pg.total = total;
 	pg.pages = 0;
 	pg.npages = -1;
+	pg.skip = pg.until = 1;
 }
 
 void
@@ -231,7 +237,17 @@ msg_progress(const char *what, unsigned long n)
 	if (strncmp(pg.what, what, sizeof(pg.what) - 1) != 0)
 		begin(what, 0);
 	pg.n = n;
-	draw(0);
+	/*
+	 * The clock is looked at every skip records, skip doubling (to
+	 * 1024) while it says too soon: a file's million records cost
+	 * little more than a count each, and a page's records that come
+	 * at once, one look each until they do.
+	 */
+	if (--pg.until > 0)
+		return;
+	if (!draw(0) && pg.skip < 1024)
+		pg.skip *= 2;
+	pg.until = pg.skip;
 }
 
 void
@@ -243,6 +259,7 @@ msg_progress_page(long npages)
 		pg.t0 = mono_now();
 	pg.pages++;
 	pg.npages = npages;
+	pg.skip = pg.until = 1;		/* the records of a new page */
 	draw(0);
 }
 
