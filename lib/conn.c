@@ -843,6 +843,21 @@ conn_list(struct session *s, const struct conn_list *l, const char *url,
 	return list_request(s, l, url, body, answer, &pages);
 }
 
+void
+sess_progress(struct session *s, void (*page)(long),
+    void (*wait)(double, const char *))
+{
+	s->paged = page;
+	http_set_wait(s->http, wait);
+}
+
+void
+conn_paged(struct session *s, long npages)
+{
+	if (s->paged != NULL)
+		s->paged(npages);
+}
+
 int
 conn_pages(struct session *s, struct conn_pages *p,
     int (*each)(struct session *, json_t *, void *), void *arg)
@@ -869,9 +884,13 @@ conn_pages(struct session *s, struct conn_pages *p,
 			rc = -1;
 			break;
 		}
+		if (s->depth == 0)
+			conn_paged(s, pages);
+		s->depth++;
 		json_array_foreach(a, i, it)
 			if ((rc = each(s, it, arg)) != 0)
 				break;
+		s->depth--;
 		n = json_array_size(a);
 		json_decref(a);
 		p->offset += n;

@@ -178,6 +178,15 @@ struct session	*sess_open(const char *config, const char *name,
 		    void (*warn)(const char *, ...), char *err, size_t errlen);
 void		 sess_close(struct session *);
 
+/*
+ * Tell the tool's progress line (msg.h) of the session's work: page of
+ * each page of a list read, with the number of pages in all where the
+ * platform said it (-1: not), and wait of each wait before a request
+ * (http_set_wait).  Either NULL: not told.
+ */
+void		 sess_progress(struct session *, void (*page)(long npages),
+		    void (*wait)(double secs, const char *why));
+
 /* What a tool asks of a platform that not every platform does. */
 enum conn_op {
 	OP_PUSH,			/* take stock levels: stock-push */

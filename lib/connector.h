@@ -39,6 +39,9 @@ struct session {
 	struct conn_grant *grant;	/* the token every request carries,
 					   by conn_send (NULL: none) */
 	void		*priv;		/* the connector's own state */
+	void		(*paged)(long);	/* told of each page read
+					   (sess_progress), or NULL */
+	int		 depth;		/* conn_pages within conn_pages */
 };
 
 /* A platform's word for an order's status, and the normalised status. */
@@ -355,6 +358,15 @@ struct conn_pages {
 	size_t		 page;		/* set by conn_pages */
 	size_t		 offset;
 };
+
+/*
+ * A page of a list was read, of npages in all (-1: unknown): for the
+ * tool's progress line (sess_progress).  conn_pages says so itself of
+ * the pages of the outermost list (a list read for each item of another
+ * is not what the tool counts); a connector that pages by its own loop
+ * calls it.
+ */
+void		 conn_paged(struct session *s, long npages);
 
 /*
  * Call each with every item of the pages of p.  Returns 0, -1 after

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ struct http {
 	unsigned long	 count;		/* requests sent */
 	unsigned long	 throttled;	/* 429 answers */
 	unsigned int	 seed;		/* for jitter */
+	void		(*wait)(double, const char *);	/* told of each
+					   wait (http_set_wait), or NULL */
 };
 
 void
@@ -529,7 +532,7 @@ http_request(struct http *h, const char *method, const char *url,
 	rc = -1;
 	for (attempt = 0;; attempt++) {
 		if ((wait = take(h, mono_now())) > 0)
-			sleep_secs(wait);
+			http_pause(h, wait, "for the rate limit");
 		if (h->o.sign != NULL && !(flags & HTTP_BARE)) {
 			/* A fresh signature (nonce, time) per attempt. */
 			curl_slist_free_all(sent);
@@ -616,7 +619,8 @@ http_request(struct http *h, const char *method, const char *url,
 		wait = backoff(h, attempt);
 		if (h->h_retry > wait)
 			wait = h->h_retry;
-		sleep_secs(wait);
+		http_pause(h, wait, r->status == 429 ? "for the rate limit" :
+		    "to try again");
 	}
 	/* The handle must not keep pointers to what is freed here. */
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
@@ -653,8 +657,38 @@ http_retry_wait(struct http *h, int attempt)
 {
 	if (attempt >= h->o.retries)
 		return -1;
-	sleep_secs(backoff(h, attempt));
+	http_pause(h, backoff(h, attempt), "to try again");
 	return 0;
+}
+
+void
+http_set_wait(struct http *h, void (*wait)(double, const char *))
+{
+	h->wait = wait;
+}
+
+/*
+ * Sleep secs seconds, telling the wait hook how many are left as each
+ * whole second passes (12, 11, ...), and that the wait is over.
+ */
+void
+http_pause(struct http *h, double secs, const char *why)
+{
+	double	 step;
+
+	if (h->wait == NULL) {
+		sleep_secs(secs);
+		return;
+	}
+	while (secs > 0) {
+		h->wait(secs, why);
+		step = secs - (ceil(secs) - 1);	/* to the next whole one */
+		if (step < 0.001 || step > secs)
+			step = secs;
+		sleep_secs(step);
+		secs -= step;
+	}
+	h->wait(0, NULL);
 }
 
 int

@@ -125,6 +125,17 @@ int		 http_refused(const struct http_resp *r);
  */
 int		 http_retry_wait(struct http *, int attempt);
 
+/*
+ * Have wait told of each wait before a request (the rate limit, a retry):
+ * the seconds left and what for ("for the rate limit"), as each second
+ * passes, then (0, NULL) when it is over.  NULL: nobody is told.
+ */
+void		 http_set_wait(struct http *,
+		    void (*wait)(double secs, const char *why));
+
+/* Sleep secs seconds why, telling the wait hook (http_set_wait). */
+void		 http_pause(struct http *, double secs, const char *why);
+
 /* Say what a connector does, as a -v line (o.log), if any is kept. */
 void		 http_note(struct http *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

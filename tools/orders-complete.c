@@ -229,7 +229,7 @@ read_input(struct run *r, const char *key, int argc, char *argv[])
 		    trackid), why, sizeof(why)) == -1 && rd_reject(rd, rec,
 		    why) == -1)
 			rc = -1;
-		msg_progress("records", rd_count(rd));
+		msg_progress(rd_name(rd), rd_count(rd));
 	}
 	msg_progress_end();
 	if (rc == -1 || rd_failed(rd)) {
@@ -356,7 +356,10 @@ complete_one(struct run *r, struct session *s, struct ht_entry *e,
 			return -1;
 		msg_warn("order %s: %s: asking again", e->key, conn_error(s));
 		/* As a request's retries wait: 1 s, then 2 s by default. */
+		msg_progress_wait(2 * tries * conn_retry_delay(s),
+		    "to ask again");
 		sleep_secs(2 * tries * conn_retry_delay(s));
+		msg_progress_wait(0, NULL);
 	}
 	if (it.result == OR_WOULD && mailnote != NULL &&
 	    strlen(it.reason) + strlen(mailnote) + 3 < sizeof(it.reason)) {
@@ -389,6 +392,7 @@ complete_all(struct run *r, struct session *s,
 	int	 rc, was;
 
 	rc = 0;
+	msg_progress_start("orders", r->orders.n);
 	for (i = 0; i < r->orders.n; i++) {
 		e = r->orders.ent[i];
 		msg_progress("orders", (unsigned long)i);
@@ -521,6 +525,7 @@ main(int argc, char *argv[])
 		msg_err("%s: %s", in, why);
 		goto out;
 	}
+	sess_progress(s, msg_progress_page, msg_progress_wait);
 	mg_init(&r.mg, s, MAIL_COMPLETE);
 	stop_on_signals();
 	if (jpath != NULL) {

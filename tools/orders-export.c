@@ -342,6 +342,7 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		return EXIT_TROUBLE;
 	}
+	sess_progress(s, msg_progress_page, msg_progress_wait);
 	if (q.shop != NULL && (why = conn_cannot(s, OP_SHOPS)) != NULL) {
 		msg_err("%s", why);
 		sess_close(s);
@@ -368,6 +369,7 @@ main(int argc, char *argv[])
 	}
 
 	status = EXIT_OK;
+	msg_progress_start("orders", 0);
 	if (conn_orders(s, &q, emit, &out) == -1 && !out.failed) {
 		msg_err("%s", conn_error(s));
 		status = conn_exit(s);

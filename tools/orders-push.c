@@ -90,6 +90,7 @@ struct run {
 	int		 resend;	/* --resend-unconfirmed */
 	int		 wfailed;	/* a write to the results failed */
 	unsigned long	 count[OR_WOULD + 1];	/* results so far */
+	unsigned long	 found;		/* SKUs found in the shop */
 };
 
 static struct opts	 o;		/* shared options */
@@ -199,7 +200,7 @@ read_input(struct run *r, int argc, char *argv[])
 			if (*str(l, "sku") != '\0')
 				(void)ht_lookup(&r->skus, str(l, "sku"),
 				    strlen(str(l, "sku")), 1, &isnew);
-		msg_progress("records", rd_count(rd));
+		msg_progress(rd_name(rd), rd_count(rd));
 	}
 	msg_progress_end();
 	buf_free(&mark);
@@ -298,8 +299,10 @@ sku_found(void *arg, const struct shop_item *it)
 	    &isnew)) == NULL)
 		return 0;		/* a search's near miss */
 	k = ht_data(e);
-	if (k->nitems++ == 0)
+	if (k->nitems++ == 0) {
 		k->ref = arena_strndup(&r->mem, it->ref, strlen(it->ref));
+		msg_progress("SKUs found", ++r->found);
+	}
 	return 0;
 }
 
@@ -314,7 +317,9 @@ find_skus(struct run *r)
 	skus = xreallocarray(NULL, r->skus.n + 1, sizeof(*skus));
 	for (i = 0; i < r->skus.n; i++)
 		skus[i] = r->skus.ent[i]->key;
+	msg_progress_start("SKUs found", r->skus.n);
 	rc = conn_find_skus(r->s, skus, r->skus.n, sku_found, r);
+	msg_progress_end();
 	free(skus);
 	return rc;
 }
@@ -372,7 +377,9 @@ look(struct run *r, struct create_item *it, int sent)
 		return rc;
 	msg_note("%s was sent by an earlier run: looking again in %g s",
 	    it->marker, conn_search_lag(r->s));
+	msg_progress_wait(conn_search_lag(r->s), "for the shop's search");
 	sleep_secs(conn_search_lag(r->s));
+	msg_progress_wait(0, NULL);
 	return conn_find_created(r->s, it);
 }
 
@@ -448,7 +455,10 @@ push_one(struct run *r, struct ht_entry *e, const struct create_item *proto,
 		msg_warn("%s: %s: looking before sending again", e->key,
 		    conn_error(r->s));
 		/* As a request's retries wait: 1 s, then 2 s by default. */
+		msg_progress_wait(2 * tries * conn_retry_delay(r->s),
+		    "to look again");
 		sleep_secs(2 * tries * conn_retry_delay(r->s));
+		msg_progress_wait(0, NULL);
 		sent = 1;
 	}
 	rc = 0;
@@ -485,6 +495,7 @@ push_all(struct run *r, const struct create_item *proto,
 	int	 rc, was;
 
 	rc = 0;
+	msg_progress_start("orders", r->orders.n);
 	for (i = 0; i < r->orders.n; i++) {
 		e = r->orders.ent[i];
 		msg_progress("orders", (unsigned long)i);
@@ -606,6 +617,7 @@ main(int argc, char *argv[])
 		    OP_CREATE) == NULL ? "--notify-customer: " : "", why);
 		goto out;
 	}
+	sess_progress(r.s, msg_progress_page, msg_progress_wait);
 	mg_init(&r.mg, r.s, MAIL_CREATE);
 	stop_on_signals();
 	if (jpath != NULL) {

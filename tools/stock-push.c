@@ -183,7 +183,7 @@ read_input(struct run *r, int argc, char *argv[])
 		    strlen(rec->file));
 		w->line = rec->line;
 		w->st = S_NOTFOUND;
-		msg_progress("records", rd_count(rd));
+		msg_progress(rd_name(rd), rd_count(rd));
 	}
 	msg_progress_end();
 	if (rc == -1 || rd_failed(rd)) {
@@ -437,6 +437,7 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 	qsort(todo, n, sizeof(*todo), batch_cmp);
 	pi = xreallocarray(NULL, conn_batch(s), sizeof(*pi));
 	rc = 0;
+	msg_progress_start("levels written", n);
 	for (i = 0; i < n; i += m) {
 		w = want_of(todo[i]);
 		for (m = 0; i + m < n && m < conn_batch(s); m++) {
@@ -629,6 +630,7 @@ main(int argc, char *argv[])
 		msg_err("%s", err);
 		goto out;
 	}
+	sess_progress(s, msg_progress_page, msg_progress_wait);
 	if ((why = conn_cannot(s, OP_PUSH)) != NULL) {
 		msg_err("%s: %s", to, why);
 		goto out;
@@ -637,6 +639,7 @@ main(int argc, char *argv[])
 		goto out;
 
 	/* The catalog, once: ids and levels now. */
+	msg_progress_start("catalog items", 0);
 	if (conn_items(s, shop_item, &r) == -1) {
 		msg_progress_end();
 		msg_err("%s", conn_error(s));
@@ -690,6 +693,7 @@ main(int argc, char *argv[])
 		for (i = 0; i < nconf; i++)
 			want_of(conf[i])->nitems = 0;
 		r.listed = r.shop_skus = r.shop_stocked = 0;
+		msg_progress_start("catalog items", 0);
 		if (conn_items(s, shop_item, &r) == -1) {
 			msg_progress_end();
 			msg_err("%s", conn_error(s));

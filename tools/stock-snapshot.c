@@ -178,8 +178,11 @@ main(int argc, char *argv[])
 		return EXIT_TROUBLE;
 	}
 
+	sess_progress(s, msg_progress_page, msg_progress_wait);
+
 	/* The time the snapshot started: what every row reflects at most. */
 	tz_format(time(NULL), taken);
+	msg_progress_start("SKUs", 0);
 	if (conn_stock(s, &q, keep, &rs) == -1) {
 		msg_progress_end();
 		msg_err("%s", conn_error(s));

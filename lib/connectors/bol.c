@@ -867,7 +867,7 @@ await(struct session *s, const char *id, char *st, size_t stlen, char *why,
 
 	t0 = mono_now();
 	for (wait = 0.5;; wait = wait < 8 ? wait * 2 : wait) {
-		sleep_secs(wait);
+		http_pause(s->http, wait, "for Bol to process it");
 		rc = call(s, V10, "POST", "/shared/process-status", json_pack(
 		    "{s:[{s:s}]}", "processStatusQueries", "processStatusId",
 		    id), HTTP_JSON, &ans, &r);

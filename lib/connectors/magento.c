@@ -485,6 +485,7 @@ search(struct session *s, const char *path, const char *query,
 			http_resp_free(&r);
 			break;		/* nothing new: the end */
 		}
+		conn_paged(s, -1);	/* no total: searches nest */
 		fresh = json_array();
 		for (i = skip; i < json_array_size(items); i++)
 			json_array_append(fresh, json_array_get(items, i));

@@ -292,7 +292,7 @@ requested(json_t *j)
 
 /* Wait until the bucket holds cost points, as far as is known. */
 static void
-pace(struct shopify *sh, double cost)
+pace(struct shopify *sh, struct http *h, double cost)
 {
 	double	 have;
 
@@ -302,7 +302,8 @@ pace(struct shopify *sh, double cost)
 	if (have > sh->max)
 		have = sh->max;
 	if (have < cost)
-		sleep_secs((cost - have) / sh->restore);
+		http_pause(h, (cost - have) / sh->restore,
+		    "for the rate limit");
 }
 
 /* The extensions.code of the first error of an answer, or "". */
@@ -353,7 +354,7 @@ gql_req(struct session *s, const char *query, json_t *vars, double cost,
 	dear = ratio(sh, query);
 	need = cost * *dear;
 	for (tries = 0;; tries++) {
-		pace(sh, need);
+		pace(sh, s->http, need);
 		rc = http_request(s->http, "POST", sh->endpoint, text,
 		    HTTP_JSON | (once ? HTTP_ONCE : 0), &r);
 		if (rc != 0) {
@@ -388,7 +389,7 @@ gql_req(struct session *s, const char *query, json_t *vars, double cost,
 			/* Wait for the points it asks; the same request. */
 			http_count_throttled(s->http);
 			if (sh->restore <= 0)
-				sleep_secs(1);
+				http_pause(s->http, 1, "for the rate limit");
 			http_resp_free(&r);
 			continue;
 		}
@@ -672,7 +673,7 @@ bulk(struct session *s, const struct listing *l, long long count,
 			    "longer than paging would: cancelled, paging", id);
 			return 1;
 		}
-		sleep_secs(wait);
+		http_pause(s->http, wait, "for Shopify's bulk operation");
 		if (stop_asked()) {
 			snprintf(s->err, sizeof(s->err), "stopped while "
 			    "Shopify ran bulk operation %s", id);
@@ -817,6 +818,7 @@ variants(struct session *s, const struct listing *l,
 			break;
 		}
 		conn = json_object_get(data, "productVariants");
+		conn_paged(s, -1);
 		json_array_foreach(json_object_get(conn, "nodes"), i, v)
 			if ((rc = each(s, v, arg)) != 0)
 				break;
@@ -1313,6 +1315,7 @@ orders(struct session *s, const struct order_query *q, order_cb cb,
 			break;
 		}
 		conn = json_object_get(data, "orders");
+		conn_paged(s, -1);
 		json_array_foreach(json_object_get(conn, "nodes"), i, o) {
 			li = json_object_get(o, "lineItems");
 			nodes = json_object_get(li, "nodes");
