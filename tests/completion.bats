@@ -280,3 +280,19 @@ EOF
 	make -s -C "$TOP" uninstall DESTDIR="$d" PREFIX=$p
 	[ -z "$(ls -A "$c")" ]
 }
+
+@test "in a shell with set -u, failglob and a file named like a value" {
+	: >'*'
+	t 0 strict "" bash --norc --noprofile -c '
+		set -u
+		shopt -s failglob
+		. "$1" || exit 2
+		COMP_WORDS=(sku-diff -o "")
+		COMP_CWORD=2
+		_shopswitch || exit 2
+		printf "%s\n" "${COMPREPLY[@]}"
+		COMP_WORDS=(sku-diff --sum)
+		COMP_CWORD=1
+		_shopswitch || exit 2
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$SCRIPT"
+}

@@ -282,6 +282,9 @@ _shopswitch() {
 	local -a words=()
 	local -A meta=() vals=()
 	local cword
+	# Words are split, never globbed: set -f until it returns.
+	local -
+	set -f
 
 	COMPREPLY=()
 	help=$(_shopswitch_help "${COMP_WORDS[0]}") || return 0
@@ -346,13 +349,19 @@ complete -F _shopswitch order-dedupe orders-complete orders-export \
 # tree, and where make install puts them.  Not by name alone: a
 # pipeline's name may be another program's too.
 _shopswitch_pipelines() {
-	local f here=${BASH_SOURCE[0]%/*}
+	local d f here=${BASH_SOURCE[0]%/*}
+	local -a fs
 
 	[[ $here != "${BASH_SOURCE[0]}" ]] || here=.
-	for f in "$here"/../pipelines/* "$_shopswitch_libexec"/*; do
-		[[ -f $f && -x $f && $f != *.sh ]] || continue
-		f=${f##*/}
-		complete -F _shopswitch "pipelines/$f" "$_shopswitch_libexec/$f"
+	for d in "$here/../pipelines" "$_shopswitch_libexec"; do
+		[[ -d $d ]] || continue
+		mapfile -t fs < <(compgen -f -- "$d/")
+		for f in "${fs[@]}"; do
+			[[ -f $f && -x $f && $f != *.sh ]] || continue
+			f=${f##*/}
+			complete -F _shopswitch "pipelines/$f" \
+			    "$_shopswitch_libexec/$f"
+		done
 	done
 }
 _shopswitch_pipelines
