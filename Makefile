@@ -4,6 +4,7 @@ VERSION	= 0.1.0
 PREFIX	?= /usr/local
 MANPREFIX ?= $(PREFIX)/share/man
 LIBEXECDIR ?= $(PREFIX)/libexec/shopswitch
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC	?= cc
 CFLAGS	?= -std=c11 -O2 -g -Wall -Wextra
@@ -189,17 +190,27 @@ lint: style
 	    tests/stub-check tests/fuzz/run examples/demo bench/run bench/api \
 	    bench/push bench/bulk bench/lib.sh \
 	    tests/sandbox/selftest*.sh tests/sandbox/spawn.sh tests/sandbox/env.sh \
-	    $(PIPELINES)
+	    $(PIPELINES) tools/shopswitch.bash
 
 # The pipelines go beside each other (they source lib.sh), not on the
 # path: one of them is named as a tool is.
-install: all
+install: all install-completion
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(LIBEXECDIR)
 	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
 	cp -f $(PIPELINES) $(DESTDIR)$(LIBEXECDIR)/
 	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+
+# The bash completion where bash-completion loads it from, by a tool's
+# name: the script once, knowing where the pipelines are, and each tool's
+# name a link to it.
+install-completion:
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR)
+	sed 's|^_shopswitch_libexec=.*|_shopswitch_libexec=$(LIBEXECDIR)|' \
+	    tools/shopswitch.bash >$(DESTDIR)$(BASHCOMPDIR)/shopswitch
+	for b in $(BIN:tools/%=%); do \
+	    ln -sf shopswitch $(DESTDIR)$(BASHCOMPDIR)/$$b; done
 
 uninstall:
 	for b in $(BIN:tools/%=%); do rm -f $(DESTDIR)$(PREFIX)/bin/$$b; done
@@ -210,6 +221,8 @@ uninstall:
 	for p in $(PIPELINES:pipelines/%=%); do \
 	    rm -f $(DESTDIR)$(LIBEXECDIR)/$$p; done
 	-rmdir $(DESTDIR)$(LIBEXECDIR)
+	for b in shopswitch $(BIN:tools/%=%); do \
+	    rm -f $(DESTDIR)$(BASHCOMPDIR)/$$b; done
 
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o) bench/gen
@@ -217,4 +230,4 @@ clean:
 	rm -rf .sanitize .fuzz .valgrind
 
 .PHONY: all bench check check-sanitize check-valgrind clean demo deps fuzz fuzz-merge \
-	install lint style uninstall units
+	install install-completion lint style uninstall units

@@ -277,3 +277,19 @@ teardown() {
 	done
 }
 . "$TOP/tests/sandbox/spawn.sh"
+
+# long_opts TOOL: the long options of TOOL's longopts[] table, with those
+# of OPTS_LONG or OPTS_LONG_OUT (lib/opts.h) when the table includes
+# them (OPTS_LONG includes OPTS_LONG_OUT), one per line.
+long_opts() {
+	local src=$TOP/tools/$1.c
+	{
+		sed -n '/longopts\[\] = {/,/^};/p' "$src"
+		if grep -q 'OPTS_LONG,' "$src"; then
+			sed -n '/#define OPTS_LONG \\$/,/^$/p' "$TOP/lib/opts.h"
+		fi
+		if grep -q 'OPTS_LONG,\|OPTS_LONG_OUT,' "$src"; then
+			sed -n '/#define OPTS_LONG_OUT/,/^$/p' "$TOP/lib/opts.h"
+		fi
+	} | sed -n 's/.*{ *"\([a-z0-9-]*\)",.*/\1/p' | sort -u
+}
