@@ -40,6 +40,7 @@ LIBOBJ = \
 	lib/opts.o \
 	lib/pace.o \
 	lib/rd.o \
+	lib/singer.o \
 	lib/tz.o \
 	lib/utf8.o \
 	lib/util.o \
@@ -61,6 +62,7 @@ HDR = \
 	lib/pace.h \
 	lib/rd.h \
 	lib/record.h \
+	lib/singer.h \
 	lib/tz.h \
 	lib/utf8.h \
 	lib/util.h \

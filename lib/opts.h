@@ -53,6 +53,12 @@ enum {
 "  -o, --output-format F  csv or jsonl (default: csv)\n" \
 OPTS_HELP_TAIL
 
+/* The same for a tool that also writes Singer messages (-o singer). */
+#define OPTS_HELP_OUT_SINGER \
+"      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
+"  -o, --output-format F  csv, jsonl or singer (default: csv)\n" \
+OPTS_HELP_TAIL
+
 #define OPTS_HELP \
 "  -d, --delimiter C      CSV input delimiter: , ; tab | (default: sniffed)\n" \
 "      --encoding CHARSET transcode input from CHARSET (iconv -l)\n" \
