@@ -507,6 +507,11 @@ sg_check(const struct js_object *env, enum sg_kind *kind)
 		if (!t->vesc && t->vallen == strlen(types[i]) &&
 		    strncasecmp(t->val, types[i], t->vallen) == 0)
 			*kind = (enum sg_kind)i;
+	/* Meltano's BATCH message points at files of records: not read. */
+	if (*kind == SG_OTHER && !t->vesc && t->vallen == 5 &&
+	    strncasecmp(t->val, "BATCH", 5) == 0)
+		return "a Singer BATCH message: its records are in files this "
+		    "reader does not open; run the tap without batches";
 	if (*kind == SG_OTHER)
 		return NULL;		/* "Any message type is permitted" */
 	for (j = 0; j < 3 && need[*kind][j] != NULL; j++)
