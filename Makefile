@@ -41,6 +41,7 @@ LIBOBJ = \
 	lib/opts.o \
 	lib/pace.o \
 	lib/rd.o \
+	lib/singer.o \
 	lib/tz.o \
 	lib/utf8.o \
 	lib/util.o \
@@ -62,6 +63,7 @@ HDR = \
 	lib/pace.h \
 	lib/rd.h \
 	lib/record.h \
+	lib/singer.h \
 	lib/tz.h \
 	lib/utf8.h \
 	lib/util.h \

@@ -21,6 +21,8 @@ format(const char *arg, enum rec_format *fmt)
 		*fmt = FMT_CSV;
 	else if (strcmp(arg, "jsonl") == 0 || strcmp(arg, "json") == 0)
 		*fmt = FMT_JSONL;
+	else if (strcmp(arg, "singer") == 0)
+		*fmt = FMT_SINGER;
 	else
 		return -1;
 	return 0;
@@ -55,15 +57,17 @@ take(struct opts *o, int ch, const char *arg)
 		return 0;
 	case 'i':
 		if (format(arg, &o->ro.ifmt) == -1) {
-			snprintf(o->err, sizeof(o->err), "-i takes csv or "
-			    "jsonl, not '%s'", arg);
+			snprintf(o->err, sizeof(o->err), "-i takes csv, "
+			    "jsonl or singer, not '%s'", arg);
 			return -1;
 		}
 		return 0;
 	case 'o':
-		if (format(arg, &o->ofmt) == -1) {
-			snprintf(o->err, sizeof(o->err), "-o takes csv or "
-			    "jsonl, not '%s'", arg);
+		if (format(arg, &o->ofmt) == -1 ||
+		    (o->ofmt == FMT_SINGER && !o->singer)) {
+			snprintf(o->err, sizeof(o->err), "-o takes %s, not "
+			    "'%s'", o->singer ? "csv, jsonl or singer" :
+			    "csv or jsonl", arg);
 			return -1;
 		}
 		return 0;
@@ -105,9 +109,10 @@ opts_summary(struct opts *o, const char *arg)
 int
 opts_done(struct opts *o)
 {
-	if (o->excel && o->ofmt == FMT_JSONL) {
+	if (o->excel && (o->ofmt == FMT_JSONL || o->ofmt == FMT_SINGER)) {
 		snprintf(o->err, sizeof(o->err), "--excel writes CSV; it "
-		    "does not go with -o jsonl");
+		    "does not go with -o %s", o->ofmt == FMT_JSONL ? "jsonl" :
+		    "singer");
 		return -1;
 	}
 	if (o->excel && o->ofmt == FMT_NONE)

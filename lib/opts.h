@@ -53,11 +53,17 @@ enum {
 "  -o, --output-format F  csv or jsonl (default: csv)\n" \
 OPTS_HELP_TAIL
 
+/* The same for a tool that also writes Singer messages (-o singer). */
+#define OPTS_HELP_OUT_SINGER \
+"      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
+"  -o, --output-format F  csv, jsonl or singer (default: csv)\n" \
+OPTS_HELP_TAIL
+
 #define OPTS_HELP \
 "  -d, --delimiter C      CSV input delimiter: , ; tab | (default: sniffed)\n" \
 "      --encoding CHARSET transcode input from CHARSET (iconv -l)\n" \
 "      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
-"  -i, --input-format F   csv or jsonl (default: from the first byte)\n" \
+"  -i, --input-format F   csv, jsonl or singer (default: detected)\n" \
 "  -o, --output-format F  csv or jsonl (default: as the input)\n" \
 "  -q, --quiet            no warnings\n" \
 "      --rejects FILE     set malformed records aside in FILE and go on\n" \
@@ -71,6 +77,7 @@ struct opts {
 	int		 excel;		/* --excel */
 	const char	*rejects;	/* --rejects FILE */
 	int		 version;	/* --version was given */
+	int		 singer;	/* the tool writes -o singer */
 	char		 err[256];	/* why an option was refused */
 };
 

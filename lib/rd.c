@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <csv.h>
@@ -27,6 +28,20 @@
 #define RD_SNIFFSIZE	(64 * 1024)	/* bytes looked at to sniff */
 #endif
 #define RD_SNIFFLINES	20		/* data lines a sniff may check */
+
+/*
+ * The kinds of Singer message (hub.meltano.com/singer/spec; the
+ * specification is SPEC.md of github.com/singer-io/getting-started, its
+ * reading parse_message in singer-python's messages.py).
+ */
+enum sg_kind {
+	SG_RECORD,			/* stream, record: a record */
+	SG_SCHEMA,			/* stream, schema, key_properties */
+	SG_STATE,			/* value */
+	SG_VERSION,			/* ACTIVATE_VERSION: stream, version */
+	SG_OTHER,			/* another type: the spec permits it */
+	SG_NKIND			/* how many kinds */
+};
 
 struct input {
 	int		 fd;		/* the open file */
@@ -87,6 +102,12 @@ struct reader {
 	char		 err[1024];	/* why */
 	unsigned long	 count;		/* records handed out */
 	unsigned long	 rejected;	/* records set aside */
+	struct js_object env;		/* Singer: the message's members */
+	struct buf	 stream;	/* Singer: this file's stream */
+	struct buf	 sgname;	/* Singer: a record's stream */
+	int		 gotstream;	/* stream is set */
+	unsigned long	 sgrec;		/* Singer: records of this file */
+	unsigned long	 sgskip[SG_NKIND];	/* messages passed over */
 };
 
 static void	 fail(struct reader *, const char *, ...)
@@ -458,6 +479,90 @@ hdr_free(struct rec_header *h)
 	h->n = 0;
 }
 
+/*
+ * A Singer message's type, compared without regard to case as the
+ * specification says, and whether it has the members the specification
+ * requires of that type.  Returns NULL with *kind set, or the reason the
+ * object is not a Singer message.
+ */
+static const char *
+sg_check(const struct js_object *env, enum sg_kind *kind)
+{
+	static const char *const types[] = { "RECORD", "SCHEMA", "STATE",
+	    "ACTIVATE_VERSION" };
+	static const char *const need[][3] = {
+		{ "stream", "record", NULL },
+		{ "stream", "schema", "key_properties" },
+		{ "value", NULL, NULL },
+		{ "stream", "version", NULL }
+	};
+	static char why[128];
+	const struct js_member *t, *m;
+	size_t	 i, j;
+
+	if ((t = js_get(env, "type", 4)) == NULL || t->type != JS_STRING)
+		return "not a Singer message: no \"type\" string";
+	*kind = SG_OTHER;
+	for (i = 0; i < NELEM(types); i++)
+		if (!t->vesc && t->vallen == strlen(types[i]) &&
+		    strncasecmp(t->val, types[i], t->vallen) == 0)
+			*kind = (enum sg_kind)i;
+	/* Meltano's BATCH message points at files of records: not read. */
+	if (*kind == SG_OTHER && !t->vesc && t->vallen == 5 &&
+	    strncasecmp(t->val, "BATCH", 5) == 0)
+		return "a Singer BATCH message: its records are in files this "
+		    "reader does not open; run the tap without batches";
+	if (*kind == SG_OTHER)
+		return NULL;		/* "Any message type is permitted" */
+	for (j = 0; j < 3 && need[*kind][j] != NULL; j++)
+		if (js_get(env, need[*kind][j], strlen(need[*kind][j])) ==
+		    NULL) {
+			snprintf(why, sizeof(why), "a Singer %s message "
+			    "without \"%s\"", types[*kind], need[*kind][j]);
+			return why;
+		}
+	if (*kind == SG_RECORD) {
+		if ((m = js_get(env, "stream", 6))->type != JS_STRING)
+			return "a Singer RECORD message whose \"stream\" is "
+			    "not a string";
+		if (js_get(env, "record", 6)->type != JS_OBJECT)
+			return "a Singer RECORD message whose \"record\" is "
+			    "not an object";
+	}
+	return NULL;
+}
+
+/*
+ * Whether the first JSON object of the file is a Singer message of one of
+ * the four types the specification names (another type does not make a
+ * file Singer).  1 yes, 0 no, -1 on a read error.  Reads the first line
+ * whole; consumes nothing.
+ */
+static int
+sniff_singer(struct reader *rd)
+{
+	struct input *in = &rd->in;
+	const char *s, *nl, *why;
+	enum sg_kind kind;
+	size_t	 from, pos;
+
+	for (from = 0;;) {
+		s = in->buf + in->pos;
+		while (from < in->end - in->pos && strchr(" \t\r\n",
+		    s[from]) != NULL)
+			from++;
+		nl = memchr(s + from, '\n', in->end - in->pos - from);
+		if (nl != NULL || in->eof)
+			break;
+		if (in_peek(rd, in, in->end - in->pos + 1) == -1)
+			return -1;
+	}
+	if (js_scan_object(s, nl != NULL ? (size_t)(nl - s) + 1 :
+	    in->end - in->pos, &rd->env, &pos, &why) == -1)
+		return 0;
+	return sg_check(&rd->env, &kind) == NULL && kind != SG_OTHER;
+}
+
 /* Open the next input file and decide its format.  0, or -1 at the end. */
 static int
 open_next(struct reader *rd)
@@ -466,6 +571,7 @@ open_next(struct reader *rd)
 	const char *path, *s, *shown;
 	long	 n;
 	size_t	 i;
+	int	 k;
 
 	if (rd->isopen) {
 		in_close(in);
@@ -538,8 +644,18 @@ open_next(struct reader *rd)
 				return -1;
 		}
 	}
+	if (rd->fmt == FMT_JSONL && rd->o.ifmt == FMT_NONE) {
+		if ((k = sniff_singer(rd)) == -1)
+			return -1;
+		if (k == 1)
+			rd->fmt = FMT_SINGER;
+	}
+	/* A Singer stream's records are JSON objects: JSON Lines out. */
 	if (rd->first == FMT_NONE)
-		rd->first = rd->fmt;
+		rd->first = rd->fmt == FMT_SINGER ? FMT_JSONL : rd->fmt;
+	rd->gotstream = 0;
+	rd->sgrec = 0;
+	memset(rd->sgskip, 0, sizeof(rd->sgskip));
 	rd->gothdr = 0;
 	hdr_free(&rd->hdr);
 	rd->hdr.delim = '\0';
@@ -837,6 +953,114 @@ next_jsonl(struct reader *rd)
 	return 1;
 }
 
+/* Say what a Singer file held, once it is read: -v. */
+static void
+sg_report(struct reader *rd)
+{
+	static const char *const names[] = { "RECORD", "SCHEMA", "STATE",
+	    "ACTIVATE_VERSION", "other" };
+	char	 skip[256];
+	unsigned long total;
+	size_t	 l;
+	int	 i;
+
+	if (rd->o.note == NULL)
+		return;
+	skip[0] = '\0';
+	l = 0;
+	total = 0;
+	for (i = SG_SCHEMA; i < SG_NKIND; i++) {
+		if (rd->sgskip[i] == 0 || l >= sizeof(skip))
+			continue;
+		l += (size_t)snprintf(skip + l, sizeof(skip) - l, "%s%lu %s",
+		    total > 0 ? ", " : "; passed over ", rd->sgskip[i],
+		    names[i]);
+		total += rd->sgskip[i];
+	}
+	rd->o.note("%s: Singer: %lu record%s of stream '%s'%s%s",
+	    rd->in.name, rd->sgrec, rd->sgrec == 1 ? "" : "s",
+	    buf_str(&rd->stream), skip, total == 0 ? "" : total == 1 ?
+	    " message" : " messages");
+}
+
+/*
+ * Read Singer messages up to the next RECORD, whose "record" is the
+ * record; the other messages are passed over and counted.  A file holds
+ * the records of one stream.  1, 0 at the end, -1 on failure.
+ */
+static int
+next_singer(struct reader *rd)
+{
+	struct input *in = &rd->in;
+	const struct js_member *m;
+	const char *line, *why;
+	enum sg_kind kind;
+	struct buf *b;
+	const char *name;
+	size_t	 n, pos;
+	int	 k;
+
+	for (;;) {
+		if ((k = in_line(rd, in, 0, &line, &n)) != 1) {
+			if (k == 0)
+				sg_report(rd);
+			return k;
+		}
+		if (blank(line, n))
+			continue;
+		if (js_scan_object(line, n, &rd->env, &pos, &why) == -1) {
+			if (malformed(rd, in->lineno, line, n, "%s (column "
+			    "%zu)", strcmp(why, "not an object") == 0 ?
+			    "not a JSON object" : why, pos + 1) == -1)
+				return -1;
+			continue;
+		}
+		if ((why = sg_check(&rd->env, &kind)) != NULL) {
+			if (malformed(rd, in->lineno, line, n, "%s",
+			    why) == -1)
+				return -1;
+			continue;
+		}
+		if (kind != SG_RECORD) {
+			rd->sgskip[kind]++;
+			continue;
+		}
+		m = js_get(&rd->env, "stream", 6);
+		b = &rd->sgname;
+		b->len = 0;
+		buf_grow(b, m->vallen);
+		if (m->vesc)
+			b->len = js_unescape(m->val, m->vallen, b->s);
+		else
+			buf_add(b, m->val, m->vallen);
+		name = buf_str(b);
+		if (!rd->gotstream) {
+			rd->stream.len = 0;
+			buf_adds(&rd->stream, name);
+			rd->gotstream = 1;
+		} else if (strcmp(name, buf_str(&rd->stream)) != 0) {
+			if (malformed(rd, in->lineno, line, n, "a record of "
+			    "Singer stream '%s' after records of '%s': a file "
+			    "holds one stream", name, rd->stream.s) == -1)
+				return -1;
+			continue;
+		}
+		m = js_get(&rd->env, "record", 6);
+		/* Validated with the message: it scans. */
+		(void)js_scan_object(m->val, m->vallen, &rd->rec.obj, &pos,
+		    &why);
+		rd->sgrec++;
+		rd->rec.file = in->name;
+		rd->rec.line = in->lineno;
+		rd->rec.fmt = FMT_JSONL;
+		rd->rec.raw = m->val;
+		rd->rec.rawlen = m->vallen;
+		rd->rec.hdr = NULL;
+		rd->rec.f = NULL;
+		return 1;
+	}
+}
+
 struct reader *
 rd_open(const struct rd_opts *o, int npaths, char *const *paths)
 {
@@ -882,7 +1106,8 @@ rd_next(struct reader *rd)
 	for (;;) {
 		if (!rd->isopen && open_next(rd) == -1)
 			return NULL;
-		k = rd->fmt == FMT_JSONL ? next_jsonl(rd) : next_csv(rd);
+		k = rd->fmt == FMT_JSONL ? next_jsonl(rd) :
+		    rd->fmt == FMT_SINGER ? next_singer(rd) : next_csv(rd);
 		if (k == 1)
 			break;
 		if (k == -1 || rd->failed)
@@ -1065,5 +1290,8 @@ rd_close(struct reader *rd)
 	buf_free(&rd->namebuf);
 	buf_free(&rd->valbuf);
 	js_object_free(&rd->rec.obj);
+	js_object_free(&rd->env);
+	buf_free(&rd->stream);
+	buf_free(&rd->sgname);
 	free(rd);
 }

@@ -1,7 +1,9 @@
 /*
  * rd: read records from CSV or JSON Lines files, one interface for both.
  *
- * The reader detects the format (a first byte of '{' means JSON Lines),
+ * The reader detects the format (a first byte of '{' means JSON Lines, and
+ * a first object that is a Singer message a Singer stream, whose RECORD
+ * messages' records are the records: hub.meltano.com/singer/spec),
  * drops a byte-order mark, transcodes with iconv when asked, sniffs the CSV
  * delimiter, refuses invalid UTF-8, and traces every record to file:line.
  * A malformed record either stops the reader (rd_next returns NULL and
@@ -74,7 +76,8 @@ const char	*rd_error(const struct reader *);	/* why it failed */
 int		 rd_failed(const struct reader *);
 unsigned long	 rd_count(const struct reader *);	/* records read */
 unsigned long	 rd_rejected(const struct reader *);	/* set aside */
-enum rec_format	 rd_format(const struct reader *);	/* of the first file */
+enum rec_format	 rd_format(const struct reader *);	/* of the first file
+							   (Singer: JSONL) */
 int		 rd_empty(const struct reader *);	/* no bytes at all */
 const char	*rd_name(const struct reader *);	/* current file */
 const char	*rd_delimname(char);		/* "';'", "tab", ... */

@@ -23,6 +23,7 @@ struct writer {
 	int		 xcol;		/* cols holds the extra column */
 	size_t		*pos;		/* column to JSON member, per record */
 	struct buf	 line;		/* the line being built */
+	char		*stream;	/* Singer: the RECORDs' stream */
 	char		 err[512];	/* why wr_record refused */
 };
 
@@ -172,7 +173,7 @@ put_value(struct writer *w, const struct field *f)
 {
 	struct buf tmp;
 
-	if (w->fmt == FMT_JSONL) {
+	if (w->fmt == FMT_JSONL || w->fmt == FMT_SINGER) {
 		if (f->kind == FLD_TEXT)
 			put_jstring(&w->line, f->s, f->len);
 		else if (f->kind == FLD_NULL)
@@ -246,12 +247,27 @@ wr_header(struct writer *w, const char *const *names, size_t n)
 	(void)flush_line(w);
 }
 
+/*
+ * Singer: a record goes out inside a RECORD message of the stream that
+ * wr_singer_schema named (hub.meltano.com/singer/spec).
+ */
+static void
+record_start(struct writer *w)
+{
+	if (w->fmt != FMT_SINGER)
+		return;
+	buf_adds(&w->line, "{\"type\":\"RECORD\",\"stream\":");
+	put_jstring(&w->line, w->stream, strlen(w->stream));
+	buf_adds(&w->line, ",\"record\":");
+}
+
 int
 wr_row(struct writer *w, const struct field *vals, size_t n)
 {
 	size_t	 i;
 
-	if (w->fmt == FMT_JSONL) {
+	if (w->fmt == FMT_JSONL || w->fmt == FMT_SINGER) {
+		record_start(w);
 		buf_addc(&w->line, '{');
 		for (i = 0; i < n; i++) {
 			if (i > 0)
@@ -261,6 +277,8 @@ wr_row(struct writer *w, const struct field *vals, size_t n)
 			put_value(w, &vals[i]);
 		}
 		buf_addc(&w->line, '}');
+		if (w->fmt == FMT_SINGER)
+			buf_addc(&w->line, '}');
 		buf_addc(&w->line, '\n');
 	} else {
 		for (i = 0; i < n; i++) {
@@ -465,8 +483,54 @@ wr_json(struct writer *w, json_t *obj)
 	if ((s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(15))) == NULL)
 		xnomem();
+	record_start(w);
 	buf_adds(&w->line, s);
+	if (w->fmt == FMT_SINGER)
+		buf_addc(&w->line, '}');
 	buf_addc(&w->line, '\n');
+	free(s);
+	return flush_line(w);
+}
+
+int
+wr_singer_schema(struct writer *w, const char *stream, const char *schema,
+    const char *const *keys, size_t nkeys, const char *bookmark)
+{
+	size_t	 i;
+
+	free(w->stream);
+	w->stream = xstrdup(stream);
+	buf_adds(&w->line, "{\"type\":\"SCHEMA\",\"stream\":");
+	put_jstring(&w->line, stream, strlen(stream));
+	buf_adds(&w->line, ",\"schema\":");
+	buf_adds(&w->line, schema);
+	buf_adds(&w->line, ",\"key_properties\":[");
+	for (i = 0; i < nkeys; i++) {
+		if (i > 0)
+			buf_addc(&w->line, ',');
+		put_jstring(&w->line, keys[i], strlen(keys[i]));
+	}
+	buf_addc(&w->line, ']');
+	if (bookmark != NULL) {
+		buf_adds(&w->line, ",\"bookmark_properties\":[");
+		put_jstring(&w->line, bookmark, strlen(bookmark));
+		buf_addc(&w->line, ']');
+	}
+	buf_adds(&w->line, "}\n");
+	return flush_line(w);
+}
+
+int
+wr_singer_state(struct writer *w, json_t *value)
+{
+	char	*s;
+
+	if ((s = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_ENCODE_ANY)) == NULL)
+		xnomem();
+	buf_adds(&w->line, "{\"type\":\"STATE\",\"value\":");
+	buf_adds(&w->line, s);
+	buf_adds(&w->line, "}\n");
 	free(s);
 	return flush_line(w);
 }
@@ -496,6 +560,7 @@ wr_close(struct writer *w)
 		free(w->cols[i]);
 	free(w->cols);
 	free(w->pos);
+	free(w->stream);
 	buf_free(&w->line);
 	free(w);
 	errno = e;

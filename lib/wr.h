@@ -3,7 +3,9 @@
  *
  * A writer either writes rows of a fixed header (wr_header, then wr_row;
  * the form of a tool's own findings) or passes records through as they
- * were read (wr_record; JSON Lines to JSON Lines is byte for byte).  Write
+ * were read (wr_record; JSON Lines to JSON Lines is byte for byte), or,
+ * as a Singer tap, rows as RECORD messages between a SCHEMA and a STATE
+ * (wr_singer_schema, wr_row or wr_json, wr_singer_state).  Write
  * errors are remembered and reported by wr_close, as fshut does.
  *
  * wr_* functions borrow their arguments.  wr_close frees the writer and
@@ -46,6 +48,19 @@ int		 wr_record(struct writer *, const struct record *r,
  * order).  Only for JSON Lines output.
  */
 int		 wr_json(struct writer *, json_t *obj);
+
+/*
+ * Singer output (FMT_SINGER): write the SCHEMA message of stream, with
+ * the JSON Schema text schema, its key_properties and, when bookmark is
+ * not NULL, its bookmark_properties.  wr_row and wr_json then write
+ * RECORD messages of that stream.
+ */
+int		 wr_singer_schema(struct writer *, const char *stream,
+		    const char *schema, const char *const *keys, size_t nkeys,
+		    const char *bookmark);
+
+/* Singer output: a STATE message whose value is value. */
+int		 wr_singer_state(struct writer *, json_t *value);
 
 /* A field of text s (borrowed), for wr_row. */
 struct field	 wr_text(const char *s);

@@ -166,7 +166,7 @@ $USAGE" order-dedupe --sorted --fingerprint $OLD; }
 # --- options -------------------------------------------------------------
 @test "--keep x: usage"                                { t 2 -                  "order-dedupe: --keep takes first, last or most-advanced, not 'x'
 $USAGE" order-dedupe --keep x $OLD; }
-@test "-i xml: usage"                                  { t 2 -                  "order-dedupe: -i takes csv or jsonl, not 'xml'
+@test "-i xml: usage"                                  { t 2 -                  "order-dedupe: -i takes csv, jsonl or singer, not 'xml'
 $USAGE" order-dedupe -i xml $OLD; }
 @test "--summary=xml: usage"                           { t 2 -                  "order-dedupe: --summary takes text or json, not 'xml'
 $USAGE" order-dedupe --summary=xml $OLD; }

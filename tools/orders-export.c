@@ -1,7 +1,8 @@
 /*
  * orders-export: the orders of a connection as order records, streamed
- * page by page: JSON Lines (lossless) or CSV (one row per order, or per
- * order line with --lines).
+ * page by page: JSON Lines (lossless), CSV (one row per order, or per
+ * order line with --lines), or a Singer tap's messages that --state
+ * resumes from.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include "conn.h"
 #include "msg.h"
 #include "opts.h"
+#include "singer.h"
 #include "tz.h"
 #include "util.h"
 #include "wr.h"
@@ -23,6 +25,7 @@ enum {
 	OPT_SHIPMENTS,
 	OPT_SHOP,
 	OPT_SINCE,
+	OPT_STATE,
 	OPT_UNTIL
 };
 
@@ -35,6 +38,7 @@ static const struct option longopts[] = {	/* sorted by long name */
 	{ "shipments",		no_argument,		NULL,	OPT_SHIPMENTS },
 	{ "shop",		required_argument,	NULL,	OPT_SHOP },
 	{ "since",		required_argument,	NULL,	OPT_SINCE },
+	{ "state",		required_argument,	NULL,	OPT_STATE },
 	{ "status",		required_argument,	NULL,	's' },
 	{ "until",		required_argument,	NULL,	OPT_UNTIL },
 	OPTS_LONG_OUT,
@@ -60,7 +64,12 @@ struct out {
 	unsigned long	 n;		/* orders written */
 	unsigned long	 rejected;	/* set aside in --rejects */
 	const char	*conn;		/* --from, for the rejects' comments */
+	int		 gotupd;	/* Singer: maxupd is set */
+	time_t		 maxupd;	/* the latest updated_at written */
 };
+
+/* The key of an order record (order-dedupe's default) for Singer. */
+static const char *const keys[] = { "source", "shop", "number" };
 
 static struct opts	 o;		/* shared options */
 
@@ -137,10 +146,31 @@ tracking(json_t *ships, struct buf *b)
 static void
 start(struct out *out)
 {
-	if (out->started || o.ofmt != FMT_CSV)
+	if (out->started || (o.ofmt != FMT_CSV && o.ofmt != FMT_SINGER))
 		return;
 	out->started = 1;
+	if (o.ofmt == FMT_SINGER) {
+		if (wr_singer_schema(out->wr, "orders", singer_order_schema,
+		    keys, NELEM(keys), "updated_at") == -1)
+			out->failed = 1;
+		return;
+	}
 	wr_header(out->wr, out->hdr, out->nhdr);
+}
+
+/* Keep the latest updated_at written: the bookmark of the Singer state. */
+static void
+bookmark(struct out *out, json_t *rec)
+{
+	const char *u;
+	time_t	 t;
+
+	u = json_string_value(json_object_get(rec, "updated_at"));
+	if (u == NULL || tz_parse(u, &t) == -1)
+		return;
+	if (!out->gotupd || t > out->maxupd)
+		out->maxupd = t;
+	out->gotupd = 1;
 }
 
 /* Write one order record: a JSON line, a CSV row, or a row per line. */
@@ -158,8 +188,9 @@ emit(void *arg, json_t *rec)
 	out->n++;
 	msg_progress("orders", out->n);
 	start(out);
-	if (o.ofmt == FMT_JSONL) {
-		if (wr_json(out->wr, rec) == -1) {
+	if (o.ofmt == FMT_JSONL || o.ofmt == FMT_SINGER) {
+		bookmark(out, rec);
+		if (out->failed || wr_json(out->wr, rec) == -1) {
 			out->failed = 1;
 			return -1;
 		}
@@ -243,24 +274,57 @@ reject(void *arg, json_t *obj, const char *why)
 	return rc;
 }
 
+/*
+ * After a whole export, the state to resume from: the state read with
+ * --state, its bookmark moved to the latest updated_at written (never
+ * back).  Only then: a STATE written before every order is out would let
+ * a broken run skip what it did not write.
+ */
+static void
+put_state(struct out *out, json_t *old)
+{
+	json_t	*state;
+	time_t	 prev;
+	char	 t[TZ_LEN];
+	const char *u;
+
+	state = old != NULL ? json_deep_copy(old) : json_object();
+	if (state == NULL)
+		xnomem();
+	u = json_string_value(json_object_get(json_object_get(
+	    json_object_get(state, "bookmarks"), "orders"), "updated_at"));
+	if (out->gotupd && (u == NULL || tz_parse(u, &prev) == -1 ||
+	    out->maxupd > prev)) {
+		tz_format(out->maxupd, t);
+		singer_set_bookmark(state, "orders", "updated_at", t);
+	}
+	if (wr_singer_state(out->wr, state) == -1)
+		out->failed = 1;
+	json_decref(state);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct order_query q;
 	struct session *s;
 	struct out out;
-	const char *from, *config, *why;
-	char	 err[2048];
+	const char *from, *config, *why, *statef;
+	json_t	*state;
+	time_t	 mark;
+	char	 err[2048], t[TZ_LEN];
 	unsigned int st;
 	size_t	 n;
 	int	 ch, status;
 
 	msg_init("orders-export");
 	opts_init(&o);
+	o.singer = 1;			/* -o singer */
 	signal(SIGPIPE, SIG_IGN);	/* as curl: EPIPE is a write error */
 	memset(&q, 0, sizeof(q));
 	memset(&out, 0, sizeof(out));
-	from = config = NULL;
+	from = config = statef = NULL;
+	state = NULL;
 	while ((ch = getopt_long(argc, argv, "f:ls:" OPTS_SHORT_OUT, longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -294,6 +358,9 @@ main(int argc, char *argv[])
 		case OPT_SHOP:
 			q.shop = optarg;
 			break;
+		case OPT_STATE:
+			statef = optarg;
+			break;
 		case OPT_SINCE:
 		case OPT_UNTIL:
 			if (tz_parse(optarg, ch == OPT_SINCE ? &q.since :
@@ -325,7 +392,7 @@ main(int argc, char *argv[])
 			msg_err("--from names the connection to export");
 		usage();
 	}
-	if (out.lines && o.ofmt == FMT_JSONL) {
+	if (out.lines && (o.ofmt == FMT_JSONL || o.ofmt == FMT_SINGER)) {
 		msg_err("--lines is for CSV output; JSON Lines keeps the lines "
 		    "in each record");
 		usage();
@@ -336,16 +403,41 @@ main(int argc, char *argv[])
 	}
 	if (o.ofmt == FMT_NONE)
 		o.ofmt = FMT_CSV;
+	/*
+	 * --state: the bookmark is one more --since (the later wins), so
+	 * that each platform filters as it does --since.  Inclusive: the
+	 * orders changed in the bookmark's second come again.
+	 */
+	if (statef != NULL) {
+		switch (singer_bookmark(statef, "orders", "updated_at", &mark,
+		    &state, err, sizeof(err))) {
+		case -1:
+			msg_err("%s", err);
+			return EXIT_TROUBLE;
+		case 1:
+			if (!q.since_set || mark > q.since)
+				q.since = mark;
+			q.since_set = 1;
+			tz_format(mark, t);
+			msg_note("%s: orders changed at or after %s", statef,
+			    t);
+			break;
+		default:
+			msg_note("%s: no bookmark for orders", statef);
+		}
+	}
 
 	if ((s = sess_open(config, from, msg_verbose() ? msg_note : NULL,
 	    msg_warn, err, sizeof(err))) == NULL) {
 		msg_err("%s", err);
+		json_decref(state);
 		return EXIT_TROUBLE;
 	}
 	sess_progress(s, msg_progress_page, msg_progress_wait);
 	if (q.shop != NULL && (why = conn_cannot(s, OP_SHOPS)) != NULL) {
 		msg_err("%s", why);
 		sess_close(s);
+		json_decref(state);
 		return EXIT_TROUBLE;
 	}
 	out.wr = wr_open(stdout, o.ofmt, o.excel);
@@ -373,8 +465,11 @@ main(int argc, char *argv[])
 	if (conn_orders(s, &q, emit, &out) == -1 && !out.failed) {
 		msg_err("%s", conn_error(s));
 		status = conn_exit(s);
-	} else if (!out.failed)
+	} else if (!out.failed) {
 		start(&out);		/* no orders: the header alone */
+		if (o.ofmt == FMT_SINGER && !out.failed)
+			put_state(&out, state);
+	}
 	msg_progress_end();
 	msg_note("%lu orders in %lu requests (%lu throttled)", out.n,
 	    conn_requests(s), conn_throttled(s));
@@ -394,6 +489,7 @@ main(int argc, char *argv[])
 		status = EXIT_TROUBLE;
 	}
 	sess_close(s);
+	json_decref(state);
 	return status;
 }
 
@@ -414,11 +510,13 @@ help(void)
 	    "      --shop ID          only orders imported from that "
 	    "webshop connection\n"
 	    "      --since TIME       orders created at or after TIME\n"
+	    "      --state FILE       Singer: resume from the bookmark in "
+	    "FILE\n"
 	    "  -s, --status STATUS    only these (repeatable): draft open "
 	    "on_hold\n"
 	    "                         partially_shipped completed cancelled\n"
 	    "      --until TIME       orders created at or before TIME\n"
-	    OPTS_HELP_OUT);
+	    OPTS_HELP_OUT_SINGER);
 	exit(EXIT_OK);
 }
 
@@ -429,6 +527,6 @@ usage(void)
 	    "[--config file] [--excel] [--raw]\n"
 	    "                     [--rejects file] [--shipments] [--shop id] "
 	    "[--since time]\n"
-	    "                     [--until time] --from conn\n");
+	    "                     [--state file] [--until time] --from conn\n");
 	exit(EXIT_TROUBLE);
 }

@@ -1,6 +1,7 @@
 /*
  * stock-snapshot: the stock of every SKU of a connection as stock
- * records, sorted by SKU, each with the time it was taken.
+ * records, sorted by SKU, each with the time it was taken; as CSV, JSON
+ * Lines or a Singer tap's messages.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +15,7 @@
 #include "key.h"
 #include "msg.h"
 #include "opts.h"
+#include "singer.h"
 #include "tz.h"
 #include "util.h"
 #include "wr.h"
@@ -38,6 +40,8 @@ static const char *const cols[] = {	/* the stock record */
 	"sku", "qty", "warehouse", "reserved", "name", "barcode", "source",
 	"shop", "taken_at"
 };
+
+static const char *const keys[] = { "sku", "warehouse" };	/* Singer */
 
 struct row {
 	char		*sku;		/* in the arena, as all strings here */
@@ -122,6 +126,7 @@ main(int argc, char *argv[])
 
 	msg_init("stock-snapshot");
 	opts_init(&o);
+	o.singer = 1;			/* -o singer */
 	signal(SIGPIPE, SIG_IGN);	/* as curl: EPIPE is a write error */
 	memset(&q, 0, sizeof(q));
 	memset(&rs, 0, sizeof(rs));
@@ -198,6 +203,10 @@ main(int argc, char *argv[])
 	wr = wr_open(stdout, o.ofmt, o.excel);
 	wr_header(wr, cols, NELEM(cols));
 	status = EXIT_OK;
+	/* Singer: a row is one SKU, or one SKU in one warehouse. */
+	if (o.ofmt == FMT_SINGER)
+		(void)wr_singer_schema(wr, "stock", singer_stock_schema, keys,
+		    q.per_warehouse ? 2 : 1, NULL);
 	for (i = 0; i < rs.n; i++) {
 		snprintf(qty, sizeof(qty), "%lld", rs.r[i].qty);
 		snprintf(res, sizeof(res), "%lld", rs.r[i].reserved);
@@ -210,10 +219,19 @@ main(int argc, char *argv[])
 		f[6] = text(conn_platform(s));
 		f[7] = text(conn_name(s));
 		f[8] = text(taken);
-		if (o.ofmt == FMT_JSONL)
+		if (o.ofmt == FMT_JSONL || o.ofmt == FMT_SINGER)
 			f[1].kind = f[3].kind = FLD_JSON;
 		if (wr_row(wr, f, NELEM(cols)) == -1)
 			break;
+	}
+	/* The state: when the snapshot was taken (nothing resumes from it). */
+	if (o.ofmt == FMT_SINGER && i == rs.n) {
+		json_t	*state;
+
+		state = json_object();
+		singer_set_bookmark(state, "stock", "taken_at", taken);
+		(void)wr_singer_state(wr, state);
+		json_decref(state);
 	}
 	if (wr_close(wr) == -1) {
 		if (errno != EPIPE)
@@ -238,7 +256,7 @@ help(void)
 	    "      --inactive         include inactive products\n"
 	    "      --per-warehouse    a row per SKU and warehouse\n"
 	    "  -w, --warehouse ID     count this warehouse (repeatable)\n"
-	    OPTS_HELP_OUT);
+	    OPTS_HELP_OUT_SINGER);
 	exit(EXIT_OK);
 }
 
