@@ -8,7 +8,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec/shopswitch
 CC	?= cc
 CFLAGS	?= -std=c11 -O2 -g -Wall -Wextra
 CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -DVERSION=\"$(VERSION)\"
-PKGS	= jansson libcrypto libcurl libutf8proc
+PKGS	= jansson libcrypto libcurl libutf8proc xlsxwriter
 # Backquotes, not $(shell): `make check` installs the packages first.
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
 LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)` -lm
@@ -43,7 +43,8 @@ LIBOBJ = \
 	lib/tz.o \
 	lib/utf8.o \
 	lib/util.o \
-	lib/wr.o
+	lib/wr.o \
+	lib/xlsx.o
 
 HDR = \
 	lib/cfg.h \
@@ -64,7 +65,8 @@ HDR = \
 	lib/tz.h \
 	lib/utf8.h \
 	lib/util.h \
-	lib/wr.h
+	lib/wr.h \
+	lib/xlsx.h
 
 UNIT = \
 	tests/unit/conn \

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "opts.h"
@@ -15,12 +16,14 @@ opts_init(struct opts *o)
 }
 
 static int
-format(const char *arg, enum rec_format *fmt)
+format(const char *arg, enum rec_format *fmt, int out)
 {
 	if (strcmp(arg, "csv") == 0)
 		*fmt = FMT_CSV;
 	else if (strcmp(arg, "jsonl") == 0 || strcmp(arg, "json") == 0)
 		*fmt = FMT_JSONL;
+	else if (out && strcmp(arg, "xlsx") == 0)
+		*fmt = FMT_XLSX;
 	else
 		return -1;
 	return 0;
@@ -54,16 +57,16 @@ take(struct opts *o, int ch, const char *arg)
 		o->ro.delim = arg[0];
 		return 0;
 	case 'i':
-		if (format(arg, &o->ro.ifmt) == -1) {
+		if (format(arg, &o->ro.ifmt, 0) == -1) {
 			snprintf(o->err, sizeof(o->err), "-i takes csv or "
 			    "jsonl, not '%s'", arg);
 			return -1;
 		}
 		return 0;
 	case 'o':
-		if (format(arg, &o->ofmt) == -1) {
-			snprintf(o->err, sizeof(o->err), "-o takes csv or "
-			    "jsonl, not '%s'", arg);
+		if (format(arg, &o->ofmt, 1) == -1) {
+			snprintf(o->err, sizeof(o->err), "-o takes csv, "
+			    "jsonl or xlsx, not '%s'", arg);
 			return -1;
 		}
 		return 0;
@@ -108,6 +111,17 @@ opts_done(struct opts *o)
 	if (o->excel && o->ofmt == FMT_JSONL) {
 		snprintf(o->err, sizeof(o->err), "--excel writes CSV; it "
 		    "does not go with -o jsonl");
+		return -1;
+	}
+	if (o->excel && o->ofmt == FMT_XLSX) {
+		snprintf(o->err, sizeof(o->err), "--excel writes CSV; it "
+		    "does not go with -o xlsx");
+		return -1;
+	}
+	/* A workbook is binary: refuse a terminal, as gzip does. */
+	if (o->ofmt == FMT_XLSX && isatty(STDOUT_FILENO)) {
+		snprintf(o->err, sizeof(o->err), "-o xlsx: a workbook is not "
+		    "for a terminal; redirect standard output to a file");
 		return -1;
 	}
 	if (o->excel && o->ofmt == FMT_NONE)

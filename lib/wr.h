@@ -23,6 +23,8 @@ struct writer;
 /*
  * Write to fp in fmt.  excel asks for what a spreadsheet opens correctly:
  * byte-order mark, CRLF, every field quoted, formula-like cells made inert.
+ * FMT_XLSX writes rows as CSV would be, each cell a text cell of a
+ * workbook that wr_close copies to fp.
  */
 struct writer	*wr_open(FILE *fp, enum rec_format fmt, int excel);
 
@@ -46,6 +48,15 @@ int		 wr_record(struct writer *, const struct record *r,
  * order).  Only for JSON Lines output.
  */
 int		 wr_json(struct writer *, json_t *obj);
+
+/*
+ * -o xlsx: the rows that follow go to the sheet NAME, made the first time
+ * with names as its header row (NULL: wr_header's).  Rows go to a sheet
+ * named after the program until this is called.  Other formats: nothing
+ * to do, 0.  0, or -1 (wr_error).
+ */
+int		 wr_sheet(struct writer *, const char *name,
+		    const char *const *names, size_t n);
 
 /* A field of text s (borrowed), for wr_row. */
 struct field	 wr_text(const char *s);

@@ -137,7 +137,7 @@ tracking(json_t *ships, struct buf *b)
 static void
 start(struct out *out)
 {
-	if (out->started || o.ofmt != FMT_CSV)
+	if (out->started || o.ofmt == FMT_JSONL)
 		return;
 	out->started = 1;
 	wr_header(out->wr, out->hdr, out->nhdr);
