@@ -80,7 +80,7 @@ put_cell(struct writer *w, const char *s, size_t n)
 	struct buf *b = &w->line;
 	size_t	 i;
 
-	if (w->fmt == FMT_XLSX) {		/* the cell as it is, NUL aside */
+	if (w->fmt == FMT_XLSX) {	/* the cell as it is, NUL aside */
 		for (i = 0; i < n; i++)
 			if (s[i] != '\0')
 				buf_addc(b, s[i]);
