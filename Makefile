@@ -132,17 +132,21 @@ $(BIN) $(UNIT): %: %.o $(LIB)
 deps:
 	@sh tests/deps build
 
-check: deps
+# And those only the tests need (LibreOffice reads -o xlsx back).
+check-deps: deps
+	@sh tests/deps check
+
+check: check-deps
 	@$(MAKE) -s all units
 	@sh tests/run
 
 # The whole suite again under AddressSanitizer and UBSan, built in a copy.
-check-sanitize: deps
+check-sanitize: check-deps
 	@sh tests/sanitize
 
 # The whole suite again with every tool under valgrind's memcheck: slow,
 # so not in check or CI.
-check-valgrind: deps
+check-valgrind: check-deps
 	@$(MAKE) -s all units
 	@sh tests/valgrind
 
@@ -217,5 +221,6 @@ clean:
 	rm -f $(FUZZ)
 	rm -rf .sanitize .fuzz .valgrind
 
-.PHONY: all bench check check-sanitize check-valgrind clean demo deps fuzz fuzz-merge \
+.PHONY: all bench check check-deps check-sanitize check-valgrind clean demo deps \
+	fuzz fuzz-merge \
 	install lint style uninstall units
