@@ -50,7 +50,7 @@ enum {
 
 #define OPTS_HELP_OUT \
 "      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
-"  -o, --output-format F  csv or jsonl (default: csv)\n" \
+"  -o, --output-format F  csv, jsonl or xlsx (default: csv)\n" \
 OPTS_HELP_TAIL
 
 #define OPTS_HELP \
@@ -58,7 +58,7 @@ OPTS_HELP_TAIL
 "      --encoding CHARSET transcode input from CHARSET (iconv -l)\n" \
 "      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
 "  -i, --input-format F   csv or jsonl (default: from the first byte)\n" \
-"  -o, --output-format F  csv or jsonl (default: as the input)\n" \
+"  -o, --output-format F  csv, jsonl or xlsx (default: as the input)\n" \
 "  -q, --quiet            no warnings\n" \
 "      --rejects FILE     set malformed records aside in FILE and go on\n" \
 "  -v, --verbose          say what is going on\n" \
