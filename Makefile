@@ -20,7 +20,8 @@ BIN = \
 	tools/orders-push \
 	tools/sku-diff \
 	tools/stock-push \
-	tools/stock-snapshot
+	tools/stock-snapshot \
+	tools/workbook
 
 # A platform is its file in lib/connectors/ and its entry in conn.c.
 CONNOBJ = $(patsubst %.c,%.o,$(sort $(wildcard lib/connectors/*.c)))
@@ -84,7 +85,8 @@ MAN1 = \
 	man/orders-push.1 \
 	man/sku-diff.1 \
 	man/stock-push.1 \
-	man/stock-snapshot.1
+	man/stock-snapshot.1 \
+	man/workbook.1
 MAN7 = \
 	man/shopswitch-pipelines.7 \
 	man/shopswitch.7

@@ -27,6 +27,7 @@ struct writer {
 	struct buf	 line;		/* the line being built */
 	struct xlsx	*x;		/* -o xlsx: the workbook */
 	int		 xerrno;	/* -o xlsx: why it could not start */
+	char		*nextsheet;	/* -o xlsx: wr_new_sheet's name */
 	const char	**cell;		/* -o xlsx: the cells of line */
 	size_t		 cellcap;	/* allocated in cell */
 	char		 err[512];	/* why wr_record refused */
@@ -261,11 +262,14 @@ set_cols(struct writer *w, const char *const *names, size_t n,
 		    xstrdup(names[i]);
 	w->started = 1;
 	if (w->fmt == FMT_XLSX) {
-		if (w->x != NULL && !xlsx_started(w->x) &&
-		    xlsx_sheet(w->x, msg_prog(), (const char *const *)w->cols,
-		    n) == -1)
+		if (w->x != NULL && (w->nextsheet != NULL ||
+		    !xlsx_started(w->x)) && xlsx_sheet(w->x, w->nextsheet !=
+		    NULL ? w->nextsheet : msg_prog(),
+		    (const char *const *)w->cols, n) == -1)
 			(void)snprintf(w->err, sizeof(w->err), "%s",
 			    xlsx_error(w->x));
+		free(w->nextsheet);
+		w->nextsheet = NULL;
 		return;
 	}
 	if (w->fmt != FMT_CSV)
@@ -552,6 +556,37 @@ wr_sheet(struct writer *w, const char *name, const char *const *names,
 	return 0;
 }
 
+/* Forget the columns: the next header or record brings its own. */
+static void
+forget_cols(struct writer *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->ncol; i++)
+		free(w->cols[i]);
+	free(w->cols);
+	free(w->pos);
+	w->cols = NULL;
+	w->pos = NULL;
+	w->ncol = 0;
+	w->src = NULL;
+	w->xcol = 0;
+	w->started = 0;
+}
+
+int
+wr_new_sheet(struct writer *w, const char *name)
+{
+	if (w->fmt != FMT_XLSX) {
+		snprintf(w->err, sizeof(w->err), "sheets are for -o xlsx");
+		return -1;
+	}
+	forget_cols(w);
+	free(w->nextsheet);
+	w->nextsheet = xstrdup(name);
+	return 0;
+}
+
 int
 wr_json(struct writer *w, json_t *obj)
 {
@@ -577,7 +612,6 @@ wr_error(const struct writer *w)
 int
 wr_close(struct writer *w)
 {
-	size_t	 i;
 	int	 rc, e;
 
 	rc = 0;
@@ -599,10 +633,8 @@ wr_close(struct writer *w)
 		rc = -1;
 		e = errno;
 	}
-	for (i = 0; i < w->ncol; i++)
-		free(w->cols[i]);
-	free(w->cols);
-	free(w->pos);
+	forget_cols(w);
+	free(w->nextsheet);
 	free(w->cell);
 	buf_free(&w->line);
 	free(w);

@@ -58,6 +58,13 @@ int		 wr_json(struct writer *, json_t *obj);
 int		 wr_sheet(struct writer *, const char *name,
 		    const char *const *names, size_t n);
 
+/*
+ * -o xlsx: end the sheet being written; the next wr_header, or the first
+ * record given to wr_record, starts the sheet NAME with its own columns.
+ * -1 for the other formats.
+ */
+int		 wr_new_sheet(struct writer *, const char *name);
+
 /* A field of text s (borrowed), for wr_row. */
 struct field	 wr_text(const char *s);
 

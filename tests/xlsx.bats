@@ -9,10 +9,10 @@ SEED=$TOP/tests/sandbox/data
 # a file of its own (NAME-SHEET.csv).
 LO_CSV='csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'
 
-# to_csv FILE.xlsx...: each sheet of each workbook as out/NAME-SHEET.csv.
+# to_csv FILE.xlsx...: each sheet of each workbook as sheets/NAME-SHEET.csv.
 to_csv() {
 	soffice "-env:UserInstallation=file://$BATS_TEST_TMPDIR/lo" \
-	    --headless --convert-to "$LO_CSV" --outdir out "$@" \
+	    --headless --convert-to "$LO_CSV" --outdir sheets "$@" \
 	    >soffice.log 2>&1 || { cat soffice.log; return 1; }
 }
 
@@ -23,7 +23,8 @@ same_cells() {
 import csv, sys
 def rows(p):
     with open(p, newline="", encoding="utf-8") as f:
-        return list(csv.reader(f))
+        # An empty line is a row of one empty cell.
+        return [r if r else [""] for r in csv.reader(f)]
 a, b = rows(sys.argv[1]), rows(sys.argv[2])
 if len(sys.argv) > 3:
     i = a[0].index(sys.argv[3])
@@ -49,6 +50,15 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerows([rows[0]] + [r for r in rows[1:] if r[0] == sys.argv[2]])
 EOF
+}
+
+# lines_csv HEADER FILE: FILE's lines as a CSV of one column.
+lines_csv() {
+	python3 -c 'import csv, sys
+w = csv.writer(sys.stdout, lineterminator="\n")
+w.writerow([sys.argv[1]])
+for l in open(sys.argv[2], encoding="utf-8").read().splitlines():
+    w.writerow([l])' "$@"
 }
 
 # both NAME CMD...: CMD -o csv >NAME.csv and CMD -o xlsx >NAME.xlsx, each
@@ -81,22 +91,22 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	for kind in $KINDS; do
 		for f in diff long; do
 			kind_rows $f.csv $kind >$f-$kind.csv
-			same_cells $f-$kind.csv out/$f-$kind.csv
+			same_cells $f-$kind.csv sheets/$f-$kind.csv
 		done
 	done
 	# Every finding is on a sheet: the lines of the sheets add up.
-	[ "$(for k in $KINDS; do tail -n +2 out/diff-$k.csv; done | wc -l)" -eq \
+	[ "$(for k in $KINDS; do tail -n +2 sheets/diff-$k.csv; done | wc -l)" -eq \
 	    "$(tail -n +2 diff.csv | wc -l)" ]
 	[ "$(tail -n +2 diff.csv | wc -l)" -eq 10 ]	# 9 findings, a cell of 2 lines
 	printf '%s\n' what,count old_rows,6 new_rows,8 duplicate,1 changed,2 \
 	    near_match,1 mangled,2 removed,1 added,1 empty_key,1 rejected,0 >sum.csv
-	same_cells sum.csv out/diff-summary.csv
-	grep -q '^mangled,00451,451,' out/diff-mangled.csv
-	grep -q '^mangled,8712345678913,8.71235E+12,new,,,=SUM(A1:A2),=SUM(A1:A2),8712345678913,8712345678913,-3,-3$' out/diff-mangled.csv
-	grep -q '^added,NEW-1,,,,,,Zeep ☺ 日本,,0000000000017,,-0$' out/diff-added.csv
-	same_cells dedupe.csv out/dedupe-order-dedupe.csv
-	same_cells dups.csv out/dups-order-dedupe.csv
-	same_cells nested.csv out/nested-order-dedupe.csv
+	same_cells sum.csv sheets/diff-summary.csv
+	grep -q '^mangled,00451,451,' sheets/diff-mangled.csv
+	grep -q '^mangled,8712345678913,8.71235E+12,new,,,=SUM(A1:A2),=SUM(A1:A2),8712345678913,8712345678913,-3,-3$' sheets/diff-mangled.csv
+	grep -q '^added,NEW-1,,,,,,Zeep ☺ 日本,,0000000000017,,-0$' sheets/diff-added.csv
+	same_cells dedupe.csv sheets/dedupe-order-dedupe.csv
+	same_cells dups.csv sheets/dups-order-dedupe.csv
+	same_cells nested.csv sheets/nested-order-dedupe.csv
 }
 
 @test "stock-snapshot, orders-export (Picqer): every cell as -o csv has it" {
@@ -105,9 +115,9 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	both orders orders-export --from picqer
 	both lines orders-export --from picqer --lines
 	to_csv snap.xlsx orders.xlsx lines.xlsx
-	same_cells snap.csv out/snap-stock-snapshot.csv taken_at
-	same_cells orders.csv out/orders-orders-export.csv
-	same_cells lines.csv out/lines-orders-export.csv
+	same_cells snap.csv sheets/snap-stock-snapshot.csv taken_at
+	same_cells orders.csv sheets/orders-orders-export.csv
+	same_cells lines.csv sheets/lines-orders-export.csv
 }
 
 @test "stock-push, orders-complete, orders-push (WooCommerce): the plans as -o csv has them" {
@@ -121,11 +131,11 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	both push-orders orders-push --to woocommerce --mute-emails -n \
 	    "$EXP/orders.jsonl"
 	to_csv push.xlsx complete.xlsx push-orders.xlsx
-	same_cells push.csv out/push-stock-push.csv
-	grep -q '^00451,' out/push-stock-push.csv
-	grep -q '^=1+1,' out/push-stock-push.csv
-	same_cells complete.csv out/complete-orders-complete.csv
-	same_cells push-orders.csv out/push-orders-orders-push.csv
+	same_cells push.csv sheets/push-stock-push.csv
+	grep -q '^00451,' sheets/push-stock-push.csv
+	grep -q '^=1+1,' sheets/push-stock-push.csv
+	same_cells complete.csv sheets/complete-orders-complete.csv
+	same_cells push-orders.csv sheets/push-orders-orders-push.csv
 }
 
 @test "the header row: bold, frozen, filtered; columns sized; text cells only" {
@@ -173,4 +183,39 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	[ -z "$(ls tmp)" ]
 	TMPDIR=$PWD/no-such-dir sku-diff -o xlsx "$EXP/old.csv" "$EXP/new.csv" >x.xlsx && st=0 || st=$?
 	[ "$st" -eq 2 ]
+}
+
+@test "workbook, preflight --xlsx: the review folder in one workbook, the summary first" {
+	X=$EXP
+	P=$TOP/pipelines
+	cp "$X/old.csv" wms.csv
+	cp "$X/new.csv" shop.csv
+	sh -c "'$P/preflight' --xlsx --no-old --wms-file wms.csv --new-file shop.csv >sum" && st=0 || st=$?
+	[ "$st" -eq 1 ]
+	d=$(ls -d review/*-preflight)
+	grep -qx "Workbook: $d/review.xlsx" sum
+	[ "$(unzip -p "$d/review.xlsx" xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
+	    cut -d'"' -f2 | tr '\n' ' ')" = "SUMMARY new-catalog sku-wms-vs-new wms-catalog messages " ]
+	# workbook alone: CSV, JSON Lines, text, a file without records.
+	head -n 1 "$X/old.csv" >empty.csv
+	printf 'line one\n\n=not a formula\n' >notes.txt
+	workbook notes.txt empty.csv "$X/orders.jsonl" "$X/old.csv" \
+	    "$X/new.csv" >book.xlsx
+	order-dedupe -o csv "$X/orders.jsonl" >orders.csv
+	cp "$d/review.xlsx" review.xlsx
+	to_csv review.xlsx book.xlsx
+	same_cells "$d/sku-wms-vs-new.csv" sheets/review-sku-wms-vs-new.csv
+	lines_csv SUMMARY "$d/SUMMARY.txt" >summary.csv
+	grep -q 'mangled' summary.csv
+	same_cells summary.csv sheets/review-SUMMARY.csv
+	lines_csv messages "$d/messages.txt" >messages.csv
+	same_cells messages.csv sheets/review-messages.csv
+	same_cells "$X/old.csv" sheets/book-old.csv
+	same_cells "$X/new.csv" sheets/book-new.csv
+	same_cells orders.csv sheets/book-orders.csv
+	lines_csv notes notes.txt >notes.csv
+	same_cells notes.csv sheets/book-notes.csv
+	[ -f sheets/book-empty.csv ] && [ -z "$(tr -d "\n" <sheets/book-empty.csv)" ]
+	t 2 - "workbook: a.csv and b/a.txt would both be the sheet a" \
+	    workbook a.csv b/a.txt
 }
