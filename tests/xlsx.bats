@@ -219,3 +219,18 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	t 2 - "workbook: a.csv and b/a.txt would both be the sheet a" \
 	    workbook a.csv b/a.txt
 }
+
+@test "a cell too long for a spreadsheet is trouble; a full sheet goes on in a second" {
+	python3 -c "print('sku,desc'); print('A,' + 'x' * 32768)" >long.csv
+	t 2 - 'workbook: sheet long, row 2, column 2: a cell holds at most 32767 characters
+workbook: write error: File too large' sh -c 'workbook long.csv >long.xlsx'
+	# 1,048,576 rows a sheet: the header and 1,048,575 records.
+	{ echo n; seq 1048577; } >big.csv
+	workbook big.csv >big.xlsx
+	[ "$(unzip -p big.xlsx xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
+	    cut -d'"' -f2 | tr '\n' ' ')" = "big big (2) " ]
+	unzip -p big.xlsx xl/worksheets/sheet1.xml | grep -q '<autoFilter ref="A1:A1048576"/>'
+	unzip -p big.xlsx xl/worksheets/sheet1.xml | tail -c 300 | grep -q '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>1048575</t>'
+	unzip -p big.xlsx xl/worksheets/sheet2.xml | grep -q '<autoFilter ref="A1:A3"/>'
+	unzip -p big.xlsx xl/worksheets/sheet2.xml | grep -q '<row r="1"><c r="A1" s="1" t="inlineStr"><is><t>n</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>1048576</t></is></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>1048577</t></is></c></row></sheetData>'
+}
