@@ -41,7 +41,24 @@ struct xlsx {
 	struct sheet	*cur;		/* where rows go */
 	int		 errnum;	/* errno for xlsx_close, or 0 */
 	char		 err[256];	/* why a call failed */
+	struct xlsx	*next;		/* the next open workbook */
 };
+
+static struct xlsx	*open_books;	/* not closed yet: remove at exit */
+static int		 registered;	/* remove_open is an atexit handler */
+
+/*
+ * A tool that exits on bad input without wr_close leaves its temporary
+ * workbook behind: remove those at exit.
+ */
+static void
+remove_open(void)
+{
+	struct xlsx *x;
+
+	for (x = open_books; x != NULL; x = x->next)
+		(void)unlink(x->path);
+}
 
 struct xlsx *
 xlsx_open(void)
@@ -78,6 +95,10 @@ xlsx_open(void)
 	}
 	x->bold = workbook_add_format(x->wb);
 	format_set_bold(x->bold);
+	if (!registered)
+		registered = atexit(remove_open) == 0;
+	x->next = open_books;
+	open_books = x;
 	return x;
 }
 
@@ -278,6 +299,7 @@ copy_out(struct xlsx *x, FILE *fp)
 int
 xlsx_close(struct xlsx *x, FILE *fp)
 {
+	struct xlsx **p;
 	lxw_error e;
 	size_t	 i, j;
 	int	 rc, errnum;
@@ -298,6 +320,11 @@ xlsx_close(struct xlsx *x, FILE *fp)
 		rc = -1;
 	(void)unlink(x->path);
 	(void)close(x->fd);
+	for (p = &open_books; *p != NULL; p = &(*p)->next)
+		if (*p == x) {
+			*p = x->next;
+			break;
+		}
 	for (i = 0; i < x->nsh; i++) {
 		for (j = 0; j < x->sh[i].ncol; j++)
 			free(x->sh[i].cols[j]);

@@ -181,6 +181,11 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	mkdir tmp
 	TMPDIR=$PWD/tmp sku-diff -o xlsx "$EXP/old.csv" "$EXP/new.csv" >/dev/full || true
 	[ -z "$(ls tmp)" ]
+	# Nor when the tool stops on bad input without closing the workbook.
+	printf 'sku,name\nA,1\nB,"unterminated\n' >bad.csv
+	TMPDIR=$PWD/tmp sku-diff --sorted "$EXP/old.csv" bad.csv -o xlsx >bad.xlsx && st=0 || st=$?
+	[ "$st" -eq 2 ]
+	[ -z "$(ls tmp)" ]
 	TMPDIR=$PWD/no-such-dir sku-diff -o xlsx "$EXP/old.csv" "$EXP/new.csv" >x.xlsx && st=0 || st=$?
 	[ "$st" -eq 2 ]
 }
