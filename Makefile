@@ -9,7 +9,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CC	?= cc
 CFLAGS	?= -std=c11 -O2 -g -Wall -Wextra
 CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -DVERSION=\"$(VERSION)\"
-PKGS	= jansson libcrypto libcurl libutf8proc
+PKGS	= jansson libcrypto libcurl libutf8proc xlsxwriter
 # Backquotes, not $(shell): `make check` installs the packages first.
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
 LDLIBS	+= -lcsv `pkg-config --libs $(PKGS)` -lm
@@ -21,7 +21,8 @@ BIN = \
 	tools/orders-push \
 	tools/sku-diff \
 	tools/stock-push \
-	tools/stock-snapshot
+	tools/stock-snapshot \
+	tools/workbook
 
 # A platform is its file in lib/connectors/ and its entry in conn.c.
 CONNOBJ = $(patsubst %.c,%.o,$(sort $(wildcard lib/connectors/*.c)))
@@ -45,7 +46,8 @@ LIBOBJ = \
 	lib/tz.o \
 	lib/utf8.o \
 	lib/util.o \
-	lib/wr.o
+	lib/wr.o \
+	lib/xlsx.o
 
 HDR = \
 	lib/cfg.h \
@@ -67,7 +69,8 @@ HDR = \
 	lib/tz.h \
 	lib/utf8.h \
 	lib/util.h \
-	lib/wr.h
+	lib/wr.h \
+	lib/xlsx.h
 
 UNIT = \
 	tests/unit/conn \
@@ -85,7 +88,8 @@ MAN1 = \
 	man/orders-push.1 \
 	man/sku-diff.1 \
 	man/stock-push.1 \
-	man/stock-snapshot.1
+	man/stock-snapshot.1 \
+	man/workbook.1
 MAN7 = \
 	man/shopswitch-pipelines.7 \
 	man/shopswitch.7
@@ -133,17 +137,21 @@ $(BIN) $(UNIT): %: %.o $(LIB)
 deps:
 	@sh tests/deps build
 
-check: deps
+# And those only the tests need (LibreOffice reads -o xlsx back).
+check-deps: deps
+	@sh tests/deps check
+
+check: check-deps
 	@$(MAKE) -s all units
 	@sh tests/run
 
 # The whole suite again under AddressSanitizer and UBSan, built in a copy.
-check-sanitize: deps
+check-sanitize: check-deps
 	@sh tests/sanitize
 
 # The whole suite again with every tool under valgrind's memcheck: slow,
 # so not in check or CI.
-check-valgrind: deps
+check-valgrind: check-deps
 	@$(MAKE) -s all units
 	@sh tests/valgrind
 
@@ -231,5 +239,6 @@ clean:
 	rm -f $(FUZZ)
 	rm -rf .sanitize .fuzz .valgrind
 
-.PHONY: all bench check check-sanitize check-valgrind clean demo deps fuzz fuzz-merge \
-	install install-completion lint style uninstall units
+.PHONY: all bench check check-deps check-sanitize check-valgrind clean demo \
+	deps fuzz fuzz-merge install install-completion lint style uninstall \
+	units

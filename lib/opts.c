@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "opts.h"
@@ -15,7 +16,7 @@ opts_init(struct opts *o)
 }
 
 static int
-format(const char *arg, enum rec_format *fmt)
+format(const char *arg, enum rec_format *fmt, int out)
 {
 	if (strcmp(arg, "csv") == 0)
 		*fmt = FMT_CSV;
@@ -23,6 +24,8 @@ format(const char *arg, enum rec_format *fmt)
 		*fmt = FMT_JSONL;
 	else if (strcmp(arg, "singer") == 0)
 		*fmt = FMT_SINGER;
+	else if (out && strcmp(arg, "xlsx") == 0)
+		*fmt = FMT_XLSX;
 	else
 		return -1;
 	return 0;
@@ -56,18 +59,18 @@ take(struct opts *o, int ch, const char *arg)
 		o->ro.delim = arg[0];
 		return 0;
 	case 'i':
-		if (format(arg, &o->ro.ifmt) == -1) {
+		if (format(arg, &o->ro.ifmt, 0) == -1) {
 			snprintf(o->err, sizeof(o->err), "-i takes csv, "
 			    "jsonl or singer, not '%s'", arg);
 			return -1;
 		}
 		return 0;
 	case 'o':
-		if (format(arg, &o->ofmt) == -1 ||
+		if (format(arg, &o->ofmt, 1) == -1 ||
 		    (o->ofmt == FMT_SINGER && !o->singer)) {
 			snprintf(o->err, sizeof(o->err), "-o takes %s, not "
-			    "'%s'", o->singer ? "csv, jsonl or singer" :
-			    "csv or jsonl", arg);
+			    "'%s'", o->singer ? "csv, jsonl, singer or xlsx" :
+			    "csv, jsonl or xlsx", arg);
 			return -1;
 		}
 		return 0;
@@ -113,6 +116,17 @@ opts_done(struct opts *o)
 		snprintf(o->err, sizeof(o->err), "--excel writes CSV; it "
 		    "does not go with -o %s", o->ofmt == FMT_JSONL ? "jsonl" :
 		    "singer");
+		return -1;
+	}
+	if (o->excel && o->ofmt == FMT_XLSX) {
+		snprintf(o->err, sizeof(o->err), "--excel writes CSV; it "
+		    "does not go with -o xlsx");
+		return -1;
+	}
+	/* A workbook is binary: refuse a terminal, as gzip does. */
+	if (o->ofmt == FMT_XLSX && isatty(STDOUT_FILENO)) {
+		snprintf(o->err, sizeof(o->err), "-o xlsx: a workbook is not "
+		    "for a terminal; redirect standard output to a file");
 		return -1;
 	}
 	if (o->excel && o->ofmt == FMT_NONE)

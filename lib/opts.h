@@ -50,13 +50,13 @@ enum {
 
 #define OPTS_HELP_OUT \
 "      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
-"  -o, --output-format F  csv or jsonl (default: csv)\n" \
+"  -o, --output-format F  csv, jsonl or xlsx (default: csv)\n" \
 OPTS_HELP_TAIL
 
 /* The same for a tool that also writes Singer messages (-o singer). */
 #define OPTS_HELP_OUT_SINGER \
 "      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
-"  -o, --output-format F  csv, jsonl or singer (default: csv)\n" \
+"  -o, --output-format F  csv, jsonl, singer or xlsx (default: csv)\n" \
 OPTS_HELP_TAIL
 
 #define OPTS_HELP \
@@ -64,7 +64,7 @@ OPTS_HELP_TAIL
 "      --encoding CHARSET transcode input from CHARSET (iconv -l)\n" \
 "      --excel            CSV for spreadsheets: BOM, CRLF, inert formulas\n" \
 "  -i, --input-format F   csv, jsonl or singer (default: detected)\n" \
-"  -o, --output-format F  csv or jsonl (default: as the input)\n" \
+"  -o, --output-format F  csv, jsonl or xlsx (default: as the input)\n" \
 "  -q, --quiet            no warnings\n" \
 "      --rejects FILE     set malformed records aside in FILE and go on\n" \
 "  -v, --verbose          say what is going on\n" \

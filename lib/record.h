@@ -17,7 +17,8 @@ enum rec_format {
 	FMT_NONE,			/* not chosen: detect or follow input */
 	FMT_CSV,			/* RFC 4180 with a header row */
 	FMT_JSONL,			/* one JSON object per line */
-	FMT_SINGER			/* Singer messages (lib/singer.h) */
+	FMT_SINGER,			/* Singer messages (lib/singer.h) */
+	FMT_XLSX			/* output only: a workbook (xlsx.h) */
 };
 
 enum fld_kind {

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "util.h"
 #include "wr.h"
+#include "xlsx.h"
 
 struct writer {
 	FILE		*fp;		/* the output stream */
@@ -24,6 +26,11 @@ struct writer {
 	size_t		*pos;		/* column to JSON member, per record */
 	struct buf	 line;		/* the line being built */
 	char		*stream;	/* Singer: the RECORDs' stream */
+	struct xlsx	*x;		/* -o xlsx: the workbook */
+	int		 xerrno;	/* -o xlsx: why it could not start */
+	char		*nextsheet;	/* -o xlsx: wr_new_sheet's name */
+	const char	**cell;		/* -o xlsx: the cells of line */
+	size_t		 cellcap;	/* allocated in cell */
 	char		 err[512];	/* why wr_record refused */
 };
 
@@ -36,6 +43,12 @@ wr_open(FILE *fp, enum rec_format fmt, int excel)
 	w->fp = fp;
 	w->fmt = fmt == FMT_NONE ? FMT_CSV : fmt;
 	w->excel = excel && w->fmt == FMT_CSV;
+	/* A workbook that cannot be made fails every row, and wr_close. */
+	if (w->fmt == FMT_XLSX && (w->x = xlsx_open()) == NULL) {
+		w->xerrno = errno;
+		snprintf(w->err, sizeof(w->err), "temporary workbook: %s",
+		    strerror(errno));
+	}
 	return w;
 }
 
@@ -69,6 +82,12 @@ put_cell(struct writer *w, const char *s, size_t n)
 	struct buf *b = &w->line;
 	size_t	 i;
 
+	if (w->fmt == FMT_XLSX) {	/* the cell as it is, NUL aside */
+		for (i = 0; i < n; i++)
+			if (s[i] != '\0')
+				buf_addc(b, s[i]);
+		return;
+	}
 	if (w->excel) {
 		buf_addc(b, '"');
 		/* A leading = + - @ tab or CR would run as a formula. */
@@ -191,13 +210,26 @@ put_value(struct writer *w, const struct field *f)
 		put_cell(w, f->s, f->len);
 }
 
+/* Between two cells: a comma, or the end of an xlsx cell. */
+static void
+put_sep(struct writer *w)
+{
+	buf_addc(&w->line, w->fmt == FMT_XLSX ? '\0' : ',');
+}
+
 static void
 end_line(struct writer *w)
 {
+	if (w->fmt == FMT_XLSX) {
+		buf_addc(&w->line, '\0');
+		return;
+	}
 	if (w->excel)
 		buf_addc(&w->line, '\r');
 	buf_addc(&w->line, '\n');
 }
+
+static int	 xlsx_line(struct writer *);
 
 /* Write the line built so far. */
 static int
@@ -205,6 +237,8 @@ flush_line(struct writer *w)
 {
 	size_t	 n;
 
+	if (w->fmt == FMT_XLSX)
+		return xlsx_line(w);
 	n = w->line.len;
 	w->line.len = 0;
 	if (n > 0 && fwrite(w->line.s, 1, n, w->fp) != n) {
@@ -228,13 +262,24 @@ set_cols(struct writer *w, const char *const *names, size_t n,
 		w->cols[i] = lens != NULL ? xmemdup(names[i], lens[i]) :
 		    xstrdup(names[i]);
 	w->started = 1;
+	if (w->fmt == FMT_XLSX) {
+		if (w->x != NULL && (w->nextsheet != NULL ||
+		    !xlsx_started(w->x)) && xlsx_sheet(w->x, w->nextsheet !=
+		    NULL ? w->nextsheet : msg_prog(),
+		    (const char *const *)w->cols, n) == -1)
+			(void)snprintf(w->err, sizeof(w->err), "%s",
+			    xlsx_error(w->x));
+		free(w->nextsheet);
+		w->nextsheet = NULL;
+		return;
+	}
 	if (w->fmt != FMT_CSV)
 		return;
 	if (w->excel)
 		buf_add(&w->line, "\xef\xbb\xbf", 3);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			buf_addc(&w->line, ',');
+			put_sep(w);
 		put_cell(w, w->cols[i], strlen(w->cols[i]));
 	}
 	end_line(w);
@@ -283,7 +328,7 @@ wr_row(struct writer *w, const struct field *vals, size_t n)
 	} else {
 		for (i = 0; i < n; i++) {
 			if (i > 0)
-				buf_addc(&w->line, ',');
+				put_sep(w);
 			put_value(w, &vals[i]);
 		}
 		end_line(w);
@@ -414,14 +459,14 @@ wr_record(struct writer *w, const struct record *r, const char *xname,
 			return refuse(w, "%s:%lu: CSV input after JSON input "
 			    "cannot share its columns", r->file, r->line);
 		w->src = r->hdr;
-		if (w->fmt == FMT_CSV) {
+		if (w->fmt != FMT_JSONL) {
 			for (i = 0; i < n; i++) {
 				if (i > 0)
-					buf_addc(&w->line, ',');
+					put_sep(w);
 				put_cell(w, r->f[i].s, r->f[i].len);
 			}
 			if (xname != NULL) {
-				buf_addc(&w->line, ',');
+				put_sep(w);
 				put_value(w, xval);
 			}
 			end_line(w);
@@ -462,7 +507,7 @@ wr_record(struct writer *w, const struct record *r, const char *xname,
 	}
 	for (c = 0; c < (long)w->ncol; c++) {
 		if (c > 0)
-			buf_addc(&w->line, ',');
+			put_sep(w);
 		if (w->xcol && c == (long)w->ncol - 1)
 			put_value(w, xval);
 		else if (w->pos[c] != SIZE_MAX) {
@@ -472,6 +517,92 @@ wr_record(struct writer *w, const struct record *r, const char *xname,
 	}
 	end_line(w);
 	return flush_line(w);
+}
+
+/* -o xlsx: the line holds NUL-terminated cells; make them a row. */
+static int
+xlsx_line(struct writer *w)
+{
+	size_t	 n, i;
+	char	*p, *end;
+
+	if (w->line.len == 0)		/* wr_header: the sheet has it */
+		return 0;
+	if (w->x == NULL) {
+		w->line.len = 0;
+		return -1;
+	}
+	p = w->line.s;
+	end = p + w->line.len;
+	for (n = 0; p < end; n++) {
+		if (n == w->cellcap) {
+			w->cellcap = w->cellcap ? 2 * w->cellcap : 16;
+			w->cell = xreallocarray(w->cell, w->cellcap,
+			    sizeof(*w->cell));
+		}
+		w->cell[n] = p;
+		for (i = 0; p[i] != '\0'; i++)
+			;
+		p += i + 1;
+	}
+	w->line.len = 0;
+	if (!xlsx_started(w->x) && xlsx_sheet(w->x, msg_prog(),
+	    (const char *const *)w->cols, w->ncol) == -1)
+		goto fail;
+	if (xlsx_row(w->x, w->cell, n) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(w->err, sizeof(w->err), "%s", xlsx_error(w->x));
+	return -1;
+}
+
+int
+wr_sheet(struct writer *w, const char *name, const char *const *names,
+    size_t n)
+{
+	if (w->x == NULL)
+		return w->fmt == FMT_XLSX ? -1 : 0;
+	if (names == NULL) {
+		names = (const char *const *)w->cols;
+		n = w->ncol;
+	}
+	if (xlsx_sheet(w->x, name, names, n) == -1) {
+		snprintf(w->err, sizeof(w->err), "%s", xlsx_error(w->x));
+		return -1;
+	}
+	return 0;
+}
+
+/* Forget the columns: the next header or record brings its own. */
+static void
+forget_cols(struct writer *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->ncol; i++)
+		free(w->cols[i]);
+	free(w->cols);
+	free(w->pos);
+	w->cols = NULL;
+	w->pos = NULL;
+	w->ncol = 0;
+	w->src = NULL;
+	w->xcol = 0;
+	w->started = 0;
+}
+
+int
+wr_new_sheet(struct writer *w, const char *name)
+{
+	if (w->fmt != FMT_XLSX) {
+		snprintf(w->err, sizeof(w->err), "sheets are for -o xlsx");
+		return -1;
+	}
+	forget_cols(w);
+	free(w->nextsheet);
+	w->nextsheet = xstrdup(name);
+	return 0;
 }
 
 int
@@ -545,22 +676,31 @@ wr_error(const struct writer *w)
 int
 wr_close(struct writer *w)
 {
-	size_t	 i;
 	int	 rc, e;
 
 	rc = 0;
-	if (fflush(w->fp) == EOF || ferror(w->fp))
+	e = 0;
+	if (w->fmt == FMT_XLSX) {
+		if (w->x == NULL) {
+			rc = -1;
+			e = w->xerrno;
+		} else if (xlsx_close(w->x, w->fp) == -1) {
+			rc = -1;
+			e = errno;
+		}
+	}
+	if ((fflush(w->fp) == EOF || ferror(w->fp)) && rc == 0) {
 		rc = -1;
-	e = errno;
+		e = errno;
+	}
 	if (fclose(w->fp) == EOF && rc == 0) {
 		rc = -1;
 		e = errno;
 	}
-	for (i = 0; i < w->ncol; i++)
-		free(w->cols[i]);
-	free(w->cols);
-	free(w->pos);
+	forget_cols(w);
 	free(w->stream);
+	free(w->nextsheet);
+	free(w->cell);
 	buf_free(&w->line);
 	free(w);
 	errno = e;

@@ -25,6 +25,8 @@ struct writer;
 /*
  * Write to fp in fmt.  excel asks for what a spreadsheet opens correctly:
  * byte-order mark, CRLF, every field quoted, formula-like cells made inert.
+ * FMT_XLSX writes rows as CSV would be, each cell a text cell of a
+ * workbook that wr_close copies to fp.
  */
 struct writer	*wr_open(FILE *fp, enum rec_format fmt, int excel);
 
@@ -61,6 +63,22 @@ int		 wr_singer_schema(struct writer *, const char *stream,
 
 /* Singer output: a STATE message whose value is value. */
 int		 wr_singer_state(struct writer *, json_t *value);
+
+/*
+ * -o xlsx: the rows that follow go to the sheet NAME, made the first time
+ * with names as its header row (NULL: wr_header's).  Rows go to a sheet
+ * named after the program until this is called.  Other formats: nothing
+ * to do, 0.  0, or -1 (wr_error).
+ */
+int		 wr_sheet(struct writer *, const char *name,
+		    const char *const *names, size_t n);
+
+/*
+ * -o xlsx: end the sheet being written; the next wr_header, or the first
+ * record given to wr_record, starts the sheet NAME with its own columns.
+ * -1 for the other formats.
+ */
+int		 wr_new_sheet(struct writer *, const char *name);
 
 /* A field of text s (borrowed), for wr_row. */
 struct field	 wr_text(const char *s);

@@ -25,6 +25,7 @@ old=old				# --old: the old shop's
 new=new				# --new: the new shop's
 review=review			# --review: where review folders go
 excel=				# --excel: CSV for spreadsheets
+xlsx=				# --xlsx: the review folder as a workbook too
 dir=				# this run's review folder
 lockdir=			# the lock, once taken
 shift_n=0			# what common_opt took
@@ -59,6 +60,9 @@ common_opt() {
 		shift_n=2 ;;
 	--excel)
 		excel=--excel
+		shift_n=1 ;;
+	--xlsx)
+		xlsx=1
 		shift_n=1 ;;
 	-h|--help)
 		usage 0 ;;
@@ -157,11 +161,32 @@ note() {
 	printf '%s\n' "$*" >>"$dir/SUMMARY.txt"
 }
 
+# book: the review folder as one workbook, review.xlsx: the summary
+# first, a sheet per CSV file, the messages last.  A failure is said and
+# leaves no workbook; it does not change the pipeline's status.
+book() {
+	set -- "$dir/SUMMARY.txt"
+	for f in "$dir"/*.csv; do
+		[ -f "$f" ] && set -- "$@" "$f"
+	done
+	set -- "$@" "$dir/messages.txt"
+	if ! workbook "$@" >"$dir/review.xlsx" 2>"$dir/stderr"; then
+		cat "$dir/stderr" >>"$dir/messages.txt"
+		cat "$dir/stderr" >&2
+		say "no workbook: workbook failed (see messages.txt)"
+		rm -f "$dir/review.xlsx"
+	fi
+	rm -f "$dir/stderr"
+}
+
 # finish STATUS: the summary on standard output (with where the review
-# folder is), the lock released, exit STATUS.
+# folder is, and with --xlsx its workbook), the lock released, exit
+# STATUS.
 finish() {
 	note ""
+	[ -z "$xlsx" ] || note "Workbook: $dir/review.xlsx"
 	note "Review folder: $dir"
+	[ -z "$xlsx" ] || book
 	cat "$dir/SUMMARY.txt"
 	unlock
 	exit "$1"

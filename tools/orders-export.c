@@ -146,7 +146,7 @@ tracking(json_t *ships, struct buf *b)
 static void
 start(struct out *out)
 {
-	if (out->started || (o.ofmt != FMT_CSV && o.ofmt != FMT_SINGER))
+	if (out->started || o.ofmt == FMT_JSONL)
 		return;
 	out->started = 1;
 	if (o.ofmt == FMT_SINGER) {

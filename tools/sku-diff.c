@@ -204,6 +204,8 @@ emit(enum change ch, const struct item *a, const struct item *b, int side,
 	size_t	 i, k, nf;
 
 	count[ch]++;
+	if (wr_sheet(wr, chname[ch], NULL, 0) == -1)	/* -o xlsx */
+		trouble = 1;
 	memset(&fl, 0, sizeof(fl));
 	snprintf(num, sizeof(num), "%lu", n);
 	nf = lflag ? 5 : 6 + 2 * ncmp;
@@ -873,6 +875,41 @@ held_side(void)
 	return st[NEW].st_size < st[OLD].st_size ? NEW : OLD;
 }
 
+/* -o xlsx: the counts of --summary=json, on the first sheet. */
+static void
+sheet_summary(void)
+{
+	struct field f[2];
+	char	 num[32];
+	int	 c;
+
+	if (wr_sheet(wr, "summary", NULL, 0) == -1)
+		trouble = 1;
+	f[0] = wr_text("old_rows");
+	snprintf(num, sizeof(num), "%lu", sd[OLD].rows);
+	f[1] = wr_text(num);
+	if (wr_row(wr, f, 2) == -1)
+		trouble = 1;
+	f[0] = wr_text("new_rows");
+	snprintf(num, sizeof(num), "%lu", sd[NEW].rows);
+	f[1] = wr_text(num);
+	if (wr_row(wr, f, 2) == -1)
+		trouble = 1;
+	for (c = 0; c < CH_MAX; c++) {
+		f[0] = wr_text(chname[c]);
+		snprintf(num, sizeof(num), "%lu", count[c]);
+		f[1] = wr_text(num);
+		if (wr_row(wr, f, 2) == -1)
+			trouble = 1;
+	}
+	f[0] = wr_text("rejected");
+	snprintf(num, sizeof(num), "%lu",
+	    rd_rejected(sd[OLD].rd) + rd_rejected(sd[NEW].rd));
+	f[1] = wr_text(num);
+	if (wr_row(wr, f, 2) == -1)
+		trouble = 1;
+}
+
 static void
 print_summary(void)
 {
@@ -905,6 +942,7 @@ main(int argc, char *argv[])
 	static const char *const narrow[] = {
 		"change", "sku", "field", "old", "new"
 	};
+	static const char *const sumcols[] = { "what", "count" };
 	const char **hdr;
 	struct buf name;
 	size_t	 i, n;
@@ -995,6 +1033,9 @@ main(int argc, char *argv[])
 		o.ofmt = rd_format(sd[OLD].rd);
 	wr = wr_open(stdout, o.ofmt, o.excel);
 	memset(&name, 0, sizeof(name));
+	/* -o xlsx: the summary first, then a sheet per change. */
+	if (wr_sheet(wr, "summary", sumcols, NELEM(sumcols)) == -1)
+		trouble = 1;
 	if (lflag)
 		wr_header(wr, narrow, NELEM(narrow));
 	else {
@@ -1022,6 +1063,10 @@ main(int argc, char *argv[])
 		free(hdr);
 	}
 	buf_free(&name);
+	if (o.ofmt == FMT_XLSX)
+		for (c = 0; c < CH_MAX; c++)
+			if (wr_sheet(wr, chname[c], NULL, 0) == -1)
+				trouble = 1;
 
 	if (sortflag)
 		sorted_mode();
@@ -1039,6 +1084,8 @@ main(int argc, char *argv[])
 	msg_progress_end();
 	if (summary)
 		print_summary();
+	if (o.ofmt == FMT_XLSX)
+		sheet_summary();
 	for (s = OLD; s <= NEW; s++)
 		if (rd_rejected(sd[s].rd) > 0)
 			msg_warn("%s: %lu record%s set aside in %s",
