@@ -103,7 +103,8 @@ FUZZ = \
 	tests/fuzz/cfg \
 	tests/fuzz/csv \
 	tests/fuzz/json \
-	tests/fuzz/key
+	tests/fuzz/key \
+	tests/fuzz/page
 FUZZ_CC	= clang
 # Empty: each harness its own time (tests/fuzz/run).
 FUZZ_SECONDS =
@@ -162,9 +163,19 @@ tests/fuzz/cfg: tests/fuzz/cfg.c lib/cfg.c lib/util.c
 tests/fuzz/csv: tests/fuzz/csv.c lib/rd.c lib/jscan.c lib/utf8.c lib/util.c
 tests/fuzz/json: tests/fuzz/json.c lib/jscan.c lib/util.c
 tests/fuzz/key: tests/fuzz/key.c lib/key.c lib/utf8.c lib/util.c
+# The connectors as the tools link them; libcurl's transfer and the clock
+# are the harness's (tests/fuzz/page.c).
+tests/fuzz/page: tests/fuzz/page.c $(CONNOBJ:.o=.c) lib/cfg.c lib/conn.c \
+	lib/htab.c lib/http.c lib/money.c lib/pace.c lib/tz.c lib/utf8.c \
+	lib/util.c
+tests/fuzz/page: FUZZ_LDFLAGS = -Wl,--wrap=curl_easy_init \
+	-Wl,--wrap=curl_easy_cleanup -Wl,--wrap=curl_easy_setopt \
+	-Wl,--wrap=curl_easy_perform -Wl,--wrap=curl_easy_getinfo \
+	-Wl,--wrap=mono_now -Wl,--wrap=sleep_secs
 $(FUZZ): $(HDR)
 	$(FUZZ_CC) $(CPPFLAGS) -DRD_BUFSIZE=64 -DRD_SNIFFSIZE=256 -Ilib \
-	    $(PKG_CFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+	    $(PKG_CFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) \
+	    $(FUZZ_LDFLAGS) $(LDLIBS)
 
 # Run each harness FUZZ_SECONDS (by default long enough for ten million
 # inputs on an idle core) from its corpus and the test data.
