@@ -127,6 +127,13 @@ $(LIB): $(LIBOBJ)
 $(BIN) $(UNIT): %: %.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# The connectors on canned answers (tests/fuzz/wire.h): libcurl's transfer
+# and util.c's clock replaced.
+WIRE_WRAP = -Wl,--wrap=curl_easy_init -Wl,--wrap=curl_easy_cleanup \
+	-Wl,--wrap=curl_easy_setopt -Wl,--wrap=curl_easy_perform \
+	-Wl,--wrap=curl_easy_getinfo -Wl,--wrap=mono_now \
+	-Wl,--wrap=sleep_secs
+
 # Install the Debian packages the build and the tests need, when root.
 deps:
 	@sh tests/deps build
@@ -163,15 +170,12 @@ tests/fuzz/cfg: tests/fuzz/cfg.c lib/cfg.c lib/util.c
 tests/fuzz/csv: tests/fuzz/csv.c lib/rd.c lib/jscan.c lib/utf8.c lib/util.c
 tests/fuzz/json: tests/fuzz/json.c lib/jscan.c lib/util.c
 tests/fuzz/key: tests/fuzz/key.c lib/key.c lib/utf8.c lib/util.c
-# The connectors as the tools link them; libcurl's transfer and the clock
-# are the harness's (tests/fuzz/page.c).
-tests/fuzz/page: tests/fuzz/page.c $(CONNOBJ:.o=.c) lib/cfg.c lib/conn.c \
-	lib/htab.c lib/http.c lib/money.c lib/pace.c lib/tz.c lib/utf8.c \
-	lib/util.c
-tests/fuzz/page: FUZZ_LDFLAGS = -Wl,--wrap=curl_easy_init \
-	-Wl,--wrap=curl_easy_cleanup -Wl,--wrap=curl_easy_setopt \
-	-Wl,--wrap=curl_easy_perform -Wl,--wrap=curl_easy_getinfo \
-	-Wl,--wrap=mono_now -Wl,--wrap=sleep_secs
+# The connectors as the tools link them, on the harness's answers
+# (tests/fuzz/wire.h).
+tests/fuzz/page: tests/fuzz/page.c tests/fuzz/wire.c $(CONNOBJ:.o=.c) \
+	lib/cfg.c lib/conn.c lib/htab.c lib/http.c lib/money.c lib/pace.c \
+	lib/tz.c lib/utf8.c lib/util.c tests/fuzz/wire.h
+tests/fuzz/page: FUZZ_LDFLAGS = $(WIRE_WRAP)
 $(FUZZ): $(HDR)
 	$(FUZZ_CC) $(CPPFLAGS) -DRD_BUFSIZE=64 -DRD_SNIFFSIZE=256 -Ilib \
 	    $(PKG_CFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) \

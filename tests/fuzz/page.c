@@ -5,10 +5,8 @@
  * asks for orders or stock through conn_orders or conn_stock, and every
  * answer it gets goes through the real HTTP client (http.c: statuses,
  * retries, JSON checks, rate-limit and page headers).  Only libcurl's
- * transfer is replaced (the Makefile links with -Wl,--wrap): each
- * curl_easy_perform hands out the next answer of the input, and the clock
- * is a fake one that sleeps in no time, so that backoff, pacing and
- * polling cost nothing.
+ * transfer is replaced, by wire.c's canned answers on a fake clock that
+ * sleeps in no time, so that backoff, pacing and polling cost nothing.
  *
  * The last byte of an input picks, as in csv.c, so that a seed's own
  * bytes stay in front: bits 0-2 the platform (conn.c's order: picqer,
@@ -17,10 +15,8 @@
  * --shipments, a --rejects callback and a status filter (open and
  * completed); for stock --per-warehouse, --inactive and -w 1 (where the
  * platform has warehouses).  The bytes before it are the answers, one a
- * request, parted by a line "--" ("\n--\n").  An answer that starts
- * "HTTP NNN\n" has that status (0: no answer came, as after a reset) and
- * header lines up to an empty line before its body; any other is a 200
- * of that body.  A request beyond the answers gets a 404.
+ * request, as wire.h reads them: parted by a line "--", each a 200 of
+ * its body unless it starts "HTTP NNN" and header lines.
  *
  * Checked: no crash, no leak, no undefined behaviour (ASan, UBSan); every
  * order record has the members shopswitch(7) lists, of their types, a
@@ -33,9 +29,10 @@
  * operation it could not read; with 2 (the user's to fix) naming the
  * connections file (a setting the shop's answer shows is needed, as
  * Shopify's location when it has several), or before any request (an
- * option the platform does not take).  A violation prints the record or error and aborts.
+ * option the platform does not take).  A violation prints the record or
+ * error and aborts.  PAGE_VERBOSE=1 says what came of each input.
  */
-#define _GNU_SOURCE		/* memmem, memfd_create */
+#define _GNU_SOURCE		/* memfd_create */
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -46,37 +43,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "conn.h"
 #include "connector.h"
 #include "utf8.h"
 #include "util.h"
+#include "wire.h"
 
 #define HOST	"http://127.0.0.1:9"	/* every connection's url */
-#define SEP	"\n--\n"		/* between two answers */
 #define NPLAT	8			/* platforms */
 
 int	 LLVMFuzzerInitialize(int *, char ***);
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/* The linker's --wrap: libcurl's own, and util.c's clock. */
-CURL	*__wrap_curl_easy_init(void);
-void	 __wrap_curl_easy_cleanup(CURL *);
-CURLcode __wrap_curl_easy_setopt(CURL *, CURLoption, ...);
-CURLcode __wrap_curl_easy_perform(CURL *);
-CURLcode __wrap_curl_easy_getinfo(CURL *, CURLINFO, ...);
-double	 __wrap_mono_now(void);
-void	 __wrap_sleep_secs(double);
-
-/* What http.c set on a handle: where an answer goes. */
-struct handle {
-	curl_write_callback body;	/* CURLOPT_WRITEFUNCTION */
-	void		*bodyarg;	/* CURLOPT_WRITEDATA */
-	curl_write_callback header;	/* CURLOPT_HEADERFUNCTION */
-	void		*headerarg;	/* CURLOPT_HEADERDATA */
-	long		 status;	/* of the last answer */
-};
 
 /* The connections file of each platform, as the tests write them. */
 static const char *const conf[NPLAT] = {
@@ -98,9 +75,6 @@ static const char *const names[NPLAT] = {
 };
 
 static char	 path[NPLAT][64];	/* each platform's connections file */
-static const char *in, *inend;		/* the answers not handed out */
-static double	 clock_now;		/* the fake monotonic clock */
-static unsigned long asked;		/* requests this input */
 static int	 verbose;		/* PAGE_VERBOSE: say what came of it */
 
 int
@@ -125,124 +99,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	verbose = getenv("PAGE_VERBOSE") != NULL;
 	return 0;
-}
-
-CURL *
-__wrap_curl_easy_init(void)
-{
-	return xcalloc(1, sizeof(struct handle));
-}
-
-void
-__wrap_curl_easy_cleanup(CURL *c)
-{
-	free(c);
-}
-
-CURLcode
-__wrap_curl_easy_setopt(CURL *c, CURLoption opt, ...)
-{
-	struct handle *h = c;
-	va_list	 ap;
-
-	va_start(ap, opt);
-	switch (opt) {
-	case CURLOPT_WRITEFUNCTION:
-		h->body = va_arg(ap, curl_write_callback);
-		break;
-	case CURLOPT_WRITEDATA:
-		h->bodyarg = va_arg(ap, void *);
-		break;
-	case CURLOPT_HEADERFUNCTION:
-		h->header = va_arg(ap, curl_write_callback);
-		break;
-	case CURLOPT_HEADERDATA:
-		h->headerarg = va_arg(ap, void *);
-		break;
-	default:			/* nothing is sent */
-		break;
-	}
-	va_end(ap);
-	return CURLE_OK;
-}
-
-/* The next answer of the input: its status, headers and body. */
-CURLcode
-__wrap_curl_easy_perform(CURL *c)
-{
-	struct handle *h = c;
-	const char *a, *e, *p, *nl;
-	char	 line[256];
-	size_t	 n;
-
-	asked++;
-	if (in == NULL) {		/* none left */
-		h->status = 404;
-		return CURLE_OK;
-	}
-	a = in;
-	if ((e = memmem(a, (size_t)(inend - a), SEP, strlen(SEP))) == NULL) {
-		e = inend;
-		in = NULL;
-	} else
-		in = e + strlen(SEP);
-	h->status = 200;
-	if ((size_t)(e - a) >= 8 && memcmp(a, "HTTP ", 5) == 0) {
-		h->status = strtol(a + 5, NULL, 10) % 1000;
-		if (h->status < 0)
-			h->status = -h->status;
-		for (p = a; p < e; p = nl + 1) {
-			if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
-				nl = e;
-			if (p > a && nl == p) {	/* the empty line */
-				p = nl + 1;
-				break;
-			}
-			n = (size_t)(nl - p);
-			if (p > a && n < sizeof(line) - 2) {
-				memcpy(line, p, n);
-				memcpy(line + n, "\r\n", 2);
-				h->header(line, 1, n + 2, h->headerarg);
-			}
-			if (nl == e) {
-				p = e;
-				break;
-			}
-		}
-		a = p < e ? p : e;
-	}
-	if (h->status == 0)
-		return CURLE_RECV_ERROR;	/* cut off: no answer */
-	if (e > a && h->body((char *)(uintptr_t)a, 1, (size_t)(e - a),
-	    h->bodyarg) != (size_t)(e - a))
-		return CURLE_WRITE_ERROR;
-	return CURLE_OK;
-}
-
-CURLcode
-__wrap_curl_easy_getinfo(CURL *c, CURLINFO what, ...)
-{
-	struct handle *h = c;
-	va_list	 ap;
-
-	va_start(ap, what);
-	if (what == CURLINFO_RESPONSE_CODE)
-		*va_arg(ap, long *) = h->status;
-	va_end(ap);
-	return CURLE_OK;
-}
-
-double
-__wrap_mono_now(void)
-{
-	return clock_now;
-}
-
-void
-__wrap_sleep_secs(double sec)
-{
-	if (sec > 0)
-		clock_now += sec;
 }
 
 /* The messages a tool would print: formatted, to check their arguments. */
@@ -457,10 +313,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	sel = data[size - 1];
-	in = (const char *)data;
-	inend = in + size - 1;
-	clock_now = 1000;
-	asked = 0;
+	wire_answers((const char *)data, size - 1);
 	if ((s = sess_open(path[sel & 7], "shop", say, say, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "page: %s\n", err);
@@ -495,7 +348,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	if (rc == -1 && (conn_exit(s) == EXIT_PLATFORM ?
-	    !names_request(conn_error(s)) : asked > 0 &&
+	    !names_request(conn_error(s)) : wire_asked() > 0 &&
 	    strstr(conn_error(s), path[sel & 7]) == NULL)) {
 		fprintf(stderr, "page: %s: an error that does not name the "
 		    "request, or with exit %d: %s\n", r.platform,
