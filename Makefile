@@ -67,6 +67,7 @@ HDR = \
 	lib/wr.h
 
 UNIT = \
+	tests/unit/answers \
 	tests/unit/conn \
 	tests/unit/htab \
 	tests/unit/jscan \
@@ -125,7 +126,7 @@ $(LIB): $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(BIN) $(UNIT): %: %.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 # The connectors on canned answers (tests/fuzz/wire.h): libcurl's transfer
 # and util.c's clock replaced.
@@ -133,6 +134,9 @@ WIRE_WRAP = -Wl,--wrap=curl_easy_init -Wl,--wrap=curl_easy_cleanup \
 	-Wl,--wrap=curl_easy_setopt -Wl,--wrap=curl_easy_perform \
 	-Wl,--wrap=curl_easy_getinfo -Wl,--wrap=mono_now \
 	-Wl,--wrap=sleep_secs
+tests/unit/answers: tests/fuzz/wire.o
+tests/unit/answers: LDFLAGS += $(WIRE_WRAP)
+tests/fuzz/wire.o tests/unit/answers.o: tests/fuzz/wire.h
 
 # Install the Debian packages the build and the tests need, when root.
 deps:
@@ -227,7 +231,7 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o) bench/gen
-	rm -f $(FUZZ)
+	rm -f $(FUZZ) tests/fuzz/wire.o
 	rm -rf .sanitize .fuzz .valgrind
 
 .PHONY: all bench check check-sanitize check-valgrind clean demo deps fuzz fuzz-merge \

@@ -1,0 +1,123 @@
+/*
+ * answers: the connectors' records of platform answers given on the wire
+ * (tests/fuzz/wire.h), through the real HTTP client: the cases
+ * tests/fuzz/page found, each answer with what its record must say.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "conn.h"
+#include "tap.h"
+#include "../fuzz/wire.h"
+
+static char	 path[] = "/tmp/shopswitch-answers-XXXXXX";
+
+/* A Shopify page of one order, its times with an offset. */
+static const char shopify_offsets[] =
+    "{\"data\":{\"orders\":{\"pageInfo\":{\"hasNextPage\":false,"
+    "\"endCursor\":null},\"nodes\":[{\"id\":\"gid://shopify/Order/1\","
+    "\"name\":\"#1001\",\"createdAt\":\"2026-10-02T10:00:00+02:00\","
+    "\"updatedAt\":\"2026-10-03T13:45:00.123+02:00\","
+    "\"cancelledAt\":null,\"email\":\"klant@example.nl\","
+    "\"displayFulfillmentStatus\":\"FULFILLED\",\"totalPriceSet\":"
+    "{\"shopMoney\":{\"amount\":\"49.95\",\"currencyCode\":\"EUR\"}},"
+    "\"lineItems\":{\"pageInfo\":{\"hasNextPage\":false},\"nodes\":"
+    "[{\"sku\":\"HD-BLK-M\",\"name\":\"Hoodie\",\"currentQuantity\":1,"
+    "\"unfulfilledQuantity\":0}]},\"fulfillments\":[{\"createdAt\":"
+    "\"2026-10-03T12:45:00+01:00\",\"trackingInfo\":[{\"company\":"
+    "\"PostNL\",\"number\":\"3S1\",\"url\":\"\"}]}]}]}}}";
+
+/* Open connection [shop] of the connections file text. */
+static struct session *
+open_conf(const char *text)
+{
+	char	 err[1024];
+	FILE	*fp;
+	struct session *s;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		return NULL;
+	fputs(text, fp);
+	fclose(fp);
+	chmod(path, 0600);
+	if ((s = sess_open(path, "shop", NULL, NULL, err,
+	    sizeof(err))) == NULL)
+		printf("# %s\n", err);
+	return s;
+}
+
+/* Keep the first order record. */
+static int
+keep(void *arg, json_t *o)
+{
+	json_t	**first = arg;
+
+	if (*first == NULL)
+		*first = json_incref(o);
+	return 0;
+}
+
+/* The first order record of answers, or NULL. */
+static json_t *
+first_order(struct session *s, const char *answers)
+{
+	struct order_query q;
+	json_t	*o;
+
+	memset(&q, 0, sizeof(q));
+	o = NULL;
+	wire_answers(answers, strlen(answers));
+	if (conn_orders(s, &q, keep, &o) == -1)
+		printf("# %s\n", conn_error(s));
+	return o;
+}
+
+/* Whether member key of o (a path "shipments.0.shipped_at") is want. */
+static int
+is(json_t *o, const char *key, const char *want)
+{
+	const char *v;
+
+	v = json_string_value(json_object_get(o, key));
+	if (v == NULL || strcmp(v, want) != 0) {
+		printf("# %s is '%s', not '%s'\n", key, v != NULL ? v :
+		    "(none)", want);
+		return 0;
+	}
+	return 1;
+}
+
+int
+main(void)
+{
+	struct session *s;
+	json_t	*o;
+	int	 fd;
+
+	if ((fd = mkstemp(path)) == -1) {
+		perror(path);
+		return 1;
+	}
+	close(fd);
+
+	s = open_conf("[shop]\nplatform = shopify\n"
+	    "url = http://127.0.0.1:9\ntoken = shpat_t\n");
+	o = s != NULL ? first_order(s, shopify_offsets) : NULL;
+	ok(o != NULL, "shopify: an order of a page");
+	ok(is(o, "created_at", "2026-10-02T08:00:00Z") &&
+	    is(o, "updated_at", "2026-10-03T11:45:00Z"),
+	    "shopify: createdAt and updatedAt with an offset, in UTC");
+	ok(is(json_array_get(json_object_get(o, "shipments"), 0),
+	    "shipped_at", "2026-10-03T11:45:00Z"),
+	    "shopify: a fulfilment's createdAt, in UTC");
+	json_decref(o);
+	sess_close(s);
+
+	unlink(path);
+	return tap_done();
+}
