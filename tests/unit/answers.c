@@ -32,6 +32,20 @@ static const char shopify_offsets[] =
     "\"2026-10-03T12:45:00+01:00\",\"trackingInfo\":[{\"company\":"
     "\"PostNL\",\"number\":\"3S1\",\"url\":\"\"}]}]}]}}}";
 
+/*
+ * A Picqer order whose line says more was cancelled than ordered, and
+ * one whose amounts are less than none and would overflow.
+ */
+static const char picqer_cancelled[] =
+    "[{\"idorder\":1,\"orderid\":\"1\",\"status\":\"completed\","
+    "\"products\":[{\"productcode\":\"A\",\"name\":\"a\",\"amount\":2,"
+    "\"amount_cancelled\":5,\"price\":1.5}]}]";
+static const char picqer_negative[] =
+    "[{\"idorder\":1,\"orderid\":\"1\",\"status\":\"completed\","
+    "\"products\":[{\"productcode\":\"A\",\"name\":\"a\","
+    "\"amount\":9223372036854775807,"
+    "\"amount_cancelled\":-9223372036854775807,\"price\":1}]}]";
+
 /* Open connection [shop] of the connections file text. */
 static struct session *
 open_conf(const char *text)
@@ -77,7 +91,25 @@ first_order(struct session *s, const char *answers)
 	return o;
 }
 
-/* Whether member key of o (a path "shipments.0.shipped_at") is want. */
+/* Whether line i of order o has qty and qty_shipped want. */
+static int
+line_qty(json_t *o, size_t i, json_int_t want)
+{
+	json_t	*l;
+	json_int_t q, sh;
+
+	l = json_array_get(json_object_get(o, "lines"), i);
+	q = json_integer_value(json_object_get(l, "qty"));
+	sh = json_integer_value(json_object_get(l, "qty_shipped"));
+	if (l == NULL || q != want || sh != want) {
+		printf("# line %zu: qty %lld, qty_shipped %lld, not %lld\n",
+		    i + 1, (long long)q, (long long)sh, (long long)want);
+		return 0;
+	}
+	return 1;
+}
+
+/* Whether member key of o is want. */
 static int
 is(json_t *o, const char *key, const char *want)
 {
@@ -115,6 +147,19 @@ main(void)
 	ok(is(json_array_get(json_object_get(o, "shipments"), 0),
 	    "shipped_at", "2026-10-03T11:45:00Z"),
 	    "shopify: a fulfilment's createdAt, in UTC");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = picqer\n"
+	    "url = http://127.0.0.1:9\napi_key = k\n"
+	    "contact = t@shopswitch.invalid\n");
+	o = s != NULL ? first_order(s, picqer_cancelled) : NULL;
+	ok(line_qty(o, 0, 0), "picqer: more cancelled than ordered: none "
+	    "left, not less");
+	json_decref(o);
+	o = s != NULL ? first_order(s, picqer_negative) : NULL;
+	ok(line_qty(o, 0, 9223372036854775807LL), "picqer: cancelled less "
+	    "than none counts as none");
 	json_decref(o);
 	sess_close(s);
 
