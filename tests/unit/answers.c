@@ -46,6 +46,13 @@ static const char picqer_negative[] =
     "\"amount\":9223372036854775807,"
     "\"amount_cancelled\":-9223372036854775807,\"price\":1}]}]";
 
+/* A WooCommerce order made in the year 225, changed in 10000. */
+static const char woo_year[] =
+    "[{\"id\":1,\"number\":\"1\",\"status\":\"completed\","
+    "\"date_created_gmt\":\"0225-01-07T09:15:02\","
+    "\"date_modified_gmt\":\"9999-12-31T23:30:00-01:00\","
+    "\"line_items\":[]}]";
+
 /* Open connection [shop] of the connections file text. */
 static struct session *
 open_conf(const char *text)
@@ -160,6 +167,16 @@ main(void)
 	o = s != NULL ? first_order(s, picqer_negative) : NULL;
 	ok(line_qty(o, 0, 9223372036854775807LL), "picqer: cancelled less "
 	    "than none counts as none");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = woocommerce\n"
+	    "url = http://127.0.0.1:9\nkey = ck_k\nsecret = cs_s\n");
+	o = s != NULL ? first_order(s, woo_year) : NULL;
+	ok(is(o, "created_at", "0225-01-07T09:15:02Z"),
+	    "woocommerce: the year 225 in four digits");
+	ok(is(o, "updated_at", ""),
+	    "woocommerce: the year 10000 is no RFC 3339 time: unknown");
 	json_decref(o);
 	sess_close(s);
 
