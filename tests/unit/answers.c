@@ -53,6 +53,19 @@ static const char woo_year[] =
     "\"date_modified_gmt\":\"9999-12-31T23:30:00-01:00\","
     "\"line_items\":[]}]";
 
+/*
+ * A Bol order (a token, the list, the order) whose item says more was
+ * cancelled than ordered, and shipped less than none.
+ */
+static const char bol_cancelled[] =
+    "{\"access_token\":\"t\",\"expires_in\":300}\n--\n"
+    "{\"orders\":[{\"orderId\":\"1\",\"orderItems\":[{\"quantity\":1,"
+    "\"quantityShipped\":0,\"quantityCancelled\":5}]}]}\n--\n"
+    "{\"orderId\":\"1\",\"orderItems\":[{\"offer\":{\"reference\":"
+    "\"MUG\"},\"quantity\":1,\"quantityCancelled\":5,"
+    "\"quantityShipped\":-9223372036854775807,\"unitPrice\":9.95,"
+    "\"totalPrice\":9.95}]}";
+
 /* Open connection [shop] of the connections file text. */
 static struct session *
 open_conf(const char *text)
@@ -177,6 +190,15 @@ main(void)
 	    "woocommerce: the year 225 in four digits");
 	ok(is(o, "updated_at", ""),
 	    "woocommerce: the year 10000 is no RFC 3339 time: unknown");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = bol\n"
+	    "url = http://127.0.0.1:9\nclient_id = c\nclient_secret = s\n"
+	    "token_url = http://127.0.0.1:9/token\n");
+	o = s != NULL ? first_order(s, bol_cancelled) : NULL;
+	ok(line_qty(o, 0, 0), "bol: more cancelled than ordered, less than "
+	    "none shipped: none");
 	json_decref(o);
 	sess_close(s);
 
