@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "conn.h"
+#include "connector.h"
 #include "tap.h"
 #include "../fuzz/wire.h"
 
@@ -65,6 +66,18 @@ static const char bol_cancelled[] =
     "\"MUG\"},\"quantity\":1,\"quantityCancelled\":5,"
     "\"quantityShipped\":-9223372036854775807,\"unitPrice\":9.95,"
     "\"totalPrice\":9.95}]}";
+
+/*
+ * A Magento order whose item says more was cancelled than ordered, and
+ * shipped more than a double converts to an integer; its shipments.
+ */
+static const char magento_cancelled[] =
+    "{\"items\":[{\"entity_id\":1,\"increment_id\":\"1\","
+    "\"state\":\"complete\",\"status\":\"complete\",\"items\":"
+    "[{\"item_id\":1,\"sku\":\"A\",\"name\":\"a\",\"product_type\":"
+    "\"simple\",\"qty_ordered\":2,\"qty_canceled\":5,"
+    "\"qty_shipped\":1e300}]}],\"total_count\":1}\n--\n"
+    "{\"items\":[],\"total_count\":0}";
 
 /* Open connection [shop] of the connections file text. */
 static struct session *
@@ -148,7 +161,7 @@ int
 main(void)
 {
 	struct session *s;
-	json_t	*o;
+	json_t	*o, *l;
 	int	 fd;
 
 	if ((fd = mkstemp(path)) == -1) {
@@ -199,6 +212,19 @@ main(void)
 	o = s != NULL ? first_order(s, bol_cancelled) : NULL;
 	ok(line_qty(o, 0, 0), "bol: more cancelled than ordered, less than "
 	    "none shipped: none");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = magento\n"
+	    "url = http://127.0.0.1:9\nconsumer_key = ck\n"
+	    "consumer_secret = cs\naccess_token = at\n"
+	    "access_token_secret = ats\n");
+	o = s != NULL ? first_order(s, magento_cancelled) : NULL;
+	l = json_array_get(json_object_get(o, "lines"), 0);
+	ok(json_integer_value(json_object_get(l, "qty")) == 0,
+	    "magento: more cancelled than ordered: none left, not less");
+	ok(json_integer_value(json_object_get(l, "qty_shipped")) ==
+	    COUNT_MAX, "magento: 1e300 shipped is the most a count holds");
 	json_decref(o);
 	sess_close(s);
 
