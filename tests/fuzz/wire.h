@@ -21,7 +21,4 @@
 /* Answer the requests after this with text (len bytes, borrowed). */
 void		 wire_answers(const char *text, size_t len);
 
-/* The requests made since wire_answers. */
-unsigned long	 wire_asked(void);
-
 #endif /* WIRE_H */
