@@ -135,7 +135,8 @@ WIRE_WRAP = -Wl,--wrap=curl_easy_init -Wl,--wrap=curl_easy_cleanup \
 	-Wl,--wrap=curl_easy_getinfo -Wl,--wrap=mono_now \
 	-Wl,--wrap=sleep_secs
 tests/unit/answers: tests/fuzz/wire.o
-tests/unit/answers: LDFLAGS += $(WIRE_WRAP)
+# override: tests/sanitize gives LDFLAGS on the command line.
+tests/unit/answers: override LDFLAGS += $(WIRE_WRAP)
 tests/fuzz/wire.o tests/unit/answers.o: tests/fuzz/wire.h
 
 # Install the Debian packages the build and the tests need, when root.
