@@ -101,9 +101,10 @@ __wrap_curl_easy_perform(CURL *c)
 		in = e + strlen(SEP);
 	h->status = 200;
 	if ((size_t)(e - a) >= 8 && memcmp(a, "HTTP ", 5) == 0) {
-		h->status = strtol(a + 5, NULL, 10) % 1000;
-		if (h->status < 0)
-			h->status = -h->status;
+		/* Up to three digits: the answer is not NUL-terminated. */
+		h->status = 0;
+		for (p = a + 5; p < a + 8 && *p >= '0' && *p <= '9'; p++)
+			h->status = h->status * 10 + (*p - '0');
 		for (p = a; p < e; p = nl + 1) {
 			if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
 				nl = e;
