@@ -73,6 +73,7 @@ HDR = \
 	lib/xlsx.h
 
 UNIT = \
+	tests/unit/answers \
 	tests/unit/conn \
 	tests/unit/htab \
 	tests/unit/jscan \
@@ -110,7 +111,8 @@ FUZZ = \
 	tests/fuzz/cfg \
 	tests/fuzz/csv \
 	tests/fuzz/json \
-	tests/fuzz/key
+	tests/fuzz/key \
+	tests/fuzz/page
 FUZZ_CC	= clang
 # Empty: each harness its own time (tests/fuzz/run).
 FUZZ_SECONDS =
@@ -131,7 +133,18 @@ $(LIB): $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(BIN) $(UNIT): %: %.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+# The connectors on canned answers (tests/fuzz/wire.h): libcurl's transfer
+# and util.c's clock replaced.
+WIRE_WRAP = -Wl,--wrap=curl_easy_init -Wl,--wrap=curl_easy_cleanup \
+	-Wl,--wrap=curl_easy_setopt -Wl,--wrap=curl_easy_perform \
+	-Wl,--wrap=curl_easy_getinfo -Wl,--wrap=mono_now \
+	-Wl,--wrap=sleep_secs
+tests/unit/answers: tests/fuzz/wire.o
+# override: tests/sanitize gives LDFLAGS on the command line.
+tests/unit/answers: override LDFLAGS += $(WIRE_WRAP)
+tests/fuzz/wire.o tests/unit/answers.o: tests/fuzz/wire.h
 
 # Install the Debian packages the build and the tests need, when root.
 deps:
@@ -173,9 +186,16 @@ tests/fuzz/cfg: tests/fuzz/cfg.c lib/cfg.c lib/util.c
 tests/fuzz/csv: tests/fuzz/csv.c lib/rd.c lib/jscan.c lib/utf8.c lib/util.c
 tests/fuzz/json: tests/fuzz/json.c lib/jscan.c lib/util.c
 tests/fuzz/key: tests/fuzz/key.c lib/key.c lib/utf8.c lib/util.c
+# The connectors as the tools link them, on the harness's answers
+# (tests/fuzz/wire.h).
+tests/fuzz/page: tests/fuzz/page.c tests/fuzz/wire.c $(CONNOBJ:.o=.c) \
+	lib/cfg.c lib/conn.c lib/htab.c lib/http.c lib/money.c lib/pace.c \
+	lib/tz.c lib/utf8.c lib/util.c tests/fuzz/wire.h
+tests/fuzz/page: FUZZ_LDFLAGS = $(WIRE_WRAP)
 $(FUZZ): $(HDR)
 	$(FUZZ_CC) $(CPPFLAGS) -DRD_BUFSIZE=64 -DRD_SNIFFSIZE=256 -Ilib \
-	    $(PKG_CFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+	    $(PKG_CFLAGS) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) \
+	    $(FUZZ_LDFLAGS) $(LDLIBS)
 
 # Run each harness FUZZ_SECONDS (by default long enough for ten million
 # inputs on an idle core) from its corpus and the test data.
@@ -236,7 +256,7 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(UNIT) $(UNIT:=.o) bench/gen
-	rm -f $(FUZZ)
+	rm -f $(FUZZ) tests/fuzz/wire.o
 	rm -rf .sanitize .fuzz .valgrind
 
 .PHONY: all bench check check-deps check-sanitize check-valgrind clean demo \

@@ -518,6 +518,15 @@ conn_order_money(json_t *o, long long *line, size_t n,
 	return 0;
 }
 
+json_int_t
+conn_count(json_t *o, const char *key)
+{
+	json_int_t n;
+
+	n = json_integer_value(json_object_get(o, key));
+	return n < 0 ? 0 : n > COUNT_MAX ? COUNT_MAX : n;
+}
+
 void
 conn_get(json_t *o, const char *key, char *dst, size_t len)
 {

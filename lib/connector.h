@@ -295,6 +295,15 @@ void		 conn_qescape(struct buf *b, const char *s);
 const char	*conn_text(json_t *o, const char *key, char *tmp, size_t len);
 
 /*
+ * Member key of o as a count of things: an integer from 0 to COUNT_MAX,
+ * less than none read as none and more than COUNT_MAX as COUNT_MAX, so
+ * that counts of a platform's answer add and subtract without overflow
+ * and never give a negative quantity; 0 when it is no integer.
+ */
+#define COUNT_MAX	1000000000LL
+json_int_t	 conn_count(json_t *o, const char *key);
+
+/*
  * Fail a connector call for a reason that is the user's to fix (the
  * connection's settings, the input): exit status 2, not 3.  fmt as
  * printf.  Always returns -1.

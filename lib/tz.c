@@ -51,8 +51,15 @@ tz_format(time_t t, char *out)
 {
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, TZ_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Four digits of year, as RFC 3339 has them; "" beyond them. */
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, TZ_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
 }
 
 int

@@ -25,7 +25,10 @@ int	 tz_utc_to_local(const char *zone, time_t t, char *out);
  */
 int	 tz_parse(const char *s, time_t *t);
 
-/* t as "YYYY-MM-DDTHH:MM:SSZ". */
+/*
+ * t as "YYYY-MM-DDTHH:MM:SSZ", the year in four digits (0225), or ""
+ * for a time outside the years 0 to 9999.
+ */
 void	 tz_format(time_t t, char *out);
 
 /* Whether zone names a time zone the system knows. */

@@ -304,9 +304,8 @@ carrier_name(const char *code)
 static json_int_t
 open_qty(json_t *it)
 {
-	return json_integer_value(json_object_get(it, "quantity")) -
-	    json_integer_value(json_object_get(it, "quantityShipped")) -
-	    json_integer_value(json_object_get(it, "quantityCancelled"));
+	return conn_count(it, "quantity") - conn_count(it,
+	    "quantityShipped") - conn_count(it, "quantityCancelled");
 }
 
 /*
@@ -327,11 +326,9 @@ derive(json_t *items, const char **word)
 	qty = shipped = cancelled = 0;
 	open = asked = 0;
 	json_array_foreach(items, i, it) {
-		qty += json_integer_value(json_object_get(it, "quantity"));
-		shipped += json_integer_value(json_object_get(it,
-		    "quantityShipped"));
-		cancelled += json_integer_value(json_object_get(it,
-		    "quantityCancelled"));
+		qty += conn_count(it, "quantity");
+		shipped += conn_count(it, "quantityShipped");
+		cancelled += conn_count(it, "quantityCancelled");
 		if (open_qty(it) > 0) {
 			open = 1;
 			if (json_is_true(json_object_get(it,
@@ -492,11 +489,11 @@ record(struct session *s, json_t *o, const struct order_query *q,
 	updated[0] = '\0';
 	snprintf(sum, sizeof(sum), "0.00");
 	json_array_foreach(items, i, it) {
-		qty = json_integer_value(json_object_get(it, "quantity"));
-		cancelled = json_integer_value(json_object_get(it,
-		    "quantityCancelled"));
-		shipped += json_integer_value(json_object_get(it,
-		    "quantityShipped"));
+		qty = conn_count(it, "quantity");
+		cancelled = conn_count(it, "quantityCancelled");
+		if (cancelled > qty)	/* none left, not less */
+			cancelled = qty;
+		shipped += conn_count(it, "quantityShipped");
 		/* The offer's reference is the SKU, else the EAN is. */
 		sku = sub_text(it, "offer", "reference", t[0], sizeof(t[0]));
 		if (*sku == '\0')
@@ -514,9 +511,8 @@ record(struct session *s, json_t *o, const struct order_query *q,
 			sum[0] = '\0';	/* unknown, not a guess */
 		json_array_append_new(lines, conn_line(sku, sub_text(it,
 		    "product", "title", t[1], sizeof(t[1])), qty - cancelled,
-		    json_integer(json_integer_value(json_object_get(it,
-		    "quantityShipped"))), amount != NULL && *amount ? amount :
-		    NULL));
+		    json_integer(conn_count(it, "quantityShipped")),
+		    amount != NULL && *amount ? amount : NULL));
 		conn_utc(it, "latestChangedDateTime", s->tz, at);
 		if (strcmp(at, updated) > 0)
 			snprintf(updated, sizeof(updated), "%s", at);
@@ -743,8 +739,7 @@ stock_each(struct session *s, json_t *o, void *arg)
 	if (fbb(o) || (!sq->q->inactive && !for_sale(o)))
 		return 0;
 	row.sku = offer_sku(o, t[0], sizeof(t[0]));
-	row.qty = json_integer_value(json_object_get(json_object_get(o,
-	    "stock"), "amount"));
+	row.qty = conn_count(json_object_get(o, "stock"), "amount");
 	row.warehouse = "";
 	row.reserved = 0;
 	name = sub_text(o, "product", "title", t[1], sizeof(t[1]));
@@ -1028,8 +1023,8 @@ look(struct session *s, struct complete_item *it, json_t **req)
 	shipped = 0;
 	for (i = 0; i < json_array_size(json_object_get(o, "orderItems"));
 	    i++)
-		shipped += json_integer_value(json_object_get(json_array_get(
-		    json_object_get(o, "orderItems"), i), "quantityShipped"));
+		shipped += conn_count(json_array_get(json_object_get(o,
+		    "orderItems"), i), "quantityShipped");
 	if (it->result == 0) {
 		sh = new_ship(s, it, shipped > 0, &err);
 		if (!err && (*req = shipment_request(o, sh, &n)) == NULL) {

@@ -524,21 +524,27 @@ filter(struct buf *q, int g, int f, const char *field, const char *cond,
 
 /*
  * A quantity Magento gives as a number (12, 12.0, or 12.5 where a product
- * is sold by decimals): rounded down, what can be offered whole.
+ * is sold by decimals): rounded down, what can be offered whole; a count
+ * as conn_count reads one, from 0 to COUNT_MAX.
  */
 static json_int_t
 qty(json_t *o, const char *key)
 {
 	json_t	*v;
+	double	 d;
 
 	v = json_object_get(o, key);
 	if (json_is_integer(v))
-		return json_integer_value(v);
+		return conn_count(o, key);
 	if (json_is_real(v))
-		return (json_int_t)floor(json_real_value(v));
-	if (json_is_string(v))
-		return strtoll(json_string_value(v), NULL, 10);
-	return 0;
+		d = floor(json_real_value(v));
+	else if (json_is_string(v))
+		d = (double)strtoll(json_string_value(v), NULL, 10);
+	else
+		return 0;
+	if (!(d > 0))			/* NaN too */
+		return 0;
+	return d > (double)COUNT_MAX ? COUNT_MAX : (json_int_t)d;
 }
 
 /* An amount of o as text into t (len bytes): Magento writes a number. */
@@ -847,6 +853,8 @@ record(struct session *s, json_t *o, int raw, json_t *ships,
 		if (!is_line(m, rows, it))
 			continue;	/* a dummy: another row says */
 		q = qty(it, "qty_ordered") - qty(it, "qty_canceled");
+		if (q < 0)		/* more cancelled than ordered */
+			q = 0;
 		shipped = qty(it, "qty_shipped");
 		anyship += shipped;
 		json_array_append_new(lines, conn_line(conn_text(it, "sku",

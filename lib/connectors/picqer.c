@@ -254,6 +254,17 @@ record(struct session *s, json_t *o, const struct order_query *q,
 		amount = json_integer_value(json_object_get(p, "amount"));
 		cancelled = json_integer_value(json_object_get(p,
 		    "amount_cancelled"));
+		/*
+		 * What is left of the line: none when Picqer says more
+		 * was cancelled than ordered (or less than none of
+		 * either), never a negative quantity or an overflow.
+		 */
+		if (amount < 0)
+			amount = 0;
+		if (cancelled < 0)
+			cancelled = 0;
+		if (cancelled > amount)
+			cancelled = amount;
 		/* Shipped per line is known only when all or none is. */
 		if (*st == ST_COMPLETED)
 			shipped = json_integer(amount - cancelled);

@@ -1204,7 +1204,7 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 	json_t	*lines, *li, *f, *t, *ships, *money, *cancelled;
 	const char *dfs;
 	json_int_t cur, unf, tcur, tunf;
-	char	 b[7][64];
+	char	 b[7][64], at[3][TZ_LEN];
 	size_t	 i, k;
 
 	dfs = json_string_value(json_object_get(o,
@@ -1245,8 +1245,8 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 			json_array_append_new(ships, conn_shipment(conn_text(t,
 			    "company", b[0], sizeof(b[0])), conn_text(t,
 			    "number", b[1], sizeof(b[1])), conn_text(t, "url",
-			    b[3], sizeof(b[3])), conn_text(f, "createdAt", b[2],
-			    sizeof(b[2]))));
+			    b[3], sizeof(b[3])), conn_utc(f, "createdAt", s->tz,
+			    at[0])));
 	}
 	money = json_object_get(json_object_get(o, "totalPriceSet"),
 	    "shopMoney");
@@ -1255,8 +1255,8 @@ record(struct session *s, json_t *o, json_t *nodes, int raw,
 	h.reference = "";
 	h.status = *st;
 	h.platform_status = dfs;
-	h.created_at = conn_text(o, "createdAt", b[1], sizeof(b[1]));
-	h.updated_at = conn_text(o, "updatedAt", b[2], sizeof(b[2]));
+	h.created_at = conn_utc(o, "createdAt", s->tz, at[1]);
+	h.updated_at = conn_utc(o, "updatedAt", s->tz, at[2]);
 	h.email = conn_text(o, "email", b[3], sizeof(b[3]));
 	/* No name or country without the customer scopes. */
 	h.name = "";

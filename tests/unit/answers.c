@@ -1,0 +1,233 @@
+/*
+ * answers: the connectors' records of platform answers given on the wire
+ * (tests/fuzz/wire.h), through the real HTTP client: the cases
+ * tests/fuzz/page found, each answer with what its record must say.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "conn.h"
+#include "connector.h"
+#include "tap.h"
+#include "../fuzz/wire.h"
+
+static char	 path[] = "/tmp/shopswitch-answers-XXXXXX";
+
+/* A Shopify page of one order, its times with an offset. */
+static const char shopify_offsets[] =
+    "{\"data\":{\"orders\":{\"pageInfo\":{\"hasNextPage\":false,"
+    "\"endCursor\":null},\"nodes\":[{\"id\":\"gid://shopify/Order/1\","
+    "\"name\":\"#1001\",\"createdAt\":\"2026-10-02T10:00:00+02:00\","
+    "\"updatedAt\":\"2026-10-03T13:45:00.123+02:00\","
+    "\"cancelledAt\":null,\"email\":\"klant@example.nl\","
+    "\"displayFulfillmentStatus\":\"FULFILLED\",\"totalPriceSet\":"
+    "{\"shopMoney\":{\"amount\":\"49.95\",\"currencyCode\":\"EUR\"}},"
+    "\"lineItems\":{\"pageInfo\":{\"hasNextPage\":false},\"nodes\":"
+    "[{\"sku\":\"HD-BLK-M\",\"name\":\"Hoodie\",\"currentQuantity\":1,"
+    "\"unfulfilledQuantity\":0}]},\"fulfillments\":[{\"createdAt\":"
+    "\"2026-10-03T12:45:00+01:00\",\"trackingInfo\":[{\"company\":"
+    "\"PostNL\",\"number\":\"3S1\",\"url\":\"\"}]}]}]}}}";
+
+/*
+ * A Picqer order whose line says more was cancelled than ordered, and
+ * one whose amounts are less than none and would overflow.
+ */
+static const char picqer_cancelled[] =
+    "[{\"idorder\":1,\"orderid\":\"1\",\"status\":\"completed\","
+    "\"products\":[{\"productcode\":\"A\",\"name\":\"a\",\"amount\":2,"
+    "\"amount_cancelled\":5,\"price\":1.5}]}]";
+static const char picqer_negative[] =
+    "[{\"idorder\":1,\"orderid\":\"1\",\"status\":\"completed\","
+    "\"products\":[{\"productcode\":\"A\",\"name\":\"a\","
+    "\"amount\":9223372036854775807,"
+    "\"amount_cancelled\":-9223372036854775807,\"price\":1}]}]";
+
+/* A WooCommerce order made in the year 225, changed in 10000. */
+static const char woo_year[] =
+    "[{\"id\":1,\"number\":\"1\",\"status\":\"completed\","
+    "\"date_created_gmt\":\"0225-01-07T09:15:02\","
+    "\"date_modified_gmt\":\"9999-12-31T23:30:00-01:00\","
+    "\"line_items\":[]}]";
+
+/*
+ * A Bol order (a token, the list, the order) whose item says more was
+ * cancelled than ordered, and shipped less than none.
+ */
+static const char bol_cancelled[] =
+    "{\"access_token\":\"t\",\"expires_in\":300}\n--\n"
+    "{\"orders\":[{\"orderId\":\"1\",\"orderItems\":[{\"quantity\":1,"
+    "\"quantityShipped\":0,\"quantityCancelled\":5}]}]}\n--\n"
+    "{\"orderId\":\"1\",\"orderItems\":[{\"offer\":{\"reference\":"
+    "\"MUG\"},\"quantity\":1,\"quantityCancelled\":5,"
+    "\"quantityShipped\":-9223372036854775807,\"unitPrice\":9.95,"
+    "\"totalPrice\":9.95}]}";
+
+/*
+ * A Magento order whose item says more was cancelled than ordered, and
+ * shipped more than a double converts to an integer; its shipments.
+ */
+static const char magento_cancelled[] =
+    "{\"items\":[{\"entity_id\":1,\"increment_id\":\"1\","
+    "\"state\":\"complete\",\"status\":\"complete\",\"items\":"
+    "[{\"item_id\":1,\"sku\":\"A\",\"name\":\"a\",\"product_type\":"
+    "\"simple\",\"qty_ordered\":2,\"qty_canceled\":5,"
+    "\"qty_shipped\":1e300}]}],\"total_count\":1}\n--\n"
+    "{\"items\":[],\"total_count\":0}";
+
+/* Open connection [shop] of the connections file text. */
+static struct session *
+open_conf(const char *text)
+{
+	char	 err[1024];
+	FILE	*fp;
+	struct session *s;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		return NULL;
+	fputs(text, fp);
+	fclose(fp);
+	chmod(path, 0600);
+	if ((s = sess_open(path, "shop", NULL, NULL, err,
+	    sizeof(err))) == NULL)
+		printf("# %s\n", err);
+	return s;
+}
+
+/* Keep the first order record. */
+static int
+keep(void *arg, json_t *o)
+{
+	json_t	**first = arg;
+
+	if (*first == NULL)
+		*first = json_incref(o);
+	return 0;
+}
+
+/* The first order record of answers, or NULL. */
+static json_t *
+first_order(struct session *s, const char *answers)
+{
+	struct order_query q;
+	json_t	*o;
+
+	memset(&q, 0, sizeof(q));
+	o = NULL;
+	wire_answers(answers, strlen(answers));
+	if (conn_orders(s, &q, keep, &o) == -1)
+		printf("# %s\n", conn_error(s));
+	return o;
+}
+
+/* Whether line i of order o has qty and qty_shipped want. */
+static int
+line_qty(json_t *o, size_t i, json_int_t want)
+{
+	json_t	*l;
+	json_int_t q, sh;
+
+	l = json_array_get(json_object_get(o, "lines"), i);
+	q = json_integer_value(json_object_get(l, "qty"));
+	sh = json_integer_value(json_object_get(l, "qty_shipped"));
+	if (l == NULL || q != want || sh != want) {
+		printf("# line %zu: qty %lld, qty_shipped %lld, not %lld\n",
+		    i + 1, (long long)q, (long long)sh, (long long)want);
+		return 0;
+	}
+	return 1;
+}
+
+/* Whether member key of o is want. */
+static int
+is(json_t *o, const char *key, const char *want)
+{
+	const char *v;
+
+	v = json_string_value(json_object_get(o, key));
+	if (v == NULL || strcmp(v, want) != 0) {
+		printf("# %s is '%s', not '%s'\n", key, v != NULL ? v :
+		    "(none)", want);
+		return 0;
+	}
+	return 1;
+}
+
+int
+main(void)
+{
+	struct session *s;
+	json_t	*o, *l;
+	int	 fd;
+
+	if ((fd = mkstemp(path)) == -1) {
+		perror(path);
+		return 1;
+	}
+	close(fd);
+
+	s = open_conf("[shop]\nplatform = shopify\n"
+	    "url = http://127.0.0.1:9\ntoken = shpat_t\n");
+	o = s != NULL ? first_order(s, shopify_offsets) : NULL;
+	ok(o != NULL, "shopify: an order of a page");
+	ok(is(o, "created_at", "2026-10-02T08:00:00Z") &&
+	    is(o, "updated_at", "2026-10-03T11:45:00Z"),
+	    "shopify: createdAt and updatedAt with an offset, in UTC");
+	ok(is(json_array_get(json_object_get(o, "shipments"), 0),
+	    "shipped_at", "2026-10-03T11:45:00Z"),
+	    "shopify: a fulfilment's createdAt, in UTC");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = picqer\n"
+	    "url = http://127.0.0.1:9\napi_key = k\n"
+	    "contact = t@shopswitch.invalid\n");
+	o = s != NULL ? first_order(s, picqer_cancelled) : NULL;
+	ok(line_qty(o, 0, 0), "picqer: more cancelled than ordered: none "
+	    "left, not less");
+	json_decref(o);
+	o = s != NULL ? first_order(s, picqer_negative) : NULL;
+	ok(line_qty(o, 0, 9223372036854775807LL), "picqer: cancelled less "
+	    "than none counts as none");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = woocommerce\n"
+	    "url = http://127.0.0.1:9\nkey = ck_k\nsecret = cs_s\n");
+	o = s != NULL ? first_order(s, woo_year) : NULL;
+	ok(is(o, "created_at", "0225-01-07T09:15:02Z"),
+	    "woocommerce: the year 225 in four digits");
+	ok(is(o, "updated_at", ""),
+	    "woocommerce: the year 10000 is no RFC 3339 time: unknown");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = bol\n"
+	    "url = http://127.0.0.1:9\nclient_id = c\nclient_secret = s\n"
+	    "token_url = http://127.0.0.1:9/token\n");
+	o = s != NULL ? first_order(s, bol_cancelled) : NULL;
+	ok(line_qty(o, 0, 0), "bol: more cancelled than ordered, less than "
+	    "none shipped: none");
+	json_decref(o);
+	sess_close(s);
+
+	s = open_conf("[shop]\nplatform = magento\n"
+	    "url = http://127.0.0.1:9\nconsumer_key = ck\n"
+	    "consumer_secret = cs\naccess_token = at\n"
+	    "access_token_secret = ats\n");
+	o = s != NULL ? first_order(s, magento_cancelled) : NULL;
+	l = json_array_get(json_object_get(o, "lines"), 0);
+	ok(json_integer_value(json_object_get(l, "qty")) == 0,
+	    "magento: more cancelled than ordered: none left, not less");
+	ok(json_integer_value(json_object_get(l, "qty_shipped")) ==
+	    COUNT_MAX, "magento: 1e300 shipped is the most a count holds");
+	json_decref(o);
+	sess_close(s);
+
+	unlink(path);
+	return tap_done();
+}
