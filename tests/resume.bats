@@ -47,14 +47,17 @@ resume_push() {
 # more requests (a listing takes 20 or more).  Fails unless the kill
 # came before the journal had a batch.
 kill_listing() {
-	local pid k
-	k=$(($(wc -l <"$BATS_TEST_TMPDIR/requests.jsonl") + 2 + RANDOM % 8))
+	local log=$BATS_TEST_TMPDIR/requests.jsonl pid k
+	grown_close
+	grown "$log"
+	k=$((GROWN + 2 + RANDOM % 8))
 	"$@" >out.0 2>err.0 &
 	pid=$!
-	while kill -0 "$pid" 2>/dev/null &&
-	    [ "$(wc -l <"$BATS_TEST_TMPDIR/requests.jsonl")" -lt "$k" ]; do
-		sleep 0.005
+	while kill -0 "$pid" 2>/dev/null && grown "$log" "$k" &&
+	    [ "$GROWN" -lt "$k" ]; do
+		nap 0.005
 	done
+	grown_close
 	kill -9 "$pid" 2>/dev/null || { echo "not killed: it ended"; return 1; }
 	wait "$pid" 2>/dev/null || true
 	[ "$(journal_lines)" -le 1 ] || { echo "killed after its listing"; return 1; }
@@ -149,25 +152,25 @@ print("# %s: %d SKUs each written once; the last run: %s" % (
 EOF
 }
 
-@test "Shopware: 10,000 SKUs, kill -9 again and again, resume: each set once" {
+@test "Shopware: 10,000 SKUs, kill -9 many times, resume: each set once" {
 	# Every 17th variant inactive: 10,625 make 10,000 SKUs.  Sync
 	# batches of 500.
 	resume_push shopware 500 --generate products=10625
 }
-@test "Lightspeed: 10,000 SKUs, kill -9 again and again, resume: each set once" {
+@test "Lightspeed: 10,000 SKUs, kill -9 many times, resume: each set once" {
 	# Every 17th product hidden, every 29th untracked.
 	resume_push lightspeed 1 --generate products=11000 \
 	    --set per_second=1000000 --set limit_5min=10000000 \
 	    --set limit_hour=10000000 --set limit_day=10000000
 }
-@test "CCV: 10,000 SKUs, kill -9 again and again, resume: each set once" {
+@test "CCV: 10,000 SKUs, kill -9 many times, resume: each set once" {
 	# Every 17th product inactive, every 29th without stock, every 25th
 	# in three combinations.
 	resume_push ccv 1 --generate products=10190 \
 	    --set read_limit=10000000 --set write_limit=10000000 \
 	    --set total_limit=10000000
 }
-@test "Bol: 10,000 SKUs, kill -9 again and again, resume: each set once" {
+@test "Bol: 10,000 SKUs, kill -9 many times, resume: each set once" {
 	# Every 17th offer on hold, every 23rd fulfilled by Bol.
 	resume_push bol 1 --generate offers=11107 \
 	    --set rate_offers_list=1000000/1 --set rate_offers_write=1000000/1

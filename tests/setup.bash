@@ -183,16 +183,18 @@ magento_bearer() {
 kill_runs() {
 	local step=$1 i pid k
 	shift
+	grown_close
 	for i in $(seq 9); do
 		"$@" >"out.$i" 2>"err.$i" &
 		pid=$!
 		if [ "$i" -lt 9 ]; then
-			k=$(($(journal_lines) + RANDOM % (step + 1)))
-			while kill -0 "$pid" 2>/dev/null &&
-			    [ "$(journal_lines)" -lt "$k" ]; do
-				sleep 0.005
+			grown j
+			k=$((GROWN + RANDOM % (step + 1)))
+			while kill -0 "$pid" 2>/dev/null && grown j "$k" &&
+			    [ "$GROWN" -lt "$k" ]; do
+				nap 0.005
 			done
-			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
+			nap "0.0$((RANDOM % 3))$((RANDOM % 10))"
 			if kill -9 "$pid" 2>/dev/null; then
 				wait "$pid" 2>/dev/null || true
 				continue
@@ -203,7 +205,40 @@ kill_runs() {
 		wait "$pid" || RC=$?
 		break
 	done
+	grown_close
 	[ "$RUN" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
+}
+
+# grown FILE [MAX]: GROWN, the number of whole lines in FILE now (0 while
+# there is no FILE), read on from where the last call stopped, but not
+# beyond MAX (a file written faster than a shell reads lines would keep
+# it reading); grown_close forgets it.  nap SECONDS: sleep.  Neither starts a process: on a busy
+# machine a fork takes tens of milliseconds of processor time, and a
+# loop of them, 200 a second, took most of a test's time and made its
+# moments ten times coarser.  FILE may only grow (a line cut short at
+# its end and then removed may leave the count a line short).
+grown() {
+	local line
+	if [ "${GROWN_FILE:-}" != "$1" ]; then
+		grown_close
+		[ -f "$1" ] || return 0
+		exec {GROWN_FD}<"$1"
+		GROWN_FILE=$1
+	fi
+	while { [ -z "${2:-}" ] || [ "$GROWN" -lt "$2" ]; } &&
+	    IFS= read -r -u "$GROWN_FD" line; do
+		GROWN=$((GROWN + 1))
+	done
+	return 0
+}
+grown_close() {
+	[ -z "${GROWN_FD:-}" ] || exec {GROWN_FD}<&-
+	GROWN_FD='' GROWN_FILE='' GROWN=0
+}
+nap() {
+	# A pipe that no one writes to: read -t on it waits, then fails.
+	[ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
+	read -r -t "$1" -u "$NAP_FD" _ || :
 }
 # whole FILE: every record of FILE is whole: in JSON Lines each line an
 # object, in CSV each row as many fields as the header; and it ends with a
