@@ -171,7 +171,10 @@ EOF
 	    --set total_limit=10000000
 }
 @test "Bol: 10,000 SKUs, kill -9 many times, resume: each set once" {
-	# Every 17th offer on hold, every 23rd fulfilled by Bol.
+	# Every 17th offer on hold, every 23rd fulfilled by Bol.  Each run
+	# asks for a token, eleven in all, one more than Bol grants a
+	# minute.
 	resume_push bol 1 --generate offers=11107 \
-	    --set rate_offers_list=1000000/1 --set rate_offers_write=1000000/1
+	    --set rate_offers_list=1000000/1 --set rate_offers_write=1000000/1 \
+	    --set token_limit=100
 }

@@ -181,32 +181,43 @@ magento_bearer() {
 # out.N and its messages err.N; RUN is the last run's N and RC its exit
 # status.  Fails when no run was ever killed (CMD was too quick).
 kill_runs() {
-	local step=$1 i pid k
+	local step=$1 i pid w
 	shift
-	grown_close
 	for i in $(seq 9); do
 		"$@" >"out.$i" 2>"err.$i" &
 		pid=$!
+		RC=0
 		if [ "$i" -lt 9 ]; then
-			grown j
-			k=$((GROWN + RANDOM % (step + 1)))
-			while kill -0 "$pid" 2>/dev/null && grown j "$k" &&
-			    [ "$GROWN" -lt "$k" ]; do
-				nap 0.005
-			done
-			nap "0.0$((RANDOM % 3))$((RANDOM % 10))"
-			if kill -9 "$pid" 2>/dev/null; then
-				wait "$pid" 2>/dev/null || true
-				continue
-			fi
+			# The watch runs in a shell of its own: bats's DEBUG
+			# trap slows a loop in this one a hundredfold.
+			bash -c "$(declare -f grown grown_close nap kill_at)
+			    kill_at $pid $step" &
+			w=$!
+			wait "$pid" || RC=$?
+			wait "$w" || :
+			[ "$RC" -ne 137 ] || continue	# SIGKILL
+		else
+			wait "$pid" || RC=$?
 		fi
 		RUN=$i
-		RC=0
-		wait "$pid" || RC=$?
 		break
 	done
-	grown_close
 	[ "$RUN" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
+}
+
+# kill_at PID STEP: once j has grown by a random number of up to STEP
+# lines, and then up to 30 ms more, kill PID with SIGKILL, unless it has
+# ended by then.
+kill_at() {
+	local k
+	grown j
+	k=$((GROWN + RANDOM % ($2 + 1)))
+	while kill -0 "$1" 2>/dev/null && grown j "$k" &&
+	    [ "$GROWN" -lt "$k" ]; do
+		nap 0.005
+	done
+	nap "0.0$((RANDOM % 3))$((RANDOM % 10))"
+	kill -9 "$1" 2>/dev/null || :
 }
 
 # grown FILE [MAX]: GROWN, the number of whole lines in FILE now (0 while
