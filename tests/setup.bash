@@ -223,11 +223,12 @@ kill_at() {
 # grown FILE [MAX]: GROWN, the number of whole lines in FILE now (0 while
 # there is no FILE), read on from where the last call stopped, but not
 # beyond MAX (a file written faster than a shell reads lines would keep
-# it reading); grown_close forgets it.  nap SECONDS: sleep.  Neither starts a process: on a busy
-# machine a fork takes tens of milliseconds of processor time, and a
-# loop of them, 200 a second, took most of a test's time and made its
-# moments ten times coarser.  FILE may only grow (a line cut short at
-# its end and then removed may leave the count a line short).
+# it reading); grown_close forgets it.  nap SECONDS: sleep.  Neither
+# starts a process: on a busy machine a fork takes tens of milliseconds
+# of processor time, and a loop of them, 200 a second, took most of a
+# test's time and made its moments ten times coarser.  FILE may only
+# grow (a line cut short at its end and then removed may leave the
+# count a line short).
 grown() {
 	local line
 	if [ "${GROWN_FILE:-}" != "$1" ]; then
