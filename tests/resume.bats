@@ -21,7 +21,7 @@ FAST="rate_limit = 1000000"
 # moments, once the journal has grown by up to a sixth of the push's
 # batches (BATCH levels each; each run lists the whole catalog first)
 # plus up to 30 ms, so that a kill falls in the listing, in a write, or
-# between a write and its journal line; eight at most, so most of the
+# between a write and its journal line; eight at most, so much of the
 # push is done by killed runs; then a run to the end.  Then checks what
 # each run must have done (check_push).
 resume_push() {
