@@ -181,29 +181,76 @@ magento_bearer() {
 # out.N and its messages err.N; RUN is the last run's N and RC its exit
 # status.  Fails when no run was ever killed (CMD was too quick).
 kill_runs() {
-	local step=$1 i pid k
+	local step=$1 i pid w
 	shift
 	for i in $(seq 9); do
 		"$@" >"out.$i" 2>"err.$i" &
 		pid=$!
+		RC=0
 		if [ "$i" -lt 9 ]; then
-			k=$(($(journal_lines) + RANDOM % (step + 1)))
-			while kill -0 "$pid" 2>/dev/null &&
-			    [ "$(journal_lines)" -lt "$k" ]; do
-				sleep 0.005
-			done
-			sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
-			if kill -9 "$pid" 2>/dev/null; then
-				wait "$pid" 2>/dev/null || true
-				continue
-			fi
+			# The watch runs in a shell of its own: bats's DEBUG
+			# trap slows a loop in this one a hundredfold.
+			bash -c "$(declare -f grown grown_close nap kill_at)
+			    kill_at $pid $step" &
+			w=$!
+			wait "$pid" || RC=$?
+			wait "$w" || :
+			[ "$RC" -ne 137 ] || continue	# SIGKILL
+		else
+			wait "$pid" || RC=$?
 		fi
 		RUN=$i
-		RC=0
-		wait "$pid" || RC=$?
 		break
 	done
 	[ "$RUN" -gt 1 ] || { echo "never killed: the run was too quick"; return 1; }
+}
+
+# kill_at PID STEP: once j has grown by a random number of up to STEP
+# lines, and then up to 30 ms more, kill PID with SIGKILL, unless it has
+# ended by then.
+kill_at() {
+	local k
+	grown j
+	k=$((GROWN + RANDOM % ($2 + 1)))
+	while kill -0 "$1" 2>/dev/null && grown j "$k" &&
+	    [ "$GROWN" -lt "$k" ]; do
+		nap 0.005
+	done
+	nap "0.0$((RANDOM % 3))$((RANDOM % 10))"
+	kill -9 "$1" 2>/dev/null || :
+}
+
+# grown FILE [MAX]: GROWN, the number of whole lines in FILE now (0 while
+# there is no FILE), read on from where the last call stopped, but not
+# beyond MAX (a file written faster than a shell reads lines would keep
+# it reading); grown_close forgets it.  nap SECONDS: sleep.  Neither
+# starts a process: on a busy machine a fork takes tens of milliseconds
+# of processor time, and a loop of them, 200 a second, took most of a
+# test's time and made its moments ten times coarser.  FILE may only
+# grow (a line cut short at its end and then removed may leave the
+# count a line short).
+grown() {
+	local line
+	if [ "${GROWN_FILE:-}" != "$1" ]; then
+		grown_close
+		[ -f "$1" ] || return 0
+		exec {GROWN_FD}<"$1"
+		GROWN_FILE=$1
+	fi
+	while { [ -z "${2:-}" ] || [ "$GROWN" -lt "$2" ]; } &&
+	    IFS= read -r -u "$GROWN_FD" line; do
+		GROWN=$((GROWN + 1))
+	done
+	return 0
+}
+grown_close() {
+	[ -z "${GROWN_FD:-}" ] || exec {GROWN_FD}<&-
+	GROWN_FD='' GROWN_FILE='' GROWN=0
+}
+nap() {
+	# A pipe that no one writes to: read -t on it waits, then fails.
+	[ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
+	read -r -t "$1" -u "$NAP_FD" _ || :
 }
 # whole FILE: every record of FILE is whole: in JSON Lines each line an
 # object, in CSV each row as many fields as the header; and it ends with a
@@ -249,6 +296,16 @@ print(n["run"], n["file"], n["page"], "polls" if n["poll"] else "none")' \
 	    "$BATS_TEST_TMPDIR/requests.jsonl" "${1:-query Variants}"
 }
 
+# fast_dir: FAST_DIR, a new directory for a file synced after every line
+# (a journal of 10,000 writes): on a tmpfs (/dev/shm) where there is one,
+# where fsync(2) costs nothing, else in the test's directory.  A kill -9
+# loses nothing written either way: the page cache outlives the process.
+# teardown removes it.
+fast_dir() {
+	FAST_DIR=$(mktemp -d /dev/shm/shopswitch.XXXXXX 2>/dev/null) ||
+	    FAST_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/fast.XXXXXX")
+}
+
 # state: the sandbox's data now; writes: its write counts per SKU.
 state() { curl -sf "$SANDBOX/_sandbox/state"; }
 writes() { curl -sf "$SANDBOX/_sandbox/writes"; }
@@ -271,6 +328,7 @@ for l in open(sys.argv[1]):
 
 teardown() {
 	local pid
+	[ -z "${FAST_DIR:-}" ] || rm -rf "$FAST_DIR"
 	for pid in ${SANDBOX_PID:-} ${SANDBOX_PIDS:-}; do
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
