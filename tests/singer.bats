@@ -54,7 +54,7 @@ json.dump([x for x in o if x["idorder"] <= int(sys.argv[2])], sys.stdout)' \
 	t 0 tap-dedupe.jsonl "" order-dedupe -i singer -k id tap.singer
 	t 0 tap-metric.jsonl "" order-dedupe -k type tap.singer
 }
-@test "-o singer is only for the tools that export" { t 2 - "order-dedupe: -o takes csv or jsonl, not 'singer'
+@test "-o singer is only for the tools that export" { t 2 - "order-dedupe: -o takes csv, jsonl or xlsx, not 'singer'
 usage: .*
 .*
 .*

@@ -203,8 +203,8 @@ help(void)
 	    "(default: sniffed)\n"
 	    "      --encoding CHARSET transcode input from CHARSET "
 	    "(iconv -l)\n"
-	    "  -i, --input-format F   csv or jsonl (default: from the first "
-	    "byte)\n"
+	    "  -i, --input-format F   csv, jsonl or singer (default: "
+	    "detected)\n"
 	    OPTS_HELP_TAIL);
 	exit(EXIT_OK);
 }
