@@ -310,7 +310,9 @@ conn_send(struct session *s, const char *method, const char *url,
 			memset(r, 0, sizeof(*r));
 			return -2;
 		}
-		rc = http_request(s->http, method, url, text, flags, r);
+		rc = http_request(s->http, method, url, text, flags |
+		    (s->once && strcmp(method, "GET") != 0 ? HTTP_ONCE : 0),
+		    r);
 		if (rc != 1 || r->status != 401 || s->grant == NULL ||
 		    again > 0)
 			return rc;
@@ -636,18 +638,34 @@ conn_items(struct session *s, item_cb cb, void *arg)
 	return s->c->items(s, cb, arg);
 }
 
+/*
+ * A write that changes the shop's stock or its orders is sent once: one
+ * whose answer was lost may have been carried out, and sent again it
+ * would count twice, or set a level over a sale made in between.  The
+ * tools look at the shop before they send it again.
+ */
 int
 conn_push(struct session *s, struct push_item *items, size_t n)
 {
+	int	 rc;
+
 	s->ours = 0;
-	return s->c->push(s, items, n);
+	s->once = 1;
+	rc = s->c->push(s, items, n);
+	s->once = 0;
+	return rc;
 }
 
 int
 conn_complete(struct session *s, struct complete_item *it)
 {
+	int	 rc;
+
 	s->ours = 0;
-	return s->c->complete(s, it);
+	s->once = 1;
+	rc = s->c->complete(s, it);
+	s->once = 0;
+	return rc;
 }
 
 int
@@ -668,8 +686,13 @@ conn_find_created(struct session *s, struct create_item *it)
 int
 conn_create(struct session *s, struct create_item *it)
 {
+	int	 rc;
+
 	s->ours = 0;
-	return s->c->create(s, it);
+	s->once = 1;
+	rc = s->c->create(s, it);
+	s->once = 0;
+	return rc;
 }
 
 int

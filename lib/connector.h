@@ -38,6 +38,11 @@ struct session {
 					   to go on (NULL: none shown) */
 	struct conn_grant *grant;	/* the token every request carries,
 					   by conn_send (NULL: none) */
+	int		 once;		/* in push, complete and create:
+					   conn_send sends every write once
+					   (HTTP_ONCE), even a PUT, and the
+					   tool looks at the shop before it
+					   sends one again */
 	void		*priv;		/* the connector's own state */
 	void		(*paged)(long);	/* told of each page read
 					   (sess_progress), or NULL */
@@ -106,7 +111,9 @@ struct connector {
 	 * request, as far as the platform allows, and set each item's
 	 * result.  0 when the platform answered for every item; -1
 	 * (s->err) when it did not: the items it confirmed are PUSH_SET,
-	 * and what became of the others is unknown.
+	 * and what became of the others is unknown.  Each write is sent
+	 * once (HTTP_ONCE): stock-push reads the catalog again before it
+	 * writes an unconfirmed level again.
 	 */
 	int		(*push)(struct session *s, struct push_item *items,
 			    size_t n);
@@ -187,10 +194,11 @@ int		 conn_fail(struct session *s, const struct http_resp *r,
  * One request of method to url with body (stolen; NULL for none), by
  * conn_send, its JSON answer into *out (the caller decrefs it); a POST,
  * which makes something new, is sent once (HTTP_ONCE), a GET or PUT as
- * often as it takes.  0 on a 2xx; 1 when the platform refused it,
- * -1 when it is unknown what became of it: r then holds the answer, for
- * the connector to read the platform's words from (the caller frees it
- * with http_resp_free in every case).  -2 when no token came (s->err).
+ * often as it takes (but see s->once).  0 on a 2xx; 1 when the platform
+ * refused it, -1 when it is unknown what became of it: r then holds the
+ * answer, for the connector to read the platform's words from (the
+ * caller frees it with http_resp_free in every case).  -2 when no token
+ * came (s->err).
  */
 int		 conn_call(struct session *s, const char *method,
 		    const char *url, json_t *body, json_t **out,

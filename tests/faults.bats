@@ -326,7 +326,7 @@ cell() {
 	fi
 
 	case $want in
-	ok|ok+|found|twice)
+	ok|ok+|found)
 		[ "$rc" -eq 0 ] || fail "exit $rc, not 0"
 		if [ "$f" = none ] && [ "${SHOPSWITCH_UPDATE:-}" = 1 ]; then
 			cp "out.$ext" "$exp.$ext"
@@ -343,17 +343,13 @@ cell() {
 			fi
 		fi
 		case $want in
-		ok|twice)
+		ok)
 			[ ! -s err ] || fail "standard error is not empty" ;;
 		*)
 			[ -s err ] || fail "standard error says nothing"
 			names_request all ;;
 		esac
-		if [ "$want" = twice ]; then
-			twice "$exp.writes"
-		else
-			same_writes
-		fi ;;
+		same_writes ;;
 	3|2)
 		[ "$rc" -eq "$want" ] || fail "exit $rc, not $want"
 		[ -s err ] || fail "no message"
@@ -423,19 +419,6 @@ if odd or got != want:
 	elif [ "$got" != "$want" ]; then
 		fail "writes $got, not $want"
 	fi
-}
-
-# twice FILE: the write counts (writes.json) are those of FILE, but for
-# some written more often (what the cell "twice" shows).
-twice() {
-	python3 -c 'import json, sys
-got = json.load(open("writes.json"))
-want = json.load(open(sys.argv[1]))
-if set(got) != set(want) or any(got[k] < want[k] for k in want):
-    sys.exit("writes %s, not at least %s" % (got, want))
-if got == want:
-    sys.exit("nothing written twice: the cell is ok now")
-print("written twice: %s" % {k: v for k, v in got.items() if v > want[k]})' "$1"
 }
 
 # found EXPECTED GOT: the results in GOT (CSV) are those of EXPECTED but

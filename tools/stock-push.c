@@ -45,6 +45,9 @@ static const struct option longopts[] = {	/* sorted by long name */
 	{ NULL,			0,			NULL,	0 }
 };
 
+#define TRIES	3		/* rounds of reading the catalog again */
+#define FRACTION "the shop's level has a fraction, left out in from"
+
 static const char *const cols[] = {	/* the result record */
 	"sku", "from", "to", "result", "reason"
 };
@@ -55,20 +58,26 @@ enum state {				/* what the plan says of a SKU */
 	S_UNCHANGED,			/* already right */
 	S_WRITE,			/* to write */
 	S_SET,				/* written (now or in the journal) */
-	S_CONFLICT			/* changed under us */
+	S_CONFLICT,			/* changed under us */
+	S_AGAIN				/* its write went unanswered, or was
+					   not sent after one: looked at in
+					   the shop before it is sent again */
 };
 
 static const char *const names[] = {
-	"not_found", "failed", "unchanged", "set", "set", "conflict"
+	"not_found", "failed", "unchanged", "set", "set", "conflict", "failed"
 };
 static const char *const dry[] = {
-	"not_found", "failed", "unchanged", "would_set", "set", "conflict"
+	"not_found", "failed", "unchanged", "would_set", "set", "conflict",
+	"failed"
 };
 
 /* A SKU of the input, and what the shop and the push made of it. */
 struct want {
 	long long	 to;		/* the level asked for */
 	long long	 from;		/* the shop's level, if found */
+	long long	 was;		/* from, when its write went
+					   unanswered (S_AGAIN) */
 	const char	*id;		/* the shop's handle (arena) */
 	const char	*group;		/* and its write group (arena) */
 	const char	*file;		/* where the input said so */
@@ -287,8 +296,7 @@ plan(struct run *r)
 		else {
 			w->st = S_WRITE;
 			if (w->fraction)
-				w->reason = "the shop's level has a fraction, "
-				    "left out in from";
+				w->reason = FRACTION;
 		}
 	}
 }
@@ -418,23 +426,84 @@ batch_cmp(const void *x, const void *y)
 }
 
 /*
+ * SKU e read again from the shop (its nitems, from and tracked anew):
+ * settle it, or make it S_WRITE when it is to be written (again).  A write
+ * whose answer was lost finds the level it set (S_SET), the one it was
+ * read at (written again), or another: a sale or someone's hand since,
+ * a conflict.
+ */
+static void
+look_again(struct want *w)
+{
+	int	 lost;
+
+	lost = w->st == S_AGAIN;
+	w->reason = NULL;
+	if (w->nitems != 1 || !w->tracked) {
+		w->st = w->nitems == 0 ? S_NOTFOUND : S_FAILED;
+		w->reason = w->nitems == 0 ? NULL :
+		    "the item changed in the shop";
+	} else if (lost && w->from == w->to && !w->fraction) {
+		w->st = S_SET;
+		w->from = w->was;
+		w->reason = "found at this level when the shop was read again";
+	} else if (w->from == w->to && !w->fraction)
+		w->st = S_UNCHANGED;
+	else if (lost && w->from != w->was) {
+		w->st = S_CONFLICT;
+		w->reason = "changed in the shop while the answer to its "
+		    "write was lost";
+	} else {
+		w->st = S_WRITE;
+		if (w->fraction)
+			w->reason = FRACTION;
+	}
+}
+
+/*
+ * Journal the SKUs in set ([sku, from, to] each; stolen) as set by this
+ * push.  0, or -1 after saying why.
+ */
+static int
+journal_set(struct run *r, json_t *set)
+{
+	json_t	*j;
+	char	 why[2048];
+	int	 rc;
+
+	if (r->journal == NULL || json_array_size(set) == 0) {
+		json_decref(set);
+		return 0;
+	}
+	j = json_pack("{s:o}", "set", set);
+	rc = jn_put(r->journal, j, why, sizeof(why));
+	json_decref(j);
+	if (rc == -1)
+		msg_err("%s", why);
+	return rc;
+}
+
+/*
  * Write the levels: the entries in todo, batch after batch of one group
  * each.  Each batch the shop confirmed is journalled and reported before
- * the next goes out.  0; -1 when the shop stopped answering, -2 when
- * the journal could not be written (the rest are reported failed).
+ * the next goes out.  0; -1 when the shop stopped answering: what it did
+ * not confirm, and the rest, are S_AGAIN (or, when the connection is the
+ * user's mistake, reported failed); -2 when the journal could not be
+ * written (the rest are reported failed).
  */
 static int
 push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 {
 	struct push_item *pi;
 	struct want *w;
-	json_t	*j, *set;
+	json_t	*set;
 	const char *reason;
 	size_t	 i, k, m;
-	int	 rc;
+	int	 rc, again;
 	char	 why[2200];
 
 	qsort(todo, n, sizeof(*todo), batch_cmp);
+	again = 0;
 	pi = xreallocarray(NULL, conn_batch(s), sizeof(*pi));
 	rc = 0;
 	msg_progress_start("levels written", n);
@@ -458,17 +527,28 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 			    "could not be written");
 			for (k = 0; k < m; k++) {
 				w = want_of(todo[i + k]);
-				w->st = S_FAILED;
 				w->reason = arena_strndup(&r->mem, why,
 				    strlen(why));
+				if (rc == -1 && again) {
+					w->st = S_AGAIN;
+					w->was = w->from;
+					continue;
+				}
+				w->st = S_FAILED;
 				result(r, todo[i + k]);
 			}
 			continue;
 		}
 		why[0] = '\0';
 		if (conn_push(s, pi, m) == -1) {
-			/* What it confirmed before it failed is set. */
-			msg_err("%s", conn_error(s));
+			/*
+			 * What it confirmed before it failed is set; the
+			 * rest is looked at again (main), unless the
+			 * connection itself is wrong.
+			 */
+			again = conn_exit(s) != EXIT_TROUBLE;
+			if (!again)
+				msg_err("%s", conn_error(s));
 			snprintf(why, sizeof(why), "the shop did not confirm: "
 			    "%s", conn_error(s));
 			for (k = 0; k < m; k++)
@@ -486,6 +566,11 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 				json_array_append_new(set, json_pack("[s,I,I]",
 				    pi[k].sku, (json_int_t)w->from,
 				    (json_int_t)w->to));
+			} else if (rc == -1 && again) {
+				w->st = S_AGAIN;
+				w->was = w->from;
+				w->reason = arena_strndup(&r->mem, why,
+				    strlen(why));
 			} else {
 				w->st = pi[k].result == PUSH_CONFLICT ?
 				    S_CONFLICT : S_FAILED;
@@ -495,18 +580,11 @@ push(struct run *r, struct session *s, struct ht_entry **todo, size_t n)
 				    strlen(reason));
 			}
 		}
-		if (r->journal != NULL && json_array_size(set) > 0) {
-			j = json_pack("{s:o}", "set", set);
-			if (jn_put(r->journal, j, why, sizeof(why)) == -1) {
-				msg_err("%s", why);
-				if (rc == 0)
-					rc = -2;	/* the rest: not sent */
-			}
-			json_decref(j);
-		} else
-			json_decref(set);
+		if (journal_set(r, set) == -1 && rc == 0)
+			rc = -2;		/* the rest: not sent */
 		for (k = 0; k < m; k++)
-			if (want_of(todo[i + k])->st != S_CONFLICT)
+			if (want_of(todo[i + k])->st != S_CONFLICT &&
+			    want_of(todo[i + k])->st != S_AGAIN)
 				result(r, todo[i + k]);
 		fflush(stdout);
 		msg_progress("levels written", (unsigned long)(i + m));
@@ -540,11 +618,12 @@ main(int argc, char *argv[])
 	struct session *s;
 	struct ht_entry **todo, **conf;
 	struct want *w;
+	json_t	*found;
 	const char *to, *config, *journal, *why;
 	char	 err[2048];
 	double	 maxzero, mincover;
-	size_t	 i, ntodo, nconf, round;
-	unsigned long count[S_CONFLICT + 1];
+	size_t	 i, ntodo, nconf, nagain, round;
+	unsigned long count[S_AGAIN + 1];
 	int	 ch, force, overwrite, status, rc;
 
 	msg_init("stock-push");
@@ -677,19 +756,49 @@ main(int argc, char *argv[])
 	}
 	fflush(stdout);
 	status = EXIT_OK;
-	if (ntodo > 0 && (rc = push(&r, s, todo, ntodo)) != 0)
-		status = rc == -1 ? conn_exit(s) : EXIT_TROUBLE;
+	rc = ntodo > 0 ? push(&r, s, todo, ntodo) : 0;
 
-	/* Conflicts: reported, or written again over the level now. */
+	/*
+	 * Writes the shop left unanswered (and those not sent after them),
+	 * and with --on-conflict overwrite the conflicts: the catalog read
+	 * again, and each written again only if its level is still the
+	 * one it was read at.  A level the shop already has was written
+	 * by the write whose answer was lost: nothing is written twice.
+	 */
 	conf = xreallocarray(NULL, r.wants.n + 1, sizeof(*conf));
-	for (round = 0; status == EXIT_OK; round++) {
-		for (i = nconf = 0; i < r.wants.n; i++)
-			if (want_of(r.wants.ent[i])->st == S_CONFLICT)
-				conf[nconf++] = r.wants.ent[i];
-		if (nconf == 0 || !overwrite || round == 3)
+	for (round = 0;; round++) {
+		if (rc == -2) {
+			status = EXIT_TROUBLE;
 			break;
-		msg_note("%zu SKUs changed in the shop while this ran: "
-		    "reading them again", nconf);
+		}
+		nagain = nconf = 0;
+		for (i = 0; i < r.wants.n; i++) {
+			w = want_of(r.wants.ent[i]);
+			if (w->st == S_AGAIN)
+				conf[nconf++] = r.wants.ent[i], nagain++;
+			else if (w->st == S_CONFLICT && overwrite)
+				conf[nconf++] = r.wants.ent[i];
+		}
+		if (rc == -1 && (nagain == 0 || round == TRIES)) {
+			if (nagain > 0)		/* else push said it */
+				msg_err("%s", conn_error(s));
+			status = conn_exit(s);
+			break;
+		}
+		if (rc == -1)
+			msg_warn("%s: looking at the shop before sending "
+			    "again", conn_error(s));
+		if (nconf == 0 || round == TRIES)
+			break;
+		if (nagain > 0) {
+			msg_note("%zu levels unconfirmed or not sent: reading "
+			    "the catalog again", nagain);
+			/* As a request's retries wait: 1 s, then 2 s. */
+			sleep_secs(2 * (double)(round + 1) *
+			    conn_retry_delay(s));
+		} else
+			msg_note("%zu SKUs changed in the shop while this "
+			    "ran: reading them again", nconf);
 		for (i = 0; i < nconf; i++)
 			want_of(conf[i])->nitems = 0;
 		r.listed = r.shop_skus = r.shop_stocked = 0;
@@ -701,22 +810,41 @@ main(int argc, char *argv[])
 			break;
 		}
 		msg_progress_end();
+		rc = 0;
+		found = json_array();
 		for (i = ntodo = 0; i < nconf; i++) {
 			w = want_of(conf[i]);
-			w->reason = NULL;
-			if (w->nitems != 1 || !w->tracked) {
-				w->st = w->nitems == 0 ? S_NOTFOUND : S_FAILED;
-				w->reason = w->nitems == 0 ? NULL :
-				    "the item changed in the shop";
-				result(&r, conf[i]);
-			} else if (w->from == w->to && !w->fraction) {
-				w->st = S_UNCHANGED;
-				result(&r, conf[i]);
-			} else
+			look_again(w);
+			if (w->st == S_WRITE)
 				todo[ntodo++] = conf[i];
+			else if (w->st == S_SET)
+				json_array_append_new(found, json_pack(
+				    "[s,I,I]", conf[i]->key,
+				    (json_int_t)w->from, (json_int_t)w->to));
 		}
-		if (ntodo > 0 && (rc = push(&r, s, todo, ntodo)) != 0)
-			status = rc == -1 ? conn_exit(s) : EXIT_TROUBLE;
+		/* Journalled before they are reported, as push does. */
+		if (journal_set(&r, found) == -1) {
+			rc = -2;
+			for (i = 0; i < ntodo; i++) {
+				w = want_of(todo[i]);
+				w->st = S_FAILED;
+				w->reason = "not sent: the journal could not "
+				    "be written";
+			}
+		}
+		for (i = 0; i < nconf; i++)
+			if (want_of(conf[i])->st != S_WRITE &&
+			    want_of(conf[i])->st != S_CONFLICT)
+				result(&r, conf[i]);
+		if (ntodo > 0 && rc == 0)
+			rc = push(&r, s, todo, ntodo);
+	}
+	for (i = 0; i < r.wants.n; i++) {
+		w = want_of(r.wants.ent[i]);
+		if (w->st == S_AGAIN) {
+			w->st = S_FAILED;
+			result(&r, r.wants.ent[i]);
+		}
 	}
 	for (i = 0; i < r.wants.n; i++)
 		if (want_of(r.wants.ent[i])->st == S_CONFLICT)

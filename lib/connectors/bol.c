@@ -826,7 +826,7 @@ push(struct session *s, struct push_item *pi, size_t n)
 		conn_qescape(&path, pi[i].id);
 		rc = call(s, V11, "PATCH", buf_str(&path), json_pack("{s:{s:I, "
 		    "s:b}}", "stock", "amount", (json_int_t)pi[i].to,
-		    "managedByRetailer", 1), 0, &ans, &r);
+		    "managedByRetailer", 1), HTTP_ONCE, &ans, &r);
 		json_decref(ans);
 		if (rc == 0)
 			pi[i].result = PUSH_SET;

@@ -784,7 +784,7 @@ push(struct session *s, struct push_item *pi, size_t n)
 
 	for (i = 0; i < n; i++) {
 		rc = call(s, "PATCH", pi[i].id, json_pack("{s:I}", "stock",
-		    (json_int_t)pi[i].to), 0, &ans, &status, said,
+		    (json_int_t)pi[i].to), 1, &ans, &status, said,
 		    sizeof(said));
 		json_decref(ans);
 		if (rc == -1)

@@ -1156,8 +1156,8 @@ push(struct session *s, struct push_item *pi, size_t n)
 	memset(&url, 0, sizeof(url));
 	buf_adds(&url, m->base);
 	buf_adds(&url, "/inventory/source-items");
-	rc = http_request(s->http, "POST", buf_str(&url), text, HTTP_JSON,
-	    &r);
+	rc = http_request(s->http, "POST", buf_str(&url), text, HTTP_JSON |
+	    HTTP_ONCE, &r);
 	free(text);
 	buf_free(&url);
 	if (rc == 0) {

@@ -589,8 +589,8 @@ push(struct session *s, struct push_item *pi, size_t n)
 		buf_adds(&url, "/variations/");
 	}
 	buf_adds(&url, "batch");
-	rc = http_request(s->http, "POST", buf_str(&url), text, HTTP_JSON,
-	    &r);
+	rc = http_request(s->http, "POST", buf_str(&url), text, HTTP_JSON |
+	    HTTP_ONCE, &r);
 	free(text);
 	buf_free(&url);
 	if (rc != 0) {
