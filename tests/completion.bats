@@ -139,10 +139,10 @@ conf() {
 @test "format values after -o, --output-format, =, a prefix and a bundle" {
 	t 0 formats "" comp sku-diff -o ''
 	t 0 formats "" comp order-dedupe --output-format ''
-	t 0 formats "" comp stock-snapshot --output-format = ''
-	t 0 formats "" comp orders-export --out = ''
+	t 0 formats-export "" comp stock-snapshot --output-format = ''
+	t 0 formats-export "" comp orders-export --out = ''
 	t 0 formats "" comp stock-push -qo ''
-	t 0 formats "" comp sku-diff -i ''
+	t 0 formats-in "" comp sku-diff -i ''
 	t 0 jsonl "" comp orders-push -o j
 	t 0 jsonl-attached "" comp order-dedupe -vojs
 	t 0 delimiters "" comp sku-diff -d ''
