@@ -69,7 +69,9 @@ struct out {
 };
 
 /* The key of an order record (order-dedupe's default) for Singer. */
-static const char *const keys[] = { "source", "shop", "number" };
+static const char *const keys[] = {
+	"source", "shop", "number"
+};
 
 static struct opts	 o;		/* shared options */
 

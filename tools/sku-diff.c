@@ -942,7 +942,9 @@ main(int argc, char *argv[])
 	static const char *const narrow[] = {
 		"change", "sku", "field", "old", "new"
 	};
-	static const char *const sumcols[] = { "what", "count" };
+	static const char *const sumcols[] = {
+		"what", "count"
+	};
 	const char **hdr;
 	struct buf name;
 	size_t	 i, n;

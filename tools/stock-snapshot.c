@@ -41,7 +41,9 @@ static const char *const cols[] = {	/* the stock record */
 	"shop", "taken_at"
 };
 
-static const char *const keys[] = { "sku", "warehouse" };	/* Singer */
+static const char *const keys[] = {	/* Singer */
+	"sku", "warehouse"
+};
 
 struct row {
 	char		*sku;		/* in the arena, as all strings here */
