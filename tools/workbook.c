@@ -165,25 +165,25 @@ main(int argc, char *argv[])
 	}
 	/* Two files of one name would share a sheet: refuse before. */
 	names = xreallocarray(NULL, (size_t)argc, sizeof(*names));
+	status = EXIT_OK;
 	for (i = 0; i < argc; i++) {
 		names[i] = sheet_name(argv[i]);
-		for (j = 0; j < i; j++)
+		for (j = 0; j < i && status == EXIT_OK; j++)
 			if (strcmp(names[i], names[j]) == 0) {
 				msg_err("%s and %s would both be the sheet %s",
 				    argv[j], argv[i], names[i]);
-				return EXIT_TROUBLE;
+				status = EXIT_TROUBLE;
 			}
 	}
 
-	status = EXIT_OK;
-	w = wr_open(stdout, FMT_XLSX, 0);
+	w = status == EXIT_OK ? wr_open(stdout, FMT_XLSX, 0) : NULL;
 	for (i = 0; i < argc && status == EXIT_OK; i++) {
 		if (wr_new_sheet(w, names[i]) == -1 ||
 		    (is_text(argv[i]) ? add_text(w, argv[i], names[i]) :
 		    add_records(w, argv[i], names[i])) == -1)
 			status = EXIT_TROUBLE;
 	}
-	if (wr_close(w) == -1) {
+	if (w != NULL && wr_close(w) == -1) {
 		msg_err("write error: %s", strerror(errno));
 		status = EXIT_TROUBLE;
 	}
