@@ -126,14 +126,19 @@ conf() {
 }
 
 @test "each format completed is one the tool takes" {
-	local tool f n=0
+	local tool f n
 	for tool in $(tools); do
+		n=0
 		for f in $(comp "$tool" --output-format ''); do
 			"$BIN/$tool" -o "$f" --version >/dev/null
 			n=$((n + 1))
 		done
+		# csv, jsonl and xlsx at least, for each tool with -o: its
+		# source says which, not its --help (a stub has none).
+		if grep -q 'OPTS_LONG' "$TOP/tools/$tool.c"; then
+			[ "$n" -ge 3 ] || { echo "$tool: $n formats"; return 1; }
+		fi
 	done
-	[ "$n" -ge "$(tools | wc -l)" ]
 }
 
 @test "format values after -o, --output-format, =, a prefix and a bundle" {
