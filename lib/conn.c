@@ -620,55 +620,15 @@ conn_orders(struct session *s, const struct order_query *q, order_cb cb,
 	return s->c->orders(s, q, cb, arg);
 }
 
-/*
- * A level below zero (sold more than was in stock: a backorder, an
- * oversold SKU) leaves nothing to offer for sale, which is what the stock
- * record's qty means: it is read as 0, and the tool warns once at the end
- * with how many and the first.  Likewise a reservation below zero.
- */
-struct floor {
-	stock_cb	 cb;
-	void		*arg;
-	unsigned long	 n;		/* rows raised to 0 */
-	char		 first[128];	/* the first one's SKU and level */
-};
-
-static int
-floor_row(void *arg, const struct stock_row *row)
-{
-	struct floor *f = arg;
-	struct stock_row r;
-
-	if (row->qty >= 0 && row->reserved >= 0)
-		return f->cb(f->arg, row);
-	if (f->n++ == 0)
-		snprintf(f->first, sizeof(f->first), "'%.80s', %s %lld",
-		    row->sku, row->qty < 0 ? "qty" : "reserved",
-		    row->qty < 0 ? row->qty : row->reserved);
-	r = *row;
-	if (r.qty < 0)
-		r.qty = 0;
-	if (r.reserved < 0)
-		r.reserved = 0;
-	return f->cb(f->arg, &r);
-}
-
 int
 conn_stock(struct session *s, const struct stock_query *q, stock_cb cb,
     void *arg)
 {
-	struct floor f = { cb, arg, 0, "" };
-	int	 rc;
-
 	s->ours = 0;
 	if ((q->nwarehouses > 0 || q->per_warehouse) &&
 	    s->c->no_warehouses != NULL)
 		return conn_mistake(s, "%s", s->c->no_warehouses);
-	rc = s->c->stock(s, q, floor_row, &f);
-	if (f.n > 0 && s->warn != NULL)
-		s->warn("%lu level%s below zero read as 0 (the first: %s)",
-		    f.n, f.n == 1 ? "" : "s", f.first);
-	return rc;
+	return s->c->stock(s, q, cb, arg);
 }
 
 int

@@ -3,7 +3,6 @@
  * (tests/fuzz/wire.h), through the real HTTP client: the cases
  * tests/fuzz/page found, each answer with what its record must say.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,30 +79,6 @@ static const char magento_cancelled[] =
     "\"qty_shipped\":1e300}]}],\"total_count\":1}\n--\n"
     "{\"items\":[],\"total_count\":0}";
 
-/*
- * A Shopware token and a page of two products, one oversold (its stock
- * below zero), the other with none.
- */
-static const char shopware_oversold[] =
-    "{\"token_type\":\"Bearer\",\"expires_in\":600,"
-    "\"access_token\":\"t\"}\n--\n"
-    "{\"total\":2,\"data\":[{\"id\":\"a1\",\"productNumber\":"
-    "\"TS-RED-M\",\"name\":\"T-shirt\",\"stock\":-4},"
-    "{\"id\":\"a2\",\"productNumber\":\"TS-RED-L\",\"name\":"
-    "\"T-shirt\",\"stock\":0}],\"aggregations\":[]}";
-
-static char	 warned[512];	/* the connector's last warning */
-
-static void
-warn(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(warned, sizeof(warned), fmt, ap);
-	va_end(ap);
-}
-
 /* Open connection [shop] of the connections file text. */
 static struct session *
 open_conf(const char *text)
@@ -117,7 +92,7 @@ open_conf(const char *text)
 	fputs(text, fp);
 	fclose(fp);
 	chmod(path, 0600);
-	if ((s = sess_open(path, "shop", NULL, warn, err,
+	if ((s = sess_open(path, "shop", NULL, NULL, err,
 	    sizeof(err))) == NULL)
 		printf("# %s\n", err);
 	return s;
@@ -147,16 +122,6 @@ first_order(struct session *s, const char *answers)
 	if (conn_orders(s, &q, keep, &o) == -1)
 		printf("# %s\n", conn_error(s));
 	return o;
-}
-
-/* Sum the rows' levels into arg, and count them in the high half. */
-static int
-levels(void *arg, const struct stock_row *row)
-{
-	long long *sum = arg;
-
-	*sum += row->qty + 1000000;
-	return 0;
 }
 
 /* Whether line i of order o has qty and qty_shipped want. */
@@ -262,25 +227,6 @@ main(void)
 	    COUNT_MAX, "magento: 1e300 shipped is the most a count holds");
 	json_decref(o);
 	sess_close(s);
-
-	s = open_conf("[shop]\nplatform = shopware\n"
-	    "url = http://127.0.0.1:9\nclient_id = SWIA\n"
-	    "client_secret = s\n");
-	if (s != NULL) {
-		struct stock_query q;
-		long long sum = 0;
-
-		memset(&q, 0, sizeof(q));
-		wire_answers(shopware_oversold, strlen(shopware_oversold));
-		if (conn_stock(s, &q, levels, &sum) == -1)
-			printf("# %s\n", conn_error(s));
-		ok(sum == 2000000, "shopware: stock below zero is none to "
-		    "sell (%lld)", sum);
-		ok(strcmp(warned, "1 level below zero read as 0 (the first: "
-		    "'TS-RED-M', qty -4)") == 0, "shopware: and says so: %s",
-		    warned);
-		sess_close(s);
-	}
 
 	unlink(path);
 	return tap_done();
