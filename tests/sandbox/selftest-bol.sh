@@ -16,12 +16,6 @@ ts=6ff736b5-cdd0-4150-8c67-78269ee98601      # TS-RED-M
 # shellcheck source=tests/sandbox/selftest-lib.sh
 . "$here/selftest-lib.sh"
 
-# py EXPR, as selftest-lib.sh's, without pyenv's shims in between: this
-# file runs it some 300 times.
-pyexe=$(python3 -c 'import sys; print(sys.executable)')
-py() {
-	"$pyexe" -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
 # token: a fresh access token from $base.
 token() {
 	curl -sS -u "$cid:$cs" -X POST "$base/token?grant_type=client_credentials" |

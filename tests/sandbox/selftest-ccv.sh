@@ -14,11 +14,6 @@ api=/api/rest/v1
 platform=ccv
 # shellcheck source=tests/sandbox/selftest-lib.sh
 . "$here/selftest-lib.sh"
-# py (selftest-lib.sh) through the interpreter itself, not a shim.
-pybin=$(python3 -c 'import sys; print(sys.executable)')
-py() {
-	"$pybin" -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
 
 # sig METHOD URI DATA DATE [SECRET]: CCV's x-hash.
 sig() {

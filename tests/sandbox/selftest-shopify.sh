@@ -14,17 +14,6 @@ platform=shopify
 # shellcheck source=tests/sandbox/selftest-lib.sh
 . "$here/selftest-lib.sh"
 
-# py EXPR, as selftest-lib.sh's but quicker: about 100 checks call it, so
-# it runs the interpreter itself (not a version manager's shim) without
-# site-packages.
-pybin=$(python3 -c 'import sys; print(sys.executable)')
-py() {
-	"$pybin" -S -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" "${2:-}"
-}
-# py_lines EXPR: the same with d = the JSON Lines on standard input.
-py_lines() {
-	"$pybin" -S -c 'import json, sys; d = [json.loads(l) for l in sys.stdin]; print(eval(sys.argv[1]))' "$1"
-}
 
 # Ids from data/shopify.
 UT=gid://shopify/Location/78650654971 # Magazijn Utrecht
@@ -66,7 +55,7 @@ qty() {
 	echo "{\"inventoryItemId\":\"$1\",\"locationId\":\"$2\",\"quantity\":$3,\"changeFromQuantity\":$4}"
 }
 level() {
-	curl -s "$base/_sandbox/state" | "$pybin" -S -c 'import json,sys
+	curl -s "$base/_sandbox/state" | python3 -S -c 'import json,sys
 d = json.load(sys.stdin)
 for v in d["variants"]:
     if v["inventoryItemId"] == sys.argv[1]:
@@ -648,7 +637,7 @@ base=http://127.0.0.1:$port_seed
 # ------------------------------------------------------------ bulk operations
 # brun QUERY [GROUP-OBJECTS]: run bulkOperationRunQuery; the whole answer.
 brun() {
-	gql "$("$pybin" -S -c 'import json, sys
+	gql "$(python3 -S -c 'import json, sys
 print(json.dumps({"query": "mutation($q: String!, $g: Boolean!) { bulkOperationRunQuery(query: $q, groupObjects: $g) { bulkOperation { id status type errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query } userErrors { field message code } } }", "variables": {"q": sys.argv[1], "g": sys.argv[2] == "true"}}))' "$1" "${2:-false}")"
 }
 # bid QUERY [GROUP-OBJECTS]: run it; the new operation's id.
@@ -706,7 +695,7 @@ is "the url needs no token: 200 application/jsonl, fileSize bytes, 25 lines, '/'
 	"$(sed -n '1s/^HTTP\/1.1 \([0-9]*\).*/\1/p; s/^Content-Type: *//p' "$tmp/bulk.h" | tr -d '\r' | tr '\n' ' ')$(wc -c <"$tmp/bulk1.jsonl" | tr -d ' ') $(bfield "$done1" 'd["fileSize"]') $(wc -l <"$tmp/bulk1.jsonl" | tr -d ' ') $(head -c 24 "$tmp/bulk1.jsonl")" \
 	"200 application/jsonl $(bfield "$done1" 'd["fileSize"]') $(bfield "$done1" 'd["fileSize"]') 25 {\"id\":\"gid:\\/\\/shopify\\/"
 is "the JSONL holds what the paged query returns, node for node" \
-	"$(q "$(echo "$BQ" | sed 's/productVariants {/productVariants(first: 100) {/; s/"/\\"/g')" | "$pybin" -S -c 'import json, sys
+	"$(q "$(echo "$BQ" | sed 's/productVariants {/productVariants(first: 100) {/; s/"/\\"/g')" | python3 -S -c 'import json, sys
 paged = [e["node"] for e in json.load(sys.stdin)["data"]["productVariants"]["edges"]]
 bulk = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 print(len(paged), paged == bulk, "__parentId" in str(bulk))' "$tmp/bulk1.jsonl")" "25 True False"
