@@ -54,7 +54,7 @@ t() {
 
 # check_stderr PATTERNS: standard error, line for line, matches them.
 check_stderr() {
-	local pats=$1 n m
+	local pats=$1
 	if [ -z "$pats" ]; then
 		if [ -s "$BATS_TEST_TMPDIR/err" ]; then
 			echo "unexpected stderr:"; cat "$BATS_TEST_TMPDIR/err"
@@ -109,7 +109,7 @@ sandbox_start() {
 			cat "$BATS_TEST_TMPDIR/sandbox.err"
 			return 1
 		fi
-		sleep 0.02
+		nap 0.02
 	done
 	read -r SANDBOX <"$ready"
 	SANDBOX=http://127.0.0.1:$SANDBOX

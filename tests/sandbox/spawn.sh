@@ -41,7 +41,7 @@ sandbox_spawn() {
 			echo "sandbox_spawn: the zygote is gone" >>"$_err"
 			return 1
 		fi
-		sleep 0.005
+		spawn_nap 0.005
 	done
 	spawned_pid=$(cat "$_err.pid")
 }
@@ -52,7 +52,17 @@ sandbox_stop() {
 	kill "$1" 2>/dev/null || :
 	wait "$1" 2>/dev/null || :	# 127: not this shell's child
 	while kill -0 "$1" 2>/dev/null; do
-		sleep 0.01
+		spawn_nap 0.01
 	done
 	return 0
+}
+
+# spawn_nap SECONDS: sleep; in the bats suites, with setup.bash's nap,
+# which starts no process (the waits above run thousands of times).
+spawn_nap() {
+	if command -v nap >/dev/null 2>&1; then
+		nap "$1"
+	else
+		sleep "$1"
+	fi
 }
