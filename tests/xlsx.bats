@@ -10,8 +10,10 @@ SEED=$TOP/tests/sandbox/data
 LO_CSV='csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'
 
 # to_csv FILE.xlsx...: each sheet of each workbook as sheets/NAME-SHEET.csv.
+# The suite's tests share one LibreOffice profile: made anew, it costs
+# each run a second or more of processor time.
 to_csv() {
-	soffice "-env:UserInstallation=file://$BATS_TEST_TMPDIR/lo" \
+	soffice "-env:UserInstallation=file://$BATS_FILE_TMPDIR/lo" \
 	    --headless --convert-to "$LO_CSV" --outdir sheets "$@" \
 	    >soffice.log 2>&1 || { cat soffice.log; return 1; }
 }
