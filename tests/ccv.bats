@@ -31,7 +31,7 @@ for p in json.load(sys.stdin)["products"]:
         print(c["sku_number"] or c["product_number"], c["stock"])' | sort
 }
 patches() { requests | grep '^PATCH' || true; }
-mails() { curl -sf "$SANDBOX/_sandbox/mail"; }
+mails() { ctl GET /_sandbox/mail; }
 # order ID: "status code carrier" of the sandbox's order ID.
 order() {
 	state | python3 -c 'import json, sys

@@ -39,30 +39,6 @@ lines() {
 	[ "$2" = all ] || [[ $last =~ ^($1)$ ]] || { echo "$last"; return 1; }
 }
 
-# ctl METHOD PATH [BODY]: a request to the control endpoints of the
-# sandbox at $sb (POST /_sandbox/reset, /_sandbox/faults, GET
-# /_sandbox/log, /_sandbox/writes), its answer's body on standard output;
-# fails unless the answer is 2xx.  By bash's /dev/tcp, not curl, which
-# takes longer to start than the sandbox to answer: a cell makes three.
-ctl() {
-	local fd status line len=0 body=
-	exec {fd}<>"/dev/tcp/127.0.0.1/${sb##*:}"
-	printf '%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n%s\r\n\r\n%s' \
-	    "$1" "$2" "${#3}" "Connection: close" "${3-}" >&"$fd"
-	read -r -u "$fd" line status line
-	while IFS= read -r -u "$fd" line && [ "$line" != $'\r' ]; do
-		case $line in
-		[Cc]ontent-[Ll]ength:*) len=${line//[!0-9]/} ;;
-		esac
-	done
-	[ "$len" -eq 0 ] || IFS= read -r -N "$len" -u "$fd" body
-	exec {fd}<&-
-	case $status in
-	2??) printf '%s' "$body" ;;
-	*) fail "$1 $2: $status $body" ;;
-	esac
-}
-
 # read_table: the table into T_SANDBOX[platform], T_CONN[platform],
 # T_TOKEN[platform], T_RUN[platform tool], T_FAULT[fault] and, from the
 # matrix, T_ROW[platform fault]: the rest of each line, blanks squeezed;
@@ -86,12 +62,6 @@ read_table() {
 	done < <(tr -s '\t' ' ' <"$TABLE" | sed 's/ *#.*//')
 }
 
-# nap: wait 20 ms, as sleep 0.02 would without starting a process each
-# time: a read that times out on the test's FIFO NAP, which nobody
-# writes.  (TURN, another FIFO, holds a token that cells take turns
-# with.)
-nap() { read -r -t 0.02 -u "$NAP" || :; }
-
 # pool PLATFORM VARIANT SLOT ARGS...: sb, the URL of sandbox SLOT of
 # PLATFORM (VARIANT: main, or token), started with ARGS on first use and
 # kept for the file's later tests; teardown_file stops it.
@@ -110,11 +80,12 @@ pool() {
 				cat "$dir/sandbox.err" >&2
 				return 1
 			fi
-			nap
+			nap 0.02
 		done
 	fi
 	read -r port <"$dir/ready"
 	sb=http://127.0.0.1:$port
+	CTL_URL=$sb			# setup.bash's ctl
 }
 
 teardown_file() {
@@ -138,7 +109,7 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1], flush=True)
 signal.pause()' >deaf.port &
 	SANDBOX_PIDS="${SANDBOX_PIDS:-} $!"
-	while [ ! -s deaf.port ]; do nap; done
+	while [ ! -s deaf.port ]; do nap 0.02; done
 	DEAF=$(<deaf.port)
 }
 
@@ -158,9 +129,10 @@ rows() {
 	local -a cells dirs=()
 	read_table
 	[ -n "${T_FAULT[$fault]-}" ] || fail "no 'fault $fault' in $TABLE"
-	mkfifo nap turn
-	exec {NAP}<>nap {TURN}<>turn
-	rm nap turn
+	# TURN, a FIFO, holds a token that cells take turns with.
+	mkfifo turn
+	exec {TURN}<>turn
+	rm turn
 	echo >&"$TURN"
 	[ "$fault" != unreachable ] || deaf
 	# Each cell: PLATFORM TOOL WANT SLOT.
@@ -256,7 +228,7 @@ cell() {
 
 	# The sandbox as it was, the fault, and the connection.
 	if [ "$f" = unreachable ]; then
-		sb=http://127.0.0.1:$DEAF
+		sb=http://127.0.0.1:$DEAF CTL_URL=$sb
 		path=/
 		conn="retry_delay = 0"
 	else

@@ -35,7 +35,7 @@ for v in json.load(sys.stdin)["variants"]:
 # puts: the write requests the sandbox received.
 puts() { requests | grep -v '^GET' || true; }
 # mails: the e-mails the shop sent to customers.
-mails() { curl -sf "$SANDBOX/_sandbox/mail"; }
+mails() { ctl GET /_sandbox/mail; }
 # shipments ID: "number status trackingCode" of order ID's shipments.
 shipments() {
 	state | python3 -c 'import json, sys
@@ -208,7 +208,7 @@ oc_in() {
 	t 3 oc-cut.csv "orders-complete: order 315960013: $E: asking again
 orders-complete: order 315960013: $E: asking again
 orders-complete: $E" orders-complete --in lightspeed in.csv
-	curl -sf -X DELETE "$SANDBOX/_sandbox/faults"
+	ctl DELETE /_sandbox/faults
 	t 0 oc-resume.csv "" orders-complete --in lightspeed in.csv
 	[ "$(writes)" = '{"order 315960013": 1, "shipment 51000002": 1}' ]
 }

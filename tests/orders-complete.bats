@@ -10,7 +10,7 @@ SHOP=$TOP/tests/sandbox/data/shopify
 # posts: the write requests the sandbox received.
 posts() { requests | grep -v '^GET' || true; }
 # mails: the e-mails the shop sent to customers.
-mails() { curl -sf "$SANDBOX/_sandbox/mail"; }
+mails() { ctl GET /_sandbox/mail; }
 # setting GROUP: a WooCommerce e-mail's "enabled" setting now.
 setting() {
 	state | python3 -c 'import json, sys

@@ -13,7 +13,7 @@ USAGE='usage: orders-push \[-nqv\] .*
 
 # posts: the write requests the sandbox received.
 posts() { requests | grep -v '^GET' || true; }
-mails() { curl -sf "$SANDBOX/_sandbox/mail"; }
+mails() { ctl GET /_sandbox/mail; }
 
 # old_orders: in.jsonl, orders of an old WooCommerce shop "old", as
 # orders-export writes them: three orders of SKUs both seeds have.

@@ -42,7 +42,7 @@ switch_start() {
 	export SHOPSWITCH_CONFIG="$PWD/my conf/connections.conf"
 }
 # of CONN PATH: the control endpoint PATH of CONN's sandbox.
-of() { eval "curl -sf \"\$$1_url/_sandbox/$2\""; }
+of() { local u=${1}_url; CTL_URL=${!u} ctl GET "/_sandbox/$2"; }
 # summary CMD...: run CMD, its summary on standard output with the date
 # of the review folder made DATE; its exit status.
 summary() {

@@ -128,7 +128,7 @@ paced() {
 	shown tty "stock-push: levels written: 0 of 9 records"
 	shown tty "stock-push: levels written: [2-8] of 9 records, [0-9.]+/s, [0-9]+ s left, waiting 1 s for the rate limit"
 	[ "$(grep -c ',set,$' out.csv)" -eq 9 ]
-	curl -sf -X POST "$SANDBOX/_sandbox/reset" >/dev/null
+	ctl POST /_sandbox/reset >/dev/null
 	connections "retry_delay = 0.01" "batch = 2"
 	t 0 - "" sh -c "stock-push --to woocommerce in.csv >file.csv"
 	cmp out.csv file.csv

@@ -252,7 +252,7 @@ oc_in() {
 	    '10009,' '10010,dhl JVGL0999999999; dhl JJD0010' \
 	    '10001,postnl 3SABCD1234567' '10005,dhl JJD0005' '99999,' >>in.csv
 }
-mails() { curl -sf "$SANDBOX/_sandbox/mail"; }
+mails() { ctl GET /_sandbox/mail; }
 # codes NUMBER: the tracking codes of order NUMBER's deliveries and their
 # states, and the order's state.
 codes() {

@@ -43,7 +43,7 @@ snap_of() { stock-snapshot --from "$@" | cut -d, -f1-8; }
 	sandbox_start --generate products=250,warehouses=2
 	$SS >out.csv
 	# every active product of a type with stock (not unlimited_stock)
-	want=$(curl -sf "$SANDBOX/_sandbox/state" | python3 -c 'import json, sys
+	want=$(state | python3 -c 'import json, sys
 print(sum(p["type"] == "normal" and p["active"] for p in json.load(sys.stdin)["products"]))')
 	[ "$(tail -n +2 out.csv | wc -l)" -eq "$want" ] || { echo "want $want, got $(tail -n +2 out.csv | wc -l)"; curl -s "$SANDBOX/_sandbox/state" | head -c 300; return 1; }
 	t 0 pages.req "" requests
@@ -173,7 +173,7 @@ PY
 
 # Whether any request for the file carried the shop's access token.
 token_sent() {
-	curl -sf "$SANDBOX/_sandbox/state" | python3 -c 'import json, sys
+	state | python3 -c 'import json, sys
 print(any(r["accessToken"] or r["authorization"]
           for r in json.load(sys.stdin)["storageRequests"]))'
 }
@@ -235,5 +235,5 @@ storage_fault() {
 	cmp out.csv "$TOP/tests/stock-snapshot/shop.csv"
 	grep -q '^stock-snapshot: Shopify: bulk operation gid://shopify/BulkOperation/[0-9]* takes longer than paging would: cancelled, paging$' err
 	[ "$(bulk_requests)" = "1 0 1 polls" ]
-	curl -sf "$SANDBOX/_sandbox/state" | grep '"status": *"CANCEL' >/dev/null
+	state | grep '"status": *"CANCEL' >/dev/null
 }
