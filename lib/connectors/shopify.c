@@ -524,7 +524,7 @@ many(struct session *s, const struct listing *l, long long *count,
 	struct shopify *sh = s->priv;
 	json_t	*data;
 	json_int_t n, above;
-	double	 max, restore;
+	double	 max, restore, meet;
 
 	/* The bucket as the location's answer told it. */
 	max = sh->max > 0 ? sh->max : 2000;
@@ -533,8 +533,14 @@ many(struct session *s, const struct listing *l, long long *count,
 	if (above < 0) {
 		if (l->node / restore <= 1.0 / BULK_RATE)
 			return 0;
-		above = (json_int_t)((max / restore + BULK_START) /
-		    (l->node / restore - 1.0 / BULK_RATE));
+		/*
+		 * A bucket or rate from the answer far out of the usual
+		 * can put the meeting point past what an integer holds:
+		 * no shop has that many variants.
+		 */
+		meet = (max / restore + BULK_START) /
+		    (l->node / restore - 1.0 / BULK_RATE);
+		above = meet < COUNT_MAX ? (json_int_t)meet : COUNT_MAX;
 	}
 	/* All of them, not the first 10,000: the polls go by the count. */
 	data = gql(s, q_count, json_pack("{s:n}", "limit"), 1, NULL);

@@ -92,6 +92,21 @@ static const char shopware_oversold[] =
     "{\"id\":\"a2\",\"productNumber\":\"TS-RED-L\",\"name\":"
     "\"T-shirt\",\"stock\":0}],\"aggregations\":[]}";
 
+/*
+ * A Shopify shop whose first answer gives a bucket of 4e81 points: where
+ * paging and a bulk operation meet is past what an integer holds.  Then
+ * its variant count, and an answer that is not one: the listing fails.
+ */
+static const char shopify_bucket[] =
+    "{\"data\":{\"locations\":{\"nodes\":[{\"id\":"
+    "\"gid://shopify/Location/1\",\"name\":\"Utrecht\",\"isActive\":"
+    "true,\"isFulfillmentService\":false}]}},\"extensions\":{\"cost\":"
+    "{\"requestedQueryCost\":252,\"actualQueryCost\":5,"
+    "\"throttleStatus\":{\"maximumAvailable\":4e81,"
+    "\"currentlyAvailable\":1770,\"restoreRate\":100.0}}}}\n--\n"
+    "{\"data\":{\"productVariantsCount\":{\"count\":25,"
+    "\"precision\":\"EXACT\"}}}\n--\n{}";
+
 /* Open connection [shop] of the connections file text. */
 static struct session *
 open_conf(const char *text)
@@ -264,6 +279,20 @@ main(void)
 			printf("# %s\n", conn_error(s));
 		ok(sum == 2000000 - 4, "shopware: two rows, an oversold level "
 		    "as the shop gives it (%lld)", sum);
+		sess_close(s);
+	}
+
+	s = open_conf("[shop]\nplatform = shopify\n"
+	    "url = http://127.0.0.1:9\ntoken = shpat_t\n");
+	if (s != NULL) {
+		struct stock_query q;
+		long long sum = 0;
+
+		memset(&q, 0, sizeof(q));
+		wire_answers(shopify_bucket, strlen(shopify_bucket));
+		ok(conn_stock(s, &q, levels, &sum) == -1 && sum == 0,
+		    "shopify: a bucket of 4e81 points: paged, no overflow "
+		    "(UBSan)");
 		sess_close(s);
 	}
 
