@@ -304,6 +304,11 @@ whole(json_t *v, int *fraction)
 	}
 	d = json_number_value(v);
 	*fraction = floor(d) != d;
+	/* A number no stock reaches must not overflow the cast. */
+	if (d >= (double)COUNT_MAX)
+		return COUNT_MAX;
+	if (d <= -(double)COUNT_MAX)
+		return -COUNT_MAX;
 	return (json_int_t)floor(d);
 }
 

@@ -107,6 +107,24 @@ static const char shopify_bucket[] =
     "{\"data\":{\"productVariantsCount\":{\"count\":25,"
     "\"precision\":\"EXACT\"}}}\n--\n{}";
 
+/*
+ * A CCV product sold in combinations, and its one combination, whose
+ * stock is 1e300: more than an integer holds.
+ */
+static const char ccv_stock[] =
+    "{\"start\":0,\"size\":100,\"previous\":null,\"next\":null,"
+    "\"items\":[{\"id\":845700101,\"is_active\":true,\"productnumber\":"
+    "\"TS-RED\",\"eannumber\":\"\",\"name\":\"T-shirt rood\","
+    "\"stockenabled\":true,\"stocktype\":\"attributecombination\","
+    "\"stock\":0,\"attributecombinations\":{\"href\":"
+    "\"http://127.0.0.1:9/api/rest/v1/products/845700101/"
+    "attributecombinations/\"}}]}\n--\n"
+    "{\"start\":0,\"size\":100,\"previous\":null,\"next\":null,"
+    "\"items\":[{\"id\":90000201,\"note\":\"Maat: M\",\"active\":true,"
+    "\"stock\":1e300,\"sku_number\":\"TS-RED-M\",\"combination\":"
+    "[{\"attribute\":{\"id\":500,\"name\":\"Maat\"},"
+    "\"attribute_value\":{\"id\":900002010,\"name\":\"M\"}}]}]}";
+
 /* Open connection [shop] of the connections file text. */
 static struct session *
 open_conf(const char *text)
@@ -293,6 +311,21 @@ main(void)
 		ok(conn_stock(s, &q, levels, &sum) == -1 && sum == 0,
 		    "shopify: a bucket of 4e81 points: paged, no overflow "
 		    "(UBSan)");
+		sess_close(s);
+	}
+
+	s = open_conf("[shop]\nplatform = ccv\n"
+	    "url = http://127.0.0.1:9\npublic_key = p\nsecret = s\n");
+	if (s != NULL) {
+		struct stock_query q;
+		long long sum = 0;
+
+		memset(&q, 0, sizeof(q));
+		wire_answers(ccv_stock, strlen(ccv_stock));
+		if (conn_stock(s, &q, levels, &sum) == -1)
+			printf("# %s\n", conn_error(s));
+		ok(sum == 1000000 + COUNT_MAX, "ccv: a stock of 1e300 is the "
+		    "most a count holds (%lld)", sum);
 		sess_close(s);
 	}
 
