@@ -194,7 +194,12 @@ body_cb(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* Parse a header value as a number, or -1. */
+/*
+ * Parse a header value as a number, or -1.  No platform counts or waits
+ * past a billion (a Retry-After of 32 years): more, or more than a long
+ * holds, is no number, so that a wait taken from it stays in the range
+ * of the casts that sleep it and show it (sleep_secs, msg.c).
+ */
 static long
 hnum(const char *v, size_t n)
 {
@@ -212,8 +217,10 @@ hnum(const char *v, size_t n)
 		return -1;
 	memcpy(tmp, v, n);
 	tmp[n] = '\0';
+	errno = 0;
 	x = strtol(tmp, &end, 10);
-	return *end != '\0' || x < 0 ? -1 : x;
+	return *end != '\0' || x < 0 || errno == ERANGE || x > 1000000000L ?
+	    -1 : x;
 }
 
 /*

@@ -152,6 +152,12 @@ __wrap_mono_now(void)
 	return clock_now;
 }
 
+double
+wire_clock(void)
+{
+	return clock_now;
+}
+
 void
 __wrap_sleep_secs(double sec)
 {

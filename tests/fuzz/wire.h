@@ -20,5 +20,7 @@
 
 /* Answer the requests after this with text (len bytes, borrowed). */
 void		 wire_answers(const char *text, size_t len);
+/* The fake clock: the seconds slept so far. */
+double		 wire_clock(void);
 
 #endif /* WIRE_H */

@@ -125,6 +125,15 @@ static const char ccv_stock[] =
     "[{\"attribute\":{\"id\":500,\"name\":\"Maat\"},"
     "\"attribute_value\":{\"id\":900002010,\"name\":\"M\"}}]}]}";
 
+/*
+ * A WooCommerce catalog asked twice: a 429 whose Retry-After is more
+ * than a long holds (then the page), and one of 30 seconds.
+ */
+static const char woo_retry_huge[] =
+    "HTTP 429\nRetry-After: 99999999999999999999\n\n{}\n--\n[]";
+static const char woo_retry_30[] =
+    "HTTP 429\nRetry-After: 30\n\n{}\n--\n[]";
+
 /* Open connection [shop] of the connections file text. */
 static struct session *
 open_conf(const char *text)
@@ -326,6 +335,30 @@ main(void)
 			printf("# %s\n", conn_error(s));
 		ok(sum == 1000000 + COUNT_MAX, "ccv: a stock of 1e300 is the "
 		    "most a count holds (%lld)", sum);
+		sess_close(s);
+	}
+
+	s = open_conf("[shop]\nplatform = woocommerce\n"
+	    "url = http://127.0.0.1:9\nkey = ck_k\nsecret = cs_s\n");
+	if (s != NULL) {
+		struct stock_query q;
+		long long sum = 0;
+		double	 t0;
+
+		memset(&q, 0, sizeof(q));
+		t0 = wire_clock();
+		wire_answers(woo_retry_huge, strlen(woo_retry_huge));
+		if (conn_stock(s, &q, levels, &sum) == -1)
+			printf("# %s\n", conn_error(s));
+		ok(wire_clock() - t0 < 60, "woocommerce: a Retry-After past "
+		    "what a long holds is none: %.0f s waited",
+		    wire_clock() - t0);
+		t0 = wire_clock();
+		wire_answers(woo_retry_30, strlen(woo_retry_30));
+		if (conn_stock(s, &q, levels, &sum) == -1)
+			printf("# %s\n", conn_error(s));
+		ok(wire_clock() - t0 > 25, "woocommerce: a Retry-After of 30 "
+		    "s is waited: %.3f s", wire_clock() - t0);
 		sess_close(s);
 	}
 
