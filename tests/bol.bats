@@ -207,13 +207,18 @@ $E" stock-push --to bol in.csv
 	t 2 - "orders-export: .*/connections.conf:6: token_url: .*" $OE
 }
 @test "bol: one token a run, by HTTP Basic, asked again when it runs out" {
-	start --data="$BOL" --set token_ttl=1
+	# Bol's tokens live 299 s: a run of a few requests asks once,
+	# however slow the machine.
+	start --data="$BOL"
 	$OE --shipments >/dev/null
 	[ "$(requests | grep -c '^POST /token')" -eq 1 ]
-	# The second order answers after the first token has died.
+	# Tokens of a second: the second order answers after the first
+	# token has died, and the run asks again.
+	sandbox_stop "$SANDBOX_PID"
+	start --data="$BOL" --set token_ttl=1
 	fault '[{"path": "/retailer/orders/", "kind": "slow", "delay": 2.5, "skip": 1}]'
 	t 0 all.csv "" $OE
-	[ "$(requests | grep -c '^POST /token?grant_type=client_credentials 200$')" -ge 3 ]
+	[ "$(requests | grep -c '^POST /token?grant_type=client_credentials 200$')" -ge 2 ]
 	[ "$(requests | grep -c ' 401$')" -eq 0 ]
 }
 
