@@ -341,7 +341,8 @@ http_new(const struct http_opts *o)
 		    o->pass != NULL ? o->pass : "");
 	}
 	pace_init(&h->pace, o->rate_limit, o->rate_window);
-	h->seed = (unsigned int)(mono_now() * 1e6) ^
+	/* Microseconds outgrow an unsigned int in 72 min: wide first. */
+	h->seed = (unsigned int)(unsigned long long)(mono_now() * 1e6) ^
 	    (unsigned int)(size_t)h;
 	return h;
 }
