@@ -189,6 +189,27 @@ levels(void *arg, const struct stock_row *row)
 	return 0;
 }
 
+/*
+ * The stock rows of answers, their levels (and a million a row) summed
+ * into *sum: conn_stock's return, its error as a TAP comment; -1 with no
+ * session.
+ */
+static int
+stock_sum(struct session *s, const char *answers, long long *sum)
+{
+	struct stock_query q;
+	int	 rc;
+
+	*sum = 0;
+	if (s == NULL)
+		return -1;
+	memset(&q, 0, sizeof(q));
+	wire_answers(answers, strlen(answers));
+	if ((rc = conn_stock(s, &q, levels, sum)) == -1)
+		printf("# %s\n", conn_error(s));
+	return rc;
+}
+
 /* Whether line i of order o has qty and qty_shipped want. */
 static int
 line_qty(json_t *o, size_t i, json_int_t want)
@@ -227,6 +248,8 @@ main(void)
 {
 	struct session *s;
 	json_t	*o, *l;
+	long long sum;
+	double	 t0;
 	int	 fd;
 
 	if ((fd = mkstemp(path)) == -1) {
@@ -296,71 +319,35 @@ main(void)
 	s = open_conf("[shop]\nplatform = shopware\n"
 	    "url = http://127.0.0.1:9\nclient_id = SWIA\n"
 	    "client_secret = s\n");
-	if (s != NULL) {
-		struct stock_query q;
-		long long sum = 0;
-
-		memset(&q, 0, sizeof(q));
-		wire_answers(shopware_oversold, strlen(shopware_oversold));
-		if (conn_stock(s, &q, levels, &sum) == -1)
-			printf("# %s\n", conn_error(s));
-		ok(sum == 2000000 - 4, "shopware: two rows, an oversold level "
-		    "as the shop gives it (%lld)", sum);
-		sess_close(s);
-	}
+	stock_sum(s, shopware_oversold, &sum);
+	ok(sum == 2000000 - 4, "shopware: two rows, an oversold level as the "
+	    "shop gives it (%lld)", sum);
+	sess_close(s);
 
 	s = open_conf("[shop]\nplatform = shopify\n"
 	    "url = http://127.0.0.1:9\ntoken = shpat_t\n");
-	if (s != NULL) {
-		struct stock_query q;
-		long long sum = 0;
-
-		memset(&q, 0, sizeof(q));
-		wire_answers(shopify_bucket, strlen(shopify_bucket));
-		ok(conn_stock(s, &q, levels, &sum) == -1 && sum == 0,
-		    "shopify: a bucket of 4e81 points: paged, no overflow "
-		    "(UBSan)");
-		sess_close(s);
-	}
+	ok(stock_sum(s, shopify_bucket, &sum) == -1 && sum == 0,
+	    "shopify: a bucket of 4e81 points: paged, no overflow (UBSan)");
+	sess_close(s);
 
 	s = open_conf("[shop]\nplatform = ccv\n"
 	    "url = http://127.0.0.1:9\npublic_key = p\nsecret = s\n");
-	if (s != NULL) {
-		struct stock_query q;
-		long long sum = 0;
-
-		memset(&q, 0, sizeof(q));
-		wire_answers(ccv_stock, strlen(ccv_stock));
-		if (conn_stock(s, &q, levels, &sum) == -1)
-			printf("# %s\n", conn_error(s));
-		ok(sum == 1000000 + COUNT_MAX, "ccv: a stock of 1e300 is the "
-		    "most a count holds (%lld)", sum);
-		sess_close(s);
-	}
+	stock_sum(s, ccv_stock, &sum);
+	ok(sum == 1000000 + COUNT_MAX, "ccv: a stock of 1e300 is the most a "
+	    "count holds (%lld)", sum);
+	sess_close(s);
 
 	s = open_conf("[shop]\nplatform = woocommerce\n"
 	    "url = http://127.0.0.1:9\nkey = ck_k\nsecret = cs_s\n");
-	if (s != NULL) {
-		struct stock_query q;
-		long long sum = 0;
-		double	 t0;
-
-		memset(&q, 0, sizeof(q));
-		t0 = wire_clock();
-		wire_answers(woo_retry_huge, strlen(woo_retry_huge));
-		if (conn_stock(s, &q, levels, &sum) == -1)
-			printf("# %s\n", conn_error(s));
-		ok(wire_clock() - t0 < 60, "woocommerce: a Retry-After past "
-		    "what a long holds is none: %.0f s waited",
-		    wire_clock() - t0);
-		t0 = wire_clock();
-		wire_answers(woo_retry_30, strlen(woo_retry_30));
-		if (conn_stock(s, &q, levels, &sum) == -1)
-			printf("# %s\n", conn_error(s));
-		ok(wire_clock() - t0 > 25, "woocommerce: a Retry-After of 30 "
-		    "s is waited: %.3f s", wire_clock() - t0);
-		sess_close(s);
-	}
+	t0 = wire_clock();
+	stock_sum(s, woo_retry_huge, &sum);
+	ok(wire_clock() - t0 < 60, "woocommerce: a Retry-After past what a "
+	    "long holds is none: %.0f s waited", wire_clock() - t0);
+	t0 = wire_clock();
+	stock_sum(s, woo_retry_30, &sum);
+	ok(wire_clock() - t0 > 25, "woocommerce: a Retry-After of 30 s is "
+	    "waited: %.3f s", wire_clock() - t0);
+	sess_close(s);
 
 	unlink(path);
 	return tap_done();
