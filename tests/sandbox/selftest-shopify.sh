@@ -14,7 +14,6 @@ platform=shopify
 # shellcheck source=tests/sandbox/selftest-lib.sh
 . "$here/selftest-lib.sh"
 
-
 # Ids from data/shopify.
 UT=gid://shopify/Location/78650654971 # Magazijn Utrecht
 AM=gid://shopify/Location/78650687739 # Winkel Amsterdam
