@@ -664,7 +664,9 @@ def write_ready(path, port):
     os.replace(tmp, path)
 
 
-def main(argv=None):
+def listen(argv=None):
+    """The sandbox of these arguments, listening but not yet serving:
+    (server, None), or (None, exit status) when it cannot start."""
     ap = argparse.ArgumentParser(
         prog="sandbox.py",
         description="Local emulator of platform APIs for shopswitch tests.")
@@ -747,7 +749,7 @@ def main(argv=None):
                                    seed=args.seed, api_key=api_key, **extra)
     except SetupError as e:
         print("sandbox: %s" % e, file=sys.stderr)
-        return 2
+        return None, 2
 
     sandbox = Sandbox(platform, RateLimiter(rate_limit, args.rate_window),
                       RequestLog(args.log))
@@ -756,9 +758,17 @@ def main(argv=None):
     except OSError as e:
         print("sandbox: cannot listen on 127.0.0.1:%d: %s"
               % (args.port, e), file=sys.stderr)
-        return 2
+        return None, 2
     httpd.sandbox = sandbox
+    httpd.ready = args.ready
+    return httpd, None
 
+
+def main(argv=None):
+    httpd, rc = listen(argv)
+    if httpd is None:
+        return rc
+    sandbox = httpd.sandbox
     stop = threading.Event()
 
     def on_signal(signum, frame):
@@ -769,11 +779,12 @@ def main(argv=None):
     thread = threading.Thread(target=httpd.serve_forever,
                               kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    if args.ready:
+    if httpd.ready:
         try:
-            write_ready(args.ready, httpd.server_address[1])
+            write_ready(httpd.ready, httpd.server_address[1])
         except OSError as e:
-            print("sandbox: --ready %s: %s" % (args.ready, e), file=sys.stderr)
+            print("sandbox: --ready %s: %s" % (httpd.ready, e),
+                  file=sys.stderr)
             httpd.shutdown()
             return 2
     while not stop.wait(3600):
