@@ -95,7 +95,10 @@ sandbox_start() {
 		SANDBOX_PLATFORM=$2
 		shift 2
 	fi
-	rm -f "$ready" "$BATS_TEST_TMPDIR/requests.jsonl"
+	# Emptied, not removed: rm is a process; the sandbox replaces the
+	# ready file whole and appends to the log.
+	: >"$ready"
+	: >"$BATS_TEST_TMPDIR/requests.jsonl"
 	sandbox_spawn "$TOP/tests/sandbox" "$BATS_TEST_TMPDIR/sandbox.err" \
 	    --platform "$SANDBOX_PLATFORM" --port 0 --ready "$ready" \
 	    --log "$BATS_TEST_TMPDIR/requests.jsonl" "$@" || {
@@ -120,6 +123,9 @@ sandbox_start() {
 # sandbox's platform and these extra lines, as SHOPSWITCH_CONFIG.
 connections() {
 	: "${SANDBOX_PLATFORM:=picqer}"
+	# Made 0600 by the umask of a subshell rather than by chmod: a
+	# fork, not a fork and an exec, and every sandbox_start writes one.
+	( umask 077
 	{
 		printf '[%s]\nplatform = %s\nurl = %s\n' "$SANDBOX_PLATFORM" \
 		    "$SANDBOX_PLATFORM" "$SANDBOX"
@@ -147,8 +153,7 @@ connections() {
 			printf 'public_key = ccv_public\nsecret = ccv_secret\n' ;;
 		esac
 		printf '%s\n' "$@"
-	} >"$BATS_TEST_TMPDIR/connections.conf"
-	chmod 600 "$BATS_TEST_TMPDIR/connections.conf"
+	} >"$BATS_TEST_TMPDIR/connections.conf" )
 	export SHOPSWITCH_CONFIG=$BATS_TEST_TMPDIR/connections.conf
 }
 

@@ -80,7 +80,8 @@ start() {
 		fi
 		sleep 0.01
 	done
-	eval "port_$name=\$(cat \"\$ready\") pid_$name=$pid"
+	read -r port <"$ready"
+	eval "port_$name=$port pid_$name=$pid"
 }
 
 # py EXPR [ARG]: evaluate EXPR with d = the JSON on standard input (and

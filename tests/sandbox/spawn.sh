@@ -33,7 +33,9 @@ sandbox_spawn() {
 		spawned_pid=$!
 		return 0
 	fi
-	rm -f "$_err.pid"
+	# Emptied, not removed (rm is a process, and this runs hundreds of
+	# times): the zygote replaces it whole, by rename.
+	: >"$_err.pid"
 	: >"$_err"
 	printf '%s\n' "$_line" >"$SHOPSWITCH_ZYGOTE"
 	while [ ! -s "$_err.pid" ]; do
@@ -43,7 +45,7 @@ sandbox_spawn() {
 		fi
 		spawn_nap 0.005
 	done
-	spawned_pid=$(cat "$_err.pid")
+	read -r spawned_pid <"$_err.pid"
 }
 
 # sandbox_stop PID: end sandbox PID and wait until it is gone, whether
