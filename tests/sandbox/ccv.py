@@ -186,7 +186,7 @@ from decimal import Decimal, ROUND_HALF_UP
 from urllib.parse import urlencode
 
 from sandbox import (PlatformBase, Reject, Response, SetupError, is_int,
-                     json_response, load_array)
+                     json_response, listing_key, load_array)
 
 API = "/api/rest/v1"
 API_KEY = "ccv_public"          # sandbox.py's defaults for this platform
@@ -1093,12 +1093,16 @@ class Platform(PlatformBase):
                     p["productnumber"] and
                     q.get("eannumber", p["eannumber"]) == p["eannumber"] and
                     (name is None or name.lower() in p["name"].lower()))
-        items = self.orderby(q, [p for _, p in sorted(self.products.items())
-                                 if keep(p)],
-                             {"id": lambda p: p["id"],
-                              "name": lambda p: p["name"],
-                              "createdate": lambda p: p["createdate"],
-                              "modifydate": lambda p: p["modifydate"]})
+
+        def listing():
+            return self.orderby(q, [p for _, p in sorted(self.products.items())
+                                    if keep(p)],
+                                {"id": lambda p: p["id"],
+                                 "name": lambda p: p["name"],
+                                 "createdate": lambda p: p["createdate"],
+                                 "modifydate": lambda p: p["modifydate"]})
+        items = self.memo((req.path,) + listing_key(q, "start", "size"),
+                          listing)
         return self.collection(req, q, items, self.product_json)
 
     def get_product(self, req, pid):

@@ -204,7 +204,7 @@ from collections import deque
 from datetime import datetime, timedelta, timezone
 
 from sandbox import (PlatformBase, Reject, SetupError, is_int, json_response,
-                     load_array, valid_time)
+                     listing_key, load_array, valid_time)
 
 API_KEY = "sandboxkeysandboxkeysandboxkey00"        # 32 characters [php]
 API_SECRET = "sandboxsecretsandboxsecretsandbo"     # 32 characters [php]
@@ -610,12 +610,15 @@ class Platform(PlatformBase):
 
     def listing(self, req, items, q, key, render):
         """Decisions 5 and 6: since_id, the time bounds, page and limit;
-        items in ascending id."""
+        items in ascending id.  ITEMS may be a function that gives them:
+        called only when memo() has not kept the listing."""
         limit = positive(req, q, "limit", DEFAULT_LIMIT)
         if limit > MAX_LIMIT:
             raise bad(req, "limit must be at most %d." % MAX_LIMIT)
         page = positive(req, q, "page", 1)
-        items = self.filtered(req, items, q)
+        items = self.memo((req.path,) + listing_key(q, "page", "limit"),
+                          lambda: self.filtered(
+                              req, items() if callable(items) else items, q))
         start = (page - 1) * limit
         body = [fields(render(x), q) for x in items[start:start + limit]]
         return json_response(200, {key: body})
@@ -930,7 +933,8 @@ class Platform(PlatformBase):
 
     def list_products(self, req, base):
         q = self.params(req, LIST_PARAMS)
-        return self.listing(req, list(self.products.values()), q, "products",
+        return self.listing(req, lambda: list(self.products.values()), q,
+                            "products",
                             lambda p: self.product_json(p, base))
 
     def count_products(self, req, base):
@@ -956,7 +960,8 @@ class Platform(PlatformBase):
 
     def list_variants(self, req, base):
         q = self.params(req, self.VARIANT_FILTERS)
-        return self.listing(req, self.variant_items(req, q), q, "variants",
+        return self.listing(req, lambda: self.variant_items(req, q), q,
+                            "variants",
                             lambda v: self.variant_json(v, base))
 
     def count_variants(self, req, base):

@@ -514,6 +514,7 @@ Decisions:
 import base64
 import hashlib
 import hmac
+import json
 import math
 import os
 import random
@@ -1551,39 +1552,47 @@ class Platform(PlatformBase):
         sc = self.criteria(node)
         rows = table.rows
         unknown_field = unknown_field or (lambda f: internal_error())
-        preds = []
-        candidates = None
-        for group in sc["groups"]:
-            if not group:
-                continue
-            for f in group:
-                if f["field"] not in table.fields:
-                    raise unknown_field(f["field"])
-            cand = table.candidates(
-                [{"field": f["field"], "cond": f["cond"] or "eq",
-                  "value": f["value"]} for f in group])
-            if cand is not None:
-                candidates = cand if candidates is None else candidates & cand
-                continue
-            preds.append([self.predicate(table, f) for f in group])
-        if candidates is not None:
-            pool = [rows[i] for i in sorted(candidates)]
-        else:
-            pool = rows
-        if preds:
-            pool = [r for r in pool if all(any(p(r) for p in g)
-                                           for g in preds)]
-        # SortingProcessor skips a sort order without a field.
-        sorts = [s for s in sc["sorts"] or () if s["field"] is not None]
-        if sorts:
-            for s in sorts:
-                if s["field"] not in table.fields:
-                    raise unknown_field(s["field"])
-            pool = list(pool)
-            for s in reversed(sorts):
-                f = s["field"]
-                pool.sort(key=lambda r, f=f: sort_key(table.value(r, f)),
-                          reverse=s["direction"] != "ASC")
+
+        def match():
+            preds = []
+            candidates = None
+            for group in sc["groups"]:
+                if not group:
+                    continue
+                for f in group:
+                    if f["field"] not in table.fields:
+                        raise unknown_field(f["field"])
+                cand = table.candidates(
+                    [{"field": f["field"], "cond": f["cond"] or "eq",
+                      "value": f["value"]} for f in group])
+                if cand is not None:
+                    candidates = cand if candidates is None \
+                        else candidates & cand
+                    continue
+                preds.append([self.predicate(table, f) for f in group])
+            if candidates is not None:
+                pool = [rows[i] for i in sorted(candidates)]
+            else:
+                pool = rows
+            if preds:
+                pool = [r for r in pool if all(any(p(r) for p in g)
+                                               for g in preds)]
+            # SortingProcessor skips a sort order without a field.
+            sorts = [s for s in sc["sorts"] or () if s["field"] is not None]
+            if sorts:
+                for s in sorts:
+                    if s["field"] not in table.fields:
+                        raise unknown_field(s["field"])
+                pool = list(pool)
+                for s in reversed(sorts):
+                    f = s["field"]
+                    pool.sort(key=lambda r, f=f: sort_key(table.value(r, f)),
+                              reverse=s["direction"] != "ASC")
+            return pool
+        # The rows of a page are taken from the rows that match, kept
+        # while the store is unchanged (memo()).
+        pool = self.memo((req.path, json.dumps(
+            [sc["groups"], sc["sorts"]], sort_keys=True, default=str)), match)
         total = len(pool)
         size = sc["page_size"]
         if size is None:

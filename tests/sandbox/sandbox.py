@@ -159,6 +159,13 @@ class Reject(Exception):
         self.response = response
 
 
+def listing_key(q, *paging):
+    """The parameters of listing query q (a dict) but the PAGING ones,
+    sorted: with the path, what a platform's memo() of the listing is
+    kept under."""
+    return tuple(sorted((k, v) for k, v in q.items() if k not in paging))
+
+
 def is_int(v):
     """Whether v is a JSON integer (True and False are not)."""
     return type(v) is int
@@ -185,6 +192,31 @@ class PlatformBase:
     long as a client sees it."""
 
     answer_delay = 0
+    generation = 0
+
+    def reads(self, req):
+        """Whether req only reads the shop: a GET or HEAD, unless a
+        platform says more (Shopware's searches are POSTs)."""
+        return req.method in ("GET", "HEAD")
+
+    def changed(self):
+        """The shop may have changed: forget what memo() kept.  The
+        sandbox calls it before every request that reads() does not
+        call a read, every change fault and every reset; a platform
+        whose read changes the shop calls it too."""
+        self.generation += 1
+
+    def memo(self, key, make):
+        """make(), kept under key until changed(): a listing of 10,000
+        products is filtered and sorted once, not again for each page
+        (the resume tests page through one ten times, a page of 100 at a
+        time).  What it returns is shared: not to be modified."""
+        m = getattr(self, "_memo", None)
+        if m is None or m[0] != self.generation:
+            m = self._memo = (self.generation, {})
+        if key not in m[1]:
+            m[1][key] = make()
+        return m[1][key]
 
     def handle(self, req):
         try:
@@ -395,6 +427,7 @@ class Sandbox:
     def reset(self):
         with self.lock:
             self.platform.reset()
+            self.platform.changed()
             self.platform.mail_log = []
         self.faults.clear()
         self.log.clear()
@@ -424,10 +457,13 @@ class Sandbox:
         resp = self.platform.check(req)
         if resp is None:
             with self.lock:
+                if not self.platform.reads(req):
+                    self.platform.changed()
                 if fault and fault["change"] is not None:
                     # Someone else changes the shop just before this
                     # request: a sale between a client's read and write.
                     self.platform.change(fault["change"])
+                    self.platform.changed()
                 # A slow answer: the work takes that long to the client,
                 # which a platform may show to a request that overtakes
                 # it (Shopify's idempotency key in progress).

@@ -1012,6 +1012,14 @@ class Platform(PlatformBase):
 
     # ---- the hooks sandbox.py calls
 
+    def reads(self, req):
+        """A search is a POST that changes nothing; reserving a number
+        from a number range is a GET that does."""
+        if req.path.startswith("/api/_action/number-range/"):
+            return False
+        return req.method in ("GET", "HEAD") or (
+            req.method == "POST" and req.path.startswith("/api/search/"))
+
     ROUTES = [
         (re.compile(r"/api/oauth/token"), "POST", "token"),
         (re.compile(r"/api/search/(order|product|currency|country|"
@@ -1560,11 +1568,21 @@ class Platform(PlatformBase):
         body = self.body(req)
         crit = self.parse_criteria(body, entity, True)
         inherit = req.header("sw-inheritance") is not None
-        pool = self.pool(entity)
-        rows = [o for o in pool.values()
-                if (crit.ids is None or o["id"] in crit.ids) and
-                all(self.test(entity, o, f, inherit) for f in crit.filters)]
-        rows = self.sort(entity, rows, crit.sorts, inherit)
+
+        def match():
+            pool = self.pool(entity)
+            rows = [o for o in pool.values()
+                    if (crit.ids is None or o["id"] in crit.ids) and
+                    all(self.test(entity, o, f, inherit)
+                        for f in crit.filters)]
+            return self.sort(entity, rows, crit.sorts, inherit)
+        # Kept while the shop is unchanged (memo()): a client pages
+        # through one criteria, page and limit aside.
+        rows = self.memo((entity, inherit, json.dumps(
+            {k: v for k, v in body.items()
+             if k not in ("page", "limit", "total-count-mode")}
+            if isinstance(body, dict) else body,
+            sort_keys=True, default=str)), match)
         if crit.ids is not None:
             page = rows
         else:

@@ -323,7 +323,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from sandbox import (PlatformBase, Reject, SetupError, is_int,
-                     json_response, load_array, valid_time)
+                     json_response, listing_key, load_array, valid_time)
 
 API = "/wp-json/wc/v3"
 API_KEY = "ck_sandbox"          # sandbox.py's defaults for this platform
@@ -948,10 +948,6 @@ class Platform(PlatformBase):
         skus = None
         if "sku" in q:
             skus = {s.strip() for s in q["sku"].split(",") if s.strip()}
-        pool = list(self.products)
-        if skus is not None:
-            # With sku, WooCommerce also searches product_variation posts.
-            pool += [v for vs in self.variations.values() for v in vs]
 
         def keep(p):
             if skus is not None and p.get("sku", "") not in skus:
@@ -964,10 +960,20 @@ class Platform(PlatformBase):
             if stock is not None and p["stock_status"] not in stock:
                 return False
             return True
-        items = self.sort([p for p in pool if keep(p)], q, {
-            "date": lambda p: p["date_created_gmt"], "id": lambda p: p["id"],
-            "modified": lambda p: p["date_modified_gmt"],
-            "title": lambda p: p.get("name", "")})
+
+        def listing():
+            pool = list(self.products)
+            if skus is not None:
+                # With sku, WooCommerce also searches product_variation
+                # posts.
+                pool += [v for vs in self.variations.values() for v in vs]
+            return self.sort([p for p in pool if keep(p)], q, {
+                "date": lambda p: p["date_created_gmt"],
+                "id": lambda p: p["id"],
+                "modified": lambda p: p["date_modified_gmt"],
+                "title": lambda p: p.get("name", "")})
+        items = self.memo((req.path,) + listing_key(q, "page", "per_page"),
+                          listing)
         return self.page(req, items, q, self.product_json)
 
     def product_or_404(self, ident):
