@@ -298,7 +298,8 @@ void		 conn_qescape(struct buf *b, const char *s);
 
 /*
  * Member key of o as text: a string as is, an integer in decimal, or "";
- * tmp (len bytes) holds a number's digits.
+ * tmp (len bytes) holds a number's digits.  The text is what it returns:
+ * tmp is written only for a number.
  */
 const char	*conn_text(json_t *o, const char *key, char *tmp, size_t len);
 

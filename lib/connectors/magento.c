@@ -899,13 +899,13 @@ ship_page(struct session *s, json_t *items, void *arg)
 {
 	struct orderq *oq = arg;
 	json_t	*sh, *tr, *list;
-	const char *carrier;
-	char	 id[32], num[32], at[TZ_LEN];
+	const char *carrier, *id;
+	char	 t[32], num[32], at[TZ_LEN];
 	size_t	 i, k;
 
 	(void)s;
 	json_array_foreach(items, i, sh) {
-		conn_text(sh, "order_id", id, sizeof(id));
+		id = conn_text(sh, "order_id", t, sizeof(t));
 		if ((list = json_object_get(oq->tracks, id)) == NULL) {
 			list = json_array();
 			json_object_set_new(oq->tracks, id, list);

@@ -308,6 +308,7 @@ static int
 shop_item(struct session *s, json_t *w, void *arg)
 {
 	struct shopq *sq = arg;
+	const char *id;
 	char	 t1[32], t2[32];
 	int	 isnew;
 
@@ -315,9 +316,10 @@ shop_item(struct session *s, json_t *w, void *arg)
 	if (strcmp(conn_text(w, "idcompany_webshop", t1, sizeof(t1)),
 	    sq->shop) != 0)
 		return 0;
-	conn_text(w, "idorder", t2, sizeof(t2));
-	if (t2[0] != '\0')
-		(void)ht_lookup(sq->ids, t2, strlen(t2), 1, &isnew);
+	/* null until Picqer has imported it */
+	id = conn_text(w, "idorder", t2, sizeof(t2));
+	if (id[0] != '\0')
+		(void)ht_lookup(sq->ids, id, strlen(id), 1, &isnew);
 	return 0;
 }
 

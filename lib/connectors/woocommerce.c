@@ -884,8 +884,8 @@ sku_each(struct session *s, json_t *p, void *arg)
 {
 	struct skuq *sq = arg;
 	struct shop_item it;
-	const char *type;
-	char	 t1[32], id[32], parent[32], ref[80];
+	const char *type, *parent;
+	char	 t1[32], id[32], t2[32], ref[80];
 
 	(void)s;
 	type = json_string_value(json_object_get(p, "type"));
@@ -895,7 +895,7 @@ sku_each(struct session *s, json_t *p, void *arg)
 	memset(&it, 0, sizeof(it));
 	it.sku = conn_text(p, "sku", t1, sizeof(t1));
 	it.id = conn_text(p, "id", id, sizeof(id));
-	conn_text(p, "parent_id", parent, sizeof(parent));
+	parent = conn_text(p, "parent_id", t2, sizeof(t2));
 	/* A line names product_id/variation_id. */
 	if (type != NULL && strcmp(type, "variation") == 0 && *parent)
 		snprintf(ref, sizeof(ref), "%s/%s", parent, it.id);
