@@ -360,6 +360,18 @@ slow_first_set() {
 	t 1 shop-push.csv "" stock-push --to shopify in.csv
 	[ "$(requests | grep -c '^POST /admin/oauth/access_token 200')" -ge 2 ]
 }
+@test "Shopify: client credentials, a token refused before it runs out: a new one, once" {
+	sandbox_start --platform shopify --data "$SHOP"
+	connections "location = Magazijn Utrecht" "client_id = sandbox-client" "client_secret = sandbox-secret"
+	sed -i '/^token/d' connections.conf
+	shop_in
+	# Revoked as the second query comes in: the third is refused.
+	fault '[{"path": "/admin/api/2026-10/graphql.json", "kind": "change", "change": {"revokeTokens": true}, "skip": 1}]'
+	t 1 shop-push.csv "" stock-push --to shopify in.csv
+	requests | awk '$2 ~ /graphql/ { print $3 } $2 ~ /access_token/ { print "grant", $3 }' >seen
+	printf '%s\n' "grant 200" 200 200 401 "grant 200" 200 >want
+	diff want <(head -n 6 seen)
+}
 @test "Shopify: a wrong token: exit 3 with Shopify's words" {
 	sandbox_start --platform shopify --data "$SHOP"
 	shop_conn

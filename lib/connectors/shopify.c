@@ -336,7 +336,7 @@ gql_req(struct session *s, const char *query, json_t *vars, double cost,
 	const char *msg;
 	char	*text;
 	double	*dear, need, asked;	/* the ratio learnt; points needed */
-	int	 tries, rc;
+	int	 tries, rc, regranted;
 
 	if (too_costly != NULL)
 		*too_costly = 0;
@@ -353,10 +353,25 @@ gql_req(struct session *s, const char *query, json_t *vars, double cost,
 	/* What it needs: the estimate, as dear as Shopify proved it. */
 	dear = ratio(sh, query);
 	need = cost * *dear;
+	regranted = 0;
 	for (tries = 0;; tries++) {
 		pace(sh, s->http, need);
 		rc = http_request(s->http, "POST", sh->endpoint, text,
 		    HTTP_JSON | (once ? HTTP_ONCE : 0), &r);
+		if (rc == 1 && r.status == 401 && sh->grant.id != NULL &&
+		    !regranted) {
+			/*
+			 * The token died early (revoked, or the clocks
+			 * differ): a new one, once, as conn_send does.  A
+			 * request refused was not carried out.
+			 */
+			http_resp_free(&r);
+			conn_regrant(&sh->grant);
+			regranted = 1;
+			if (grant(s) == -1)
+				break;
+			continue;
+		}
 		if (rc != 0) {
 			conn_fail(s, &r, NULL, NULL);
 			if (refused != NULL)

@@ -3591,7 +3591,12 @@ class Platform(PlatformBase):
         a write); {"sku": S, "delete": true} deletes the variant and its
         inventory item; {"bulkFail": CODE, "after": N} makes the next
         bulk operation created fail with errorCode CODE once it has
-        processed N objects (default: half of them)."""
+        processed N objects (default: half of them); {"revokeTokens":
+        true} refuses every token granted so far (the app's secret
+        rotated, or the app installed again), before it expires."""
+        if c.get("revokeTokens") is True:
+            self.tokens.clear()
+            return
         if "bulkFail" in c:
             after = c.get("after")
             if c["bulkFail"] in SCHEMA["BulkOperationErrorCode"].values:
