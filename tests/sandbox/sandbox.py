@@ -201,9 +201,9 @@ class PlatformBase:
 
     def changed(self):
         """The shop may have changed: forget what memo() kept.  The
-        sandbox calls it before every request that reads() does not
-        call a read, every change fault and every reset; a platform
-        whose read changes the shop calls it too."""
+        sandbox calls it before every request that is not a read (see
+        reads()), every change fault and every reset; a platform whose
+        read changes the shop calls it too."""
         self.generation += 1
 
     def memo(self, key, make):
