@@ -11,8 +11,9 @@
 # shellcheck disable=SC2154,SC2034
 
 # The tools: SHOPSWITCH_BIN, else those built beside these scripts (the
-# source tree), else the path.
-here=$(cd "$(dirname "$0")" && pwd)
+# source tree), else the path.  The script's own directory, not that of
+# a link to it (~/bin/cutover): readlink -f, as the script found lib.sh.
+here=$(dirname "$(readlink -f "$0")")
 if [ -n "${SHOPSWITCH_BIN:-}" ]; then
 	PATH=$SHOPSWITCH_BIN:$PATH
 elif [ -x "$here/../tools/sku-diff" ]; then

@@ -78,6 +78,13 @@ folder() { ls -d review/*-*/ | sed 's|/$||'; }
 	t 0 - "" sh -c "'$P/preflight' --no-old --wms-file cat.csv --new-file cat.csv >sum"
 	grep -qx 'The catalogs agree: nothing to do.' sum
 }
+@test "a pipeline run by a link to it (~/bin/preflight) finds lib.sh beside itself" {
+	printf 'sku,qty\nA,1\nB,2\n' >cat.csv
+	mkdir bin
+	ln -s "$P/preflight" bin/preflight
+	t 0 - "" sh -c "bin/preflight --no-old --wms-file cat.csv --new-file cat.csv >sum"
+	grep -qx 'The catalogs agree: nothing to do.' sum
+}
 @test "cutover: the old shop's orders still open in the warehouse" {
 	switch_start
 	t 1 - "" sh -c "'$P/cutover' --wms-shop 1 --excel >sum"
