@@ -37,10 +37,12 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import sandbox  # noqa: E402  (after the path)
 
-for path in sorted(glob.glob(os.path.join(here, "*.py"))):
-    name = os.path.basename(path)[:-3]
-    if name not in ("sandbox", "zygote"):
-        __import__(name)
+# The platform modules beside this file, each imported once.
+PLATFORMS = [n for n in (os.path.basename(p)[:-3] for p in
+                         sorted(glob.glob(os.path.join(here, "*.py"))))
+             if n not in ("sandbox", "zygote")]
+for name in PLATFORMS:
+    __import__(name)
 
 
 def warm():
@@ -51,10 +53,7 @@ def warm():
     which halves a child's start.  Then gc.freeze(): a child's
     collections leave the zygote's objects, and the pages they are on,
     alone, instead of copying them."""
-    for path in sorted(glob.glob(os.path.join(here, "*.py"))):
-        name = os.path.basename(path)[:-3]
-        if name in ("sandbox", "zygote"):
-            continue
+    for name in PLATFORMS:
         args = ["--platform", name, "--port", "0"]
         data = os.path.join(here, "data", name)
         if os.path.isdir(data):
