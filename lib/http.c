@@ -677,24 +677,29 @@ http_set_wait(struct http *h, void (*wait)(double, const char *))
 
 /*
  * Sleep secs seconds, telling the wait hook how many are left as each
- * whole second passes (12, 11, ...), and that the wait is over.
+ * whole second passes (12, 11, ...), and that the wait is over.  What is
+ * left is read off the clock, not counted down: a count of float steps
+ * could come to 3.0000000000000004, just over a whole second, and sleep
+ * the rest at once with the line showing 4 s; a busy machine's late
+ * wake-ups would add up.
  */
 void
 http_pause(struct http *h, double secs, const char *why)
 {
-	double	 step;
+	double	 end, left, step;
 
 	if (h->wait == NULL) {
 		sleep_secs(secs);
 		return;
 	}
-	while (secs > 0) {
-		h->wait(secs, why);
-		step = secs - (ceil(secs) - 1);	/* to the next whole one */
-		if (step < 0.001 || step > secs)
-			step = secs;
-		sleep_secs(step);
-		secs -= step;
+	end = mono_now() + secs;
+	while ((left = end - mono_now()) > 0) {
+		h->wait(left, why);
+		/* To the next whole second left; just past one, the next. */
+		step = left - (ceil(left) - 1);
+		if (step < 0.01)
+			step += 1;
+		sleep_secs(step < left ? step : left);
 	}
 	h->wait(0, NULL);
 }

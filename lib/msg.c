@@ -27,13 +27,14 @@ static struct {
 	long		 npages;	/* pages in all (-1: unknown) */
 	double		 wait;		/* seconds left to wait (0: none) */
 	const char	*why;		/* what the wait is for */
+	int		 said;		/* the wait is on the line */
 	double		 drawn;		/* when the line was last drawn */
 	int		 shown;		/* the line is on screen */
 	unsigned int	 skip;		/* records between looks at the
 					   clock: more while they come
 					   faster than it is drawn */
 	unsigned int	 until;		/* records to the next look */
-} pg = { "", 0, 0, 0, 0, -1, 0, NULL, 0, 0, 1, 1 };
+} pg = { "", 0, 0, 0, 0, -1, 0, NULL, 0, 0, 0, 1, 1 };
 
 void
 msg_init(const char *p)
@@ -272,9 +273,14 @@ msg_progress_wait(double secs, const char *why)
 		pg.t0 = mono_now();
 	pg.wait = why != NULL ? secs : 0;
 	pg.why = why;
-	/* A wait long enough to read is said at once, then each second. */
-	if (pg.wait >= 1)
-		draw(1);
+	/*
+	 * A wait long enough to read is said at once, then each second to
+	 * its end ("1 s" when 0.99 are left); a shorter one is not said.
+	 */
+	if (why == NULL)
+		pg.said = 0;
+	else if (pg.wait >= 1 || pg.said)
+		pg.said = draw(1);
 }
 
 void
@@ -288,4 +294,5 @@ msg_progress_end(void)
 	pg.n = pg.total = pg.pages = 0;
 	pg.npages = -1;
 	pg.wait = 0;
+	pg.said = 0;
 }
