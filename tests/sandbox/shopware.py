@@ -430,22 +430,20 @@ def uid(*parts):
 
 def php_json(obj, hex_flags=True):
     """JSON as PHP writes it: compact, '/' as '\\/', non-ASCII as \\uXXXX;
-    with hex_flags also Symfony JsonResponse's JSON_HEX_TAG|APOS|AMP|QUOT."""
-    def enc(v):
-        if isinstance(v, str):
-            s = json.dumps(v, ensure_ascii=True)[1:-1].replace("/", "\\/")
-            if hex_flags:
-                s = (s.replace('\\"', "\\u0022").replace("&", "\\u0026")
-                     .replace("'", "\\u0027").replace("<", "\\u003C")
-                     .replace(">", "\\u003E"))
-            return '"' + s + '"'
-        if isinstance(v, dict):
-            return "{" + ",".join(enc(str(k)) + ":" + enc(x)
-                                  for k, x in v.items()) + "}"
-        if isinstance(v, (list, tuple)):
-            return "[" + ",".join(enc(x) for x in v) + "]"
-        return json.dumps(v)
-    return enc(obj).encode("ascii")
+    with hex_flags also Symfony JsonResponse's JSON_HEX_TAG|APOS|AMP|QUOT.
+    Written by json's C encoder, then changed where PHP differs: these
+    characters occur only inside strings, and only the quote in an escape
+    (\\"), which an escaped backslash (\\\\) before a closing quote is
+    not: those are set aside first, as a NUL, which the encoder never
+    writes raw."""
+    text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"))
+    text = text.replace("/", "\\/")
+    if hex_flags:
+        text = (text.replace("\\\\", "\0").replace('\\"', "\\u0022")
+                .replace("\0", "\\\\").replace("&", "\\u0026")
+                .replace("'", "\\u0027").replace("<", "\\u003C")
+                .replace(">", "\\u003E"))
+    return text.encode("ascii")
 
 
 def respond(status, obj, headers=None, hex_flags=True):
