@@ -358,8 +358,9 @@ is "the state lists the idempotency keys seen" \
 # sees it): wait, as long as it lives, for the sandbox to have carried it
 # out, then send the same key again.
 fault '[{"path":"/admin/api/2026-10/graphql.json","kind":"slow","delay":600}]'
-# The curl is started directly so that $! is its PID and it is what is ended.
-curl -s -o /dev/null -H "X-Shopify-Access-Token: $tok" \
+# The real curl, started directly so that $! is its PID and it is what
+# is ended (the emulated one would hold up selftest-lib.sh's python3).
+command curl -s -o /dev/null -H "X-Shopify-Access-Token: $tok" \
 	-H 'Content-Type: application/json' --data-binary \
 	"{\"query\":\"$M\",\"variables\":{\"key\":\"k11\",\"input\":{\"name\":\"available\",\"reason\":\"correction\",\"quantities\":[$(qty "$I_HDM" "$UT" 11 8)]}}}" \
 	"$base$api" &

@@ -37,10 +37,11 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import sandbox  # noqa: E402  (after the path)
 
-# The platform modules beside this file, each imported once.
+# The platform modules beside this file, each imported once (not
+# selftest_py.py: the self-tests' helper, not a platform).
 PLATFORMS = [n for n in (os.path.basename(p)[:-3] for p in
                          sorted(glob.glob(os.path.join(here, "*.py"))))
-             if n not in ("sandbox", "zygote")]
+             if n not in ("sandbox", "zygote", "selftest_py")]
 for name in PLATFORMS:
     __import__(name)
 
