@@ -149,6 +149,7 @@ def request_headers(o, host, agent):
                 else agent))
     own.append(("Accept", "*/*"))
     custom = []
+    given = set()
     for h in o["headers"]:
         name, sep, value = h.partition(":")
         if not sep:
@@ -156,6 +157,7 @@ def request_headers(o, host, agent):
                 continue
             name, value = h[:-1], None      # sent with no value
         name = name.strip()
+        given.add(name.lower())
         own = [(n, v) for n, v in own if n.lower() != name.lower()]
         if value is None:
             custom.append((name, ""))
@@ -163,11 +165,8 @@ def request_headers(o, host, agent):
             custom.append((name, value.lstrip()))   # as given: "Bearer "
     out = own + custom
     if o["data"] is not None:
-        names = {n.lower() for n, _ in out}
-        removed = {h.partition(":")[0].strip().lower() for h in o["headers"]
-                   if ":" in h and not h.partition(":")[2].strip()}
         out.append(("Content-Length", str(len(o["data"]))))
-        if "content-type" not in names and "content-type" not in removed:
+        if "content-type" not in given:
             out.append(("Content-Type", "application/x-www-form-urlencoded"))
     return out
 
