@@ -765,7 +765,10 @@ def listen(argv=None):
     args = ap.parse_args(argv)
 
     here = os.path.dirname(os.path.abspath(__file__))
-    sys.dont_write_bytecode = True      # no __pycache__ in the source tree
+    # No __pycache__ in the source tree, but a cache of its own
+    # (PYTHONPYCACHEPREFIX, as tests/run sets it) is kept: else each
+    # sandbox compiles what it imports late (_strptime, zoneinfo) anew.
+    sys.dont_write_bytecode = sys.pycache_prefix is None
     if not args.platform.isidentifier() or args.platform == "sandbox":
         ap.error("bad --platform %r" % args.platform)
     if (args.rate_limit is not None and args.rate_limit < 1) \
