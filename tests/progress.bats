@@ -175,7 +175,7 @@ once429() {
 	sandbox_start --platform woocommerce --data "$TOP/tests/sandbox/data/woocommerce"
 	orders-export --from woocommerce -o jsonl -s open >in.jsonl
 	[ "$(wc -l <in.jsonl)" -ge 2 ]
-	connections "retry_delay = 2"
+	connections "retry_delay = 4"
 	fault '[{"path": "/wp-json/wc/v3/products", "kind": "429", "times": 1},
 	    {"path": "/wp-json/wc/v3/orders", "kind": "429", "times": 1}]'
 	run onterm tty "orders-push --to woocommerce -n in.jsonl >out.csv"
@@ -184,7 +184,7 @@ once429() {
 	shown tty "orders-push: SKUs found: 0 of 3 records"
 	shown tty "orders-push: SKUs found: 0 of 3 records, waiting 1 s for the rate limit"
 	shown tty "orders-push: orders: 0 of 2 records"
-	shown tty "orders-push: orders: 1 of 2 records.*, waiting 1 s for the rate limit"
+	shown tty "orders-push: orders: 1 of 2 records, [0-9.]+/s, [0-9]+ s left, waiting 1 s for the rate limit"
 	connections "retry_delay = 0.01"
 	run sh -c "orders-push --to woocommerce -n in.jsonl >file.csv"
 	[ "$status" -eq 1 ]
