@@ -16,11 +16,12 @@ a line on ANSWER that begins with \\036.
     curl          curl: the request of the arguments in DIR/curl.args
                   (NUL-terminated, the working directory first), made as
                   curl makes it, for the options the self-tests use (see
-                  CURL_OPTIONS).  The answer, one line: \\036, curl's exit
-                  status, and what to print: "i TEXT" (TEXT, which has no
-                  line break), "o" (DIR/curl.out), "e" (DIR/curl.err on
-                  standard error), "oe", "-" (nothing); or "f": not an
-                  emulated call, run the real curl.
+                  CURL_FLAGS and CURL_VALUED).  The answer, one line:
+                  \\036, curl's exit status, and what to print: "i TEXT"
+                  (TEXT, which has no line break), "o" (DIR/curl.out),
+                  "e" (DIR/curl.err on standard error), "oe", "-"
+                  (nothing); or "f": not an emulated call, run the real
+                  curl.
 
 The requests go to the sandboxes on 127.0.0.1, which is what the
 self-tests check; the real curl stays for what is about the connection

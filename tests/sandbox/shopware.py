@@ -235,7 +235,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl
 
 from sandbox import (PlatformBase, Reject, Response, SetupError, is_int,
-                     load_array)
+                     json_bytes, load_array)
 
 API_KEY = "SWIASANDBOXCLIENT0000000001"
 RATE_LIMIT = None                   # Shopware has no Admin API limiter
@@ -431,19 +431,18 @@ def uid(*parts):
 def php_json(obj, hex_flags=True):
     """JSON as PHP writes it: compact, '/' as '\\/', non-ASCII as \\uXXXX;
     with hex_flags also Symfony JsonResponse's JSON_HEX_TAG|APOS|AMP|QUOT.
-    Written by json's C encoder, then changed where PHP differs: these
-    characters occur only inside strings, and only the quote in an escape
-    (\\"), which an escaped backslash (\\\\) before a closing quote is
-    not: those are set aside first, as a NUL, which the encoder never
-    writes raw."""
-    text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"))
-    text = text.replace("/", "\\/")
+    Written as json_bytes writes it (PHP's defaults), then changed where
+    Symfony's flags differ: these characters occur only inside strings,
+    and only the quote in an escape (\\"), which an escaped backslash
+    (\\\\) before a closing quote is not: those are set aside first, as a
+    NUL, which the encoder never writes raw."""
+    out = json_bytes(obj)       # compact, ASCII, '/' as '\\/'
     if hex_flags:
-        text = (text.replace("\\\\", "\0").replace('\\"', "\\u0022")
-                .replace("\0", "\\\\").replace("&", "\\u0026")
-                .replace("'", "\\u0027").replace("<", "\\u003C")
-                .replace(">", "\\u003E"))
-    return text.encode("ascii")
+        out = (out.replace(b"\\\\", b"\0").replace(b'\\"', b"\\u0022")
+               .replace(b"\0", b"\\\\").replace(b"&", b"\\u0026")
+               .replace(b"'", b"\\u0027").replace(b"<", b"\\u003C")
+               .replace(b">", b"\\u003E"))
+    return out
 
 
 def respond(status, obj, headers=None, hex_flags=True):
