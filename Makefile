@@ -215,8 +215,8 @@ style:
 
 lint: style
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
-	shellcheck -S warning tests/run tests/deps tests/sanitize tests/valgrind \
-	    tests/style \
+	shellcheck -S warning tests/run tests/bats tests/deps tests/sanitize \
+	    tests/valgrind tests/style \
 	    tests/stub-check tests/fuzz/run examples/demo bench/run bench/api \
 	    bench/push bench/bulk bench/lib.sh \
 	    tests/sandbox/selftest*.sh tests/sandbox/spawn.sh tests/sandbox/env.sh \

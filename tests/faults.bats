@@ -120,10 +120,7 @@ signal.pause()' >deaf.port &
 # names the platforms to run (default: all).  A test a fault, not a test
 # a row: the writers wait a second or two before they look again at a
 # write left unknown, and 96 rows one after the other took minutes.
-# Without bats' DEBUG trap, which records a stack trace at every command
-# and took more time than all the tools.
 rows() {
-	trap - DEBUG
 	local fault=${BATS_TEST_DESCRIPTION%% *}
 	local platform line tool want slot pids='' pid bad='' dir
 	local -a cells dirs=()

@@ -199,10 +199,7 @@ kill_runs() {
 		pid=$!
 		RC=0
 		if [ "$i" -lt 9 ]; then
-			# The watch runs in a shell of its own: bats's DEBUG
-			# trap slows a loop in this one a hundredfold.
-			bash -c "$(declare -f grown grown_close nap kill_at)
-			    kill_at $pid $step" &
+			( grown_close; kill_at "$pid" "$step" ) &
 			w=$!
 			wait "$pid" || RC=$?
 			wait "$w" || :
