@@ -25,7 +25,7 @@ push_in() {
 # shop: the sandbox's data without its token counts, which every run
 # moves (a run asks login.bol.com for its token).
 shop() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 d = json.load(sys.stdin)
 for k in ("tokenRequests", "tokensGranted"):
     d.pop(k)
@@ -33,7 +33,7 @@ print(json.dumps(d, sort_keys=True))'
 }
 # levels: "SKU amount" of every offer, SKU its reference or EAN.
 levels() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for o in json.load(sys.stdin)["offers"]:
     print(o.get("reference") or o["ean"], o["stock"]["amount"])' | sort
 }
@@ -131,7 +131,7 @@ writes_to() { requests | grep -v '^GET' | grep -v '^POST /token' || true; }
 	t 0 push.levels "" levels
 	# One PATCH an offer, as v11 takes them, managed by the retailer.
 	t 0 push.req "" writes_to
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["method"] == "PATCH":
@@ -236,7 +236,7 @@ complete_in() {
 }
 # shipped: the shipment requests the sandbox received, one a line.
 shipped() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["method"] == "POST" and o["path"] == "/retailer/shipments":

@@ -23,7 +23,7 @@ push_in() {
 }
 # levels: "SKU stock" of every product and combination, sorted.
 levels() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for p in json.load(sys.stdin)["products"]:
     if p["productnumber"] and p["stocktype"] == "product" and p["stockenabled"]:
         print(p["productnumber"], p["stock"])
@@ -34,7 +34,7 @@ patches() { requests | grep '^PATCH' || true; }
 mails() { ctl GET /_sandbox/mail; }
 # order ID: "status code carrier" of the sandbox's order ID.
 order() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for o in json.load(sys.stdin)["orders"]:
     if o["id"] == int(sys.argv[1]):
         print(o["status"], o["track_and_trace_code"], o["track_and_trace_carrier"])' "$1"
@@ -68,7 +68,7 @@ for o in json.load(sys.stdin)["orders"]:
 @test "CCV: --raw keeps the order with its rows" {
 	ccv_start
 	$OE -o jsonl --raw -s draft >out.jsonl
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 o = [json.loads(l) for l in open(sys.argv[1])]
 assert len(o) == 1 and o[0]["raw"]["id"] == 339300041, o
 rows = o[0]["raw"]["orderrows"]
@@ -277,7 +277,7 @@ EOF
 # marker), as CCV Shop keeps it: number, status, money, customer, rows,
 # notes; one JSON object a line.
 created() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for o in json.load(sys.stdin)["orders"]:
     if not o["reservationnumber"]:
         continue
@@ -345,7 +345,7 @@ PUSHED='{"order 400000001 note": 1, "order 400000002 note": 1, "order 400000003 
 }
 @test "CCV: orders-push: kill -9 at random moments, resume with the journal: every order once, no mail" {
 	ccv_start --set read_limit=1000 --set write_limit=1000 --set total_limit=3000
-	python3 - >in.jsonl <<'PY'
+	py - >in.jsonl <<'PY'
 import json
 for i in range(40):
     print(json.dumps({"source": "woocommerce", "shop": "old", "id": str(9000 + i),
@@ -361,7 +361,7 @@ PY
 	[ "$(grep -c '"result":"\(created\|exists\)"' "out.$RUN")" -eq 40 ]
 	created >got
 	[ "$(wc -l <got)" -eq 40 ]
-	[ "$(python3 -c 'import json, sys; print(len({json.loads(l)["marker"] for l in open(sys.argv[1])}))' got)" -eq 40 ]
-	[ "$(writes | python3 -c 'import json, sys; print(json.load(sys.stdin)["order created"])')" -eq 40 ]
+	[ "$(py -c 'import json, sys; print(len({json.loads(l)["marker"] for l in open(sys.argv[1])}))' got)" -eq 40 ]
+	[ "$(writes | py -c 'import json, sys; print(json.load(sys.stdin)["order created"])')" -eq 40 ]
 	[ "$(mails)" = "[]" ]
 }

@@ -371,7 +371,7 @@ same_writes() {
 	[ -z "$writer" ] || slurp want "$exp.writes"
 	want=${want%$'\n'}
 	if [ "${1:-}" = again ]; then
-		python3 -c 'import json, sys
+		py -c 'import json, sys
 first = json.load(open("writes.json"))
 got = json.load(open("again.json"))
 want = json.loads(sys.argv[1])
@@ -393,7 +393,7 @@ if odd or got != want:
 # found EXPECTED GOT: the results in GOT (CSV) are those of EXPECTED but
 # that an order may be "already_" what it was, with another reason.
 found() {
-	python3 -c 'import csv, sys
+	py -c 'import csv, sys
 a, b = (list(csv.DictReader(open(p, newline=""))) for p in sys.argv[1:3])
 if len(a) != len(b):
     sys.exit("%d results, not %d" % (len(b), len(a)))
@@ -424,7 +424,7 @@ if open(sys.argv[1]).read() == open(sys.argv[2]).read():
 # ignored) stops the write of the new state the way a full disk does,
 # without root: EFBIG where a disk says ENOSPC, the same failed write.
 @test "order-dedupe --state on a full disk: exit 2, the state as it was" {
-	python3 -c 'import json
+	py -c 'import json
 for i in range(200):
     print(json.dumps({"source": "woocommerce", "shop": "old",
         "id": str(9000 + i), "number": str(2000 + i),

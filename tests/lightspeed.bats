@@ -27,7 +27,7 @@ ls_in() {
 }
 # levels: "SKU level" of every variant with a SKU, sorted.
 levels() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for v in json.load(sys.stdin)["variants"]:
     if v["sku"]:
         print(v["sku"], v["stockLevel"])' | sort
@@ -38,7 +38,7 @@ puts() { requests | grep -v '^GET' || true; }
 mails() { ctl GET /_sandbox/mail; }
 # shipments ID: "number status trackingCode" of order ID's shipments.
 shipments() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for o in json.load(sys.stdin)["orders"]:
     if o["number"] == sys.argv[1]:
         print(o["status"], o["shipmentStatus"])

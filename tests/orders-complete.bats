@@ -13,12 +13,12 @@ posts() { requests | grep -v '^GET' || true; }
 mails() { ctl GET /_sandbox/mail; }
 # setting GROUP: a WooCommerce e-mail's "enabled" setting now.
 setting() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 print(json.load(sys.stdin)["settings"][sys.argv[1]]["enabled"])' "$1"
 }
 # notes ID: the notes of WooCommerce order ID, oldest first, one a line.
 notes() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 n = json.load(sys.stdin)["notes"].get(sys.argv[1], [])
 for x in sorted(n, key=lambda x: x["id"]):
     print(x["note"].replace("\n", " | "))' "$1"
@@ -71,7 +71,7 @@ orders-complete: nothing was written" orders-complete --in woocommerce in.csv
 	woo_in
 	orders-complete --in woocommerce --mute-emails --journal j in.csv >/dev/null || [ $? -eq 1 ]
 	t 1 woo-again.csv "" orders-complete --in woocommerce --mute-emails --journal j2 in.csv
-	writes | python3 -c 'import json, sys
+	writes | py -c 'import json, sys
 w = json.load(sys.stdin)
 assert all(v == 1 for k, v in w.items() if k.startswith("order")), w'
 }
@@ -79,7 +79,7 @@ assert all(v == 1 for k, v in w.items() if k.startswith("order")), w'
 	sandbox_start --platform woocommerce --data "$WOO"
 	printf 'id,tracking\n10233,postnl 3SABCD0000001\n' >in.csv
 	t 0 woo-notify.csv "" orders-complete --in woocommerce --notify-customer in.csv
-	mails | python3 -c 'import json, sys
+	mails | py -c 'import json, sys
 m = sorted(x["template"] for x in json.load(sys.stdin))
 assert m == ["customer_completed_order", "customer_note"], m'
 }
@@ -112,7 +112,7 @@ orders-complete: nothing was written" orders-complete --in woocommerce --journal
 @test "WooCommerce: kill -9 at random moments, resume: all completed, nothing twice, no mail" {
 	sandbox_start --platform woocommerce --generate orders=400,products=30
 	orders-export --from woocommerce -s open -s on_hold -o jsonl |
-	    python3 -c 'import json, sys
+	    py -c 'import json, sys
 for i, l in enumerate(sys.stdin):
     o = json.loads(l)
     print(json.dumps({"id": o["id"], "shipments": [{"carrier": "postnl", "tracking": "3SKILL%05d" % i, "url": ""}]}))' >in.jsonl
@@ -124,7 +124,7 @@ for i, l in enumerate(sys.stdin):
 	# Done by an earlier run: completed (its journal says so), or
 	# already_completed (killed before it journalled it).
 	[ "$(grep -c '"result":"\(already_\)\?completed"' "out.$RUN")" -eq "$n" ]
-	writes | python3 -c 'import json, sys
+	writes | py -c 'import json, sys
 w = json.load(sys.stdin)
 twice = {k: v for k, v in w.items() if k.startswith("order") and v > 1}
 assert not twice, twice
@@ -246,7 +246,7 @@ shop_in() {
 }
 # fulfils: the fulfillmentCreate inputs the sandbox received, one a line.
 fulfils() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     v = (o.get("body") or {}).get("variables") or {}
@@ -278,7 +278,7 @@ for l in open(sys.argv[1]):
 	shop_conn
 	printf 'id,tracking\n6543210987124,postnl 3SABCD0000004\n' >in.csv
 	t 0 shop-notify.csv "" orders-complete --in shopify --notify-customer in.csv
-	mails | python3 -c 'import json, sys
+	mails | py -c 'import json, sys
 m = [x["template"] for x in json.load(sys.stdin)]
 assert m == ["shipping_confirmation"], m'
 }

@@ -205,7 +205,7 @@ WOO=$TOP/tests/sandbox/data/woocommerce
 plugin_shop() {
 	mkdir shop
 	cp "$WOO"/*.json shop/
-	python3 - <<'PY'
+	py - <<'PY'
 import json
 o = json.load(open("shop/orders.json"))
 for x in o:
@@ -225,7 +225,7 @@ PY
 	plugin_shop
 	t 1 woo-plugin-rest.csv "orders-export: 1 order set aside in rej" orders-export --from woocommerce --rejects rej
 	[ "$(sed -n 1p rej)" = "# woocommerce: order 10233: status 'shipped' is not one WooCommerce defines (a plugin's?): say what it means with a line 'status.shipped = completed' (or draft, open, on_hold, partially_shipped, cancelled) in [woocommerce] of $SHOPSWITCH_CONFIG" ]
-	sed -n 2p rej | python3 -c 'import json, sys; o = json.load(sys.stdin); assert o["id"] == 10233 and o["status"] == "shipped", o'
+	sed -n 2p rej | py -c 'import json, sys; o = json.load(sys.stdin); assert o["id"] == 10233 and o["status"] == "shipped", o'
 }
 @test "WooCommerce: status.shipped = completed maps it, in the filter too" {
 	plugin_shop
@@ -242,7 +242,7 @@ PY
 @test "WooCommerce: 250 orders in 3 pages, by X-WP-TotalPages" {
 	sandbox_start --platform woocommerce --generate orders=250
 	orders-export --from woocommerce >out.csv
-	[ "$(tail -n +2 out.csv | wc -l)" -eq "$(state | python3 -c 'import json, sys; print(sum(o["status"] != "trash" for o in json.load(sys.stdin)["orders"]))')" ]
+	[ "$(tail -n +2 out.csv | wc -l)" -eq "$(state | py -c 'import json, sys; print(sum(o["status"] != "trash" for o in json.load(sys.stdin)["orders"]))')" ]
 	[ "$(requests | wc -l)" -eq 3 ]
 }
 @test "WooCommerce: wrong key: exit 3 with WooCommerce's words" {
@@ -353,7 +353,7 @@ SHOP=$TOP/tests/sandbox/data/shopify
 @test "Shopify: --since/--until as an updated_at search" {
 	sandbox_start --platform shopify --data "$SHOP"
 	t 0 shop-since.csv "" orders-export --from shopify --since 2026-11-05T21:00:00Z --until 2026-11-16T13:00:00Z
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 q = json.loads(open(sys.argv[1]).readline())["body"]["variables"]["query"]
 assert q == "updated_at:>=\x272026-11-05T21:00:00Z\x27 updated_at:<=\x272026-11-16T13:00:00Z\x27", q' "$BATS_TEST_TMPDIR/requests.jsonl"
 }

@@ -29,7 +29,7 @@ WOO_MAIL='orders-push: woocommerce: woocommerce mails each customer "Processing 
 # created: "old-marker total status" of each order the sandbox's
 # WooCommerce shop has with a shopswitch_origin, sorted.
 woo_created() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for o in json.load(sys.stdin)["orders"]:
     m = [x["value"] for x in o.get("meta_data", []) if x["key"] == "shopswitch_origin"]
     if m:
@@ -62,7 +62,7 @@ orders-push: nothing was written" orders-push --to woocommerce in.jsonl
 	old_orders
 	orders-push --to woocommerce --mute-emails --journal j in.jsonl >first.jsonl
 	t 0 woo-again.jsonl "" orders-push --to woocommerce --mute-emails --journal j2 in.jsonl
-	[ "$(writes | python3 -c 'import json, sys; print(json.load(sys.stdin)["order created"])')" -eq 3 ]
+	[ "$(writes | py -c 'import json, sys; print(json.load(sys.stdin)["order created"])')" -eq 3 ]
 }
 @test "WooCommerce: a SKU the shop lacks, a line without SKU, no e-mail: that order fails" {
 	sandbox_start --platform woocommerce --data "$WOO"
@@ -90,7 +90,7 @@ orders-push: nothing was written" orders-push --to woocommerce in.jsonl
 }
 @test "WooCommerce: kill -9 at random moments, resume: every order once, no mail" {
 	sandbox_start --platform woocommerce --data "$WOO"
-	python3 - >in.jsonl <<'PY'
+	py - >in.jsonl <<'PY'
 import json
 for i in range(40):
     print(json.dumps({"source": "woocommerce", "shop": "old", "id": str(9000 + i),
@@ -151,7 +151,7 @@ $USAGE" orders-push --to woocommerce --mute-emails in.jsonl
 		curl -sf -H 'X-Shopify-Access-Token: shpat_sandbox' -H 'Content-Type: application/json' \
 		    "$SANDBOX/admin/api/2026-10/graphql.json" \
 		    -d "{\"query\": \"{ orders(first: 1, query: \\\"name:${n%%:*}\\\") { nodes { totalPriceSet { shopMoney { amount } } displayFinancialStatus } } }\"}" |
-		    python3 -c 'import decimal, json, sys
+		    py -c 'import decimal, json, sys
 o = json.load(sys.stdin)["data"]["orders"]["nodes"][0]
 assert decimal.Decimal(o["totalPriceSet"]["shopMoney"]["amount"]) == decimal.Decimal(sys.argv[1]), o
 assert o["displayFinancialStatus"] == "PAID", o' "${n#*:}"

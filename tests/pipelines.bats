@@ -106,7 +106,7 @@ folder() { ls -d review/*-*/ | sed 's|/$||'; }
 	grep -qx '  completed: 1' sum
 	[ "$(of old writes)" = '{"order 10234 note": 1, "order 10234 status": 1, "setting email_customer_completed_order/enabled": 2}' ]
 	[ "$(of old mail)" = '[]' ]
-	of old state | python3 -c 'import json, sys
+	of old state | py -c 'import json, sys
 n = json.load(sys.stdin)["notes"]["10234"]
 assert any("JVGL0571290338172604" in x["note"] for x in n), n'
 	t 0 - "" sh -c "'$P/close-old-orders' --wms-shop 1 --apply --mute-emails >sum"

@@ -82,7 +82,7 @@ check_push() {
 		return 1
 	fi
 	state >state.json
-	python3 - "$1" state.json in.csv "out.$RUN" >&3 <<'EOF'
+	py - "$1" state.json in.csv "out.$RUN" >&3 <<'EOF'
 import csv, json, sys
 
 platform, state, inp, out = sys.argv[1:]

@@ -255,6 +255,56 @@ grown_close() {
 	[ -z "${GROWN_FD:-}" ] || exec {GROWN_FD}<&-
 	GROWN_FD='' GROWN_FILE='' GROWN=0
 }
+# py ARGS...: python3 ARGS, for "-c CODE ARG...", "- ARG..." (the
+# program on standard input) and "FILE ARG...", run by a fork of the
+# run's zygote (tests/sandbox/zygote.py, SHOPSWITCH_PY_PORT): a python3
+# start and its imports cost some 50 ms of processor time, a fork a few,
+# and the suites run hundreds.  The same standard input, output, error,
+# directory and exit status; where standard output or error is a file,
+# through a file of its own, copied (the fork's writes would not move
+# this shell's offset in it).  Without a zygote, python3 itself.  In the
+# foreground only: with "&", $! would be a shell, not the script.
+py() {
+	local fd='' i o e st text out err
+	local tmp=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}}
+	case ${1:-} in
+	-c|-|[!-]*) ;;
+	*)	command python3 "$@"; return ;;
+	esac
+	if [ -n "${SHOPSWITCH_PY_PORT:-}" ]; then
+		{ exec {fd}<>"/dev/tcp/127.0.0.1/$SHOPSWITCH_PY_PORT"; } \
+		    2>/dev/null || fd=''
+	fi
+	if [ -z "$fd" ]; then
+		command python3 "$@"
+		return
+	fi
+	# The fork opens them by /proc; copies, since the redirections
+	# below move the socket onto standard input and output for a while.
+	exec {i}<&0 {o}>&1 {e}>&2
+	out=/proc/$BASHPID/fd/$o
+	err=/proc/$BASHPID/fd/$e
+	[ ! -f "$out" ] || out=$tmp/py.$BASHPID.out
+	[ ! -f "$err" ] || err=$tmp/py.$BASHPID.err
+	printf '%s\0' "$#" "$PWD" "/proc/$BASHPID/fd/$i" "$out" "$err" "$@" \
+	    >&"$fd"
+	IFS= read -r -u "$fd" st || st=''
+	exec {fd}>&- {i}<&- {o}>&- {e}>&-
+	if [ "$out" = "$tmp/py.$BASHPID.out" ]; then
+		IFS= read -r -d '' text <"$out" || :
+		printf '%s' "$text"
+	fi
+	if [ "$err" = "$tmp/py.$BASHPID.err" ]; then
+		IFS= read -r -d '' text <"$err" || :
+		printf '%s' "$text" >&2
+	fi
+	if [ -z "$st" ]; then
+		echo "py: no exit status from the zygote" >&2
+		return 2
+	fi
+	return "$st"
+}
+
 nap() {
 	# A pipe that no one writes to: read -t on it waits, then fails.
 	[ -n "${NAP_FD:-}" ] || exec {NAP_FD}<> <(:)
@@ -264,7 +314,7 @@ nap() {
 # object, in CSV each row as many fields as the header; and it ends with a
 # newline.  Says which is not, and fails.
 whole() {
-	python3 -c 'import csv, json, sys
+	py -c 'import csv, json, sys
 p = sys.argv[1]
 data = open(p, newline="").read()
 if not data.endswith("\n"):
@@ -286,7 +336,7 @@ journal_lines() { if [ -f j ]; then wc -l <j; else echo 0; fi; }
 # operations run, files fetched, pages of the query PAGE ("query
 # Variants" unless given), and whether an operation was polled.
 bulk_requests() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 n = {"run": 0, "file": 0, "page": 0, "poll": 0}
 for l in open(sys.argv[1]):
     o = json.loads(l)
@@ -358,7 +408,7 @@ fault() { ctl POST /_sandbox/faults "$1" >/dev/null; }
 # requests: the requests the sandbox received, "METHOD path?query status"
 # a line, as curl's tests check the protocol.
 requests() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     q = "?" + o["query"] if o["query"] else ""

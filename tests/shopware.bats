@@ -10,7 +10,7 @@ OE="orders-export --from shopware"
 sw() { sandbox_start --platform shopware --data "$SW" "$@"; }
 # bodies PATH: the JSON bodies of the requests to PATH, one a line.
 bodies() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["path"] == sys.argv[2]:
@@ -29,7 +29,7 @@ sw_in() {
 }
 # levels: "SKU stock" of every product of the sandbox's shop, sorted.
 levels() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for p in json.load(sys.stdin)["products"]:
     print(p["productNumber"], p["stock"])' | sort
 }
@@ -49,7 +49,7 @@ same_as_input() {
 	# One search, ordered, with the exact total and every association.
 	[ "$(requests | grep -c '^POST /api/search/order 200$')" -eq 1 ]
 	bodies /api/search/order >body
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 b = json.loads(open(sys.argv[1]).readline())
 assert b["sort"] == [{"field": "orderDateTime", "order": "ASC"}, {"field": "id", "order": "ASC"}], b
 assert b["limit"] == 500 and b["page"] == 1 and b["total-count-mode"] == 1, b
@@ -79,7 +79,7 @@ assert b["filter"] == [], b' body
 	# 10008 changed at 2025-10-27T09:00:00Z, 10011 at 2025-11-20T20:20:20Z.
 	t 0 since.csv "" $OE --since 2025-10-27T09:00:00Z --until 2025-11-20T20:20:20Z
 	bodies /api/search/order >body
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 f = json.loads(open(sys.argv[1]).readline())["filter"]
 r = {"gte": "2025-10-27 09:00:00", "lte": "2025-11-20 20:20:20"}
 assert f == [{"type": "multi", "operator": "or", "queries": [
@@ -101,7 +101,7 @@ assert f == [{"type": "multi", "operator": "or", "queries": [
 	sw
 	t 0 stock.csv "" sh -c 'stock-snapshot --from shopware | cut -d, -f1-8'
 	# Variants inherit their name and EAN only with sw-inheritance.
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["path"] == "/api/search/product":
@@ -144,7 +144,7 @@ for l in open(sys.argv[1]):
 	[ "$(wc -l <in.csv)" -eq 1002 ]
 	stock-push --to shopware in.csv >out.csv
 	[ "$(grep -c ',set,$' out.csv)" -eq 1001 ]
-	bodies /api/_action/sync | python3 -c 'import sys, json
+	bodies /api/_action/sync | py -c 'import sys, json
 n = [len(json.loads(l)["shopswitch-stock"]["payload"]) for l in sys.stdin]
 assert n == [500, 500, 1], n'
 	same_as_input
@@ -153,7 +153,7 @@ assert n == [500, 500, 1], n'
 	mv in2.csv in.csv
 	: >"$BATS_TEST_TMPDIR/requests.jsonl"
 	stock-push --to shopware in.csv >out.csv
-	bodies /api/_action/sync | python3 -c 'import sys, json
+	bodies /api/_action/sync | py -c 'import sys, json
 n = [len(json.loads(l)["shopswitch-stock"]["payload"]) for l in sys.stdin]
 assert n == [1000, 1], n'
 	same_as_input
@@ -256,7 +256,7 @@ mails() { ctl GET /_sandbox/mail; }
 # codes NUMBER: the tracking codes of order NUMBER's deliveries and their
 # states, and the order's state.
 codes() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for o in json.load(sys.stdin)["orders"]:
     if o["orderNumber"] == sys.argv[1]:
         print(o["stateMachineState"]["technicalName"], *["%s:%s" % (d["stateMachineState"]["technicalName"], ",".join(d["trackingCodes"])) for d in o["deliveries"]])' "$1"
@@ -326,7 +326,7 @@ JSONL
 # the warehouse see it: number, marker, comment, state, payment, money,
 # customer, addresses, lines, delivery; sorted by marker.
 created() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 def addr(a):
     return a and "%s %s, %s, %s %s, %s%s" % (a["firstName"], a["lastName"], a["street"], a["zipcode"], a["city"], a["country"]["iso"], ", " + a["company"] if a["company"] else "")
 rows = []
@@ -375,7 +375,7 @@ for _, r in sorted(rows):
 	[ "$(writes)" = '{"order created": 3}' ]
 	# orders-export reads them back at the old totals and lines.
 	$OE -o jsonl -s open | grep '"number":"1001[345]"' |
-	    python3 -c 'import json, sys
+	    py -c 'import json, sys
 got = sorted((o["total"], [(l["sku"], l["qty"], l["total"]) for l in o["lines"]]) for o in map(json.loads, sys.stdin))
 want = sorted((o["total"], [(l["sku"], l["qty"], l["total"]) for l in o["lines"]]) for o in map(json.loads, open("in.jsonl")))
 assert got == want, (got, want)'
@@ -407,7 +407,7 @@ assert got == want, (got, want)'
 	connections "sales_channel = Storefront 2" "retry_delay = 0.01"
 	sed -i 2,3d in.jsonl
 	orders-push --to shopware in.jsonl >out.jsonl
-	bodies /api/order | python3 -c 'import json, sys
+	bodies /api/order | py -c 'import json, sys
 o = json.loads(sys.stdin.readline())
 assert o["salesChannelId"] not in ("98432def39fc4624b33213a56b8c944d", ""), o'
 	connections "sales_channel = Webwinkel" "retry_delay = 0.01"
@@ -434,7 +434,7 @@ assert o["salesChannelId"] not in ("98432def39fc4624b33213a56b8c944d", ""), o'
 }
 @test "orders-push: kill -9 at random moments, resume with the journal: every order once, no mail" {
 	sw
-	python3 - >in.jsonl <<'PY'
+	py - >in.jsonl <<'PY'
 import json
 for i in range(40):
     print(json.dumps({"source": "woocommerce", "shop": "old", "id": str(9000 + i),

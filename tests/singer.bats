@@ -6,22 +6,22 @@ load setup
 
 SEED=$TOP/tests/sandbox/data/picqer
 OE="orders-export --from picqer"
-CHECK="python3 $EXP/check.py"
+CHECK="py $EXP/check.py"
 
 # records FILE: the records of a Singer file, one compact JSON a line
 records() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     m = json.loads(l)
     if m["type"] == "RECORD":
         print(json.dumps(m["record"], ensure_ascii=False, separators=(",", ":")))' "$1"
 }
 # numbers FILE: the order numbers of a Singer file's records
-numbers() { records "$1" | python3 -c 'import json, sys
+numbers() { records "$1" | py -c 'import json, sys
 print(" ".join(json.loads(l)["number"] for l in sys.stdin))'; }
 # last_state FILE: the value of the last STATE message, compact
 last_state() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 v = [json.loads(l)["value"] for l in open(sys.argv[1])
      if json.loads(l)["type"] == "STATE"]
 print(json.dumps(v[-1], separators=(",", ":")) if v else "none")' "$1"
@@ -31,7 +31,7 @@ print(json.dumps(v[-1], separators=(",", ":")) if v else "none")' "$1"
 seed_until() {
 	mkdir -p seed
 	cp "$SEED/warehouses.json" "$SEED/products.json" seed/
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 o = json.load(open(sys.argv[1]))
 json.dump([x for x in o if x["idorder"] <= int(sys.argv[2])], sys.stdout)' \
 	    "$SEED/orders.json" "$1" >seed/orders.json

@@ -27,7 +27,7 @@ posts() { requests | grep '^POST' || true; }
 # levels: "SKU qty" of every item the sandbox's shop counts, sorted.
 levels() { "${SANDBOX_PLATFORM}_levels"; }
 woocommerce_levels() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 d = json.load(sys.stdin)
 variations = [v for vs in d["variations"].values() for v in vs]
 for p in d["products"] + variations:
@@ -35,13 +35,13 @@ for p in d["products"] + variations:
         print(p["sku"], p["stock_quantity"])' | sort
 }
 magento_levels() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 for r in json.load(sys.stdin)["source_items"]:
     if r["source_code"] == "default":
         print(r["sku"], r["quantity"])' | sort
 }
 shopify_levels() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 d = json.load(sys.stdin)
 loc = [l["id"] for l in d["locations"] if l["name"] == "Magazijn Utrecht"][0]
 for v in d["variants"]:
@@ -98,7 +98,7 @@ same_as_input() {
 	same_as_input
 	# The fewest requests: per group (products, or one parent's
 	# variations) ceil(changed / 100); none larger than 100.
-	python3 - "$BATS_TEST_TMPDIR/requests.jsonl" <<'PY'
+	py - "$BATS_TEST_TMPDIR/requests.jsonl" <<'PY'
 import collections, json, math, sys
 sizes = collections.defaultdict(list)
 for l in open(sys.argv[1]):
@@ -110,7 +110,7 @@ for path, v in sizes.items():
     assert len(v) == math.ceil(sum(v) / 100), (path, v)
 assert sizes["/wp-json/wc/v3/products/batch"][0] == 100, sizes
 PY
-	writes | python3 -c 'import json, sys; assert set(json.load(sys.stdin).values()) == {1}'
+	writes | py -c 'import json, sys; assert set(json.load(sys.stdin).values()) == {1}'
 }
 @test "WooCommerce: an item trashed between read and write: failed, exit 1" {
 	sandbox_start --platform woocommerce --data "$WOO"
@@ -172,7 +172,7 @@ mag_in() {
 	[ "$(sed -n 2p posts | cut -d' ' -f2)" = 200 ]
 	[ "$(wc -l <posts)" -eq 2 ]
 	[ "$(sed -n 2p posts | cut -d' ' -f1)" -le $(( (n + 19) / 20 + 1 )) ]
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["method"] == "POST" and o["status"] == 200:
@@ -238,7 +238,7 @@ shop_conn() { connections "location = Magazijn Utrecht" "retry_delay = 0.01"; }
 	[ "$(writes)" = '{"HD-BLK-L": 1, "MUG-WHT": 1, "TS-RED-L": 1, "TS-RED-M": 1}' ]
 	same_as_input
 	# Each level compared with the one read, under an idempotency key.
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 posts = [json.loads(l)["body"] for l in open(sys.argv[1])]
 m = [b for b in posts if b["query"].startswith("mutation")]
 assert len(m) == 1, len(m)
@@ -252,7 +252,7 @@ assert m[0]["variables"]["key"].startswith("shopswitch-")' "$BATS_TEST_TMPDIR/re
 	stock-snapshot --from shopify | awk -F, 'NR == 1 { print "sku,qty"; next } NR <= 252 { print $1 "," $2 + 1; next } { print $1 "," $2 }' >in.csv
 	stock-push --to shopify in.csv >out.csv
 	[ "$(grep -c ',set,$' out.csv)" -eq 251 ]
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 sizes = [len(json.loads(l)["body"]["variables"]["input"]["quantities"])
          for l in open(sys.argv[1]) if "mutation" in l]
 assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
@@ -285,7 +285,7 @@ assert sizes == [250, 1], sizes' "$BATS_TEST_TMPDIR/requests.jsonl"
 # The mutations sent, one line each: its key's number in order of first
 # use (1, 2, ...) and its SKU count.
 mutations() {
-	python3 -c 'import json, sys
+	py -c 'import json, sys
 keys = {}
 for l in open(sys.argv[1]):
     b = json.loads(l)["body"]
@@ -565,7 +565,7 @@ kill_resume() {
 	kill_runs $((left / 4)) stock-push --to "$SANDBOX_PLATFORM" --force \
 	    --journal j in.csv
 	[ "$RC" -le 1 ] || { cat "err.$RUN"; return 1; }
-	writes | python3 -c 'import json, sys
+	writes | py -c 'import json, sys
 w = json.load(sys.stdin)
 twice = {k: v for k, v in w.items() if v > 1}
 assert not twice, twice

@@ -43,7 +43,7 @@ snap_of() { stock-snapshot --from "$@" | cut -d, -f1-8; }
 	sandbox_start --generate products=250,warehouses=2
 	$SS >out.csv
 	# every active product of a type with stock (not unlimited_stock)
-	want=$(state | python3 -c 'import json, sys
+	want=$(state | py -c 'import json, sys
 print(sum(p["type"] == "normal" and p["active"] for p in json.load(sys.stdin)["products"]))')
 	[ "$(tail -n +2 out.csv | wc -l)" -eq "$want" ] || { echo "want $want, got $(tail -n +2 out.csv | wc -l)"; curl -s "$SANDBOX/_sandbox/state" | head -c 300; return 1; }
 	t 0 pages.req "" requests
@@ -152,7 +152,7 @@ SHOP=$TOP/tests/sandbox/data/shopify
 @test "Shopify: a fulfilment service's location (a 3PL) can be named" {
 	mkdir shop
 	cp "$SHOP"/*.json shop/
-	python3 - <<'PY'
+	py - <<'PY'
 import json
 loc = "gid://shopify/Location/78650753275"
 l = json.load(open("shop/locations.json"))
@@ -173,7 +173,7 @@ PY
 
 # Whether any request for the file carried the shop's access token.
 token_sent() {
-	state | python3 -c 'import json, sys
+	state | py -c 'import json, sys
 print(any(r["accessToken"] or r["authorization"]
           for r in json.load(sys.stdin)["storageRequests"]))'
 }

@@ -21,7 +21,7 @@ to_csv() {
 # same_cells CSV SHEETCSV [SKIP]: the same rows of the same cells (column
 # SKIP, by name, left out of both: a time that differs between two runs).
 same_cells() {
-	python3 - "$@" <<'EOF'
+	py - "$@" <<'EOF'
 import csv, sys
 def rows(p):
     with open(p, newline="", encoding="utf-8") as f:
@@ -45,7 +45,7 @@ EOF
 
 # kind_rows CSV KIND: the header and the rows of change KIND.
 kind_rows() {
-	python3 - "$@" <<'EOF'
+	py - "$@" <<'EOF'
 import csv, sys
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     rows = list(csv.reader(f))
@@ -56,7 +56,7 @@ EOF
 
 # lines_csv HEADER FILE: FILE's lines as a CSV of one column.
 lines_csv() {
-	python3 -c 'import csv, sys
+	py -c 'import csv, sys
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerow([sys.argv[1]])
 for l in open(sys.argv[2], encoding="utf-8").read().splitlines():
@@ -228,7 +228,7 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 }
 
 @test "a cell too long for a spreadsheet is trouble; a full sheet goes on in a second" {
-	python3 -c "print('sku,desc'); print('A,' + 'x' * 32768)" >long.csv
+	py -c "print('sku,desc'); print('A,' + 'x' * 32768)" >long.csv
 	t 2 - 'workbook: sheet long, row 2, column 2: a cell holds at most 32767 characters
 workbook: write error: File too large' sh -c 'workbook long.csv >long.xlsx'
 	# 1,048,576 rows a sheet: the header and 1,048,575 records.

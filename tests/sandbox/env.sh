@@ -5,8 +5,9 @@
 
 # sandbox_env TOP DIR: prepare it in the directory DIR (the caller's, for
 # this run; removed by the caller) for the sandbox in TOP/tests/sandbox.
-# Exports PATH, PYTHONPYCACHEPREFIX, SHOPSWITCH_ZYGOTE and
-# SHOPSWITCH_ZYGOTE_PID, which the caller kills when done.
+# Exports PATH, PYTHONPYCACHEPREFIX, SHOPSWITCH_ZYGOTE,
+# SHOPSWITCH_PY_PORT and SHOPSWITCH_ZYGOTE_PID, which the caller kills
+# when done.
 sandbox_env() {
 	# The sandbox and the checks start python3 thousands of times.  A
 	# version manager's python3 (pyenv's shim is a shell script that
@@ -46,4 +47,9 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.py")):
 	    kill -0 "$SHOPSWITCH_ZYGOTE_PID" 2>/dev/null; do
 		sleep 0.05
 	done
+	# Where it runs the tests' python3 scripts (setup.bash's py).
+	if [ -s "$SHOPSWITCH_ZYGOTE.port" ]; then
+		read -r SHOPSWITCH_PY_PORT <"$SHOPSWITCH_ZYGOTE.port"
+		export SHOPSWITCH_PY_PORT
+	fi
 }

@@ -20,18 +20,37 @@ then waits for the --ready file and ends the sandbox by that process id,
 as it would one it had started itself.  A line longer than PIPE_BUF could
 be torn by another writer: the client starts such a sandbox itself.
 
+The zygote also runs the tests' own python3 scripts (setup.bash's py):
+a python3 start and its imports are some 50 ms of processor time, and
+the suites run hundreds of them; a fork of this process is a few.  It
+listens on 127.0.0.1 (the port in FIFO.port, written before FIFO is
+made); a connection sends, each field ended by a NUL:
+
+    N, CWD, STDIN, STDOUT, STDERR, then N arguments: "-c CODE ARG...",
+    "- ARG..." (the program on STDIN) or "FILE ARG..."
+
+and the child it is given to runs them as python3 would, in CWD, with
+those files as its standard input, output and error, then sends back
+the exit status and a newline.  The client waits for that line.
+
 The children are the zygote's, reaped by the kernel (SIGCHLD ignored).
 The zygote ends on SIGTERM, and by itself when the process that started
 it is gone.
 """
+import builtins
+import csv  # noqa: F401  (imported here once, for the scripts: py)
 import gc
 import glob
 import http.client
+import io
 import os
+import runpy
 import select
 import signal
+import socket
 import sys
 import threading
+import traceback
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -116,6 +135,96 @@ def child(cwd, errfile, pidfile, args):
         os._exit(rc if isinstance(rc, int) else 0)
 
 
+def script(args):
+    """Run ARGS as python3 ARGS would; its exit status."""
+    g = {"__name__": "__main__", "__builtins__": builtins}
+    try:
+        if args[0] == "-c" and len(args) > 1:
+            sys.argv = ["-c"] + args[2:]
+            sys.path[0] = ""
+            exec(compile(args[1], "<string>", "exec"), g)
+        elif args[0] == "-":
+            sys.argv = args[:]
+            sys.path[0] = ""
+            exec(compile(sys.stdin.read(), "<stdin>", "exec"), g)
+        else:
+            sys.argv = args[:]
+            sys.path[0] = os.path.dirname(os.path.abspath(args[0]))
+            runpy.run_path(args[0], run_name="__main__")
+    except SystemExit as e:
+        if e.code is None:
+            return 0
+        if isinstance(e.code, int):
+            return e.code & 0xff
+        print(e.code, file=sys.stderr)
+        return 1
+    except BaseException as e:
+        # The traceback from the script on, as python3 prints it.
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+        return 1
+    return 0
+
+
+def pyrun(conn):
+    """In the forked child: run the script that CONN asks for, answer its
+    exit status; never returns."""
+    rc = 2
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        buf = b""
+        while True:
+            parts = buf.split(b"\0")
+            if len(parts) > 1 and len(parts) - 1 >= 5 + int(parts[0]):
+                break
+            chunk = conn.recv(65536)
+            if not chunk:
+                os._exit(2)
+            buf += chunk
+        fields = [os.fsdecode(p) for p in parts[1:5 + int(parts[0])]]
+        cwd, fin, fout, ferr = fields[:4]
+        os.chdir(cwd)
+        for fd, path in ((0, fin), (1, fout), (2, ferr)):
+            if fd == 0:
+                flags = os.O_RDONLY
+            elif path.startswith("/proc/"):
+                flags = os.O_WRONLY     # the caller's pipe or device
+            else:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+            try:
+                f = os.open(path, flags, 0o644)
+            except OSError:
+                f = os.open(os.devnull, flags & ~os.O_TRUNC)
+            os.dup2(f, fd)
+            os.close(f)
+        # Standard input and output as python3 has them under LC_ALL=C
+        # (the C locale taken as UTF-8, undecodable bytes kept).
+        sys.stdin = io.TextIOWrapper(io.open(0, "rb", closefd=False),
+                                     encoding="utf-8",
+                                     errors="surrogateescape")
+        sys.stdout = io.TextIOWrapper(io.open(1, "wb", closefd=False),
+                                      encoding="utf-8",
+                                      errors="surrogateescape")
+        sys.stderr = io.TextIOWrapper(io.open(2, "wb", closefd=False),
+                                      encoding="utf-8",
+                                      errors="backslashreplace",
+                                      line_buffering=True)
+        rc = script(fields[4:]) if len(fields) > 4 else 2
+    except BaseException as e:  # said where the caller looks
+        print("zygote: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:
+            rc = rc or 120
+        try:
+            conn.sendall(b"%d\n" % rc)
+        except OSError:
+            pass
+        os._exit(0)
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: zygote.py FIFO", file=sys.stderr)
@@ -123,6 +232,12 @@ def main():
     fifo = sys.argv[1]
     parent = os.getppid()
     warm()
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(64)
+    with open(fifo + ".port.tmp", "w") as f:
+        f.write("%d\n" % lsock.getsockname()[1])
+    os.replace(fifo + ".port.tmp", fifo + ".port")
     os.mkfifo(fifo, 0o600)
     # Read and write: the zygote is a writer itself, so the FIFO never
     # reads as ended between two clients.
@@ -131,7 +246,18 @@ def main():
     signal.signal(signal.SIGTERM, lambda s, f: sys.exit(0))
     pending = b""
     while os.getppid() == parent:
-        if not select.select([fd], [], [], 1.0)[0]:
+        ready = select.select([fd, lsock], [], [], 1.0)[0]
+        if lsock in ready:
+            try:
+                conn, _ = lsock.accept()
+            except OSError:
+                continue
+            if os.fork() == 0:
+                os.close(fd)
+                lsock.close()
+                pyrun(conn)
+            conn.close()
+        if fd not in ready:
             continue
         pending += os.read(fd, 65536)
         while b"\n" in pending:
