@@ -10,12 +10,18 @@ setup() {
 }
 teardown() {
 	echo "teardown $BATS_TEST_NUMBER" >>"$BATS_FILE_TMPDIR/teardowns"
+	if [ "$BATS_TEST_DESCRIPTION" = "teardown fails midway" ]; then
+		false
+		echo "after false" >>"$BATS_FILE_TMPDIR/teardowns"
+	fi
 	[ "$BATS_TEST_DESCRIPTION" != "teardown fails" ]
 }
 teardown_file() {
 	# Every test's teardown ran, the failed ones' too (when all ran).
-	grep -q '^teardown 25$' "$BATS_FILE_TMPDIR/teardowns" || return 0
-	[ "$(wc -l <"$BATS_FILE_TMPDIR/teardowns")" -eq 25 ]
+	# teardown is not under set -e: the one that failed midway went on.
+	grep -q '^teardown 26$' "$BATS_FILE_TMPDIR/teardowns" || return 0
+	[ "$(grep -c '^teardown' "$BATS_FILE_TMPDIR/teardowns")" -eq 26 ]
+	grep -qx 'after false' "$BATS_FILE_TMPDIR/teardowns"
 }
 @test "a false test in the middle" {
 	[ 1 = 2 ]
@@ -105,4 +111,7 @@ teardown_file() {
 	# (Short naps: the one under way when the test's shell is ended
 	# runs to its end.)
 	while :; do sleep 0.1; done
+}
+@test "teardown fails midway" {
+	true
 }
