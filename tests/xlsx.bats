@@ -1,7 +1,7 @@
 # xlsx.bats: -o xlsx, read back by a real spreadsheet application.  Each
-# workbook is converted to CSV by LibreOffice headless (one soffice run per
-# test: it is slow to start) and must hold, cell for cell, what -o csv
-# writes; the frozen header and the filter are read from the XML.
+# workbook is converted to CSV by LibreOffice headless (as few soffice
+# runs as can be: it is slow to start) and must hold, cell for cell, what
+# -o csv writes; the frozen header and the filter are read from the XML.
 load setup
 
 SEED=$TOP/tests/sandbox/data
@@ -77,16 +77,38 @@ both() {
 # sheet FILE.xlsx N: the XML of the Nth sheet.
 sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 
-@test "sku-diff, order-dedupe: every cell as -o csv has it, sheet by sheet" {
+# One test for the tools' workbooks, read back by one LibreOffice run:
+# each run costs some 4 s of processor time, most of it its start.
+@test "-o xlsx of every tool: every cell as -o csv has it, sheet by sheet" {
 	X=$EXP
 	KINDS="duplicate changed near_match mangled removed added empty_key"
+	# sku-diff, order-dedupe: files.
 	both diff sku-diff -c name,barcode,price "$X/old.csv" "$X/new.csv"
 	both long sku-diff --long -c name,barcode,price "$X/old.csv" "$X/new.csv"
-	grep -v '^,no SKU' "$X/new.csv" >orders.csv
-	both dedupe order-dedupe -k sku --dups dups.xlsx orders.csv
-	order-dedupe -k sku --dups dups.csv orders.csv >/dev/null
+	grep -v '^,no SKU' "$X/new.csv" >dedupe-in.csv
+	both dedupe order-dedupe -k sku --dups dups.xlsx dedupe-in.csv
+	order-dedupe -k sku --dups dups.csv dedupe-in.csv >/dev/null
 	both nested order-dedupe "$EX/old-shop-orders.jsonl"
-	to_csv diff.xlsx long.xlsx dedupe.xlsx dups.xlsx nested.xlsx
+	# stock-snapshot, orders-export: Picqer.
+	sandbox_start --data "$SEED/picqer"
+	both snap stock-snapshot --from picqer
+	both orders orders-export --from picqer
+	both lines orders-export --from picqer --lines
+	teardown; SANDBOX_PID=
+	# The plans of stock-push, orders-complete, orders-push: WooCommerce.
+	sandbox_start --platform woocommerce --data "$SEED/woocommerce"
+	printf '%s\n' sku,qty TS-RED-M,10 00451,3 8712345678906,1 =1+1,2 \
+	    @home,1 -3,1 +31,1 'Théière,4' >stock.csv
+	both push stock-push --to woocommerce --force -n stock.csv
+	printf '%s\n' id,tracking '10240,postnl 3SABCD7654321' '10234,' \
+	    '99999,' >done.csv
+	both complete orders-complete --in woocommerce --mute-emails -n done.csv
+	both push-orders orders-push --to woocommerce --mute-emails -n \
+	    "$EXP/orders.jsonl"
+	to_csv diff.xlsx long.xlsx dedupe.xlsx dups.xlsx nested.xlsx \
+	    snap.xlsx orders.xlsx lines.xlsx \
+	    push.xlsx complete.xlsx push-orders.xlsx
+
 	# sku-diff: the summary first, then a sheet per change in a fixed order.
 	[ "$(unzip -p diff.xlsx xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
 	    cut -d'"' -f2 | tr '\n' ' ')" = "summary duplicate changed near_match mangled removed added empty_key " ]
@@ -109,30 +131,11 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	same_cells dedupe.csv sheets/dedupe-order-dedupe.csv
 	same_cells dups.csv sheets/dups-order-dedupe.csv
 	same_cells nested.csv sheets/nested-order-dedupe.csv
-}
 
-@test "stock-snapshot, orders-export (Picqer): every cell as -o csv has it" {
-	sandbox_start --data "$SEED/picqer"
-	both snap stock-snapshot --from picqer
-	both orders orders-export --from picqer
-	both lines orders-export --from picqer --lines
-	to_csv snap.xlsx orders.xlsx lines.xlsx
 	same_cells snap.csv sheets/snap-stock-snapshot.csv taken_at
 	same_cells orders.csv sheets/orders-orders-export.csv
 	same_cells lines.csv sheets/lines-orders-export.csv
-}
 
-@test "stock-push, orders-complete, orders-push (WooCommerce): the plans as -o csv has them" {
-	sandbox_start --platform woocommerce --data "$SEED/woocommerce"
-	printf '%s\n' sku,qty TS-RED-M,10 00451,3 8712345678906,1 =1+1,2 \
-	    @home,1 -3,1 +31,1 'Théière,4' >stock.csv
-	both push stock-push --to woocommerce --force -n stock.csv
-	printf '%s\n' id,tracking '10240,postnl 3SABCD7654321' '10234,' \
-	    '99999,' >done.csv
-	both complete orders-complete --in woocommerce --mute-emails -n done.csv
-	both push-orders orders-push --to woocommerce --mute-emails -n \
-	    "$EXP/orders.jsonl"
-	to_csv push.xlsx complete.xlsx push-orders.xlsx
 	same_cells push.csv sheets/push-stock-push.csv
 	grep -q '^00451,' sheets/push-stock-push.csv
 	grep -q '^=1+1,' sheets/push-stock-push.csv
