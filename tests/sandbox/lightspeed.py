@@ -196,6 +196,7 @@ is then taken):
 import base64
 import binascii
 import math
+import operator
 import random
 import re
 import threading
@@ -638,13 +639,16 @@ class Platform(PlatformBase):
                     raise bad(req, "%s must be YYYY-MM-DD HH:MM:SS." % name)
                 bounds.append((field, v.replace(" ", "T"),
                                name.endswith("min")))
-        out = []
-        for x in sorted(items, key=lambda x: x["id"]):
-            if since is not None and x["id"] <= since:
-                continue
-            if all((x[f][:19] >= v) if lo else (x[f][:19] <= v)
-                   for f, v, lo in bounds):
-                out.append(x)
+        # Each page of a listing after a write filters the whole catalog
+        # again (memo() forgets on a change): the steps without a filter
+        # are left out, not run on every item.
+        out = sorted(items, key=operator.itemgetter("id"))
+        if since is not None:
+            out = [x for x in out if x["id"] > since]
+        if bounds:
+            out = [x for x in out
+                   if all((x[f][:19] >= v) if lo else (x[f][:19] <= v)
+                          for f, v, lo in bounds)]
         return out
 
     def counted(self, req, items, q):
@@ -953,10 +957,12 @@ class Platform(PlatformBase):
 
     def variant_items(self, req, q):
         product = nonneg(req, q, "product") if "product" in q else None
+        by = [f for f in ("sku", "ean", "articleCode") if f in q]
+        if product is None and not by:
+            return list(self.variants.values())
         return [v for v in self.variants.values()
                 if (product is None or v["product"] == product)
-                and all(v[f] == q[f] for f in ("sku", "ean", "articleCode")
-                        if f in q)]
+                and all(v[f] == q[f] for f in by)]
 
     def list_variants(self, req, base):
         q = self.params(req, self.VARIANT_FILTERS)

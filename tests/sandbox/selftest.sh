@@ -438,10 +438,11 @@ command curl -sS -u "$key:x" -A "shopswitch-selftest (dev@example.org)" \
 client=$!
 # Until the sandbox holds the request (its fault taken), however busy
 # the machine is.
-n=0
-while [ "$(curl -s "$base/_sandbox/faults")" != "[]" ] && [ "$n" -lt 300 ]; do
+tries=0
+while [ "$(curl -s "$base/_sandbox/faults")" != "[]" ] &&
+    [ "$tries" -lt 300 ]; do
 	sleep 0.1
-	n=$((n + 1))
+	tries=$((tries + 1))
 done
 # shellcheck disable=SC2154
 kill -TERM "$pid_seed"
