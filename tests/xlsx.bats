@@ -79,7 +79,7 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 
 # One test for the tools' workbooks, read back by one LibreOffice run:
 # each run costs some 4 s of processor time, most of it its start.
-@test "-o xlsx of every tool: every cell as -o csv has it, sheet by sheet" {
+@test "-o xlsx of every tool, workbook, preflight --xlsx: every cell as the CSV has it" {
 	X=$EXP
 	KINDS="duplicate changed near_match mangled removed added empty_key"
 	# sku-diff, order-dedupe: files.
@@ -105,9 +105,28 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	both complete orders-complete --in woocommerce --mute-emails -n done.csv
 	both push-orders orders-push --to woocommerce --mute-emails -n \
 	    "$EXP/orders.jsonl"
+	teardown; SANDBOX_PID=
+	# preflight --xlsx: the review folder in one workbook, the summary
+	# first.  workbook alone: CSV, JSON Lines, text, a file without
+	# records.
+	P=$TOP/pipelines
+	cp "$X/old.csv" wms.csv
+	cp "$X/new.csv" shop.csv
+	sh -c "'$P/preflight' --xlsx --no-old --wms-file wms.csv --new-file shop.csv >sum" && st=0 || st=$?
+	[ "$st" -eq 1 ]
+	d=$(ls -d review/*-preflight)
+	grep -qx "Workbook: $d/review.xlsx" sum
+	[ "$(unzip -p "$d/review.xlsx" xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
+	    cut -d'"' -f2 | tr '\n' ' ')" = "SUMMARY new-catalog sku-wms-vs-new wms-catalog messages " ]
+	head -n 1 "$X/old.csv" >empty.csv
+	printf 'line one\n\n=not a formula\n' >notes.txt
+	workbook notes.txt empty.csv "$X/orders.jsonl" "$X/old.csv" \
+	    "$X/new.csv" >book.xlsx
+	order-dedupe -o csv "$X/orders.jsonl" >book-orders.csv
+	cp "$d/review.xlsx" review.xlsx
 	to_csv diff.xlsx long.xlsx dedupe.xlsx dups.xlsx nested.xlsx \
 	    snap.xlsx orders.xlsx lines.xlsx \
-	    push.xlsx complete.xlsx push-orders.xlsx
+	    push.xlsx complete.xlsx push-orders.xlsx review.xlsx book.xlsx
 
 	# sku-diff: the summary first, then a sheet per change in a fixed order.
 	[ "$(unzip -p diff.xlsx xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
@@ -141,6 +160,19 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	grep -q '^=1+1,' sheets/push-stock-push.csv
 	same_cells complete.csv sheets/complete-orders-complete.csv
 	same_cells push-orders.csv sheets/push-orders-orders-push.csv
+
+	same_cells "$d/sku-wms-vs-new.csv" sheets/review-sku-wms-vs-new.csv
+	lines_csv SUMMARY "$d/SUMMARY.txt" >summary.csv
+	grep -q 'mangled' summary.csv
+	same_cells summary.csv sheets/review-SUMMARY.csv
+	lines_csv messages "$d/messages.txt" >messages.csv
+	same_cells messages.csv sheets/review-messages.csv
+	same_cells "$X/old.csv" sheets/book-old.csv
+	same_cells "$X/new.csv" sheets/book-new.csv
+	same_cells book-orders.csv sheets/book-orders.csv
+	lines_csv notes notes.txt >notes.csv
+	same_cells notes.csv sheets/book-notes.csv
+	[ -f sheets/book-empty.csv ] && [ -z "$(tr -d "\n" <sheets/book-empty.csv)" ]
 }
 
 @test "the header row: bold, frozen, filtered; columns sized; text cells only" {
@@ -195,37 +227,7 @@ sheet() { unzip -p "$1" "xl/worksheets/sheet$2.xml"; }
 	[ "$st" -eq 2 ]
 }
 
-@test "workbook, preflight --xlsx: the review folder in one workbook, the summary first" {
-	X=$EXP
-	P=$TOP/pipelines
-	cp "$X/old.csv" wms.csv
-	cp "$X/new.csv" shop.csv
-	sh -c "'$P/preflight' --xlsx --no-old --wms-file wms.csv --new-file shop.csv >sum" && st=0 || st=$?
-	[ "$st" -eq 1 ]
-	d=$(ls -d review/*-preflight)
-	grep -qx "Workbook: $d/review.xlsx" sum
-	[ "$(unzip -p "$d/review.xlsx" xl/workbook.xml | grep -o '<sheet name="[^"]*"' |
-	    cut -d'"' -f2 | tr '\n' ' ')" = "SUMMARY new-catalog sku-wms-vs-new wms-catalog messages " ]
-	# workbook alone: CSV, JSON Lines, text, a file without records.
-	head -n 1 "$X/old.csv" >empty.csv
-	printf 'line one\n\n=not a formula\n' >notes.txt
-	workbook notes.txt empty.csv "$X/orders.jsonl" "$X/old.csv" \
-	    "$X/new.csv" >book.xlsx
-	order-dedupe -o csv "$X/orders.jsonl" >orders.csv
-	cp "$d/review.xlsx" review.xlsx
-	to_csv review.xlsx book.xlsx
-	same_cells "$d/sku-wms-vs-new.csv" sheets/review-sku-wms-vs-new.csv
-	lines_csv SUMMARY "$d/SUMMARY.txt" >summary.csv
-	grep -q 'mangled' summary.csv
-	same_cells summary.csv sheets/review-SUMMARY.csv
-	lines_csv messages "$d/messages.txt" >messages.csv
-	same_cells messages.csv sheets/review-messages.csv
-	same_cells "$X/old.csv" sheets/book-old.csv
-	same_cells "$X/new.csv" sheets/book-new.csv
-	same_cells orders.csv sheets/book-orders.csv
-	lines_csv notes notes.txt >notes.csv
-	same_cells notes.csv sheets/book-notes.csv
-	[ -f sheets/book-empty.csv ] && [ -z "$(tr -d "\n" <sheets/book-empty.csv)" ]
+@test "workbook: two files that would be one sheet are trouble" {
 	t 2 - "workbook: a.csv and b/a.txt would both be the sheet a" \
 	    workbook a.csv b/a.txt
 }
