@@ -257,13 +257,16 @@ grown_close() {
 }
 # py ARGS...: python3 ARGS, for "-c CODE ARG...", "- ARG..." (the
 # program on standard input) and "FILE ARG...", run by a fork of the
-# run's zygote (tests/sandbox/zygote.py, SHOPSWITCH_PY_PORT): a python3
-# start and its imports cost some 50 ms of processor time, a fork a few,
-# and the suites run hundreds.  The same standard input, output, error,
-# directory and exit status; where standard output or error is a file,
-# through a file of its own, copied (the fork's writes would not move
-# this shell's offset in it).  Without a zygote, python3 itself.  In the
-# foreground only: with "&", $! would be a shell, not the script.
+# run's zygote (tests/sandbox/zygote.py, at SHOPSWITCH_PY_PORT, with its
+# token SHOPSWITCH_PY_TOKEN): a python3 start and its imports cost some
+# 50 ms of processor time, a fork a few, and the suites run hundreds.
+# The same standard input, output, error, directory and exit status;
+# where standard output or error is a file, through a file of its own,
+# copied (the fork's writes would not move this shell's offset in it).
+# The script has the zygote's environment and umask, not this shell's:
+# for scripts that read neither nor start programs.  Without a zygote,
+# python3 itself.  In the foreground only: with "&", $! would be a
+# shell, not the script.
 py() {
 	local fd='' i o e st text out err
 	local tmp=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}}
@@ -271,7 +274,8 @@ py() {
 	-c|-|[!-]*) ;;
 	*)	command python3 "$@"; return ;;
 	esac
-	if [ -n "${SHOPSWITCH_PY_PORT:-}" ]; then
+	if [ -n "${SHOPSWITCH_PY_PORT:-}" ] && [ -n "${SHOPSWITCH_PY_TOKEN:-}" ]
+	then
 		{ exec {fd}<>"/dev/tcp/127.0.0.1/$SHOPSWITCH_PY_PORT"; } \
 		    2>/dev/null || fd=''
 	fi
@@ -286,8 +290,8 @@ py() {
 	err=/proc/$BASHPID/fd/$e
 	[ ! -f "$out" ] || out=$tmp/py.$BASHPID.out
 	[ ! -f "$err" ] || err=$tmp/py.$BASHPID.err
-	printf '%s\0' "$#" "$PWD" "/proc/$BASHPID/fd/$i" "$out" "$err" "$@" \
-	    >&"$fd"
+	printf '%s\0' "$SHOPSWITCH_PY_TOKEN" "$#" "$PWD" "/proc/$BASHPID/fd/$i" \
+	    "$out" "$err" "$@" >&"$fd"
 	IFS= read -r -u "$fd" st || st=''
 	exec {fd}>&- {i}<&- {o}>&- {e}>&-
 	if [ "$out" = "$tmp/py.$BASHPID.out" ]; then

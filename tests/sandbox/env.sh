@@ -6,8 +6,8 @@
 # sandbox_env TOP DIR: prepare it in the directory DIR (the caller's, for
 # this run; removed by the caller) for the sandbox in TOP/tests/sandbox.
 # Exports PATH, PYTHONPYCACHEPREFIX, SHOPSWITCH_ZYGOTE,
-# SHOPSWITCH_PY_PORT and SHOPSWITCH_ZYGOTE_PID, which the caller kills
-# when done.
+# SHOPSWITCH_PY_PORT, SHOPSWITCH_PY_TOKEN and SHOPSWITCH_ZYGOTE_PID,
+# which the caller kills when done.
 sandbox_env() {
 	# The sandbox and the checks start python3 thousands of times.  A
 	# version manager's python3 (pyenv's shim is a shell script that
@@ -47,9 +47,11 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.py")):
 	    kill -0 "$SHOPSWITCH_ZYGOTE_PID" 2>/dev/null; do
 		sleep 0.05
 	done
-	# Where it runs the tests' python3 scripts (setup.bash's py).
+	# Where it runs the tests' python3 scripts (setup.bash's py), and
+	# the token that it asks for.
 	if [ -s "$SHOPSWITCH_ZYGOTE.port" ]; then
-		read -r SHOPSWITCH_PY_PORT <"$SHOPSWITCH_ZYGOTE.port"
-		export SHOPSWITCH_PY_PORT
+		read -r SHOPSWITCH_PY_PORT SHOPSWITCH_PY_TOKEN \
+		    <"$SHOPSWITCH_ZYGOTE.port"
+		export SHOPSWITCH_PY_PORT SHOPSWITCH_PY_TOKEN
 	fi
 }

@@ -23,15 +23,18 @@ be torn by another writer: the client starts such a sandbox itself.
 The zygote also runs the tests' own python3 scripts (setup.bash's py):
 a python3 start and its imports are some 50 ms of processor time, and
 the suites run hundreds of them; a fork of this process is a few.  It
-listens on 127.0.0.1 (the port in FIFO.port, written before FIFO is
-made); a connection sends, each field ended by a NUL:
+listens on 127.0.0.1 (the port and a random token in FIFO.port, mode
+0600, written before FIFO is made); a connection sends, each field
+ended by a NUL:
 
-    N, CWD, STDIN, STDOUT, STDERR, then N arguments: "-c CODE ARG...",
-    "- ARG..." (the program on STDIN) or "FILE ARG..."
+    TOKEN, N, CWD, STDIN, STDOUT, STDERR, then N arguments: "-c CODE
+    ARG...", "- ARG..." (the program on STDIN) or "FILE ARG..."
 
 and the child it is given to runs them as python3 would, in CWD, with
 those files as its standard input, output and error, then sends back
-the exit status and a newline.  The client waits for that line.
+the exit status and a newline.  The client waits for that line.  A
+connection without the token (another user's: any can connect to
+127.0.0.1) is closed unanswered, nothing run.
 
 The children are the zygote's, reaped by the kernel (SIGCHLD ignored).
 The zygote ends on SIGTERM, and by itself when the process that started
@@ -41,6 +44,7 @@ import builtins
 import csv  # noqa: F401  (imported here once, for the scripts: py)
 import gc
 import glob
+import hmac
 import http.client
 import io
 import os
@@ -165,7 +169,7 @@ def script(args):
     return 0
 
 
-def pyrun(conn):
+def pyrun(conn, token):
     """In the forked child: run the script that CONN asks for, answer its
     exit status; never returns."""
     rc = 2
@@ -175,13 +179,15 @@ def pyrun(conn):
         buf = b""
         while True:
             parts = buf.split(b"\0")
-            if len(parts) > 1 and len(parts) - 1 >= 5 + int(parts[0]):
+            if len(parts) > 1 and not hmac.compare_digest(parts[0], token):
+                os._exit(2)
+            if len(parts) > 2 and len(parts) - 2 >= 5 + int(parts[1]):
                 break
             chunk = conn.recv(65536)
             if not chunk:
                 os._exit(2)
             buf += chunk
-        fields = [os.fsdecode(p) for p in parts[1:5 + int(parts[0])]]
+        fields = [os.fsdecode(p) for p in parts[2:6 + int(parts[1])]]
         cwd, fin, fout, ferr = fields[:4]
         os.chdir(cwd)
         for fd, path in ((0, fin), (1, fout), (2, ferr)):
@@ -235,9 +241,12 @@ def main():
     lsock = socket.socket()
     lsock.bind(("127.0.0.1", 0))
     lsock.listen(64)
-    with open(fifo + ".port.tmp", "w") as f:
-        f.write("%d\n" % lsock.getsockname()[1])
-    os.replace(fifo + ".port.tmp", fifo + ".port")
+    token = os.urandom(16).hex().encode()
+    tmp = fifo + ".port.tmp"
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                           0o600), "w") as f:
+        f.write("%d %s\n" % (lsock.getsockname()[1], token.decode()))
+    os.replace(tmp, fifo + ".port")
     os.mkfifo(fifo, 0o600)
     # Read and write: the zygote is a writer itself, so the FIFO never
     # reads as ended between two clients.
@@ -255,7 +264,7 @@ def main():
             if os.fork() == 0:
                 os.close(fd)
                 lsock.close()
-                pyrun(conn)
+                pyrun(conn, token)
             conn.close()
         if fd not in ready:
             continue
